@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Release builds of the hot modules ask for cross-module optimisation; the flag is harmless in debug.
+let hotPathSettings: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Strand",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "strand", targets: ["strand"]),
+        .library(name: "StrandPrimitives", targets: ["StrandPrimitives"]),
+        .library(name: "StrandCrypto", targets: ["StrandCrypto"]),
+        .library(name: "StrandTypes", targets: ["StrandTypes"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Test-only: an independent arbitrary-precision reference for UInt256's property tests.
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+    ],
+    targets: [
+        // MARK: System libraries (Debian -dev packages, found through pkg-config)
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"])]
+        ),
+        // Straightforward C implementations that benchmarks compare Strand against.
+        .target(name: "CStrandReference", cSettings: [.unsafeFlags(["-O3"])]),
+
+        // MARK: Libraries
+        .target(name: "StrandPrimitives", swiftSettings: hotPathSettings),
+        .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1"], swiftSettings: hotPathSettings),
+        .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
+        .target(
+            name: "StrandBench",
+            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "CStrandReference", "CSecp256k1"],
+            swiftSettings: hotPathSettings
+        ),
+
+        // MARK: Executables
+        .executableTarget(
+            name: "strand",
+            dependencies: [
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandBench", "CJemalloc",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests
+        .target(name: "StrandTestSupport", dependencies: ["StrandPrimitives"], path: "Tests/StrandTestSupport"),
+        .testTarget(
+            name: "StrandPrimitivesTests",
+            dependencies: ["StrandPrimitives", "StrandTestSupport", .product(name: "BigInt", package: "BigInt")]
+        ),
+        .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandTestSupport"]),
+        .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,26 @@
+/// Why a signature was rejected or could not be recovered.
+public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// r is zero or not below the curve order.
+    case rOutOfRange
+    /// s is zero or not below the curve order.
+    case sOutOfRange
+    /// s is above half the curve order, which EIP-2 forbids.
+    case highS
+    /// The recovery id is not 0 or 1.
+    case invalidRecoveryID(UInt64)
+    /// No public key recovers from this signature and message.
+    case recoveryFailed
+    /// A private key that is zero or not below the curve order.
+    case invalidPrivateKey
+
+    public var description: String {
+        switch self {
+        case .rOutOfRange: "signature r is zero or not below the curve order"
+        case .sOutOfRange: "signature s is zero or not below the curve order"
+        case .highS: "signature s is above half the curve order (EIP-2)"
+        case .invalidRecoveryID(let id): "signature recovery id \(id) is not 0 or 1"
+        case .recoveryFailed: "no public key recovers from this signature"
+        case .invalidPrivateKey: "private key is zero or not below the curve order"
+        }
+    }
+}

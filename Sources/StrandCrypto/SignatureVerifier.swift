@@ -1,0 +1,57 @@
+import StrandPrimitives
+
+/// What to recover: a signature and the hash it signs.
+public struct RecoveryRequest: Sendable {
+    public var messageHash: Hash
+    public var signature: RecoverableSignature
+    public var requireLowS: Bool
+
+    public init(messageHash: Hash, signature: RecoverableSignature, requireLowS: Bool = true) {
+        self.messageHash = messageHash
+        self.signature = signature
+        self.requireLowS = requireLowS
+    }
+}
+
+/// Recovers the signers of many signatures at once on a fixed pool of threads.
+///
+/// Recovery dominates a node's CPU time (≈ 50 µs each), so batches are spread over every
+/// core; each thread keeps its own libsecp256k1 context. Results come back in input order.
+public final class SignatureVerifier: Sendable {
+    private let workers: WorkerThreads
+
+    /// - Parameter threads: worker threads, the caller's included; defaults to the cores available.
+    public init(threads: Int = WorkerThreads.availableCores) {
+        workers = WorkerThreads(parallelism: threads)
+    }
+
+    public var threadCount: Int { workers.parallelism }
+
+    /// The signer of each request, or why it has none, in input order.
+    ///
+    /// - Complexity: O(*n*) recoveries spread over `threadCount` threads.
+    public func recoverSigners(_ requests: [RecoveryRequest]) -> [Result<Address, SignatureError>] {
+        recoverSigners(of: requests) { $0 }
+    }
+
+    /// The signer of each item, or why it has none, in input order; `request` says what to
+    /// recover for an item and is called concurrently, once per item.
+    public func recoverSigners<Item>(
+        of items: [Item], request: (Item) -> RecoveryRequest
+    ) -> [Result<Address, SignatureError>] {
+        items.withUnsafeBufferPointer { items in
+            [Result<Address, SignatureError>](unsafeUninitializedCapacity: items.count) { results, initialized in
+                workers.parallelFor(items.count, chunkSize: 8) { range in
+                    for i in range {
+                        let r = request(items[i])
+                        let outcome = Result { () throws(SignatureError) -> Address in
+                            try r.signature.recoverSigner(messageHash: r.messageHash, requireLowS: r.requireLowS)
+                        }
+                        (results.baseAddress! + i).initialize(to: outcome)
+                    }
+                }
+                initialized = items.count
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import StrandCrypto
+import StrandPrimitives
+
+extension Transaction {
+    /// Decodes a transaction from its network encoding, strictly: canonical RLP, the exact
+    /// number of fields, integers within their widths, a well-formed signature.
+    ///
+    /// Chain id, gas and size rules are not checked here but by `validate(_:)`, since they
+    /// depend on the chain.
+    public static func decode(_ raw: [UInt8]) throws(TransactionError) -> Transaction {
+        guard let first = raw.first else { throw .empty }
+        let type: TransactionType
+        switch first {
+        case 0xc0...0xff: type = .legacy
+        case TransactionType.accessList.rawValue: type = .accessList
+        case TransactionType.dynamicFee.rawValue: type = .dynamicFee
+        case TransactionType.blobTypeByte: throw .unsupportedType(first)
+        case 0x00...0x7f: throw .unknownType(first)
+        default: throw .badRLP(field: "transaction", .expectedList)
+        }
+        let decoded = raw.withUnsafeBytes { buffer in
+            Result { () throws(TransactionError) -> (UnsignedTransaction, RecoverableSignature) in
+                let body = type == .legacy ? buffer : UnsafeRawBufferPointer(rebasing: buffer.dropFirst())
+                return try decodeBody(body, type: type)
+            }
+        }
+        let (content, signature) = try decoded.get()
+        return Transaction(content: content, signature: signature, encoded: raw)
+    }
+
+    /// Decodes a hex string (with or without `0x`).
+    public static func decode(hex: some StringProtocol) throws -> Transaction {
+        try decode(Hex.decode(hex))
+    }
+
+    private static func decodeBody(
+        _ body: UnsafeRawBufferPointer, type: TransactionType
+    ) throws(TransactionError) -> (UnsignedTransaction, RecoverableSignature) {
+        var outer = RLPReader(body)
+        var fields = FieldReader(try field("transaction") { () throws(RLPError) in try outer.readList() })
+        try field("transaction") { () throws(RLPError) in try outer.finish() }
+
+        let chainID: UInt64? = type == .legacy ? nil : try fields.uint64("chainId")
+        let nonce = try fields.uint64("nonce")
+        let priorityFee = type == .dynamicFee ? try fields.uint256("maxPriorityFeePerGas") : nil
+        let maxFee = try fields.uint256(type == .dynamicFee ? "maxFeePerGas" : "gasPrice")
+        let gasLimit = try fields.uint64("gasLimit")
+        let to = try fields.destination()
+        let value = try fields.uint256("value")
+        let data = try fields.bytes("data")
+        let accessList = type == .legacy ? [] : try fields.accessList()
+        let v = try fields.uint256("v")
+        let r = try fields.uint256("r")
+        let s = try fields.uint256("s")
+        try fields.finish()
+
+        var content = UnsignedTransaction(
+            type: type, chainID: chainID, nonce: nonce, maxPriorityFeePerGas: priorityFee ?? maxFee,
+            maxFeePerGas: maxFee, gasLimit: gasLimit, to: to, value: value, data: data, accessList: accessList)
+        let recoveryID: UInt8
+        if type == .legacy {
+            (content.chainID, recoveryID) = try legacyChainIDAndParity(v: v)
+        } else {
+            guard let parity = v.uint64, parity <= 1 else { throw .badV(v) }
+            recoveryID = UInt8(parity)
+        }
+        let signature = RecoverableSignature(r: r, s: s, recoveryID: recoveryID)
+        do { try signature.validate() } catch { throw .badSignature(error) }
+        return (content, signature)
+    }
+
+    /// v = 27/28 (no chain id) or 35 + 2 × chainId + parity (EIP-155).
+    private static func legacyChainIDAndParity(v: UInt256) throws(TransactionError) -> (UInt64?, UInt8) {
+        guard let small = v.uint64 else { throw .badV(v) }
+        switch small {
+        case 27, 28: return (nil, UInt8(small - 27))
+        case 35...: return ((small - 35) / 2, UInt8((small - 35) % 2))
+        default: throw .badV(v)
+        }
+    }
+}
+
+/// Runs `body`, naming `field` in any RLP error.
+func field<T>(_ name: String, _ body: () throws(RLPError) -> T) throws(TransactionError) -> T {
+    do { return try body() } catch { throw .badRLP(field: name, error) }
+}
+
+/// Reads a transaction's fields in order, naming the field in each error.
+private struct FieldReader {
+    var reader: RLPReader
+    var count = 0
+
+    init(_ reader: RLPReader) { self.reader = reader }
+
+    mutating func uint64(_ name: String) throws(TransactionError) -> UInt64 {
+        try field(name) { () throws(RLPError) in try reader.readUInt64() }
+    }
+
+    mutating func uint256(_ name: String) throws(TransactionError) -> UInt256 {
+        try field(name) { () throws(RLPError) in try reader.readUInt256() }
+    }
+
+    mutating func bytes(_ name: String) throws(TransactionError) -> [UInt8] {
+        try field(name) { () throws(RLPError) in Array(try reader.readBytes()) }
+    }
+
+    /// An empty string for contract creation, else a 20-byte address.
+    mutating func destination() throws(TransactionError) -> Address? {
+        try field("to") { () throws(RLPError) -> Address? in
+            let bytes = try reader.readBytes()
+            if bytes.isEmpty { return nil }
+            guard bytes.count == Address.byteCount else {
+                throw .wrongLength(expected: Address.byteCount, actual: bytes.count)
+            }
+            return Address(loadingFrom: bytes.baseAddress!)
+        }
+    }
+
+    mutating func accessList() throws(TransactionError) -> [AccessListEntry] {
+        try field("accessList") { () throws(RLPError) -> [AccessListEntry] in
+            var entries = try reader.readList()
+            var list: [AccessListEntry] = []
+            while !entries.isAtEnd {
+                var entry = try entries.readList()
+                let address = try entry.readAddress()
+                var keys = try entry.readList()
+                var storageKeys: [Hash] = []
+                while !keys.isAtEnd { storageKeys.append(try keys.readHash()) }
+                try entry.finish()
+                list.append(AccessListEntry(address: address, storageKeys: storageKeys))
+            }
+            return list
+        }
+    }
+
+    func finish() throws(TransactionError) {
+        try field("transaction") { () throws(RLPError) in try reader.finish() }
+    }
+}

@@ -1,0 +1,65 @@
+import StrandPrimitives
+
+/// The chain's rules for admitting a transaction, beyond well-formedness.
+public struct TransactionRules: Sendable {
+    public var chainID: UInt64
+    /// Accept legacy transactions signed without a chain id (replayable across chains).
+    public var allowUnprotectedLegacy: Bool
+    /// Largest accepted encoding, in bytes.
+    public var maxEncodedSize: Int
+    /// Largest contract-creation code (EIP-3860: 2 × 24,576).
+    public var maxInitCodeSize: Int
+
+    public init(chainID: UInt64, allowUnprotectedLegacy: Bool = true, maxEncodedSize: Int = 128 * 1024,
+                maxInitCodeSize: Int = 49_152) {
+        self.chainID = chainID
+        self.allowUnprotectedLegacy = allowUnprotectedLegacy
+        self.maxEncodedSize = maxEncodedSize
+        self.maxInitCodeSize = maxInitCodeSize
+    }
+}
+
+extension UnsignedTransaction {
+    /// Gas charged before execution (Cancun): 21,000, plus 32,000 and 2 per init-code word
+    /// for creation, 4 per zero and 16 per non-zero data byte, 2,400 per access-list
+    /// address and 1,900 per storage key.
+    public var intrinsicGas: UInt64 {
+        var gas: UInt64 = 21_000
+        let zeros = data.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        gas += UInt64(zeros) * 4 + UInt64(data.count - zeros) * 16
+        if isContractCreation {
+            gas += 32_000 + UInt64((data.count + 31) / 32) * 2
+        }
+        for entry in accessList {
+            gas += 2_400 + UInt64(entry.storageKeys.count) * 1_900
+        }
+        return gas
+    }
+}
+
+extension Transaction {
+    /// Checks what a chain requires of a well-formed transaction: size, chain id, nonce
+    /// range, fee arithmetic, init-code size and intrinsic gas.
+    public func validate(_ rules: TransactionRules) throws(TransactionError) {
+        guard encoded.count <= rules.maxEncodedSize else {
+            throw .tooLarge(size: encoded.count, limit: rules.maxEncodedSize)
+        }
+        switch content.chainID {
+        case nil where !rules.allowUnprotectedLegacy, .some(_) where content.chainID != rules.chainID:
+            throw .chainIDMismatch(expected: rules.chainID, actual: content.chainID)
+        default: break
+        }
+        guard content.nonce != .max else { throw .nonceTooLarge }
+        guard !UInt256(content.gasLimit).multipliedReportingOverflow(by: content.maxFeePerGas).overflow else {
+            throw .gasLimitPriceProductOverflow
+        }
+        guard content.maxPriorityFeePerGas <= content.maxFeePerGas else { throw .priorityFeeAboveMaxFee }
+        if content.isContractCreation && content.data.count > rules.maxInitCodeSize {
+            throw .initCodeTooLarge(size: content.data.count, limit: rules.maxInitCodeSize)
+        }
+        let intrinsic = content.intrinsicGas
+        guard content.gasLimit >= intrinsic else {
+            throw .intrinsicGasTooLow(required: intrinsic, gasLimit: content.gasLimit)
+        }
+    }
+}

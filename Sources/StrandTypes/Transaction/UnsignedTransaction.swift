@@ -1,0 +1,94 @@
+import StrandCrypto
+import StrandPrimitives
+
+/// A transaction's content, everything its sender signs.
+///
+/// Legacy and EIP-2930 transactions have one gas price; they keep it in both
+/// `maxFeePerGas` and `maxPriorityFeePerGas`, which is how EIP-1559 treats them.
+public struct UnsignedTransaction: Hashable, Sendable {
+    public var type: TransactionType
+    /// nil only for a legacy transaction signed without EIP-155 replay protection.
+    public var chainID: UInt64?
+    public var nonce: UInt64
+    public var maxPriorityFeePerGas: UInt256
+    public var maxFeePerGas: UInt256
+    public var gasLimit: UInt64
+    /// nil for contract creation.
+    public var to: Address?
+    public var value: UInt256
+    public var data: [UInt8]
+    public var accessList: [AccessListEntry]
+
+    public init(
+        type: TransactionType = .dynamicFee, chainID: UInt64?, nonce: UInt64,
+        maxPriorityFeePerGas: UInt256 = .zero, maxFeePerGas: UInt256 = .zero, gasLimit: UInt64,
+        to: Address?, value: UInt256 = .zero, data: [UInt8] = [], accessList: [AccessListEntry] = []
+    ) {
+        self.type = type
+        self.chainID = chainID
+        self.nonce = nonce
+        self.maxPriorityFeePerGas = type == .dynamicFee ? maxPriorityFeePerGas : maxFeePerGas
+        self.maxFeePerGas = maxFeePerGas
+        self.gasLimit = gasLimit
+        self.to = to
+        self.value = value
+        self.data = data
+        self.accessList = accessList
+    }
+
+    /// The gas price of a legacy or EIP-2930 transaction (the max fee of an EIP-1559 one).
+    public var gasPrice: UInt256 { maxFeePerGas }
+
+    public var isContractCreation: Bool { to == nil }
+
+    /// The hash that the sender signs.
+    ///
+    /// - Legacy: keccak(rlp([nonce, gasPrice, gas, to, value, data])), with `chainId, 0, 0`
+    ///   appended under EIP-155.
+    /// - Typed: keccak(type ‖ rlp([fields without the signature])).
+    public var signingHash: Hash {
+        var encoder = RLPEncoder(reservingCapacity: 128 + data.count)
+        encoder.appendList { list in
+            encodeFields(to: &list)
+            if type == .legacy, let chainID {
+                list.append(chainID)
+                list.append(UInt64(0))
+                list.append(UInt64(0))
+            }
+        }
+        return typedHash(rlp: encoder.bytes)
+    }
+
+    /// keccak(rlp) for legacy, keccak(type ‖ rlp) for typed transactions.
+    func typedHash(rlp: [UInt8]) -> Hash {
+        guard type != .legacy else { return Keccak256.hash(rlp) }
+        return Keccak256.hash(CollectionOfOne(type.rawValue) + rlp)
+    }
+
+    /// Appends the fields the sender signs, in the order of the envelope.
+    func encodeFields(to list: inout RLPEncoder) {
+        if type != .legacy { list.append(chainID ?? 0) }
+        list.append(nonce)
+        if type == .dynamicFee { list.append(maxPriorityFeePerGas) }
+        list.append(maxFeePerGas)
+        list.append(gasLimit)
+        if let to { list.append(to) } else { list.append(bytes: EmptyCollection()) }
+        list.append(value)
+        list.append(bytes: data)
+        if type != .legacy {
+            list.appendList { entries in
+                for entry in accessList {
+                    entries.appendList { item in
+                        item.append(entry.address)
+                        item.appendList { keys in for key in entry.storageKeys { keys.append(key) } }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Signs with `key` and returns the complete transaction.
+    public func signed(with key: PrivateKey) -> Transaction {
+        Transaction(self, signature: key.sign(messageHash: signingHash))
+    }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Strand builds and tests against. Idempotent; run as root
+# (or with sudo available) on a fresh Debian 12 machine. Swift itself must be on the PATH.
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libsecp256k1-dev   # signatures, with the recovery module
+  liblmdb-dev        # the ledger
+  libjemalloc-dev    # allocator for the executables
+  libssl-dev         # SHA-256 / RIPEMD-160 for the EVM precompiles
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all Debian packages present"
+else
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "install-deps: 'swift' is not on the PATH; install Swift 6.1 or later (swift.org) and retry" >&2
+  exit 1
+fi
