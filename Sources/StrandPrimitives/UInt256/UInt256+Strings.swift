@@ -26,7 +26,7 @@ extension UInt256 {
         var value = UInt256.zero
         for c in digits {
             guard let digit = c.hexDigitValue, UInt64(digit) < radix else { throw .invalidDigit(c) }
-            let (shifted, high) = value.multipliedFullWidth(by: UInt256(radix))
+            let (high, shifted) = value.multipliedFullWidth(by: UInt256(radix))
             let (sum, carry) = shifted.addingReportingOverflow(UInt256(UInt64(digit)))
             guard high.isZero, !carry else { throw .overflow }
             value = sum
