@@ -99,11 +99,16 @@ public struct RLPReader {
     }
 
     /// Reads a canonical unsigned integer of at most `maxBytes` bytes.
+    ///
+    /// Where both rules fail, which is reported follows Ethereum's clients (and so its test
+    /// vectors): width first for 64-bit fields, leading zeros first for 256-bit ones.
     @usableFromInline
     mutating func readIntegerBytes(maxBytes: Int) throws(RLPError) -> UnsafeRawBufferPointer {
         let bytes = try readBytes()
-        if let first = bytes.first, first == 0 { throw .leadingZeros }
-        guard bytes.count <= maxBytes else { throw .integerTooLarge(maxBytes: maxBytes) }
+        let tooWide = bytes.count > maxBytes
+        let leadingZero = bytes.first == 0
+        if tooWide && (maxBytes <= 8 || !leadingZero) { throw .integerTooLarge(maxBytes: maxBytes) }
+        if leadingZero { throw .leadingZeros }
         return bytes
     }
 

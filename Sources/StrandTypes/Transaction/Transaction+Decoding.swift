@@ -5,8 +5,8 @@ extension Transaction {
     /// Decodes a transaction from its network encoding, strictly: canonical RLP, the exact
     /// number of fields, integers within their widths, a well-formed signature.
     ///
-    /// Chain id, gas and size rules are not checked here but by `validate(_:)`, since they
-    /// depend on the chain.
+    /// The signature's ranges, chain id, gas and size rules are checked by `validate(_:)`,
+    /// recovery by `recoverSender()` or a `SignatureVerifier`.
     public static func decode(_ raw: [UInt8]) throws(TransactionError) -> Transaction {
         guard let first = raw.first else { throw .empty }
         let type: TransactionType
@@ -64,9 +64,7 @@ extension Transaction {
             guard let parity = v.uint64, parity <= 1 else { throw .badV(v) }
             recoveryID = UInt8(parity)
         }
-        let signature = RecoverableSignature(r: r, s: s, recoveryID: recoveryID)
-        do { try signature.validate() } catch { throw .badSignature(error) }
-        return (content, signature)
+        return (content, RecoverableSignature(r: r, s: s, recoveryID: recoveryID))
     }
 
     /// v = 27/28 (no chain id) or 35 + 2 × chainId + parity (EIP-155).

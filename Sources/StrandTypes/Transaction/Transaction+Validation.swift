@@ -38,8 +38,8 @@ extension UnsignedTransaction {
 }
 
 extension Transaction {
-    /// Checks what a chain requires of a well-formed transaction: size, chain id, nonce
-    /// range, fee arithmetic, init-code size and intrinsic gas.
+    /// Checks what a chain requires of a well-formed transaction: size, chain id, signature
+    /// ranges and low s (EIP-2), nonce range, fee arithmetic, init-code size and intrinsic gas.
     public func validate(_ rules: TransactionRules) throws(TransactionError) {
         guard encoded.count <= rules.maxEncodedSize else {
             throw .tooLarge(size: encoded.count, limit: rules.maxEncodedSize)
@@ -49,6 +49,7 @@ extension Transaction {
             throw .chainIDMismatch(expected: rules.chainID, actual: content.chainID)
         default: break
         }
+        do { try signature.validate() } catch { throw .badSignature(error) }
         guard content.nonce != .max else { throw .nonceTooLarge }
         guard !UInt256(content.gasLimit).multipliedReportingOverflow(by: content.maxFeePerGas).overflow else {
             throw .gasLimitPriceProductOverflow
