@@ -44,6 +44,8 @@ public struct Transaction: Hashable, Sendable {
 
     /// The v value written on the wire: y-parity for typed transactions, 27/28 for
     /// pre-EIP-155 legacy ones, 35 + 2 × chainId + parity under EIP-155.
+    public var v: UInt256 { Self.v(for: content, recoveryID: signature.recoveryID) }
+
     static func v(for content: UnsignedTransaction, recoveryID: UInt8) -> UInt256 {
         switch (content.type, content.chainID) {
         case (.legacy, nil): UInt256(27 + UInt64(recoveryID))

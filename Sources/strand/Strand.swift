@@ -1,0 +1,24 @@
+import ArgumentParser
+import CJemalloc
+
+@main
+struct Strand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strand",
+        abstract: "Strand: a consortium blockchain node built for throughput.",
+        discussion: """
+            The node itself comes in a later release; today the CLI covers keys, \
+            transactions and the foundation's benchmarks.
+            """,
+        version: "0.1.0 (allocator: \(allocatorName))",
+        subcommands: [Keygen.self, Tx.self, Bench.self]
+    )
+}
+
+/// The allocator the executable runs on; asking jemalloc also keeps it linked.
+let allocatorName: String = {
+    var version: UnsafePointer<CChar>?
+    var size = MemoryLayout<UnsafePointer<CChar>?>.size
+    guard mallctl("version", &version, &size, nil, 0) == 0, let version else { return "system malloc" }
+    return "jemalloc " + String(cString: version)
+}()
