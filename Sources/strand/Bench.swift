@@ -48,8 +48,12 @@ extension Bench {
             #if DEBUG
             printToStandardError("warning: this is a debug build; figures mean little (use swift build -c release)")
             #endif
-            print(json ? BenchmarkRow.json(rows) : BenchmarkRow.table(rows))
-            print(json ? "" : "\ncores: \(WorkerThreads.availableCores), allocator: \(allocatorName)")
+            if json {
+                print(BenchmarkRow.json(rows))
+            } else {
+                print(BenchmarkRow.table(rows))
+                print("\ncores: \(WorkerThreads.availableCores), allocator: \(allocatorName)")
+            }
         }
     }
 }
