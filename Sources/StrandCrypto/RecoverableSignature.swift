@@ -33,26 +33,40 @@ public struct RecoverableSignature: Hashable, Sendable {
     ///
     /// - Throws: the range errors of `validate`, or `recoveryFailed`.
     public func recoverPublicKey(messageHash: Hash, requireLowS: Bool = true) throws(SignatureError) -> PublicKey {
+        PublicKey(try recover(messageHash: messageHash, requireLowS: requireLowS), context: Secp256k1Context.current)
+    }
+
+    /// The address of the key that made this signature over `messageHash`.
+    ///
+    /// The hot path of sender recovery: no heap allocation, one context lookup.
+    public func recoverSigner(messageHash: Hash, requireLowS: Bool = true) throws(SignatureError) -> Address {
+        var key = try recover(messageHash: messageHash, requireLowS: requireLowS)
+        let context = Secp256k1Context.current
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 65) { serialized in
+            var length = 65
+            _ = secp256k1_ec_pubkey_serialize(
+                context, serialized.baseAddress!, &length, &key, UInt32(SECP256K1_EC_UNCOMPRESSED))
+            let coordinates = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(serialized)[1..<65])
+            return Address(lastBytesOf: Keccak256.hash(coordinates))
+        }
+    }
+
+    private func recover(messageHash: Hash, requireLowS: Bool) throws(SignatureError) -> secp256k1_pubkey {
         try validate(requireLowS: requireLowS)
         let context = Secp256k1Context.current
-        var compact = [UInt8](repeating: 0, count: 64)
-        compact.withUnsafeMutableBytes { buffer in
-            r.storeBigEndian(to: buffer.baseAddress!)
-            s.storeBigEndian(to: buffer.baseAddress! + 32)
-        }
         var signature = secp256k1_ecdsa_recoverable_signature()
-        guard secp256k1_ecdsa_recoverable_signature_parse_compact(context, &signature, compact, Int32(recoveryID)) == 1
-        else { throw .recoveryFailed }
+        let parsed = withUnsafeTemporaryAllocation(byteCount: 64, alignment: 8) { compact in
+            r.storeBigEndian(to: compact.baseAddress!)
+            s.storeBigEndian(to: compact.baseAddress! + 32)
+            return secp256k1_ecdsa_recoverable_signature_parse_compact(
+                context, &signature, compact.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32(recoveryID))
+        }
+        guard parsed == 1 else { throw .recoveryFailed }
         var key = secp256k1_pubkey()
         let recovered = messageHash.withUnsafeBytes { message in
             secp256k1_ecdsa_recover(context, &key, &signature, message.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         guard recovered == 1 else { throw .recoveryFailed }
-        return PublicKey(key, context: context)
-    }
-
-    /// The address of the key that made this signature over `messageHash`.
-    public func recoverSigner(messageHash: Hash, requireLowS: Bool = true) throws(SignatureError) -> Address {
-        try recoverPublicKey(messageHash: messageHash, requireLowS: requireLowS).address
+        return key
     }
 }
