@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "StrandPrimitives", targets: ["StrandPrimitives"]),
         .library(name: "StrandCrypto", targets: ["StrandCrypto"]),
         .library(name: "StrandTypes", targets: ["StrandTypes"]),
+        .library(name: "StrandStorage", targets: ["StrandStorage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,6 +45,7 @@ let package = Package(
         .target(name: "StrandPrimitives", swiftSettings: hotPathSettings),
         .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1"], swiftSettings: hotPathSettings),
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
+        .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
         .target(
             name: "StrandBench",
             dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "CStrandReference", "CSecp256k1"],
@@ -67,6 +69,7 @@ let package = Package(
         ),
         .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandTestSupport"]),
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandTestSupport"]),
+        .testTarget(name: "StrandStorageTests", dependencies: ["StrandStorage", "StrandTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

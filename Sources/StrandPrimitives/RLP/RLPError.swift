@@ -23,6 +23,8 @@ public enum RLPError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooDeep
     /// A list has fewer or more items than its type has fields.
     case wrongItemCount(expected: Int, actual: Int)
+    /// Well-formed RLP holding a value its field does not allow (named in the message).
+    case invalidValue(String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,7 @@ public enum RLPError: Error, Equatable, Sendable, CustomStringConvertible {
         case .expectedList: "expected a list, found a string"
         case .tooDeep: "lists nested deeper than \(RLPReader.maxDepth)"
         case .wrongItemCount(let expected, let actual): "expected \(expected) list items, got \(actual)"
+        case .invalidValue(let what): "invalid value: \(what)"
         }
     }
 }

@@ -1,0 +1,109 @@
+import CLMDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How an environment is opened.
+public struct LMDBOptions: Sendable {
+    /// Durable: every commit is on disk when it returns (LMDB syncs data and meta page).
+    /// Unsafe: commits return before the OS writes them; a power loss or kernel crash may
+    /// lose recent blocks (a process crash loses nothing). For benchmarks only.
+    public enum Durability: Sendable, CustomStringConvertible {
+        case durable
+        case unsafeNoSync
+
+        public var description: String { self == .durable ? "durable" : "UNSAFE no-sync" }
+    }
+
+    /// Largest size the database may reach; address space is reserved, disk is not.
+    public var mapSize: Int
+    public var maxDatabases: UInt32
+    public var maxReaders: UInt32
+    public var durability: Durability
+
+    public init(mapSize: Int = 64 << 30, maxDatabases: UInt32 = 16, maxReaders: UInt32 = 256,
+                durability: Durability = .durable) {
+        self.mapSize = mapSize
+        self.maxDatabases = maxDatabases
+        self.maxReaders = maxReaders
+        self.durability = durability
+    }
+}
+
+/// A named LMDB database (table) of an environment.
+struct LMDBDatabase: Sendable {
+    let handle: MDB_dbi
+    let name: String
+}
+
+/// An LMDB environment: one memory-mapped file, many named databases, one writer and
+/// any number of readers at a time. Readers see a snapshot and never block the writer.
+final class LMDBEnvironment: @unchecked Sendable {
+    // An MDB_env is thread-safe; transactions are confined as their types say.
+    let handle: OpaquePointer
+    public let path: String
+    public let options: LMDBOptions
+
+    /// Opens (creating if needed) the environment in directory `path`.
+    public init(path: String, options: LMDBOptions = LMDBOptions()) throws(LMDBError) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw LMDBError(operation: "create directory \(path)", code: errno)
+        }
+        var env: OpaquePointer?
+        try LMDBError.check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw LMDBError(operation: "mdb_env_create", code: ENOMEM) }
+        do {
+            try LMDBError.check(mdb_env_set_mapsize(env, options.mapSize), "set map size")
+            try LMDBError.check(mdb_env_set_maxdbs(env, options.maxDatabases), "set max databases")
+            try LMDBError.check(mdb_env_set_maxreaders(env, options.maxReaders), "set max readers")
+            // NOTLS: a read transaction may move between threads (one at a time), as the
+            // thread pools and NIO event loops that use snapshots need.
+            var flags = UInt32(MDB_NOTLS)
+            if options.durability == .unsafeNoSync { flags |= UInt32(MDB_NOSYNC) | UInt32(MDB_NOMETASYNC) }
+            try LMDBError.check(mdb_env_open(env, path, flags, 0o644), "open \(path)")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        handle = env
+        self.path = path
+        self.options = options
+    }
+
+    deinit {
+        mdb_env_close(handle)
+    }
+
+    /// Opens or creates the named database; call at start-up, before other transactions.
+    public func database(named name: String) throws(LMDBError) -> LMDBDatabase {
+        var txn = try beginWrite()
+        var dbi = MDB_dbi()
+        try LMDBError.check(mdb_dbi_open(txn.handle, name, UInt32(MDB_CREATE), &dbi), "open database \(name)")
+        try txn.commit()
+        return LMDBDatabase(handle: dbi, name: name)
+    }
+
+    /// A snapshot of the latest committed state.
+    public func beginRead() throws(LMDBError) -> LMDBReadTransaction {
+        var txn: OpaquePointer?
+        try LMDBError.check(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "begin read transaction")
+        return LMDBReadTransaction(handle: txn!)
+    }
+
+    /// The write transaction; blocks while another is open.
+    public func beginWrite() throws(LMDBError) -> LMDBWriteTransaction {
+        var txn: OpaquePointer?
+        try LMDBError.check(mdb_txn_begin(handle, nil, 0, &txn), "begin write transaction")
+        return LMDBWriteTransaction(handle: txn!)
+    }
+
+    /// Bytes in use by the data file (last page used × page size).
+    public var usedBytes: Int {
+        var info = MDB_envinfo()
+        var stat = MDB_stat()
+        mdb_env_info(handle, &info)
+        mdb_env_stat(handle, &stat)
+        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
+    }
+}

@@ -1,0 +1,240 @@
+import StrandPrimitives
+import StrandTypes
+import Synchronization
+
+/// The chain on disk: blocks, transactions, receipts, indexes and the flat state, in one
+/// LMDB environment, advanced by exactly one write transaction per block.
+///
+/// Readers (`snapshot()`, the lookups) never block the writer and always see whole
+/// blocks. After a crash the ledger reopens at the last committed block.
+public final class Ledger: Sendable {
+    let env: LMDBEnvironment
+    let tables: LedgerTables
+    private let headState: Mutex<ChainHead>
+    // Held across a commit, so that the head cannot move between check and write.
+    private let commitLock = Mutex(())
+
+    /// Hash of block 0; names the chain.
+    public let genesisHash: Hash
+    public let chainID: UInt64
+    public let sealers: [Address]
+
+    public var durability: LMDBOptions.Durability { env.options.durability }
+
+    /// Opens the ledger in `directory`. An empty directory is initialised from `genesis`;
+    /// one that holds a chain must hold the chain of `genesis`, when one is given.
+    public init(directory: String, options: LMDBOptions = LMDBOptions(), genesis: Genesis? = nil) throws(LedgerError) {
+        do {
+            env = try LMDBEnvironment(path: directory, options: options)
+            tables = try LedgerTables(env)
+        } catch {
+            throw LedgerError(error, mapSize: options.mapSize)
+        }
+        let stored = try Self.readHead(env: env, tables: tables)
+        let genesisBlock: Block
+        if let stored {
+            genesisBlock = try Self.readBlock(number: 0, env: env, tables: tables)
+            if let genesis, genesis.block.hash != genesisBlock.hash {
+                throw .genesisMismatch(stored: genesisBlock.hash, given: genesis.block.hash)
+            }
+            headState = Mutex(stored)
+        } else {
+            guard let genesis else { throw .noChain(directory: directory) }
+            genesisBlock = genesis.block
+            headState = Mutex(ChainHead(number: 0, hash: genesisBlock.hash, stateRoot: .zero, transactionCount: 0))
+        }
+        genesisHash = genesisBlock.hash
+        (chainID, sealers) = try Self.chainConfiguration(of: genesisBlock.header)
+        if stored == nil, let genesis {
+            try writeBlock(genesisBlock, receipts: [], changes: genesis.stateChanges, head: nil)
+        }
+    }
+
+    /// The latest committed block.
+    public var head: ChainHead { headState.withLock { $0 } }
+
+    // MARK: Commit
+
+    /// Appends `block` with its receipts and state changes in one atomic, durable (unless
+    /// opened unsafe) write: the block, its transactions and receipts, their indexes, the
+    /// state writes, new code, the change log and the new head.
+    ///
+    /// Checks first that the block extends the head and that its transaction, receipt and
+    /// state roots are what its contents give; on any error nothing is written.
+    ///
+    /// - Complexity: O(*t* + *k*) for *t* transactions and *k* changed keys, in one LMDB transaction.
+    public func commit(_ block: Block, receipts: [Receipt], changes: StateChanges) throws(LedgerError) {
+        try commitLock.withLock { _ throws(LedgerError) in
+            let current = head
+            guard block.number == current.number + 1 else {
+                throw .notNextBlock(expected: current.number + 1, got: block.number)
+            }
+            guard block.header.parentHash == current.hash else {
+                throw .wrongParent(expected: current.hash, got: block.header.parentHash)
+            }
+            try writeBlock(block, receipts: receipts, changes: changes, head: current)
+        }
+    }
+
+    private func writeBlock(_ block: Block, receipts: [Receipt], changes: StateChanges, head current: ChainHead?) throws(LedgerError) {
+        let header = block.header
+        guard receipts.count == block.transactions.count else {
+            throw .receiptCountMismatch(transactions: block.transactions.count, receipts: receipts.count)
+        }
+        let transactionsRoot = Block.transactionsRoot(block.transactions)
+        guard transactionsRoot == header.transactionsRoot else {
+            throw .rootMismatch(field: "transactions root", inHeader: header.transactionsRoot, computed: transactionsRoot)
+        }
+        let receiptsRoot = Block.receiptsRoot(receipts)
+        guard receiptsRoot == header.receiptsRoot else {
+            throw .rootMismatch(field: "receipts root", inHeader: header.receiptsRoot, computed: receiptsRoot)
+        }
+        let changeLog = changes.encoded
+        let stateRoot = StateChanges.stateRoot(after: current?.stateRoot ?? .zero, changeLog: changeLog)
+        guard stateRoot == header.stateRoot else {
+            throw .rootMismatch(field: "state root", inHeader: header.stateRoot, computed: stateRoot)
+        }
+        let hash = header.hash
+        let newHead = ChainHead(number: header.number, hash: hash, stateRoot: stateRoot,
+                                transactionCount: (current?.transactionCount ?? 0) + UInt64(block.transactions.count))
+        do {
+            let txn = try env.beginWrite()
+            do {
+                try write(block, hash: hash, receipts: receipts, changes: changes, changeLog: changeLog, head: newHead, in: txn)
+            } catch {
+                txn.abort()
+                throw error
+            }
+            try txn.commit()  // LMDB frees the transaction whether or not this succeeds
+        } catch let error as LMDBError {
+            throw LedgerError(error, mapSize: env.options.mapSize)
+        } catch {
+            throw .corrupt("\(error)")
+        }
+        headState.withLock { $0 = newHead }
+    }
+
+    private func write(
+        _ block: Block, hash: Hash, receipts: [Receipt], changes: StateChanges, changeLog: [UInt8],
+        head: ChainHead, in txn: borrowing LMDBWriteTransaction
+    ) throws {
+        let number = LedgerTables.numberKey(block.number)
+        try txn.put(tables.headers, key: number, value: block.header.encoded)
+        try txn.put(tables.numbers, key: hash.bytes, value: number)
+        try txn.put(tables.bodies, key: number, value: block.encodedBody)
+        try txn.put(tables.receipts, key: number, value: Receipt.encodeList(receipts))
+        for (index, tx) in block.transactions.enumerated() {
+            try txn.put(tables.txIndex, key: tx.hash.bytes, value: LedgerTables.location(number: block.number, index: UInt32(index)))
+        }
+        for entry in changes.entries {
+            try entry.key.withEncodedBytes { key in
+                if entry.value.isZero {
+                    try txn.delete(tables.state, key: key)
+                } else {
+                    var word = Hash(entry.value)
+                    let width = entry.value.byteWidth
+                    try withUnsafeBytes(of: &word) { value in
+                        try txn.put(tables.state, key: key, value: UnsafeRawBufferPointer(rebasing: value[(32 - width)...]))
+                    }
+                }
+            }
+        }
+        for (codeHash, code) in changes.code {
+            try txn.put(tables.code, key: codeHash.bytes, value: code)
+        }
+        try txn.put(tables.changes, key: number, value: changeLog)
+        if block.number == 0 { try txn.put(tables.meta, key: LedgerTables.genesisKey, value: hash.bytes) }
+        try txn.put(tables.meta, key: LedgerTables.headKey, value: head.encoded)
+    }
+
+    // MARK: Reads
+
+    /// A consistent view of the latest committed block and its state, for as long as it is
+    /// held. Use it from one thread at a time.
+    public func snapshot() throws(LedgerError) -> LedgerSnapshot {
+        do {
+            return try LedgerSnapshot(ledger: self, transaction: env.beginRead())
+        } catch let error as LedgerError {
+            throw error
+        } catch let error as LMDBError {
+            throw LedgerError(error, mapSize: env.options.mapSize)
+        } catch {
+            throw .corrupt("\(error)")
+        }
+    }
+
+    /// Runs `body` on a fresh snapshot.
+    func reading<R>(_ body: (LedgerSnapshot) throws -> R) throws(LedgerError) -> R {
+        let snapshot = try snapshot()
+        do { return try body(snapshot) } catch let error as LedgerError { throw error } catch let error as LMDBError {
+            throw .storage(error)
+        } catch {
+            throw .corrupt("\(error)")
+        }
+    }
+
+    public func header(number: UInt64) throws(LedgerError) -> BlockHeader? { try reading { try $0.header(number: number) } }
+    public func header(hash: Hash) throws(LedgerError) -> BlockHeader? { try reading { try $0.header(hash: hash) } }
+    public func block(number: UInt64) throws(LedgerError) -> Block? { try reading { try $0.block(number: number) } }
+    public func block(hash: Hash) throws(LedgerError) -> Block? { try reading { try $0.block(hash: hash) } }
+    public func receipts(blockNumber: UInt64) throws(LedgerError) -> [Receipt]? {
+        try reading { try $0.receipts(blockNumber: blockNumber) }
+    }
+    public func location(ofTransaction hash: Hash) throws(LedgerError) -> TransactionLocation? {
+        try reading { try $0.location(ofTransaction: hash) }
+    }
+    public func transaction(hash: Hash) throws(LedgerError) -> (Transaction, TransactionLocation)? {
+        try reading { try $0.transaction(hash: hash) }
+    }
+    public func receipt(transactionHash: Hash) throws(LedgerError) -> Receipt? {
+        try reading { try $0.receipt(transactionHash: transactionHash) }
+    }
+    /// The value of `key` at the head; zero when absent.
+    public func value(of key: StateKey) throws(LedgerError) -> UInt256 { try reading { $0.value(of: key) } }
+
+    // MARK: Opening
+
+    private static func readHead(env: LMDBEnvironment, tables: LedgerTables) throws(LedgerError) -> ChainHead? {
+        do {
+            let txn = try env.beginRead()
+            guard let bytes = try txn.get(tables.meta, key: LedgerTables.headKey) else { return nil }
+            guard let head = ChainHead.decode(bytes) else { throw LedgerError.corrupt("head record") }
+            return head
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw .corrupt("\(error)")
+        }
+    }
+
+    private static func readBlock(number: UInt64, env: LMDBEnvironment, tables: LedgerTables) throws(LedgerError) -> Block {
+        do {
+            let txn = try env.beginRead()
+            let key = LedgerTables.numberKey(number)
+            guard let header = try txn.get(tables.headers, key: key), let body = try txn.get(tables.bodies, key: key) else {
+                throw LedgerError.corrupt("block \(number) missing")
+            }
+            return Block(header: try BlockHeader.decode(header), transactions: try Block.decodeBody(body))
+        } catch let error as LedgerError {
+            throw error
+        } catch {
+            throw .corrupt("block \(number): \(error)")
+        }
+    }
+
+    /// Chain id and sealers from the genesis header's extra data, rlp([chainId, [sealers…]]).
+    static func chainConfiguration(of genesis: BlockHeader) throws(LedgerError) -> (UInt64, [Address]) {
+        let result = genesis.extraData.withUnsafeBytes { buffer in
+            Result { () throws(RLPError) -> (UInt64, [Address]) in
+                var reader = RLPReader(buffer)
+                var fields = try reader.readList()
+                let chainID = try fields.readUInt64()
+                var list = try fields.readList()
+                var sealers: [Address] = []
+                while !list.isAtEnd { sealers.append(try list.readAddress()) }
+                return (chainID, sealers)
+            }
+        }
+        do { return try result.get() } catch { throw .corrupt("genesis extra data: \(error)") }
+    }
+}

@@ -1,0 +1,119 @@
+import StrandCrypto
+import StrandPrimitives
+
+/// A sealer's signature over a block hash, for PBFT's commit certificates.
+public struct SealerSignature: Hashable, Sendable {
+    /// The sealer's position in the chain's sealer list.
+    public var sealerIndex: UInt32
+    public var signature: RecoverableSignature
+
+    public init(sealerIndex: UInt32, signature: RecoverableSignature) {
+        self.sealerIndex = sealerIndex
+        self.signature = signature
+    }
+}
+
+/// A block's header. Its hash covers every field but the sealer signatures, which sign it.
+public struct BlockHeader: Hashable, Sendable {
+    public var parentHash: Hash
+    public var number: UInt64
+    /// Seconds since the Unix epoch.
+    public var timestamp: UInt64
+    public var sealer: Address
+    public var transactionsRoot: Hash
+    public var receiptsRoot: Hash
+    /// `keccak(previous state root ‖ keccak(this block's state changes))`.
+    public var stateRoot: Hash
+    public var gasUsed: UInt64
+    public var gasLimit: UInt64
+    public var extraData: [UInt8]
+    public var sealerSignatures: [SealerSignature]
+
+    public init(parentHash: Hash, number: UInt64, timestamp: UInt64, sealer: Address, transactionsRoot: Hash,
+                receiptsRoot: Hash, stateRoot: Hash, gasUsed: UInt64, gasLimit: UInt64,
+                extraData: [UInt8] = [], sealerSignatures: [SealerSignature] = []) {
+        self.parentHash = parentHash
+        self.number = number
+        self.timestamp = timestamp
+        self.sealer = sealer
+        self.transactionsRoot = transactionsRoot
+        self.receiptsRoot = receiptsRoot
+        self.stateRoot = stateRoot
+        self.gasUsed = gasUsed
+        self.gasLimit = gasLimit
+        self.extraData = extraData
+        self.sealerSignatures = sealerSignatures
+    }
+
+    /// keccak(rlp([the ten fields before the signatures])).
+    public var hash: Hash {
+        var encoder = RLPEncoder(reservingCapacity: 256 + extraData.count)
+        encoder.appendList { encodeSignedFields(to: &$0) }
+        return Keccak256.hash(encoder.bytes)
+    }
+
+    /// rlp([ten fields…, [[sealerIndex, r, s, recoveryID]…]]).
+    public var encoded: [UInt8] {
+        var encoder = RLPEncoder(reservingCapacity: 256 + extraData.count + 72 * sealerSignatures.count)
+        encode(to: &encoder)
+        return encoder.bytes
+    }
+
+    func encode(to encoder: inout RLPEncoder) {
+        encoder.appendList { list in
+            encodeSignedFields(to: &list)
+            list.appendList { signatures in
+                for entry in sealerSignatures {
+                    signatures.appendList { item in
+                        item.append(UInt64(entry.sealerIndex))
+                        item.append(entry.signature.r)
+                        item.append(entry.signature.s)
+                        item.append(UInt64(entry.signature.recoveryID))
+                    }
+                }
+            }
+        }
+    }
+
+    private func encodeSignedFields(to list: inout RLPEncoder) {
+        list.append(parentHash)
+        list.append(number)
+        list.append(timestamp)
+        list.append(sealer)
+        list.append(transactionsRoot)
+        list.append(receiptsRoot)
+        list.append(stateRoot)
+        list.append(gasUsed)
+        list.append(gasLimit)
+        list.append(bytes: extraData)
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(BlockDecodingError) -> BlockHeader {
+        try decodeWhole(bytes, as: "header") { (reader: inout RLPReader) throws(RLPError) in try decode(from: &reader) }
+    }
+
+    static func decode(from reader: inout RLPReader) throws(RLPError) -> BlockHeader {
+        var fields = try reader.readList()
+        var header = BlockHeader(
+            parentHash: try fields.readHash(), number: try fields.readUInt64(), timestamp: try fields.readUInt64(),
+            sealer: try fields.readAddress(), transactionsRoot: try fields.readHash(), receiptsRoot: try fields.readHash(),
+            stateRoot: try fields.readHash(), gasUsed: try fields.readUInt64(), gasLimit: try fields.readUInt64(),
+            extraData: Array(try fields.readBytes()))
+        var signatures = try fields.readList()
+        while !signatures.isAtEnd {
+            var item = try signatures.readList()
+            let index = try item.readUInt64()
+            let r = try item.readUInt256()
+            let s = try item.readUInt256()
+            let recoveryID = try item.readUInt64()
+            try item.finish()
+            guard index <= UInt64(UInt32.max), recoveryID <= 1 else {
+                throw .invalidValue("sealer signature index \(index) or recovery id \(recoveryID)")
+            }
+            header.sealerSignatures.append(SealerSignature(
+                sealerIndex: UInt32(index), signature: RecoverableSignature(r: r, s: s, recoveryID: UInt8(recoveryID))))
+        }
+        try fields.finish()
+        return header
+    }
+}

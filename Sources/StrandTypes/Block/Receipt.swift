@@ -1,0 +1,97 @@
+import StrandPrimitives
+
+/// What executing one transaction produced.
+public struct Receipt: Hashable, Sendable {
+    public enum Status: UInt8, Sendable {
+        case failure = 0
+        case success = 1
+    }
+
+    public var status: Status
+    public var gasUsed: UInt64
+    /// Gas used by this and every earlier transaction of the block.
+    public var cumulativeGasUsed: UInt64
+    public var logs: [Log]
+    /// The created contract, for a successful contract creation.
+    public var contractAddress: Address?
+    public var transactionHash: Hash
+    public var transactionIndex: UInt32
+    /// Return data, or revert data (e.g. an `Error(string)` reason) on failure.
+    public var output: [UInt8]
+
+    public init(status: Status, gasUsed: UInt64, cumulativeGasUsed: UInt64, logs: [Log] = [],
+                contractAddress: Address? = nil, transactionHash: Hash, transactionIndex: UInt32, output: [UInt8] = []) {
+        self.status = status
+        self.gasUsed = gasUsed
+        self.cumulativeGasUsed = cumulativeGasUsed
+        self.logs = logs
+        self.contractAddress = contractAddress
+        self.transactionHash = transactionHash
+        self.transactionIndex = transactionIndex
+        self.output = output
+    }
+
+    /// rlp([status, gasUsed, cumulativeGasUsed, [logs…], contractAddress | "", txHash, txIndex, output]).
+    public var encoded: [UInt8] {
+        var encoder = RLPEncoder(reservingCapacity: 96 + output.count)
+        encode(to: &encoder)
+        return encoder.bytes
+    }
+
+    /// keccak(encoded): the leaf of the block's receipt root.
+    public var hash: Hash { Keccak256.hash(encoded) }
+
+    func encode(to encoder: inout RLPEncoder) {
+        encoder.appendList { list in
+            list.append(UInt64(status.rawValue))
+            list.append(gasUsed)
+            list.append(cumulativeGasUsed)
+            list.appendList { logList in for log in logs { log.encode(to: &logList) } }
+            list.append(optional: contractAddress)
+            list.append(transactionHash)
+            list.append(UInt64(transactionIndex))
+            list.append(bytes: output)
+        }
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(BlockDecodingError) -> Receipt {
+        try decodeWhole(bytes, as: "receipt") { (reader: inout RLPReader) throws(RLPError) in try decode(from: &reader) }
+    }
+
+    static func decode(from reader: inout RLPReader) throws(RLPError) -> Receipt {
+        var fields = try reader.readList()
+        let rawStatus = try fields.readUInt64()
+        guard rawStatus <= 1, let status = Status(rawValue: UInt8(rawStatus)) else {
+            throw .invalidValue("receipt status \(rawStatus)")
+        }
+        let gasUsed = try fields.readUInt64()
+        let cumulative = try fields.readUInt64()
+        var logReader = try fields.readList()
+        var logs: [Log] = []
+        while !logReader.isAtEnd { logs.append(try Log.decode(from: &logReader)) }
+        let contract = try fields.readOptionalAddress()
+        let txHash = try fields.readHash()
+        let index = try fields.readUInt64()
+        guard index <= UInt64(UInt32.max) else { throw .invalidValue("transaction index \(index)") }
+        let output = Array(try fields.readBytes())
+        try fields.finish()
+        return Receipt(status: status, gasUsed: gasUsed, cumulativeGasUsed: cumulative, logs: logs,
+                       contractAddress: contract, transactionHash: txHash, transactionIndex: UInt32(index), output: output)
+    }
+
+    /// Encodes a block's receipts as one RLP list, as the ledger stores them.
+    public static func encodeList(_ receipts: [Receipt]) -> [UInt8] {
+        var encoder = RLPEncoder(reservingCapacity: receipts.count * 128)
+        encoder.appendList { list in for receipt in receipts { receipt.encode(to: &list) } }
+        return encoder.bytes
+    }
+
+    public static func decodeList(_ bytes: [UInt8]) throws(BlockDecodingError) -> [Receipt] {
+        try decodeWhole(bytes, as: "receipt list") { (reader: inout RLPReader) throws(RLPError) in
+            var items = try reader.readList()
+            var receipts: [Receipt] = []
+            while !items.isAtEnd { receipts.append(try decode(from: &items)) }
+            return receipts
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import StrandPrimitives
+
+/// One entry of the flat world state: an account field or a contract storage slot.
+///
+/// The state is a flat key/value map (DESIGN.md, "State model"). Values are `UInt256`:
+/// nonce, balance, code hash (read as a number) or slot value; zero means absent, so an
+/// emptied slot or account is deleted rather than stored as zero.
+@frozen
+public struct StateKey: Hashable, Sendable {
+    public enum Kind: UInt8, Sendable, CaseIterable {
+        case nonce = 0
+        case balance = 1
+        case codeHash = 2
+        case storage = 3
+    }
+
+    public let address: Address
+    public let kind: Kind
+    /// The storage slot; zero for account fields.
+    public let slot: Hash
+
+    @inlinable
+    init(address: Address, kind: Kind, slot: Hash) {
+        self.address = address
+        self.kind = kind
+        self.slot = slot
+    }
+
+    public static func nonce(_ address: Address) -> StateKey { StateKey(address: address, kind: .nonce, slot: .zero) }
+    public static func balance(_ address: Address) -> StateKey { StateKey(address: address, kind: .balance, slot: .zero) }
+    public static func codeHash(_ address: Address) -> StateKey { StateKey(address: address, kind: .codeHash, slot: .zero) }
+    public static func storage(_ address: Address, _ slot: Hash) -> StateKey {
+        StateKey(address: address, kind: .storage, slot: slot)
+    }
+
+    /// Bytes of the storage form: address (20) ‖ kind (1) ‖ slot (32, storage only).
+    public static let maxEncodedCount = 53
+
+    /// Calls `body` with the storage form, built on the stack.
+    @inlinable
+    public func withEncodedBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(byteCount: Self.maxEncodedCount, alignment: 8) { buffer in
+            address.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 20) }
+            buffer[20] = kind.rawValue
+            var count = 21
+            if kind == .storage {
+                slot.withUnsafeBytes { (buffer.baseAddress! + 21).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+                count = 53
+            }
+            return try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<count]))
+        }
+    }
+
+    /// The storage form as an array.
+    public var encoded: [UInt8] { withEncodedBytes { Array($0) } }
+
+    /// Parses the storage form.
+    public init?(encoded bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == 21 || bytes.count == 53, let kind = Kind(rawValue: bytes[20]),
+              (kind == .storage) == (bytes.count == 53) else { return nil }
+        self.init(address: Address(loadingFrom: bytes.baseAddress!), kind: kind,
+                  slot: kind == .storage ? Hash(loadingFrom: bytes.baseAddress! + 21) : .zero)
+    }
+}
+
+extension StateKey: Comparable {
+    /// The order of the storage form's bytes, which is the order the ledger commits in.
+    public static func < (lhs: StateKey, rhs: StateKey) -> Bool {
+        if lhs.address != rhs.address { return lhs.address < rhs.address }
+        if lhs.kind != rhs.kind { return lhs.kind.rawValue < rhs.kind.rawValue }
+        return lhs.slot < rhs.slot
+    }
+}
+
+extension StateKey: CustomStringConvertible {
+    public var description: String {
+        kind == .storage ? "\(address).storage[\(slot)]" : "\(address).\(kind)"
+    }
+}
