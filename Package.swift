@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
         .target(
             name: "StrandBench",
-            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "CStrandReference", "CSecp256k1"],
+            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "CStrandReference", "CSecp256k1", "CLMDB"],
             swiftSettings: hotPathSettings
         ),
 
@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "strand",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandBench", "CJemalloc",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandBench", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,7 +69,7 @@ let package = Package(
         ),
         .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandTestSupport"]),
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandTestSupport"]),
-        .testTarget(name: "StrandStorageTests", dependencies: ["StrandStorage", "StrandTestSupport"]),
+        .testTarget(name: "StrandStorageTests", dependencies: ["StrandStorage", "StrandBench", "StrandTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -32,7 +32,7 @@ extension Ledger {
     ///   (`keccak(parent root ‖ keccak(change log))`);
     /// - replaying every change log from genesis gives exactly the stored state, and all
     ///   code the logs created is stored under its hash;
-    /// - the head record names the last block.
+    /// - the head record names the last block, and no table holds anything of a later one.
     ///
     /// - Parameter progress: called with (block, head) every 1,000 blocks.
     /// - Complexity: O(chain size); holds the replayed state in memory.
@@ -88,6 +88,20 @@ extension Ledger {
         guard let previous, previous.hash == head.hash, previous.stateRoot == head.stateRoot,
               result.transactions == head.transactionCount else {
             throw LedgerVerificationError(block: nil, problem: "head record does not match the last block")
+        }
+        // Nothing of a block past the head may be visible: every per-block table holds
+        // exactly the committed blocks, the transaction index exactly their transactions.
+        let perBlock = [tables.headers, tables.numbers, tables.bodies, tables.receipts, tables.changes]
+        for table in perBlock {
+            let count = try snapshot.transaction.count(table)
+            guard count == Int(head.number) + 1 else {
+                throw LedgerVerificationError(block: nil, problem: "\(table.name) holds \(count) entries for \(head.number + 1) blocks")
+            }
+        }
+        let indexed = try snapshot.transaction.count(tables.txIndex)
+        guard indexed == Int(head.transactionCount) else {
+            throw LedgerVerificationError(
+                block: nil, problem: "transaction index holds \(indexed) entries for \(head.transactionCount) transactions")
         }
         var stored = 0
         try snapshot.forEachStateEntry { key, value in

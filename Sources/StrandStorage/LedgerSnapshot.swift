@@ -69,8 +69,8 @@ public final class LedgerSnapshot: StateReader {
     }
 
     public func number(ofBlock hash: Hash) throws -> UInt64? {
-        try transaction.withValue(tables.numbers, key: hash.withUnsafeBytes { UnsafeRawBufferPointer($0) }) { value in
-            value.flatMap(LedgerTables.number(from:))
+        try hash.withUnsafeBytes { key in
+            try transaction.withValue(tables.numbers, key: key) { value in value.flatMap(LedgerTables.number(from:)) }
         }
     }
 

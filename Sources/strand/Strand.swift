@@ -8,10 +8,10 @@ struct Strand: ParsableCommand {
         abstract: "Strand: a consortium blockchain node built for throughput.",
         discussion: """
             The node itself comes in a later release; today the CLI covers keys, \
-            transactions and the foundation's benchmarks.
+            transactions, the ledger and benchmarks.
             """,
         version: "0.1.0 (allocator: \(allocatorName))",
-        subcommands: [Keygen.self, Tx.self, Bench.self]
+        subcommands: [Keygen.self, Tx.self, LedgerCommand.self, Bench.self]
     )
 }
 

@@ -30,18 +30,3 @@ public enum TestVectors {
 public func hexBytes(_ hex: String) -> [UInt8] {
     do { return try Hex.decode(hex) } catch { fatalError("bad hex in test: \(hex): \(error)") }
 }
-
-/// A deterministic generator (SplitMix64) so that a failing property test can be rerun.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
