@@ -39,7 +39,7 @@ let package = Package(
             providers: [.apt(["libjemalloc-dev"])]
         ),
         // Straightforward C implementations that benchmarks compare Strand against.
-        .target(name: "CStrandReference", dependencies: ["CSecp256k1"], cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CStrandReference", dependencies: ["CSecp256k1", "CLMDB"], cSettings: [.unsafeFlags(["-O3"])]),
 
         // MARK: Libraries
         .target(name: "StrandPrimitives", swiftSettings: hotPathSettings),

@@ -8,6 +8,28 @@ public struct Measurement: Sendable {
     public let samples: Int
 
     public var operationsPerSecond: Double { 1e9 / nanosecondsPerOperation }
+
+    /// The median of timed samples, each of `operationsPerSample` operations.
+    public init(name: String, sampleNanoseconds: [Double], operationsPerSample: Int = 1) {
+        let perOperation = sampleNanoseconds.map { $0 / Double(operationsPerSample) }.sorted()
+        let median = perOperation[perOperation.count / 2]
+        self.init(name: name, nanosecondsPerOperation: median,
+                  spread: (perOperation.last! - perOperation.first!) / median, samples: perOperation.count)
+    }
+
+    public init(name: String, nanosecondsPerOperation: Double, spread: Double, samples: Int) {
+        self.name = name
+        self.nanosecondsPerOperation = nanosecondsPerOperation
+        self.spread = spread
+        self.samples = samples
+    }
+}
+
+extension Duration {
+    /// The duration in nanoseconds, as a Double.
+    var nanoseconds: Double {
+        Double(components.seconds) * 1e9 + Double(components.attoseconds) / 1e9
+    }
 }
 
 /// Times `body`, which performs `operationsPerCall` operations, and reports the median.
@@ -25,16 +47,11 @@ public func measure(
     while clock.measure({ for _ in 0..<callsPerSample { body() } }) < minimumSampleTime {
         callsPerSample *= 2
     }
-    var perOperation: [Double] = []
-    for _ in 0..<samples {
-        let elapsed = clock.measure { for _ in 0..<callsPerSample { body() } }
-        let nanos = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-        perOperation.append(nanos / Double(callsPerSample * operationsPerCall))
+    let sampleNanoseconds = (0..<samples).map { _ in
+        clock.measure { for _ in 0..<callsPerSample { body() } }.nanoseconds
     }
-    perOperation.sort()
-    let median = perOperation[perOperation.count / 2]
-    return Measurement(name: name, nanosecondsPerOperation: median,
-                       spread: (perOperation.last! - perOperation.first!) / median, samples: samples)
+    return Measurement(name: name, sampleNanoseconds: sampleNanoseconds,
+                       operationsPerSample: callsPerSample * operationsPerCall)
 }
 
 /// Keeps results alive so that the optimiser cannot delete the work that made them.

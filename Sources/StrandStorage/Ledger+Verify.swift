@@ -71,11 +71,11 @@ extension Ledger {
                 }
             }
             guard let changeLog = try snapshot.changeLog(blockNumber: number) else { throw fail("change log missing") }
-            let stateRoot = StateChanges.stateRoot(after: previous?.stateRoot ?? .zero, changeLog: changeLog)
+            let changes = try StateChanges.decode(changeLog)
+            let stateRoot = changes.stateRoot(after: previous?.stateRoot ?? .zero)
             guard stateRoot == header.stateRoot else {
                 throw fail("state root \(header.stateRoot) in header, \(stateRoot) from the change log")
             }
-            let changes = try StateChanges.decode(changeLog)
             for entry in changes.entries {
                 if entry.value.isZero { state[entry.key] = nil } else { state[entry.key] = entry.value }
             }

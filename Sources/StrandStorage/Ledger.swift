@@ -81,31 +81,30 @@ public final class Ledger: Sendable {
         guard receipts.count == block.transactions.count else {
             throw .receiptCountMismatch(transactions: block.transactions.count, receipts: receipts.count)
         }
-        let transactionsRoot = Block.transactionsRoot(block.transactions)
-        guard transactionsRoot == header.transactionsRoot else {
-            throw .rootMismatch(field: "transactions root", inHeader: header.transactionsRoot, computed: transactionsRoot)
-        }
-        let receiptsRoot = Block.receiptsRoot(receipts)
-        guard receiptsRoot == header.receiptsRoot else {
-            throw .rootMismatch(field: "receipts root", inHeader: header.receiptsRoot, computed: receiptsRoot)
-        }
-        let changeLog = changes.encoded
-        let stateRoot = StateChanges.stateRoot(after: current?.stateRoot ?? .zero, changeLog: changeLog)
+        let stateRoot = changes.stateRoot(after: current?.stateRoot ?? .zero)
         guard stateRoot == header.stateRoot else {
             throw .rootMismatch(field: "state root", inHeader: header.stateRoot, computed: stateRoot)
         }
+        // Encoding the block and checking its transaction and receipt roots runs on another
+        // core while this thread writes the state; the write commits only if the roots hold.
+        let encoding = Concurrently { EncodedBlock(block, receipts: receipts) }
         let hash = header.hash
         let newHead = ChainHead(number: header.number, hash: hash, stateRoot: stateRoot,
                                 transactionCount: (current?.transactionCount ?? 0) + UInt64(block.transactions.count))
         do {
             let txn = try env.beginWrite()
             do {
-                try write(block, hash: hash, receipts: receipts, changes: changes, changeLog: changeLog, head: newHead, in: txn)
+                try writeState(changes, in: txn)
+                let encoded = encoding.wait()
+                try encoded.checkRoots(against: header)
+                try writeBlockRecords(block, encoded, hash: hash, changes: changes, head: newHead, in: txn)
             } catch {
                 txn.abort()
                 throw error
             }
             try txn.commit()  // LMDB frees the transaction whether or not this succeeds
+        } catch let error as LedgerError {
+            throw error
         } catch let error as LMDBError {
             throw LedgerError(error, mapSize: env.options.mapSize)
         } catch {
@@ -114,18 +113,8 @@ public final class Ledger: Sendable {
         headState.withLock { $0 = newHead }
     }
 
-    private func write(
-        _ block: Block, hash: Hash, receipts: [Receipt], changes: StateChanges, changeLog: [UInt8],
-        head: ChainHead, in txn: borrowing LMDBWriteTransaction
-    ) throws {
-        let number = LedgerTables.numberKey(block.number)
-        try txn.put(tables.headers, key: number, value: block.header.encoded)
-        try txn.put(tables.numbers, key: hash.bytes, value: number)
-        try txn.put(tables.bodies, key: number, value: block.encodedBody)
-        try txn.put(tables.receipts, key: number, value: Receipt.encodeList(receipts))
-        for (index, tx) in block.transactions.enumerated() {
-            try txn.put(tables.txIndex, key: tx.hash.bytes, value: LedgerTables.location(number: block.number, index: UInt32(index)))
-        }
+    /// State entries (zero deletes) and new code.
+    private func writeState(_ changes: StateChanges, in txn: borrowing LMDBWriteTransaction) throws {
         for entry in changes.entries {
             try entry.key.withEncodedBytes { key in
                 if entry.value.isZero {
@@ -142,7 +131,22 @@ public final class Ledger: Sendable {
         for (codeHash, code) in changes.code {
             try txn.put(tables.code, key: codeHash.bytes, value: code)
         }
-        try txn.put(tables.changes, key: number, value: changeLog)
+    }
+
+    /// Header, body, receipts, indexes, change log and the new head.
+    private func writeBlockRecords(
+        _ block: Block, _ encoded: EncodedBlock, hash: Hash, changes: StateChanges, head: ChainHead,
+        in txn: borrowing LMDBWriteTransaction
+    ) throws {
+        let number = LedgerTables.numberKey(block.number)
+        try txn.put(tables.headers, key: number, value: encoded.header)
+        try txn.put(tables.numbers, key: hash.bytes, value: number)
+        try txn.put(tables.bodies, key: number, value: encoded.body)
+        try txn.put(tables.receipts, key: number, value: encoded.receipts)
+        for (index, tx) in block.transactions.enumerated() {
+            try txn.put(tables.txIndex, key: tx.hash.bytes, value: LedgerTables.location(number: block.number, index: UInt32(index)))
+        }
+        try txn.put(tables.changes, key: number, value: changes.encoded)
         if block.number == 0 { try txn.put(tables.meta, key: LedgerTables.genesisKey, value: hash.bytes) }
         try txn.put(tables.meta, key: LedgerTables.headKey, value: head.encoded)
     }

@@ -14,4 +14,16 @@ void strand_reference_keccak256(const uint8_t *input, size_t length, uint8_t out
 size_t strand_reference_recover(const uint8_t *signatures, const uint8_t *recovery_ids,
                                  const uint8_t *messages, size_t count);
 
+/// Raw LMDB, as a C program would use it: the reference for the ledger's commit.
+/// Opens (creating) an environment in directory `path` with one unnamed database;
+/// `no_sync` skips fsync on commit. Returns an LMDB error code (0 = success).
+int strand_reference_lmdb_open(const char *path, int no_sync, size_t map_size, void **env_out);
+
+/// One write transaction that puts `count` entries, packed back to back in `keys` and
+/// `values` with their sizes in `key_sizes` and `value_sizes`, then commits.
+int strand_reference_lmdb_put_batch(void *env, const uint8_t *keys, const size_t *key_sizes,
+                                    const uint8_t *values, const size_t *value_sizes, size_t count);
+
+void strand_reference_lmdb_close(void *env);
+
 #endif

@@ -1,4 +1,5 @@
 import CLMDB
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -47,8 +48,10 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     /// Opens (creating if needed) the environment in directory `path`.
     public init(path: String, options: LMDBOptions = LMDBOptions()) throws(LMDBError) {
-        if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw LMDBError(operation: "create directory \(path)", code: errno)
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw LMDBError(operation: "create directory \(path): \(error.localizedDescription)", code: EIO)
         }
         var env: OpaquePointer?
         try LMDBError.check(mdb_env_create(&env), "mdb_env_create")

@@ -81,9 +81,29 @@ public struct Receipt: Hashable, Sendable {
 
     /// Encodes a block's receipts as one RLP list, as the ledger stores them.
     public static func encodeList(_ receipts: [Receipt]) -> [UInt8] {
+        encodeListAndHash(receipts).list
+    }
+
+    /// The list encoding and each receipt's hash (keccak of its item), from one encoding pass.
+    public static func encodeListAndHash(_ receipts: [Receipt]) -> (list: [UInt8], hashes: [Hash]) {
         var encoder = RLPEncoder(reservingCapacity: receipts.count * 128)
-        encoder.appendList { list in for receipt in receipts { receipt.encode(to: &list) } }
-        return encoder.bytes
+        var ends: [Int] = []
+        ends.reserveCapacity(receipts.count)
+        encoder.appendList { list in
+            for receipt in receipts {
+                receipt.encode(to: &list)
+                ends.append(list.bytes.count)
+            }
+        }
+        let list = encoder.bytes
+        let headerLength = list.count - (ends.last ?? 0)
+        let hashes = list.withUnsafeBytes { buffer in
+            ends.indices.map { i in
+                let start = headerLength + (i == 0 ? 0 : ends[i - 1])
+                return Keccak256.hash(UnsafeRawBufferPointer(rebasing: buffer[start..<(headerLength + ends[i])]))
+            }
+        }
+        return (list, hashes)
     }
 
     public static func decodeList(_ bytes: [UInt8]) throws(BlockDecodingError) -> [Receipt] {

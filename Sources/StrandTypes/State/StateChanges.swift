@@ -6,41 +6,44 @@ import StrandPrimitives
 /// Its canonical encoding is what the state root commits to and what the ledger keeps
 /// per block as a change log:
 ///
-///     rlp([[key, minimal big-endian value]…, ], [code…])     keys ascending, code by ascending hash
+///     rlp([[key, minimal big-endian value]…], [code…])     keys ascending, code by ascending hash
+///
+/// The encoding and its digest are computed once, when the changes are built: the block's
+/// assembler needs them for the header's state root, and the ledger reuses them to store
+/// the change log and advance the root, so no block is encoded or hashed twice.
 public struct StateChanges: Hashable, Sendable {
     /// Final values, sorted by key, each key once.
-    public private(set) var entries: [(key: StateKey, value: UInt256)]
+    public let entries: [(key: StateKey, value: UInt256)]
     /// New contract code, keyed by its Keccak-256.
-    public private(set) var code: [Hash: [UInt8]]
+    public let code: [Hash: [UInt8]]
+    /// The canonical encoding (see the type's documentation).
+    public let encoded: [UInt8]
+    /// keccak(encoded).
+    public let digest: Hash
 
     /// - Parameter writes: the final value of every key written; any order.
+    /// - Complexity: O(*n* log *n*) to sort, then one encoding and one hash of it.
     public init(_ writes: [StateKey: UInt256], code: [[UInt8]] = []) {
-        entries = writes.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
-        self.code = Dictionary(code.map { (Keccak256.hash($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let entries = writes.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
+        let codeByHash = Dictionary(code.map { (Keccak256.hash($0), $0) }, uniquingKeysWith: { first, _ in first })
+        self.init(sortedEntries: entries, code: codeByHash, encoded: Self.encode(entries, codeByHash))
     }
 
-    /// From entries already sorted by key with no duplicates, e.g. decoded from the ledger.
-    init(sortedEntries: [(key: StateKey, value: UInt256)], code: [Hash: [UInt8]]) {
+    private init(sortedEntries: [(key: StateKey, value: UInt256)], code: [Hash: [UInt8]], encoded: [UInt8]) {
         entries = sortedEntries
         self.code = code
+        self.encoded = encoded
+        digest = Keccak256.hash(encoded)
     }
 
     public static let empty = StateChanges([:])
 
-    public static func == (lhs: StateChanges, rhs: StateChanges) -> Bool {
-        lhs.code == rhs.code && lhs.entries.elementsEqual(rhs.entries) { $0.key == $1.key && $0.value == $1.value }
-    }
+    /// Equal changes have equal canonical encodings.
+    public static func == (lhs: StateChanges, rhs: StateChanges) -> Bool { lhs.digest == rhs.digest && lhs.encoded == rhs.encoded }
 
-    public func hash(into hasher: inout Hasher) {
-        for entry in entries {
-            hasher.combine(entry.key)
-            hasher.combine(entry.value)
-        }
-        hasher.combine(code.count)
-    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
-    /// The canonical encoding (see the type's documentation).
-    public var encoded: [UInt8] {
+    private static func encode(_ entries: [(key: StateKey, value: UInt256)], _ code: [Hash: [UInt8]]) -> [UInt8] {
         var encoder = RLPEncoder(reservingCapacity: entries.count * 90 + code.values.reduce(16) { $0 + $1.count + 4 })
         encoder.appendList { outer in
             outer.appendList { list in
@@ -58,9 +61,10 @@ public struct StateChanges: Hashable, Sendable {
         return encoder.bytes
     }
 
-    /// Decodes the canonical encoding, rejecting unsorted or duplicate keys.
+    /// Decodes a canonical encoding, rejecting unsorted or duplicate keys and code.
     public static func decode(_ bytes: [UInt8]) throws(BlockDecodingError) -> StateChanges {
-        try decodeWhole(bytes, as: "state changes") { (reader: inout RLPReader) throws(RLPError) in
+        let (entries, code) = try decodeWhole(bytes, as: "state changes") {
+            (reader: inout RLPReader) throws(RLPError) -> ([(key: StateKey, value: UInt256)], [Hash: [UInt8]]) in
             var outer = try reader.readList()
             var list = try outer.readList()
             var entries: [(key: StateKey, value: UInt256)] = []
@@ -74,22 +78,31 @@ public struct StateChanges: Hashable, Sendable {
             }
             var codeList = try outer.readList()
             var code: [Hash: [UInt8]] = [:]
+            var lastHash: Hash?
             while !codeList.isAtEnd {
                 let blob = Array(try codeList.readBytes())
-                code[Keccak256.hash(blob)] = blob
+                let hash = Keccak256.hash(blob)
+                if let lastHash, !(lastHash < hash) { throw .invalidValue("code out of order") }
+                code[hash] = blob
+                lastHash = hash
             }
             try outer.finish()
-            return StateChanges(sortedEntries: entries, code: code)
+            return (entries, code)
         }
+        return StateChanges(sortedEntries: entries, code: code, encoded: bytes)
     }
 
-    /// `keccak(previous ‖ keccak(encoded))`: the state root after these changes.
+    /// `keccak(previous ‖ digest)`: the state root after these changes.
     public func stateRoot(after previous: Hash) -> Hash {
-        Self.stateRoot(after: previous, changeLog: encoded)
+        Self.stateRoot(after: previous, changesDigest: digest)
     }
 
-    /// The state root after the changes whose canonical encoding is `changeLog`.
-    public static func stateRoot(after previous: Hash, changeLog: [UInt8]) -> Hash {
-        Keccak256.hash(previous.bytes + Keccak256.hash(changeLog).bytes)
+    /// `keccak(previous ‖ changesDigest)`.
+    public static func stateRoot(after previous: Hash, changesDigest: Hash) -> Hash {
+        withUnsafeTemporaryAllocation(byteCount: 64, alignment: 8) { buffer in
+            previous.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            changesDigest.withUnsafeBytes { (buffer.baseAddress! + 32).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            return Keccak256.hash(UnsafeRawBufferPointer(buffer))
+        }
     }
 }

@@ -1,0 +1,51 @@
+import Dispatch
+import StrandPrimitives
+import StrandTypes
+
+/// What the ledger stores of a block besides its state changes, encoded, with the
+/// transaction and receipt roots that the encodings give.
+struct EncodedBlock: Sendable {
+    let header: [UInt8]
+    let body: [UInt8]
+    let receipts: [UInt8]
+    let transactionsRoot: Hash
+    let receiptsRoot: Hash
+
+    init(_ block: Block, receipts: [Receipt]) {
+        header = block.header.encoded
+        body = block.encodedBody
+        let (list, receiptHashes) = Receipt.encodeListAndHash(receipts)
+        self.receipts = list
+        receiptsRoot = merkleRoot(receiptHashes)
+        transactionsRoot = Block.transactionsRoot(block.transactions)
+    }
+
+    func checkRoots(against header: BlockHeader) throws(LedgerError) {
+        guard transactionsRoot == header.transactionsRoot else {
+            throw .rootMismatch(field: "transactions root", inHeader: header.transactionsRoot, computed: transactionsRoot)
+        }
+        guard receiptsRoot == header.receiptsRoot else {
+            throw .rootMismatch(field: "receipts root", inHeader: header.receiptsRoot, computed: receiptsRoot)
+        }
+    }
+}
+
+/// A value computed on a Dispatch worker thread while the caller does other work.
+final class Concurrently<Value: Sendable>: @unchecked Sendable {
+    // Written once by the worker before `done` is signalled, read after waiting on it.
+    private var value: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global(qos: .userInitiated).async {
+            self.value = work()
+            self.done.signal()
+        }
+    }
+
+    /// The value, once computed; call once.
+    func wait() -> Value {
+        done.wait()
+        return value!
+    }
+}
