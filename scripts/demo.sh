@@ -33,3 +33,9 @@ echo "==> strand tx decode of a malformed transaction (exits 1 with the reason)"
 echo
 echo "==> strand bench foundation (about a minute)"
 "$strand" bench foundation
+
+echo
+echo "==> strand ledger: 20 synthetic blocks, durable, then a full verification"
+"$strand" ledger fill --data "$work/ledger" --blocks 20 --transactions 200 --keys 2000 | tail -1
+"$strand" ledger info --data "$work/ledger"
+"$strand" ledger verify --data "$work/ledger"

@@ -138,15 +138,16 @@ public final class Ledger: Sendable {
         _ block: Block, _ encoded: EncodedBlock, hash: Hash, changes: StateChanges, head: ChainHead,
         in txn: borrowing LMDBWriteTransaction
     ) throws {
+        // Block numbers only grow, so the per-block tables are appended to.
         let number = LedgerTables.numberKey(block.number)
-        try txn.put(tables.headers, key: number, value: encoded.header)
+        try txn.put(tables.headers, key: number, value: encoded.header, appending: true)
         try txn.put(tables.numbers, key: hash.bytes, value: number)
-        try txn.put(tables.bodies, key: number, value: encoded.body)
-        try txn.put(tables.receipts, key: number, value: encoded.receipts)
+        try txn.put(tables.bodies, key: number, value: encoded.body, appending: true)
+        try txn.put(tables.receipts, key: number, value: encoded.receipts, appending: true)
+        try txn.put(tables.changes, key: number, value: changes.encoded, appending: true)
         for (index, tx) in block.transactions.enumerated() {
             try txn.put(tables.txIndex, key: tx.hash.bytes, value: LedgerTables.location(number: block.number, index: UInt32(index)))
         }
-        try txn.put(tables.changes, key: number, value: changes.encoded)
         if block.number == 0 { try txn.put(tables.meta, key: LedgerTables.genesisKey, value: hash.bytes) }
         try txn.put(tables.meta, key: LedgerTables.headKey, value: head.encoded)
     }

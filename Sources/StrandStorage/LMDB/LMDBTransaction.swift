@@ -75,15 +75,21 @@ struct LMDBWriteTransaction: ~Copyable, LMDBReading {
 
     init(handle: OpaquePointer) { self.handle = handle }
 
-    /// Stores `value` at `key`, replacing any value there.
-    func put(_ database: LMDBDatabase, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(LMDBError) {
+    /// Stores `value` at `key`, replacing any value there. With `appending`, `key` must sort
+    /// after every key in the database, and LMDB skips the search (MDB_APPEND).
+    func put(
+        _ database: LMDBDatabase, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, appending: Bool = false
+    ) throws(LMDBError) {
         var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
         var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
-        try LMDBError.check(mdb_put(handle, database.handle, &k, &v, 0), "put into \(database.name)")
+        let flags = appending ? UInt32(MDB_APPEND) : 0
+        try LMDBError.check(mdb_put(handle, database.handle, &k, &v, flags), "put into \(database.name)")
     }
 
-    func put(_ database: LMDBDatabase, key: [UInt8], value: [UInt8]) throws {
-        try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try put(database, key: k, value: v) } }
+    func put(_ database: LMDBDatabase, key: [UInt8], value: [UInt8], appending: Bool = false) throws {
+        try key.withUnsafeBytes { k in
+            try value.withUnsafeBytes { v in try put(database, key: k, value: v, appending: appending) }
+        }
     }
 
     /// Removes `key`; returns whether it was there.
