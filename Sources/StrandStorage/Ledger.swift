@@ -103,12 +103,8 @@ public final class Ledger: Sendable {
                 throw error
             }
             try txn.commit()  // LMDB frees the transaction whether or not this succeeds
-        } catch let error as LedgerError {
-            throw error
-        } catch let error as LMDBError {
-            throw LedgerError(error, mapSize: env.options.mapSize)
         } catch {
-            throw .corrupt("\(error)")
+            throw LedgerError(wrapping: error, mapSize: env.options.mapSize)
         }
         headState.withLock { $0 = newHead }
     }
@@ -157,25 +153,15 @@ public final class Ledger: Sendable {
     /// A consistent view of the latest committed block and its state, for as long as it is
     /// held. Use it from one thread at a time.
     public func snapshot() throws(LedgerError) -> LedgerSnapshot {
-        do {
-            return try LedgerSnapshot(ledger: self, transaction: env.beginRead())
-        } catch let error as LedgerError {
-            throw error
-        } catch let error as LMDBError {
-            throw LedgerError(error, mapSize: env.options.mapSize)
-        } catch {
-            throw .corrupt("\(error)")
+        do { return try LedgerSnapshot(ledger: self, transaction: env.beginRead()) } catch {
+            throw LedgerError(wrapping: error, mapSize: env.options.mapSize)
         }
     }
 
     /// Runs `body` on a fresh snapshot.
     func reading<R>(_ body: (LedgerSnapshot) throws -> R) throws(LedgerError) -> R {
         let snapshot = try snapshot()
-        do { return try body(snapshot) } catch let error as LedgerError { throw error } catch let error as LMDBError {
-            throw .storage(error)
-        } catch {
-            throw .corrupt("\(error)")
-        }
+        do { return try body(snapshot) } catch { throw LedgerError(wrapping: error, mapSize: env.options.mapSize) }
     }
 
     public func header(number: UInt64) throws(LedgerError) -> BlockHeader? { try reading { try $0.header(number: number) } }
@@ -205,10 +191,8 @@ public final class Ledger: Sendable {
             guard let bytes = try txn.get(tables.meta, key: LedgerTables.headKey) else { return nil }
             guard let head = ChainHead.decode(bytes) else { throw LedgerError.corrupt("head record") }
             return head
-        } catch let error as LedgerError {
-            throw error
         } catch {
-            throw .corrupt("\(error)")
+            throw LedgerError(wrapping: error, mapSize: env.options.mapSize)
         }
     }
 
@@ -220,10 +204,8 @@ public final class Ledger: Sendable {
                 throw LedgerError.corrupt("block \(number) missing")
             }
             return Block(header: try BlockHeader.decode(header), transactions: try Block.decodeBody(body))
-        } catch let error as LedgerError {
-            throw error
         } catch {
-            throw .corrupt("block \(number): \(error)")
+            throw LedgerError(wrapping: error, mapSize: env.options.mapSize)
         }
     }
 

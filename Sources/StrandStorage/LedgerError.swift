@@ -43,3 +43,15 @@ extension LedgerError {
         self = error.isMapFull ? .mapFull(mapSize: mapSize) : .storage(error)
     }
 }
+
+extension LedgerError {
+    /// Any error from below as a ledger error: itself, an LMDB failure, or damaged data
+    /// (stored bytes that do not decode).
+    init(wrapping error: any Error, mapSize: Int) {
+        switch error {
+        case let error as LedgerError: self = error
+        case let error as LMDBError: self.init(error, mapSize: mapSize)
+        default: self = .corrupt("\(error)")
+        }
+    }
+}
