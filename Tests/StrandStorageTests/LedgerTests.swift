@@ -36,6 +36,29 @@ import Testing
         #expect(next.changes.entries.map(\.key) == next.changes.entries.map(\.key).sorted())
     }
 
+    @Test func chunkedChangesAreTheSameOnAnyNumberOfThreads() throws {
+        var synthetic = SyntheticBlocks(seed: 5)
+        for count in [0, 1, 1023, 1024, 1025, 3000] {
+            let serial = synthetic.stateChanges(count, churn: false)
+            let parallel = StateChanges(sortedEntries: serial.entries, workers: WorkerThreads(parallelism: 3))
+            #expect(parallel.encoded == serial.encoded && parallel.digest == serial.digest, "\(count) entries")
+            let decoded = try StateChanges.decode(serial.encoded)
+            #expect(decoded == serial && decoded.digest == serial.digest)
+        }
+        // A change log whose first chunk is short is not canonical.
+        let short = synthetic.stateChanges(1500, churn: false)
+        var encoder = RLPEncoder()
+        encoder.appendList { outer in
+            for part in [short.entries.prefix(500), short.entries.dropFirst(500)] {
+                outer.appendList { list in
+                    for entry in part { list.appendList { $0.append(bytes: entry.key.encoded); $0.append(entry.value) } }
+                }
+            }
+            outer.appendList { _ in }
+        }
+        #expect(throws: BlockDecodingError.self) { try StateChanges.decode(encoder.bytes) }
+    }
+
     @Test func stateKeyEncodingOrdersLikeKeys() {
         var generator = SeededGenerator(seed: 11)
         let keys = (0..<200).map { i -> StateKey in

@@ -3,37 +3,91 @@ import StrandPrimitives
 /// Everything a block wrote to the state: the final value of each key it touched (zero =
 /// deleted), sorted by key, and the contract code it created, by code hash.
 ///
-/// Its canonical encoding is what the state root commits to and what the ledger keeps
-/// per block as a change log:
+/// Its canonical encoding is the change log the ledger keeps per block; the entries are
+/// cut into chunks of `chunkSize` so that encoding and hashing can run on all cores:
 ///
-///     rlp([[key, minimal big-endian value]…], [code…])     keys ascending, code by ascending hash
+///     encoding = rlp([chunk₀, chunk₁, …, [code…]])      chunkᵢ = [[key, minimal big-endian value]…]
+///     digest   = keccak(keccak(chunk₀) ‖ keccak(chunk₁) ‖ … ‖ keccak([code…]))
 ///
-/// The encoding and its digest are computed once, when the changes are built: the block's
+/// keys ascending, code by ascending hash; each keccak is of that item's RLP bytes. The
+/// state root commits to the digest (`stateRoot(after:)`).
+///
+/// The encoding and digest are computed once, when the changes are built: the block's
 /// assembler needs them for the header's state root, and the ledger reuses them to store
 /// the change log and advance the root, so no block is encoded or hashed twice.
 public struct StateChanges: Hashable, Sendable {
+    /// Entries per chunk of the encoding; part of the state-root definition.
+    public static let chunkSize = 1024
+
     /// Final values, sorted by key, each key once.
     public let entries: [(key: StateKey, value: UInt256)]
     /// New contract code, keyed by its Keccak-256.
     public let code: [Hash: [UInt8]]
     /// The canonical encoding (see the type's documentation).
     public let encoded: [UInt8]
-    /// keccak(encoded).
+    /// The chunked digest (see the type's documentation).
     public let digest: Hash
 
     /// - Parameter writes: the final value of every key written; any order.
     /// - Complexity: O(*n* log *n*) to sort, then one encoding and one hash of it.
     public init(_ writes: [StateKey: UInt256], code: [[UInt8]] = []) {
         let entries = writes.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
-        let codeByHash = Dictionary(code.map { (Keccak256.hash($0), $0) }, uniquingKeysWith: { first, _ in first })
-        self.init(sortedEntries: entries, code: codeByHash, encoded: Self.encode(entries, codeByHash))
+        self.init(sortedEntries: entries, code: code)
     }
 
-    private init(sortedEntries: [(key: StateKey, value: UInt256)], code: [Hash: [UInt8]], encoded: [UInt8]) {
-        entries = sortedEntries
+    /// From entries already sorted by key, each key once; chunks are encoded and hashed on
+    /// `workers` when given.
+    ///
+    /// - Precondition: `sortedEntries` is strictly ascending by key.
+    public init(sortedEntries: [(key: StateKey, value: UInt256)], code: [[UInt8]] = [], workers: WorkerThreads? = nil) {
+        let codeByHash = Dictionary(code.map { (Keccak256.hash($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let chunkCount = (sortedEntries.count + Self.chunkSize - 1) / Self.chunkSize
+        // Chunk i's encoding and hash, then the code list's as the last item.
+        var items = [[UInt8]](repeating: [], count: chunkCount + 1)
+        var hashes = [Hash](repeating: .zero, count: chunkCount + 1)
+        items.withUnsafeMutableBufferPointer { itemBuffer in
+            hashes.withUnsafeMutableBufferPointer { hashBuffer in
+                let (items, hashes) = (itemBuffer, hashBuffer)
+                let encodeChunks = { (range: Range<Int>) in
+                    for chunk in range {
+                        let slice = sortedEntries[(chunk * Self.chunkSize)..<min((chunk + 1) * Self.chunkSize, sortedEntries.count)]
+                        items[chunk] = Self.encodeChunk(slice)
+                        hashes[chunk] = Keccak256.hash(items[chunk])
+                    }
+                }
+                if let workers { workers.parallelFor(chunkCount, chunkSize: 1, encodeChunks) } else { encodeChunks(0..<chunkCount) }
+                var codeList = RLPEncoder(reservingCapacity: codeByHash.values.reduce(8) { $0 + $1.count + 4 })
+                codeList.appendList { list in for hash in codeByHash.keys.sorted() { list.append(bytes: codeByHash[hash]!) } }
+                items[chunkCount] = codeList.bytes
+                hashes[chunkCount] = Keccak256.hash(codeList.bytes)
+            }
+        }
+        var outer = RLPEncoder(reservingCapacity: items.reduce(16) { $0 + $1.count })
+        outer.appendList { list in for item in items { list.append(encodedItem: item) } }
+        var digestInput: [UInt8] = []
+        digestInput.reserveCapacity(hashes.count * 32)
+        for hash in hashes { hash.withUnsafeBytes { digestInput.append(contentsOf: $0) } }
+        self.init(entries: sortedEntries, code: codeByHash, encoded: outer.bytes, digest: Keccak256.hash(digestInput))
+    }
+
+    private init(entries: [(key: StateKey, value: UInt256)], code: [Hash: [UInt8]], encoded: [UInt8], digest: Hash) {
+        self.entries = entries
         self.code = code
         self.encoded = encoded
-        digest = Keccak256.hash(encoded)
+        self.digest = digest
+    }
+
+    private static func encodeChunk(_ entries: ArraySlice<(key: StateKey, value: UInt256)>) -> [UInt8] {
+        var encoder = RLPEncoder(reservingCapacity: entries.count * 92 + 8)
+        encoder.appendList { list in
+            for entry in entries {
+                list.appendList { pair in
+                    entry.key.withEncodedBytes { pair.append(bytes: $0) }
+                    pair.append(entry.value)
+                }
+            }
+        }
+        return encoder.bytes
     }
 
     public static let empty = StateChanges([:])
@@ -43,40 +97,36 @@ public struct StateChanges: Hashable, Sendable {
 
     public func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
-    private static func encode(_ entries: [(key: StateKey, value: UInt256)], _ code: [Hash: [UInt8]]) -> [UInt8] {
-        var encoder = RLPEncoder(reservingCapacity: entries.count * 90 + code.values.reduce(16) { $0 + $1.count + 4 })
-        encoder.appendList { outer in
-            outer.appendList { list in
-                for entry in entries {
-                    list.appendList { pair in
-                        entry.key.withEncodedBytes { pair.append(bytes: $0) }
-                        pair.append(entry.value)
-                    }
-                }
-            }
-            outer.appendList { list in
-                for hash in code.keys.sorted() { list.append(bytes: code[hash]!) }
-            }
-        }
-        return encoder.bytes
-    }
-
-    /// Decodes a canonical encoding, rejecting unsorted or duplicate keys and code.
+    /// Decodes a canonical encoding, rejecting unsorted or duplicate keys and code, and
+    /// chunks of the wrong size.
     public static func decode(_ bytes: [UInt8]) throws(BlockDecodingError) -> StateChanges {
-        let (entries, code) = try decodeWhole(bytes, as: "state changes") {
-            (reader: inout RLPReader) throws(RLPError) -> ([(key: StateKey, value: UInt256)], [Hash: [UInt8]]) in
+        let (entries, code, itemHashes) = try decodeWhole(bytes, as: "state changes") {
+            (reader: inout RLPReader) throws(RLPError) -> ([(key: StateKey, value: UInt256)], [Hash: [UInt8]], [UInt8]) in
             var outer = try reader.readList()
-            var list = try outer.readList()
+            var items: [RLPItem] = []
+            while !outer.isAtEnd { items.append(try outer.readItem()) }
+            guard let codeItem = items.popLast(), codeItem.isList else { throw .invalidValue("state changes without a code list") }
             var entries: [(key: StateKey, value: UInt256)] = []
-            while !list.isAtEnd {
-                var pair = try list.readList()
-                guard let key = StateKey(encoded: try pair.readBytes()) else { throw .invalidValue("state key") }
-                let value = try pair.readUInt256()
-                try pair.finish()
-                if let last = entries.last, !(last.key < key) { throw .invalidValue("state keys out of order") }
-                entries.append((key, value))
+            var itemHashes: [UInt8] = []
+            for (index, item) in items.enumerated() {
+                guard item.isList else { throw .expectedList }
+                var list = RLPReader(item.payload)
+                let before = entries.count
+                while !list.isAtEnd {
+                    var pair = try list.readList()
+                    guard let key = StateKey(encoded: try pair.readBytes()) else { throw .invalidValue("state key") }
+                    let value = try pair.readUInt256()
+                    try pair.finish()
+                    if let last = entries.last, !(last.key < key) { throw .invalidValue("state keys out of order") }
+                    entries.append((key, value))
+                }
+                let count = entries.count - before
+                guard count == chunkSize || (index == items.count - 1 && count > 0) else {
+                    throw .invalidValue("state changes chunk of \(count) entries")
+                }
+                Keccak256.hash(item.encoding).withUnsafeBytes { itemHashes.append(contentsOf: $0) }
             }
-            var codeList = try outer.readList()
+            var codeList = RLPReader(codeItem.payload)
             var code: [Hash: [UInt8]] = [:]
             var lastHash: Hash?
             while !codeList.isAtEnd {
@@ -86,10 +136,10 @@ public struct StateChanges: Hashable, Sendable {
                 code[hash] = blob
                 lastHash = hash
             }
-            try outer.finish()
-            return (entries, code)
+            Keccak256.hash(codeItem.encoding).withUnsafeBytes { itemHashes.append(contentsOf: $0) }
+            return (entries, code, itemHashes)
         }
-        return StateChanges(sortedEntries: entries, code: code, encoded: bytes)
+        return StateChanges(entries: entries, code: code, encoded: bytes, digest: Keccak256.hash(itemHashes))
     }
 
     /// `keccak(previous ‖ digest)`: the state root after these changes.
