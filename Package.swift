@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "StrandCrypto", targets: ["StrandCrypto"]),
         .library(name: "StrandTypes", targets: ["StrandTypes"]),
         .library(name: "StrandStorage", targets: ["StrandStorage"]),
+        .library(name: "StrandExecution", targets: ["StrandExecution"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,9 +47,13 @@ let package = Package(
         .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1"], swiftSettings: hotPathSettings),
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
+        .target(name: "StrandExecution", dependencies: ["StrandPrimitives", "StrandTypes"], swiftSettings: hotPathSettings),
         .target(
             name: "StrandBench",
-            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "CStrandReference", "CSecp256k1", "CLMDB"],
+            dependencies: [
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution",
+                "CStrandReference", "CSecp256k1", "CLMDB", "CJemalloc",
+            ],
             swiftSettings: hotPathSettings
         ),
 
@@ -56,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "strand",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandBench", "CJemalloc",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +74,7 @@ let package = Package(
         ),
         .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandTestSupport"]),
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandTestSupport"]),
+        .testTarget(name: "StrandExecutionTests", dependencies: ["StrandExecution", "StrandBench", "StrandTestSupport"]),
         .testTarget(name: "StrandStorageTests", dependencies: ["StrandStorage", "StrandBench", "StrandTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

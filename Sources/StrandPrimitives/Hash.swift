@@ -47,6 +47,11 @@ public struct Hash: Hashable, Sendable {
 
     /// The 32 bytes as an array.
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// 64 bits folded from all 32 bytes, for hash tables keyed by hashes (which are already
+    /// uniformly random). Not a cryptographic digest.
+    @inlinable
+    public var foldedBits: UInt64 { w0 ^ w1 ^ w2 ^ w3 }
 }
 
 extension Hash: Comparable {

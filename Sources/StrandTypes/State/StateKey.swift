@@ -33,6 +33,16 @@ public struct StateKey: Hashable, Sendable {
         StateKey(address: address, kind: .storage, slot: slot)
     }
 
+    /// A well-mixed 64-bit hash of the key, for the executor's open-addressing tables.
+    @inlinable
+    public var mixedHash: UInt64 {
+        var h = address.foldedBits ^ (slot.foldedBits &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(kind.rawValue)
+        h ^= h >> 33
+        h &*= 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33
+        return h
+    }
+
     /// Bytes of the storage form: address (20) ‖ kind (1) ‖ slot (32, storage only).
     public static let maxEncodedCount = 53
 

@@ -1,0 +1,67 @@
+import StrandPrimitives
+
+/// The slice of Solidity's ABI that native contracts need: selectors, reading `uint256` and
+/// `string` arguments strictly, and encoding results and `Error(string)` reverts.
+enum ABI {
+    /// The first four bytes of keccak(signature), big-endian.
+    static func selector(_ signature: String) -> UInt32 {
+        let digest = Keccak256.hash(Array(signature.utf8)).bytes
+        return UInt32(digest[0]) << 24 | UInt32(digest[1]) << 16 | UInt32(digest[2]) << 8 | UInt32(digest[3])
+    }
+
+    /// Why calldata could not be decoded; becomes the revert reason.
+    struct DecodingError: Error {
+        let reason: StaticString
+    }
+
+    /// Arguments after the selector, read in place.
+    struct Arguments {
+        let data: UnsafeRawBufferPointer
+
+        /// Head word `index` as a number.
+        func word(_ index: Int) throws(DecodingError) -> UInt256 {
+            let offset = index * 32
+            guard offset + 32 <= data.count else { throw DecodingError(reason: "calldata too short") }
+            return UInt256(loadingBigEndianFrom: data.baseAddress! + offset)
+        }
+
+        /// The `string` (or `bytes`) whose offset is head word `index`: its bytes, in place.
+        func string(_ index: Int, maxLength: Int) throws(DecodingError) -> UnsafeRawBufferPointer {
+            guard let offset = try word(index).uint64, offset % 32 == 0, offset <= UInt64(data.count - 32) else {
+                throw DecodingError(reason: "bad string offset")
+            }
+            let start = Int(offset)
+            let length = UInt256(loadingBigEndianFrom: data.baseAddress! + start)
+            guard let count = length.uint64, count <= UInt64(maxLength) else { throw DecodingError(reason: "string too long") }
+            let bytesStart = start + 32
+            guard bytesStart + Int(count) <= data.count else { throw DecodingError(reason: "calldata too short") }
+            return UnsafeRawBufferPointer(rebasing: data[bytesStart..<(bytesStart + Int(count))])
+        }
+    }
+
+    /// The 32-byte encoding of a `uint256` result.
+    static func encode(_ value: UInt256) -> [UInt8] { value.bigEndianBytes }
+
+    /// `Error(string)` revert data, as Solidity's `revert("…")` produces.
+    static func revert(_ reason: StaticString) -> [UInt8] {
+        let message = reason.withUTF8Buffer { Array($0) }
+        var out = [UInt8]()
+        out.reserveCapacity(4 + 64 + (message.count + 31) / 32 * 32)
+        out += [0x08, 0xc3, 0x79, 0xa0]
+        out += UInt256(32).bigEndianBytes
+        out += UInt256(UInt64(message.count)).bigEndianBytes
+        out += message
+        out += [UInt8](repeating: 0, count: (32 - message.count % 32) % 32)
+        return out
+    }
+
+    /// The reason in `Error(string)` revert data, or nil if it is not that.
+    static func revertReason(_ output: [UInt8]) -> String? {
+        guard output.count >= 68, output.prefix(4).elementsEqual([0x08, 0xc3, 0x79, 0xa0]) else { return nil }
+        return output.withUnsafeBytes { buffer in
+            let arguments = Arguments(data: UnsafeRawBufferPointer(rebasing: buffer[4...]))
+            guard let bytes = try? arguments.string(0, maxLength: 1 << 16) else { return nil }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}

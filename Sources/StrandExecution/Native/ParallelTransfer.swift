@@ -1,0 +1,215 @@
+import StrandPrimitives
+import StrandTypes
+
+/// A native contract for parallel transfers between named users, at
+/// `0x0000000000000000000000000000000000005002`, with FISCO BCOS DagTransfer's interface:
+///
+///     userAdd(string user, uint256 balance)           create a user
+///     userSave(string user, uint256 amount)           deposit, creating the user if needed
+///     userDraw(string user, uint256 amount)           withdraw
+///     userBalance(string user) returns (uint256)      read a balance
+///     userTransfer(string from, string to, uint256 amount)
+///
+/// A user is the storage slot keccak(name) of the contract; its value is the balance with
+/// the top bit set, so that a user with zero balance still exists. Balances are therefore
+/// below 2²⁵⁵. The access set of a call is exact from its calldata: the slots it names.
+/// Failures revert with an `Error(string)` reason and change nothing but the sender's nonce.
+public enum ParallelTransfer {
+    public static let address = try! Address(hex: "0x0000000000000000000000000000000000005002")
+
+    /// Longest user name accepted.
+    public static let maxNameLength = 256
+
+    /// Gas charged on top of the intrinsic gas, per operation.
+    public enum GasCost {
+        public static let add: UInt64 = 20_000
+        public static let save: UInt64 = 10_000
+        public static let draw: UInt64 = 10_000
+        public static let balance: UInt64 = 2_000
+        public static let transfer: UInt64 = 20_000
+        public static let badCall: UInt64 = 0
+    }
+
+    /// A call, as a client writes it.
+    public enum Request: Hashable, Sendable {
+        case userAdd(user: String, balance: UInt256)
+        case userSave(user: String, amount: UInt256)
+        case userDraw(user: String, amount: UInt256)
+        case userBalance(user: String)
+        case userTransfer(from: String, to: String, amount: UInt256)
+
+        /// The ABI-encoded calldata.
+        public var calldata: [UInt8] {
+            switch self {
+            case .userAdd(let user, let balance): Self.encode(ParallelTransfer.Selector.add, strings: [user], amount: balance)
+            case .userSave(let user, let amount): Self.encode(ParallelTransfer.Selector.save, strings: [user], amount: amount)
+            case .userDraw(let user, let amount): Self.encode(ParallelTransfer.Selector.draw, strings: [user], amount: amount)
+            case .userBalance(let user): Self.encode(ParallelTransfer.Selector.balance, strings: [user], amount: nil)
+            case .userTransfer(let from, let to, let amount):
+                Self.encode(ParallelTransfer.Selector.transfer, strings: [from, to], amount: amount)
+            }
+        }
+
+        private static func encode(_ selector: UInt32, strings: [String], amount: UInt256?) -> [UInt8] {
+            let headWords = strings.count + (amount == nil ? 0 : 1)
+            var head: [UInt8] = []
+            var tail: [UInt8] = []
+            for string in strings {
+                head += UInt256(UInt64(headWords * 32 + tail.count)).bigEndianBytes
+                let bytes = Array(string.utf8)
+                tail += UInt256(UInt64(bytes.count)).bigEndianBytes + bytes
+                tail += [UInt8](repeating: 0, count: (32 - bytes.count % 32) % 32)
+            }
+            if let amount { head += amount.bigEndianBytes }
+            return withUnsafeBytes(of: selector.bigEndian) { Array($0) } + head + tail
+        }
+    }
+
+    enum Selector {
+        static let add = ABI.selector("userAdd(string,uint256)")
+        static let save = ABI.selector("userSave(string,uint256)")
+        static let draw = ABI.selector("userDraw(string,uint256)")
+        static let balance = ABI.selector("userBalance(string)")
+        static let transfer = ABI.selector("userTransfer(string,string,uint256)")
+    }
+
+    /// A decoded call: users already turned into their storage keys, so that execution
+    /// hashes nothing and the access set is known before it runs.
+    enum Call: Hashable, Sendable {
+        case add(user: StateKey, balance: UInt256)
+        case save(user: StateKey, amount: UInt256)
+        case draw(user: StateKey, amount: UInt256)
+        case balance(user: StateKey)
+        case transfer(from: StateKey, to: StateKey, amount: UInt256)
+        /// Calldata that names no operation or does not decode: the call reverts.
+        case invalid(reason: StaticString)
+
+        static func == (lhs: Call, rhs: Call) -> Bool {
+            switch (lhs, rhs) {
+            case (.add(let a, let x), .add(let b, let y)), (.save(let a, let x), .save(let b, let y)),
+                 (.draw(let a, let x), .draw(let b, let y)): a == b && x == y
+            case (.balance(let a), .balance(let b)): a == b
+            case (.transfer(let a, let b, let x), .transfer(let c, let d, let y)): a == c && b == d && x == y
+            case (.invalid(let a), .invalid(let b)): a.description == b.description
+            default: false
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            switch self {
+            case .add(let user, _), .save(let user, _), .draw(let user, _), .balance(let user): hasher.combine(user)
+            case .transfer(let from, let to, _): hasher.combine(from); hasher.combine(to)
+            case .invalid(let reason): hasher.combine(reason.description)
+            }
+        }
+
+        var gasCost: UInt64 {
+            switch self {
+            case .add: GasCost.add
+            case .save: GasCost.save
+            case .draw: GasCost.draw
+            case .balance: GasCost.balance
+            case .transfer: GasCost.transfer
+            case .invalid: GasCost.badCall
+            }
+        }
+
+        /// Adds the slots the call touches to an access set.
+        func recordAccess(into set: inout AccessSetBuilder) {
+            switch self {
+            case .add(let user, _), .save(let user, _), .draw(let user, _): set.write(user)
+            case .balance(let user): set.read(user)
+            case .transfer(let from, let to, _):
+                set.write(from)
+                set.write(to)
+            case .invalid: break
+            }
+        }
+    }
+
+    /// The storage key of a user.
+    static func userKey(_ name: UnsafeRawBufferPointer) -> StateKey {
+        .storage(address, Keccak256.hash(name))
+    }
+
+    /// Decodes calldata into a call; what does not decode becomes `.invalid`.
+    static func decode(_ calldata: [UInt8]) -> Call {
+        calldata.withUnsafeBytes { data in
+            guard data.count >= 4 else { return .invalid(reason: "ParallelTransfer: calldata too short") }
+            let selector = UInt32(bigEndian: data.loadUnaligned(as: UInt32.self))
+            let arguments = ABI.Arguments(data: UnsafeRawBufferPointer(rebasing: data[4...]))
+            do throws(ABI.DecodingError) {
+                switch selector {
+                case Selector.add:
+                    return .add(user: userKey(try arguments.string(0, maxLength: maxNameLength)), balance: try arguments.word(1))
+                case Selector.save:
+                    return .save(user: userKey(try arguments.string(0, maxLength: maxNameLength)), amount: try arguments.word(1))
+                case Selector.draw:
+                    return .draw(user: userKey(try arguments.string(0, maxLength: maxNameLength)), amount: try arguments.word(1))
+                case Selector.balance:
+                    return .balance(user: userKey(try arguments.string(0, maxLength: maxNameLength)))
+                case Selector.transfer:
+                    return .transfer(from: userKey(try arguments.string(0, maxLength: maxNameLength)),
+                                     to: userKey(try arguments.string(1, maxLength: maxNameLength)),
+                                     amount: try arguments.word(2))
+                default:
+                    return .invalid(reason: "ParallelTransfer: unknown function")
+                }
+            } catch {
+                return .invalid(reason: "ParallelTransfer: malformed calldata")
+            }
+        }
+    }
+
+    static let existsBit = UInt256.one << 255
+
+    /// What a call produced: success with output, or a revert reason.
+    enum Outcome {
+        case success(output: [UInt8])
+        case revert(StaticString)
+    }
+
+    /// Runs a call. It checks everything before it writes, so a revert writes nothing.
+    static func execute<View: StateAccess>(_ call: Call, view: inout View) -> Outcome {
+        switch call {
+        case .add(let user, let balance):
+            guard view.read(user).isZero else { return .revert("ParallelTransfer: user exists") }
+            guard balance < existsBit else { return .revert("ParallelTransfer: balance overflow") }
+            view.write(user, balance | existsBit)
+            return .success(output: [])
+        case .save(let user, let amount):
+            let stored = view.read(user)
+            let current = stored.isZero ? UInt256.zero : stored & ~existsBit
+            let (sum, overflow) = current.addingReportingOverflow(amount)
+            guard !overflow, sum < existsBit else { return .revert("ParallelTransfer: balance overflow") }
+            view.write(user, sum | existsBit)
+            return .success(output: [])
+        case .draw(let user, let amount):
+            let stored = view.read(user)
+            guard !stored.isZero else { return .revert("ParallelTransfer: unknown user") }
+            let current = stored & ~existsBit
+            guard current >= amount else { return .revert("ParallelTransfer: insufficient balance") }
+            view.write(user, (current &- amount) | existsBit)
+            return .success(output: [])
+        case .balance(let user):
+            let stored = view.read(user)
+            guard !stored.isZero else { return .revert("ParallelTransfer: unknown user") }
+            return .success(output: ABI.encode(stored & ~existsBit))
+        case .transfer(let from, let to, let amount):
+            let fromStored = view.read(from)
+            guard !fromStored.isZero else { return .revert("ParallelTransfer: unknown sender user") }
+            let toStored = view.read(to)
+            guard !toStored.isZero else { return .revert("ParallelTransfer: unknown receiver user") }
+            let fromBalance = fromStored & ~existsBit
+            guard fromBalance >= amount else { return .revert("ParallelTransfer: insufficient balance") }
+            if from == to { return .success(output: []) }
+            let (toBalance, overflow) = (toStored & ~existsBit).addingReportingOverflow(amount)
+            guard !overflow, toBalance < existsBit else { return .revert("ParallelTransfer: balance overflow") }
+            view.write(from, (fromBalance &- amount) | existsBit)
+            view.write(to, toBalance | existsBit)
+            return .success(output: [])
+        case .invalid(let reason):
+            return .revert(reason)
+        }
+    }
+}

@@ -1,0 +1,302 @@
+import StrandPrimitives
+import StrandTypes
+import Synchronization
+
+/// Executes a block on all cores along its conflict DAG, with the same result as
+/// `SerialExecutor`, bit for bit, for any number of threads.
+///
+/// 1. Plan (parallel): decode each transaction's call and write its access set into flat
+///    buffers; no state is read.
+/// 2. Build the DAG (serial, O(total keys)); each distinct key gets a dense id and a slot.
+/// 3. Execute (parallel, `WorkerPool`): a transaction reads and writes only the slots of
+///    its own access set, loading a slot from the start state on first touch. Conflicting
+///    transactions are ordered by the DAG, so no slot is ever touched by two at once.
+/// 4. Finish: receipts in block order, the sealer's fees, the written slots sorted (in
+///    parallel) into `StateChanges`, encoded and hashed chunk by chunk on all cores.
+///
+/// If a transaction touches a key outside its access set (a planning bug, or a speculative
+/// set that was wrong), the block is executed again serially: no result is returned that
+/// was not validated. Buffers are kept between blocks; one block runs at a time.
+public final class ParallelExecutor: BlockExecutor, Sendable {
+    public let pool: WorkerPool
+    private let buffers = Mutex(Buffers())
+
+    /// - Parameter threads: worker threads, the caller's included; defaults to the cores.
+    public init(threads: Int = WorkerThreads.availableCores) {
+        pool = WorkerPool(threads: threads)
+    }
+
+    public var threadCount: Int { pool.threadCount }
+
+    public func execute(
+        _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
+    ) -> BlockExecutionResult {
+        buffers.withLock { buffers in
+            buffers.execute(transactions, on: state, context: context, pool: pool)
+        } ?? {
+            var result = SerialExecutor().execute(transactions, on: state, context: context)
+            result.statistics.reexecutedSerially = true
+            return result
+        }()
+    }
+}
+
+/// One transaction's slot: the key's value as this block has it so far.
+struct Slot {
+    var value = UInt256.zero
+    var loaded = false
+    var written = false
+}
+
+/// Everything a block needs, kept between blocks so that steady state allocates little.
+private struct Buffers: ~Copyable {
+    static let stride = AccessSetBuilder.capacity
+
+    var plans: [TransactionPlan] = []
+    var keys: [StateKey] = []
+    var isWrite: [Bool] = []
+    var accessCounts: [UInt8] = []
+    var knownAccess: [Bool] = []
+    var outcomes: [TransactionOutcome] = []
+    var violations: [Bool] = []
+    var slots: [Slot] = []
+    var keyIndex = KeyIndex()
+    var dag = TxDAG()
+
+    /// The block's result, or nil if a transaction left its access set.
+    mutating func execute<Reader: StateReader & Sendable>(
+        _ transactions: [RecoveredTransaction], on state: Reader, context: BlockContext, pool: WorkerPool
+    ) -> BlockExecutionResult? {
+        let count = transactions.count
+        var statistics = ExecutionStatistics()
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap() -> UInt64 {
+            let now = clock.now
+            defer { mark = now }
+            return (now - mark).nanoseconds
+        }
+
+        // 1. Plan.
+        let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
+        resize(count)
+        plans.withUnsafeMutableBufferPointer { plans in
+            keys.withUnsafeMutableBufferPointer { keys in
+                isWrite.withUnsafeMutableBufferPointer { isWrite in
+                    accessCounts.withUnsafeMutableBufferPointer { accessCounts in
+                        let (plansOut, keysOut, writesOut, countsOut) = (plans, keys, isWrite, accessCounts)
+                        pool.threads.parallelFor(count, chunkSize: 64) { range in
+                            for i in range {
+                                let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
+                                var set = AccessSetBuilder(keys: keysOut.baseAddress! + i * Self.stride,
+                                                           isWrite: writesOut.baseAddress! + i * Self.stride)
+                                plan.recordAccess(of: transactions[i], into: &set)
+                                plansOut[i] = plan
+                                countsOut[i] = UInt8(set.count)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        statistics.planningNanoseconds = lap()
+
+        // 2. The DAG.
+        keyIndex.reset(expectedKeys: count * 3)
+        keys.withUnsafeBufferPointer { keys in
+            isWrite.withUnsafeBufferPointer { isWrite in
+                accessCounts.withUnsafeBufferPointer { accessCounts in
+                    knownAccess.withUnsafeBufferPointer { knownAccess in
+                        dag.build(count: count, stride: Self.stride, keys: keys.baseAddress!, isWrite: isWrite.baseAddress!,
+                                  accessCounts: accessCounts.baseAddress!, knownAccess: knownAccess.baseAddress!,
+                                  keyIndex: &keyIndex)
+                    }
+                }
+            }
+        }
+        statistics.dagBuildNanoseconds = lap()
+        statistics.edgeCount = dag.edgeCount
+        statistics.criticalPathLength = dag.criticalPathLength
+        statistics.maximumWidth = dag.maximumWidth
+
+        // 3. Execute.
+        slots.removeAll(keepingCapacity: true)
+        slots.append(contentsOf: repeatElement(Slot(), count: keyIndex.count))
+        let violated = slots.withUnsafeMutableBufferPointer { slots in
+            outcomes.withUnsafeMutableBufferPointer { outcomes in
+                violations.withUnsafeMutableBufferPointer { violations in
+                    plans.withUnsafeBufferPointer { plans in
+                        keys.withUnsafeBufferPointer { keys in
+                            isWrite.withUnsafeBufferPointer { isWrite in
+                                dag.keyIDs.withUnsafeBufferPointer { keyIDs in
+                                    let (slotsIO, outcomesOut, violationsOut) = (slots, outcomes, violations)
+                                    statistics.workerIdleNanoseconds = pool.run(dag, count: count) { i in
+                                        let base = i * Self.stride
+                                        var view = SlotView(
+                                            reader: state, slots: slotsIO.baseAddress!, keys: keys.baseAddress! + base,
+                                            isWrite: isWrite.baseAddress! + base, keyIDs: keyIDs.baseAddress! + base,
+                                            count: Int(accessCounts[i]))
+                                        outcomesOut[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view)
+                                        violationsOut[i] = view.violated
+                                    }
+                                    return violationsOut.contains(true)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        statistics.executionNanoseconds = lap()
+        if violated { return nil }
+
+        // 4. Finish.
+        var finisher = BlockFinisher(capacity: count)
+        for i in 0..<count { finisher.add(transactions[i], inputIndex: i, outcome: outcomes[i]) }
+        var final = FinalView(reader: state, keyIndex: keyIndex, slots: slots)
+        finisher.creditFees(to: context.sealer, view: &final)
+        let entries = final.sortedWrites(workers: pool.threads)
+        let changes = StateChanges(sortedEntries: entries, workers: pool.threads)
+        statistics.finalizationNanoseconds = lap()
+        return BlockExecutionResult(included: finisher.included, receipts: finisher.receipts,
+                                    excluded: finisher.excluded, changes: changes, statistics: statistics)
+    }
+
+    /// Sizes the per-transaction buffers for `count` transactions, keeping capacity.
+    private mutating func resize(_ count: Int) {
+        Self.fit(&plans, count, .placeholder)
+        Self.fit(&keys, count * Self.stride, .nonce(.zero))
+        Self.fit(&isWrite, count * Self.stride, false)
+        Self.fit(&accessCounts, count, 0)
+        Self.fit(&knownAccess, count, true)
+        Self.fit(&outcomes, count, TransactionOutcome(status: nil))
+        Self.fit(&violations, count, false)
+    }
+
+    private static func fit<T>(_ array: inout [T], _ count: Int, _ filler: T) {
+        if array.count > count { array.removeLast(array.count - count) }
+        if array.count < count { array.append(contentsOf: repeatElement(filler, count: count - array.count)) }
+    }
+}
+
+/// A transaction's window on the block's slots: only the keys of its access set.
+struct SlotView<Reader: StateReader>: StateAccess {
+    let reader: Reader
+    let slots: UnsafeMutablePointer<Slot>
+    let keys: UnsafePointer<StateKey>
+    let isWrite: UnsafePointer<Bool>
+    let keyIDs: UnsafePointer<Int32>
+    let count: Int
+    /// Set when the transaction touched a key outside its access set, or wrote one it
+    /// declared read-only; the executor then discards the parallel result.
+    var violated = false
+
+    @inline(__always)
+    private func entry(_ key: StateKey) -> Int? {
+        for j in 0..<count where keys[j] == key { return j }
+        return nil
+    }
+
+    mutating func read(_ key: StateKey) -> UInt256 {
+        guard let j = entry(key) else {
+            violated = true
+            return reader.value(of: key)
+        }
+        let slot = slots + Int(keyIDs[j])
+        if !slot.pointee.loaded {
+            slot.pointee.value = reader.value(of: key)
+            slot.pointee.loaded = true
+        }
+        return slot.pointee.value
+    }
+
+    mutating func write(_ key: StateKey, _ value: UInt256) {
+        guard let j = entry(key), isWrite[j] else {
+            violated = true
+            return
+        }
+        let slot = slots + Int(keyIDs[j])
+        slot.pointee.value = value
+        slot.pointee.loaded = true
+        slot.pointee.written = true
+    }
+}
+
+/// The block's state after every transaction, for the serial finishing steps.
+struct FinalView<Reader: StateReader>: StateAccess {
+    let reader: Reader
+    let keyIndex: KeyIndex
+    var slots: [Slot]
+    /// Writes to keys no transaction touched (e.g. the sealer's balance).
+    var extra: [StateKey: UInt256] = [:]
+
+    mutating func read(_ key: StateKey) -> UInt256 {
+        if let id = keyIndex.lookup(key), slots[Int(id)].loaded { return slots[Int(id)].value }
+        return extra[key] ?? reader.value(of: key)
+    }
+
+    mutating func write(_ key: StateKey, _ value: UInt256) {
+        if let id = keyIndex.lookup(key) {
+            slots[Int(id)] = Slot(value: value, loaded: true, written: true)
+        } else {
+            extra[key] = value
+        }
+    }
+
+    /// Every written key with its final value, sorted by key; sorted in parallel parts
+    /// that are then merged.
+    func sortedWrites(workers: WorkerThreads) -> [(key: StateKey, value: UInt256)] {
+        var entries: [(key: StateKey, value: UInt256)] = []
+        entries.reserveCapacity(slots.count + extra.count)
+        for (id, slot) in slots.enumerated() where slot.written {
+            entries.append((keyIndex.keys[id], slot.value))
+        }
+        for (key, value) in extra { entries.append((key, value)) }
+        return parallelSorted(entries, workers: workers)
+    }
+}
+
+/// `entries` sorted by key: one part per thread sorted concurrently, then merged pairwise.
+func parallelSorted(_ entries: [(key: StateKey, value: UInt256)], workers: WorkerThreads) -> [(key: StateKey, value: UInt256)] {
+    let parts = min(workers.parallelism, max(1, entries.count / 4096))
+    var current = entries
+    guard parts > 1 else {
+        current.sort { $0.key < $1.key }
+        return current
+    }
+    var bounds = (0...parts).map { $0 * entries.count / parts }
+    current.withUnsafeMutableBufferPointer { buffer in
+        let whole = buffer
+        workers.parallelFor(parts, chunkSize: 1) { range in
+            for part in range {
+                var slice = UnsafeMutableBufferPointer(rebasing: whole[bounds[part]..<bounds[part + 1]])
+                slice.sort { $0.key < $1.key }
+            }
+        }
+    }
+    while bounds.count > 2 {
+        var merged: [(key: StateKey, value: UInt256)] = []
+        merged.reserveCapacity(current.count)
+        var newBounds = [0]
+        var p = 0
+        while p + 1 < bounds.count {
+            if p + 2 < bounds.count {
+                var i = bounds[p], j = bounds[p + 1]
+                let iEnd = bounds[p + 1], jEnd = bounds[p + 2]
+                while i < iEnd && j < jEnd {
+                    if current[j].key < current[i].key { merged.append(current[j]); j += 1 } else { merged.append(current[i]); i += 1 }
+                }
+                merged.append(contentsOf: current[i..<iEnd])
+                merged.append(contentsOf: current[j..<jEnd])
+                p += 2
+            } else {
+                merged.append(contentsOf: current[bounds[p]..<bounds[p + 1]])
+                p += 1
+            }
+            newBounds.append(merged.count)
+        }
+        current = merged
+        bounds = newBounds
+    }
+    return current
+}

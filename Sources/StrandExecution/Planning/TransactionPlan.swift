@@ -1,0 +1,86 @@
+import StrandPrimitives
+import StrandTypes
+
+/// What a transaction will do, worked out before it runs and without reading state: its
+/// kind, its decoded native call, its gas and up-front cost, and so its access set.
+struct TransactionPlan: Sendable {
+    enum Kind: Sendable {
+        case valueTransfer
+        case parallelTransfer(ParallelTransfer.Call)
+        /// Left out whatever the state: the reason does not depend on it.
+        case excluded(ExclusionReason)
+    }
+
+    var kind: Kind
+    var intrinsicGas: UInt64
+    /// The price each unit of gas costs the sender; zero when fees are off.
+    var gasPrice: UInt256
+    /// value + gasLimit × gasPrice: what the sender must hold before it runs.
+    var upfrontCost: UInt256
+
+    /// A placeholder for buffers, overwritten before use.
+    static let placeholder = TransactionPlan(kind: .excluded(.blockGasLimitReached), intrinsicGas: 0, gasPrice: .zero, upfrontCost: .zero)
+
+    private init(kind: Kind, intrinsicGas: UInt64, gasPrice: UInt256, upfrontCost: UInt256) {
+        self.kind = kind
+        self.intrinsicGas = intrinsicGas
+        self.gasPrice = gasPrice
+        self.upfrontCost = upfrontCost
+    }
+
+    /// Plans `tx`; `withinBlockGasLimit` says whether the gas limits of the block's
+    /// transactions up to and including this one fit the block's gas limit.
+    init(_ tx: RecoveredTransaction, context: BlockContext, withinBlockGasLimit: Bool) {
+        let content = tx.transaction.content
+        intrinsicGas = content.intrinsicGas
+        // EIP-1559 with a zero base fee: the effective price is the priority fee, capped by the max fee.
+        gasPrice = context.feesEnabled ? min(content.maxFeePerGas, content.maxPriorityFeePerGas) : .zero
+        let (fee, feeOverflow) = UInt256(content.gasLimit).multipliedReportingOverflow(by: gasPrice)
+        let (cost, costOverflow) = content.value.addingReportingOverflow(fee)
+        upfrontCost = cost
+        if !withinBlockGasLimit {
+            kind = .excluded(.blockGasLimitReached)
+        } else if feeOverflow || costOverflow {
+            kind = .excluded(.feeOverflow)
+        } else if content.gasLimit < intrinsicGas {
+            kind = .excluded(.intrinsicGasTooLow(required: intrinsicGas, gasLimit: content.gasLimit))
+        } else if let to = content.to, to == ParallelTransfer.address {
+            kind = .parallelTransfer(ParallelTransfer.decode(content.data))
+        } else if content.to == nil || !content.data.isEmpty {
+            kind = .excluded(.contractExecutionUnsupported)
+        } else {
+            kind = .valueTransfer
+        }
+    }
+
+    /// Whether the sender's balance is written: to pay value or fees.
+    var touchesSenderBalance: Bool { !upfrontCost.isZero }
+
+    /// Records exactly the keys that `TransactionProcessor` may touch for this plan.
+    func recordAccess(of tx: RecoveredTransaction, into set: inout AccessSetBuilder) {
+        if case .excluded = kind { return }
+        set.write(.nonce(tx.sender))
+        if touchesSenderBalance { set.write(.balance(tx.sender)) }
+        switch kind {
+        case .valueTransfer:
+            let to = tx.transaction.content.to!
+            set.read(.codeHash(to))
+            if !tx.transaction.content.value.isZero { set.write(.balance(to)) }
+        case .parallelTransfer(let call):
+            call.recordAccess(into: &set)
+        case .excluded:
+            break
+        }
+    }
+}
+
+/// Whether each transaction's gas limit still fits the block, counting every transaction
+/// before it (included or not), so that the answer depends on nothing that runs.
+func blockGasLimitFits(_ transactions: [RecoveredTransaction], gasLimit: UInt64) -> [Bool] {
+    var used: UInt64 = 0
+    return transactions.map { tx in
+        let (sum, overflow) = used.addingReportingOverflow(tx.transaction.content.gasLimit)
+        used = overflow ? .max : sum
+        return !overflow && sum <= gasLimit
+    }
+}

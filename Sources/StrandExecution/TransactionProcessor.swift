@@ -1,0 +1,91 @@
+import StrandPrimitives
+import StrandTypes
+
+/// How one transaction ended.
+struct TransactionOutcome: Sendable {
+    /// nil when the transaction was excluded.
+    var status: Receipt.Status?
+    var exclusion: ExclusionReason?
+    var gasUsed: UInt64 = 0
+    var output: [UInt8] = []
+    /// Paid by the sender, credited to the sealer at block end.
+    var fee: UInt256 = .zero
+
+    static func excluded(_ reason: ExclusionReason) -> TransactionOutcome {
+        TransactionOutcome(status: nil, exclusion: reason)
+    }
+}
+
+/// The state transition of one planned transaction: the same code for the serial and the
+/// parallel executor, so that they can differ only in scheduling.
+///
+/// Checks come first (nonce, up-front balance, target), so that an excluded transaction
+/// writes nothing; then the nonce is bumped, the value or the native call applied, and the
+/// fee taken. A failed call keeps the nonce bump and the fee, nothing else.
+enum TransactionProcessor {
+    static func execute<View: StateAccess>(
+        _ tx: RecoveredTransaction, plan: TransactionPlan, view: inout View
+    ) -> TransactionOutcome {
+        let content = tx.transaction.content
+        if case .excluded(let reason) = plan.kind { return .excluded(reason) }
+
+        let nonceKey = StateKey.nonce(tx.sender)
+        let nonce = view.read(nonceKey)
+        guard nonce == UInt256(content.nonce) else {
+            let expected = nonce.uint64 ?? .max
+            return .excluded(content.nonce < expected ? .nonceTooLow(expected: expected, got: content.nonce)
+                                                     : .nonceTooHigh(expected: expected, got: content.nonce))
+        }
+        let balanceKey = StateKey.balance(tx.sender)
+        var senderBalance = UInt256.zero
+        if plan.touchesSenderBalance {
+            senderBalance = view.read(balanceKey)
+            guard senderBalance >= plan.upfrontCost else {
+                return .excluded(.insufficientBalance(required: plan.upfrontCost, available: senderBalance))
+            }
+        }
+        if case .valueTransfer = plan.kind, !view.read(.codeHash(content.to!)).isZero {
+            return .excluded(.contractExecutionUnsupported)
+        }
+
+        view.write(nonceKey, nonce &+ .one)
+        var outcome = TransactionOutcome(status: .success)
+        switch plan.kind {
+        case .valueTransfer:
+            outcome.gasUsed = plan.intrinsicGas
+            if !content.value.isZero {
+                senderBalance = senderBalance &- content.value
+                view.write(balanceKey, senderBalance)
+                let receiverKey = StateKey.balance(content.to!)
+                view.write(receiverKey, view.read(receiverKey) &+ content.value)
+                if content.to == tx.sender { senderBalance = view.read(balanceKey) }
+            }
+        case .parallelTransfer(let call):
+            let required = plan.intrinsicGas + call.gasCost
+            if !content.value.isZero {
+                outcome.status = .failure
+                outcome.output = ABI.revert("ParallelTransfer: not payable")
+                outcome.gasUsed = plan.intrinsicGas
+            } else if content.gasLimit < required {
+                outcome.status = .failure
+                outcome.output = ABI.revert("out of gas")
+                outcome.gasUsed = content.gasLimit
+            } else {
+                outcome.gasUsed = required
+                switch ParallelTransfer.execute(call, view: &view) {
+                case .success(let output): outcome.output = output
+                case .revert(let reason):
+                    outcome.status = .failure
+                    outcome.output = ABI.revert(reason)
+                }
+            }
+        case .excluded:
+            preconditionFailure("handled above")
+        }
+        if !plan.gasPrice.isZero {
+            outcome.fee = UInt256(outcome.gasUsed) &* plan.gasPrice
+            view.write(balanceKey, senderBalance &- outcome.fee)
+        }
+        return outcome
+    }
+}
