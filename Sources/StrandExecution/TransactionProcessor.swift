@@ -24,17 +24,16 @@ struct TransactionOutcome: Sendable {
 /// fee taken. A failed call keeps the nonce bump and the fee, nothing else.
 enum TransactionProcessor {
     static func execute<View: StateAccess>(
-        _ tx: RecoveredTransaction, plan: TransactionPlan, view: inout View
+        _ tx: borrowing RecoveredTransaction, plan: borrowing TransactionPlan, view: inout View
     ) -> TransactionOutcome {
-        let content = tx.transaction.content
         if case .excluded(let reason) = plan.kind { return .excluded(reason) }
 
         let nonceKey = StateKey.nonce(tx.sender)
         let nonce = view.read(nonceKey)
-        guard nonce == UInt256(content.nonce) else {
+        guard nonce == UInt256(tx.transaction.content.nonce) else {
             let expected = nonce.uint64 ?? .max
-            return .excluded(content.nonce < expected ? .nonceTooLow(expected: expected, got: content.nonce)
-                                                     : .nonceTooHigh(expected: expected, got: content.nonce))
+            return .excluded(tx.transaction.content.nonce < expected ? .nonceTooLow(expected: expected, got: tx.transaction.content.nonce)
+                                                     : .nonceTooHigh(expected: expected, got: tx.transaction.content.nonce))
         }
         let balanceKey = StateKey.balance(tx.sender)
         var senderBalance = UInt256.zero
@@ -44,7 +43,7 @@ enum TransactionProcessor {
                 return .excluded(.insufficientBalance(required: plan.upfrontCost, available: senderBalance))
             }
         }
-        if case .valueTransfer = plan.kind, !view.read(.codeHash(content.to!)).isZero {
+        if case .valueTransfer = plan.kind, !view.read(.codeHash(tx.transaction.content.to!)).isZero {
             return .excluded(.contractExecutionUnsupported)
         }
 
@@ -53,23 +52,23 @@ enum TransactionProcessor {
         switch plan.kind {
         case .valueTransfer:
             outcome.gasUsed = plan.intrinsicGas
-            if !content.value.isZero {
-                senderBalance = senderBalance &- content.value
+            if !tx.transaction.content.value.isZero {
+                senderBalance = senderBalance &- tx.transaction.content.value
                 view.write(balanceKey, senderBalance)
-                let receiverKey = StateKey.balance(content.to!)
-                view.write(receiverKey, view.read(receiverKey) &+ content.value)
-                if content.to == tx.sender { senderBalance = view.read(balanceKey) }
+                let receiverKey = StateKey.balance(tx.transaction.content.to!)
+                view.write(receiverKey, view.read(receiverKey) &+ tx.transaction.content.value)
+                if tx.transaction.content.to == tx.sender { senderBalance = view.read(balanceKey) }
             }
         case .parallelTransfer(let call):
             let required = plan.intrinsicGas + call.gasCost
-            if !content.value.isZero {
+            if !tx.transaction.content.value.isZero {
                 outcome.status = .failure
                 outcome.output = ABI.revert("ParallelTransfer: not payable")
                 outcome.gasUsed = plan.intrinsicGas
-            } else if content.gasLimit < required {
+            } else if tx.transaction.content.gasLimit < required {
                 outcome.status = .failure
                 outcome.output = ABI.revert("out of gas")
-                outcome.gasUsed = content.gasLimit
+                outcome.gasUsed = tx.transaction.content.gasLimit
             } else {
                 outcome.gasUsed = required
                 switch ParallelTransfer.execute(call, view: &view) {

@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
             median time per operation, the reference's, and their ratio: these machines are \
             shared and noisy, so the ratio is the figure to compare across runs.
             """,
-        subcommands: [FoundationBench.self, LedgerBench.self],
+        subcommands: [FoundationBench.self, LedgerBench.self, ExecutorBench.self],
         defaultSubcommand: FoundationBench.self
     )
 }
@@ -106,5 +106,85 @@ func printReport(_ rows: [BenchmarkRow], json: Bool) {
     } else {
         print(BenchmarkRow.table(rows))
         print("\ncores: \(WorkerThreads.availableCores), allocator: \(allocatorName)")
+    }
+}
+
+extension Bench {
+    struct ExecutorBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "executor",
+            abstract: "Parallel block execution against the serial executor, in the same run.",
+            discussion: """
+                Blocks of ParallelTransfer userTransfer calls on in-memory state, each from its \
+                own sender; --conflicts sets the fraction that go through one hot user (1 = a \
+                single chain). For each ratio and thread count, serial and parallel blocks are \
+                interleaved and the medians compared; every parallel result is checked against \
+                the serial one. Also prints heap allocations per transaction (jemalloc's count) \
+                and live heap bytes across 100 consecutive blocks.
+                """
+        )
+
+        @Option(help: "Transactions per block.")
+        var txs: Int = 10_000
+
+        @Option(parsing: .upToNextOption, help: "Conflict ratios, 0 to 1.")
+        var conflicts: [Double] = [0, 0.1, 0.5, 1]
+
+        @Option(parsing: .upToNextOption, help: "Thread counts for the parallel executor.")
+        var threads: [Int] = [1, 2]
+
+        @Option(help: "Timed blocks per measurement.")
+        var repetitions: Int = 9
+
+        @Flag(help: "Print one JSON object per row instead of a table.")
+        var json = false
+
+        func validate() throws {
+            guard txs >= 1, repetitions >= 1 else { throw ValidationError("--txs and --repetitions must be positive") }
+            guard conflicts.allSatisfy({ (0...1).contains($0) }) else { throw ValidationError("--conflicts must be within 0…1") }
+            guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads must be at least 1") }
+        }
+
+        func run() throws {
+            #if DEBUG
+            printToStandardError("warning: this is a debug build; figures mean little (use swift build -c release)")
+            #endif
+            let suite = ExecutorBenchmarks(transactions: txs, conflicts: conflicts, threadCounts: threads, repetitions: repetitions)
+            let rows = suite.run { printToStandardError("measuring \($0)…") }
+            if json {
+                for row in rows { print(row.json) }
+                return
+            }
+            print("conflict  threads  serial      parallel    speedup  DAG share  serial/tx  critical path  width   idle       allocs/tx")
+            for row in rows {
+                let cells = [
+                    pad("\(Int(row.conflict * 100))%", 8), pad("\(row.threads)", 7),
+                    pad(String(format: "%.2f ms", row.serialSeconds * 1e3), 10),
+                    pad(String(format: "%.2f ms", row.parallelSeconds * 1e3), 10),
+                    pad(String(format: "%.2f×", row.speedup), 7),
+                    pad(String(format: "%.1f%%", row.dagBuildShare * 100), 9),
+                    pad(String(format: "%.2f µs", row.serialSeconds * 1e6 / Double(row.txs)), 9),
+                    pad("\(row.statistics.criticalPathLength)", 13), pad("\(row.statistics.maximumWidth)", 6),
+                    pad(String(format: "%.2f ms", Double(row.statistics.workerIdleNanoseconds) / 1e6), 9),
+                    row.allocationsPerTransaction.map { String(format: "%.3f", $0) } ?? "n/a",
+                ]
+                print(cells.joined(separator: "  "))
+            }
+            print("\nparallel phases of the last block (planning / DAG / execution / finish):")
+            for row in rows {
+                let s = row.statistics
+                print("  \(Int(row.conflict * 100))%, \(row.threads) threads: " + [s.planningNanoseconds, s.dagBuildNanoseconds,
+                    s.executionNanoseconds, s.finalizationNanoseconds].map { String(format: "%.2f ms", Double($0) / 1e6) }
+                    .joined(separator: " / "))
+            }
+            printToStandardError("measuring memory across 100 blocks…")
+            let memory = suite.memoryAcrossBlocks(threads: threads.max() ?? 2)
+            print("\nlive heap after block " + memory.map { "\($0.block): \($0.bytes >> 10) KiB" }.joined(separator: ", "))
+            print("cores: \(WorkerThreads.availableCores), allocator: \(allocatorName)")
+        }
+
+        private func pad(_ s: String, _ width: Int) -> String {
+            s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+        }
     }
 }

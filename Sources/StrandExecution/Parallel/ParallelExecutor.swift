@@ -260,17 +260,15 @@ struct FinalView<Reader: StateReader>: StateAccess {
 func parallelSorted(_ entries: [(key: StateKey, value: UInt256)], workers: WorkerThreads) -> [(key: StateKey, value: UInt256)] {
     let parts = min(workers.parallelism, max(1, entries.count / 4096))
     var current = entries
-    guard parts > 1 else {
-        current.sort { $0.key < $1.key }
-        return current
-    }
+    guard parts > 1 else { return StateKey.sorted(current) }
     var bounds = (0...parts).map { $0 * entries.count / parts }
     current.withUnsafeMutableBufferPointer { buffer in
         let whole = buffer
         workers.parallelFor(parts, chunkSize: 1) { range in
             for part in range {
-                var slice = UnsafeMutableBufferPointer(rebasing: whole[bounds[part]..<bounds[part + 1]])
-                slice.sort { $0.key < $1.key }
+                let slice = UnsafeMutableBufferPointer(rebasing: whole[bounds[part]..<bounds[part + 1]])
+                let sorted = StateKey.sorted(slice)
+                _ = slice.update(fromContentsOf: sorted)
             }
         }
     }

@@ -88,6 +88,21 @@ public struct RLPEncoder: Sendable {
         }
     }
 
+    /// Appends the header of a list whose items, `payloadLength` bytes in all, the caller
+    /// appends next: cheaper than `appendList` where the length is known in advance.
+    @inlinable
+    public mutating func appendListHeader(payloadLength: Int) {
+        appendHeader(payloadLength: payloadLength, shortBase: 0xc0)
+    }
+
+    /// The length of the encoding of a byte string of `count` bytes whose first byte is `first`.
+    @inlinable
+    public static func encodedLength(ofBytes count: Int, first: UInt8?) -> Int {
+        if count == 1, let first, first < 0x80 { return 1 }
+        if count < 56 { return 1 + count }
+        return 1 + (64 - UInt64(count).leadingZeroBitCount + 7) / 8 + count
+    }
+
     /// Writes a string (base 0x80) or list (base 0xc0) header for a payload of `payloadLength` bytes.
     @usableFromInline
     mutating func appendHeader(payloadLength: Int, shortBase: UInt8) {

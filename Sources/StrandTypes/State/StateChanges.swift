@@ -31,8 +31,7 @@ public struct StateChanges: Hashable, Sendable {
     /// - Parameter writes: the final value of every key written; any order.
     /// - Complexity: O(*n* log *n*) to sort, then one encoding and one hash of it.
     public init(_ writes: [StateKey: UInt256], code: [[UInt8]] = []) {
-        let entries = writes.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
-        self.init(sortedEntries: entries, code: code)
+        self.init(sortedEntries: StateKey.sorted(writes.lazy.map { (key: $0.key, value: $0.value) }), code: code)
     }
 
     /// From entries already sorted by key, each key once; chunks are encoded and hashed on
@@ -81,10 +80,13 @@ public struct StateChanges: Hashable, Sendable {
         var encoder = RLPEncoder(reservingCapacity: entries.count * 92 + 8)
         encoder.appendList { list in
             for entry in entries {
-                list.appendList { pair in
-                    entry.key.withEncodedBytes { pair.append(bytes: $0) }
-                    pair.append(entry.value)
-                }
+                // Each pair's length is known up front, so its header is written first.
+                let keyLength = entry.key.kind == .storage ? 53 : 21
+                let valueWidth = entry.value.byteWidth
+                let valueLength = RLPEncoder.encodedLength(ofBytes: valueWidth, first: UInt8(truncatingIfNeeded: entry.value.w0))
+                list.appendListHeader(payloadLength: 1 + keyLength + valueLength)
+                entry.key.withEncodedBytes { list.append(bytes: $0) }
+                list.append(entry.value)
             }
         }
         return encoder.bytes
