@@ -23,9 +23,7 @@ public struct ExecutorWorkload: Sendable {
     public static func userName(_ i: Int) -> String { "user\(i)" }
 
     /// The storage key of a ParallelTransfer user, as the contract stores it.
-    public static func userKey(_ name: String) -> StateKey {
-        .storage(ParallelTransfer.address, Keccak256.hash(Array(name.utf8)))
-    }
+    public static func userKey(_ name: String) -> StateKey { ParallelTransfer.userKey(name) }
 
     /// A transaction from sender number `sender`, with a placeholder signature (see the type).
     public static func transaction(

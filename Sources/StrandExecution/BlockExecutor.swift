@@ -47,28 +47,34 @@ struct BlockFinisher {
     }
 }
 
-/// Executes transactions one after another on a dictionary of the block's writes: the
-/// reference every parallel result is checked against.
+/// Executes transactions one after another, on one thread: the baseline that parallel
+/// execution is measured against and must agree with.
+///
+/// Keys are interned into dense slots on first touch (`KeyIndex`), as the parallel executor
+/// does, so that the two differ only in scheduling; the tests check both against a plain
+/// dictionary-based oracle.
 public struct SerialExecutor: BlockExecutor {
     public init() {}
 
     public func execute(
         _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
     ) -> BlockExecutionResult {
-        let start = ContinuousClock.now
-        var view = OverlayView(reader: state)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var view = InterningView(reader: state, expectedKeys: transactions.count * 3)
         var finisher = BlockFinisher(capacity: transactions.count)
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
-        for (index, tx) in transactions.enumerated() {
-            let plan = TransactionPlan(tx, context: context, withinBlockGasLimit: fits[index])
-            finisher.add(tx, inputIndex: index, outcome: TransactionProcessor.execute(tx, plan: plan, view: &view))
+        for index in transactions.indices {
+            let plan = TransactionPlan(transactions[index], context: context, withinBlockGasLimit: fits[index])
+            finisher.add(transactions[index], inputIndex: index,
+                         outcome: TransactionProcessor.execute(transactions[index], plan: plan, view: &view))
         }
         finisher.creditFees(to: context.sealer, view: &view)
-        let executed = ContinuousClock.now
-        let changes = StateChanges(view.writes)
+        let executed = clock.now
+        let changes = StateChanges(sortedEntries: StateKey.sorted(view.writtenEntries))
         var statistics = ExecutionStatistics()
         statistics.executionNanoseconds = (executed - start).nanoseconds
-        statistics.finalizationNanoseconds = (ContinuousClock.now - executed).nanoseconds
+        statistics.finalizationNanoseconds = (clock.now - executed).nanoseconds
         statistics.criticalPathLength = transactions.count
         statistics.maximumWidth = transactions.isEmpty ? 0 : 1
         return BlockExecutionResult(included: finisher.included, receipts: finisher.receipts,
@@ -76,17 +82,38 @@ public struct SerialExecutor: BlockExecutor {
     }
 }
 
-/// Reads through to the block's start state unless the block wrote the key.
-struct OverlayView<Reader: StateReader>: StateAccess {
+/// Reads through to the block's start state unless the block wrote the key; every key gets
+/// a dense slot on first touch.
+struct InterningView<Reader: StateReader>: StateAccess {
     let reader: Reader
-    var writes: [StateKey: UInt256] = [:]
+    var keyIndex = KeyIndex()
+    var slots: [Slot] = []
+
+    init(reader: Reader, expectedKeys: Int) {
+        self.reader = reader
+        keyIndex.reset(expectedKeys: expectedKeys)
+        slots.reserveCapacity(expectedKeys)
+    }
+
+    private mutating func slot(_ key: StateKey) -> Int {
+        let (id, isNew) = keyIndex.intern(key)
+        if isNew { slots.append(Slot(value: reader.value(of: key), loaded: true, written: false)) }
+        return Int(id)
+    }
 
     mutating func read(_ key: StateKey) -> UInt256 {
-        writes[key] ?? reader.value(of: key)
+        slots[slot(key)].value
     }
 
     mutating func write(_ key: StateKey, _ value: UInt256) {
-        writes[key] = value
+        let id = slot(key)
+        slots[id].value = value
+        slots[id].written = true
+    }
+
+    /// Every written key with its final value, unsorted.
+    var writtenEntries: [(key: StateKey, value: UInt256)] {
+        slots.indices.compactMap { id in slots[id].written ? (keyIndex.keys[id], slots[id].value) : nil }
     }
 }
 

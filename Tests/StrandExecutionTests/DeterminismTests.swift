@@ -1,5 +1,5 @@
 import StrandBench
-import StrandExecution
+@testable import StrandExecution
 import StrandPrimitives
 import StrandTypes
 import Testing
@@ -44,9 +44,10 @@ import Testing
         let workload = ExecutorWorkload.mixed(count: c.transactions, users: c.users, senders: c.senders,
                                               conflict: c.conflict, fees: c.fees, seed: c.seed)
         let context = BlockContext(number: 7, timestamp: 7, sealer: ExecutorWorkload.sender(1), feesEnabled: c.fees)
-        let serial = SerialExecutor().execute(workload.transactions, on: workload.state, context: context)
+        let serial = ReferenceExecutor().execute(workload.transactions, on: workload.state, context: context)
         #expect(!serial.receipts.isEmpty && !serial.excluded.isEmpty, "the workload should mix outcomes")
         #expect(serial.receipts.contains { $0.status == .failure })
+        expectSame(serial, SerialExecutor().execute(workload.transactions, on: workload.state, context: context), "serial")
         for executor in Self.executors {
             for run in 0..<2 {
                 let parallel = executor.execute(workload.transactions, on: workload.state, context: context)
@@ -60,7 +61,8 @@ import Testing
     func benchmarkWorkloadAgrees(conflict: Double) {
         let workload = ExecutorWorkload.parallelTransfers(count: 3_000, conflict: conflict)
         let context = BlockContext(number: 1, timestamp: 1, sealer: .zero)
-        let serial = SerialExecutor().execute(workload.transactions, on: workload.state, context: context)
+        let serial = ReferenceExecutor().execute(workload.transactions, on: workload.state, context: context)
+        expectSame(serial, SerialExecutor().execute(workload.transactions, on: workload.state, context: context), "serial")
         #expect(serial.receipts.count == 3_000 && serial.receipts.allSatisfy { $0.status == .success })
         for executor in Self.executors {
             let parallel = executor.execute(workload.transactions, on: workload.state, context: context)
@@ -79,7 +81,7 @@ import Testing
                                                   seed: UInt64(block))
             if block == 0 { (serialState, parallelState) = (workload.state, workload.state) }
             let context = BlockContext(number: UInt64(block), timestamp: 0, sealer: .zero)
-            let serial = SerialExecutor().execute(workload.transactions, on: serialState, context: context)
+            let serial = ReferenceExecutor().execute(workload.transactions, on: serialState, context: context)
             let parallel = executor.execute(workload.transactions, on: parallelState, context: context)
             expectSame(serial, parallel, "block \(block)")
             serialState.apply(serial.changes)

@@ -10,9 +10,10 @@ import StrandTypes
 ///     userBalance(string user) returns (uint256)      read a balance
 ///     userTransfer(string from, string to, uint256 amount)
 ///
-/// A user is the storage slot keccak(name) of the contract; its value is the balance with
-/// the top bit set, so that a user with zero balance still exists. Balances are therefore
-/// below 2²⁵⁵. The access set of a call is exact from its calldata: the slots it names.
+/// A user is a storage slot of the contract named after the user (see `userSlot`); its
+/// value is the balance with the top bit set, so that a user with zero balance still
+/// exists. Balances are therefore below 2²⁵⁵. The access set of a call is exact from its
+/// calldata: the slots it names.
 /// Failures revert with an `Error(string)` reason and change nothing but the sender's nonce.
 public enum ParallelTransfer {
     public static let address = try! Address(hex: "0x0000000000000000000000000000000000005002")
@@ -129,7 +130,30 @@ public enum ParallelTransfer {
 
     /// The storage key of a user.
     static func userKey(_ name: UnsafeRawBufferPointer) -> StateKey {
-        .storage(address, Keccak256.hash(name))
+        .storage(address, userSlot(name))
+    }
+
+    /// The slot of a user: a name of up to 31 bytes is stored in the slot itself (its bytes,
+    /// zero padding, and its length in the last byte), which costs no hashing; a longer name
+    /// is keccak(name) with the last byte set to 0xff, which no short name's length byte
+    /// can be. Distinct names therefore always have distinct slots, up to Keccak collisions.
+    public static func userSlot(_ name: UnsafeRawBufferPointer) -> Hash {
+        guard name.count <= 31 else {
+            var slot = Keccak256.hash(name)
+            withUnsafeMutableBytes(of: &slot) { $0[31] = 0xff }
+            return slot
+        }
+        var slot = Hash.zero
+        withUnsafeMutableBytes(of: &slot) { bytes in
+            if name.count > 0 { bytes.baseAddress!.copyMemory(from: name.baseAddress!, byteCount: name.count) }
+            bytes[31] = UInt8(name.count)
+        }
+        return slot
+    }
+
+    /// The storage key of the user `name`.
+    public static func userKey(_ name: String) -> StateKey {
+        Array(name.utf8).withUnsafeBytes { userKey($0) }
     }
 
     /// Decodes calldata into a call; what does not decode becomes `.invalid`.

@@ -5,8 +5,11 @@ import StrandPrimitives
 ///
 /// Fields of the content are readable directly (`tx.nonce`, `tx.to`); the sender is not
 /// stored here but recovered once, by `SignatureVerifier`, into a `RecoveredTransaction`.
+///
+/// Immutable, and a class so that passing one around (through the pool, the executor's
+/// threads, blocks) costs one reference count, not one per byte array inside.
 @dynamicMemberLookup
-public struct Transaction: Hashable, Sendable {
+public final class Transaction: Hashable, Sendable {
     public let content: UnsignedTransaction
     public let signature: RecoverableSignature
     /// The canonical encoding: rlp(...) for legacy, type ‖ rlp(...) for typed transactions.
@@ -37,6 +40,13 @@ public struct Transaction: Hashable, Sendable {
         self.encoded = encoded
         self.hash = Keccak256.hash(encoded)
     }
+
+    /// Transactions are equal when their encodings are.
+    public static func == (lhs: Transaction, rhs: Transaction) -> Bool {
+        lhs === rhs || (lhs.hash == rhs.hash && lhs.encoded == rhs.encoded)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
     public subscript<Value>(dynamicMember keyPath: KeyPath<UnsignedTransaction, Value>) -> Value {
         content[keyPath: keyPath]
