@@ -38,6 +38,44 @@ struct BlockFinisher {
         fees = fees &+ outcome.fee
     }
 
+    /// The finisher of a whole block at once: a serial pass for positions, cumulative gas,
+    /// exclusions and fees, then receipts and the included list built on all threads.
+    init(_ transactions: [RecoveredTransaction], outcomes: UnsafeBufferPointer<TransactionOutcome>, workers: WorkerThreads) {
+        var position = [Int32](repeating: -1, count: transactions.count)
+        var cumulative = [UInt64](repeating: 0, count: transactions.count)
+        var includedCount = 0
+        for i in transactions.indices {
+            let outcome = outcomes[i]
+            guard outcome.status != nil else {
+                excluded.append(ExcludedTransaction(inputIndex: i, hash: transactions[i].transaction.hash, reason: outcome.exclusion!))
+                continue
+            }
+            cumulativeGas += outcome.gasUsed
+            cumulative[i] = cumulativeGas
+            position[i] = Int32(includedCount)
+            includedCount += 1
+            fees = fees &+ outcome.fee
+        }
+        included = [RecoveredTransaction](unsafeUninitializedCapacity: includedCount) { includedBuffer, includedInitialized in
+            receipts = [Receipt](unsafeUninitializedCapacity: includedCount) { receiptBuffer, receiptsInitialized in
+                let (includedOut, receiptsOut) = (includedBuffer, receiptBuffer)
+                workers.parallelFor(transactions.count, chunkSize: 256) { range in
+                    for i in range where position[i] >= 0 {
+                        let slot = Int(position[i])
+                        let outcome = outcomes[i]
+                        (includedOut.baseAddress! + slot).initialize(to: transactions[i])
+                        (receiptsOut.baseAddress! + slot).initialize(to: Receipt(
+                            status: outcome.status!, gasUsed: outcome.gasUsed, cumulativeGasUsed: cumulative[i],
+                            transactionHash: transactions[i].transaction.hash, transactionIndex: UInt32(slot),
+                            output: outcome.output))
+                    }
+                }
+                receiptsInitialized = includedCount
+            }
+            includedInitialized = includedCount
+        }
+    }
+
     /// Credits the block's fees to the sealer, an additive write after every transaction,
     /// so that no transaction depends on the sealer's balance.
     func creditFees<View: StateAccess>(to sealer: Address, view: inout View) {

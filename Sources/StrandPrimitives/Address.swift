@@ -64,9 +64,15 @@ public struct Address: Hashable, Sendable {
     /// The 20 bytes as an array.
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
-    /// 64 bits folded from all 20 bytes, for hash tables. Not a cryptographic digest.
+    /// Mixes the 20 bytes into a running 64-bit hash state (see `Hash.mixed(into:)`).
     @inlinable
-    public var foldedBits: UInt64 { w0 ^ (w1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(w2) }
+    public func mixed(into state: UInt64) -> UInt64 {
+        var h = state
+        h = (h ^ w0) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32
+        h = (h ^ w1) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32
+        h = (h ^ UInt64(w2)) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32
+        return h
+    }
 
     /// `0x` and 40 hex digits, capitalised per EIP-55: a letter is upper-case when the
     /// matching nibble of the Keccak-256 hash of the lower-case hex is 8 or more.

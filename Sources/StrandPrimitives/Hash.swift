@@ -48,10 +48,18 @@ public struct Hash: Hashable, Sendable {
     /// The 32 bytes as an array.
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
-    /// 64 bits folded from all 32 bytes, for hash tables keyed by hashes (which are already
-    /// uniformly random). Not a cryptographic digest.
+    /// Mixes the 32 bytes into a running 64-bit hash state, one multiply-xorshift round per
+    /// word, for the executor's hash tables. Seeded with a secret, it spreads keys that an
+    /// attacker chose to collide; it is not a cryptographic digest.
     @inlinable
-    public var foldedBits: UInt64 { w0 ^ w1 ^ w2 ^ w3 }
+    public func mixed(into state: UInt64) -> UInt64 {
+        var h = state
+        h = (h ^ w0) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32
+        h = (h ^ w1) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32
+        h = (h ^ w2) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32
+        h = (h ^ w3) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32
+        return h
+    }
 }
 
 extension Hash: Comparable {

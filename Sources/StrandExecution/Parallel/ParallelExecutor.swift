@@ -151,8 +151,7 @@ private struct Buffers: ~Copyable {
         if violated { return nil }
 
         // 4. Finish.
-        var finisher = BlockFinisher(capacity: count)
-        for i in 0..<count { finisher.add(transactions[i], inputIndex: i, outcome: outcomes[i]) }
+        let finisher = outcomes.withUnsafeBufferPointer { BlockFinisher(transactions, outcomes: $0, workers: pool.threads) }
         var final = FinalView(reader: state, keyIndex: keyIndex, slots: slots)
         finisher.creditFees(to: context.sealer, view: &final)
         let entries = final.sortedWrites(workers: pool.threads)
@@ -243,58 +242,47 @@ struct FinalView<Reader: StateReader>: StateAccess {
         }
     }
 
-    /// Every written key with its final value, sorted by key; sorted in parallel parts
-    /// that are then merged.
+    /// Every written key with its final value, sorted by key: each thread collects and sorts
+    /// a range of the slots, then the sorted parts are merged.
     func sortedWrites(workers: WorkerThreads) -> [(key: StateKey, value: UInt256)] {
-        var entries: [(key: StateKey, value: UInt256)] = []
-        entries.reserveCapacity(slots.count + extra.count)
-        for (id, slot) in slots.enumerated() where slot.written {
-            entries.append((keyIndex.keys[id], slot.value))
+        let partCount = min(workers.parallelism, max(1, slots.count / 4096))
+        var parts = [[(key: StateKey, value: UInt256)]](repeating: [], count: partCount)
+        parts.withUnsafeMutableBufferPointer { partsBuffer in
+            let partsOut = partsBuffer
+            workers.parallelFor(partCount, chunkSize: 1) { range in
+                for part in range {
+                    let bounds = (part * slots.count / partCount)..<((part + 1) * slots.count / partCount)
+                    var entries: [(key: StateKey, value: UInt256)] = []
+                    entries.reserveCapacity(bounds.count)
+                    for id in bounds where slots[id].written { entries.append((keyIndex.keys[id], slots[id].value)) }
+                    if part == 0 { for (key, value) in extra { entries.append((key, value)) } }
+                    partsOut[part] = StateKey.sorted(entries)
+                }
+            }
         }
-        for (key, value) in extra { entries.append((key, value)) }
-        return parallelSorted(entries, workers: workers)
+        return mergeSorted(parts)
     }
 }
 
-/// `entries` sorted by key: one part per thread sorted concurrently, then merged pairwise.
-func parallelSorted(_ entries: [(key: StateKey, value: UInt256)], workers: WorkerThreads) -> [(key: StateKey, value: UInt256)] {
-    let parts = min(workers.parallelism, max(1, entries.count / 4096))
-    var current = entries
-    guard parts > 1 else { return StateKey.sorted(current) }
-    var bounds = (0...parts).map { $0 * entries.count / parts }
-    current.withUnsafeMutableBufferPointer { buffer in
-        let whole = buffer
-        workers.parallelFor(parts, chunkSize: 1) { range in
-            for part in range {
-                let slice = UnsafeMutableBufferPointer(rebasing: whole[bounds[part]..<bounds[part + 1]])
-                let sorted = StateKey.sorted(slice)
-                _ = slice.update(fromContentsOf: sorted)
+/// One sorted list from sorted lists of distinct keys, merged pairwise.
+func mergeSorted(_ parts: [[(key: StateKey, value: UInt256)]]) -> [(key: StateKey, value: UInt256)] {
+    var parts = parts
+    while parts.count > 1 {
+        var merged: [[(key: StateKey, value: UInt256)]] = []
+        for p in stride(from: 0, to: parts.count, by: 2) {
+            guard p + 1 < parts.count else { merged.append(parts[p]); continue }
+            let (a, b) = (parts[p], parts[p + 1])
+            var out: [(key: StateKey, value: UInt256)] = []
+            out.reserveCapacity(a.count + b.count)
+            var i = 0, j = 0
+            while i < a.count && j < b.count {
+                if b[j].key < a[i].key { out.append(b[j]); j += 1 } else { out.append(a[i]); i += 1 }
             }
+            out.append(contentsOf: a[i...])
+            out.append(contentsOf: b[j...])
+            merged.append(out)
         }
+        parts = merged
     }
-    while bounds.count > 2 {
-        var merged: [(key: StateKey, value: UInt256)] = []
-        merged.reserveCapacity(current.count)
-        var newBounds = [0]
-        var p = 0
-        while p + 1 < bounds.count {
-            if p + 2 < bounds.count {
-                var i = bounds[p], j = bounds[p + 1]
-                let iEnd = bounds[p + 1], jEnd = bounds[p + 2]
-                while i < iEnd && j < jEnd {
-                    if current[j].key < current[i].key { merged.append(current[j]); j += 1 } else { merged.append(current[i]); i += 1 }
-                }
-                merged.append(contentsOf: current[i..<iEnd])
-                merged.append(contentsOf: current[j..<jEnd])
-                p += 2
-            } else {
-                merged.append(contentsOf: current[bounds[p]..<bounds[p + 1]])
-                p += 1
-            }
-            newBounds.append(merged.count)
-        }
-        current = merged
-        bounds = newBounds
-    }
-    return current
+    return parts.first ?? []
 }

@@ -61,12 +61,33 @@ public struct StateChanges: Hashable, Sendable {
                 hashes[chunkCount] = Keccak256.hash(codeList.bytes)
             }
         }
-        var outer = RLPEncoder(reservingCapacity: items.reduce(16) { $0 + $1.count })
-        outer.appendList { list in for item in items { list.append(encodedItem: item) } }
+        let encoded = Self.concatenate(items, workers: workers)
         var digestInput: [UInt8] = []
         digestInput.reserveCapacity(hashes.count * 32)
         for hash in hashes { hash.withUnsafeBytes { digestInput.append(contentsOf: $0) } }
-        self.init(entries: sortedEntries, code: codeByHash, encoded: outer.bytes, digest: Keccak256.hash(digestInput))
+        self.init(entries: sortedEntries, code: codeByHash, encoded: encoded, digest: Keccak256.hash(digestInput))
+    }
+
+    /// rlp([items…]) from the items' encodings, copied into place on `workers` when given.
+    private static func concatenate(_ items: [[UInt8]], workers: WorkerThreads?) -> [UInt8] {
+        let payload = items.reduce(0) { $0 + $1.count }
+        var header = RLPEncoder(reservingCapacity: 9)
+        header.appendListHeader(payloadLength: payload)
+        var offsets = [header.bytes.count]
+        for item in items { offsets.append(offsets.last! + item.count) }
+        return [UInt8](unsafeUninitializedCapacity: offsets.last!) { buffer, initialized in
+            let out = buffer
+            header.bytes.withUnsafeBufferPointer { _ = UnsafeMutableBufferPointer(rebasing: out[0..<$0.count]).initialize(fromContentsOf: $0) }
+            let copy = { (range: Range<Int>) in
+                for i in range {
+                    items[i].withUnsafeBufferPointer { item in
+                        _ = UnsafeMutableBufferPointer(rebasing: out[offsets[i]..<offsets[i + 1]]).initialize(fromContentsOf: item)
+                    }
+                }
+            }
+            if let workers { workers.parallelFor(items.count, chunkSize: 4, copy) } else { copy(0..<items.count) }
+            initialized = offsets.last!
+        }
     }
 
     private init(entries: [(key: StateKey, value: UInt256)], code: [Hash: [UInt8]], encoded: [UInt8], digest: Hash) {

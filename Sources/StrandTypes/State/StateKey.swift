@@ -33,10 +33,17 @@ public struct StateKey: Hashable, Sendable {
         StateKey(address: address, kind: .storage, slot: slot)
     }
 
-    /// A well-mixed 64-bit hash of the key, for the executor's open-addressing tables.
+    /// A secret per process, so that no one can choose keys that collide in `mixedHash`.
+    @usableFromInline
+    static let hashSeed = UInt64.random(in: .min ... .max)
+
+    /// A well-mixed 64-bit hash of every byte of the key, seeded with a per-process secret,
+    /// for the executor's open-addressing tables: keys that come from the network (user
+    /// names, addresses) cannot be chosen to pile up in one probe sequence.
     @inlinable
     public var mixedHash: UInt64 {
-        var h = address.foldedBits ^ (slot.foldedBits &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(kind.rawValue)
+        var h = address.mixed(into: Self.hashSeed ^ UInt64(kind.rawValue))
+        if kind == .storage { h = slot.mixed(into: h) }
         h ^= h >> 33
         h &*= 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 33
