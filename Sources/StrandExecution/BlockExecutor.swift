@@ -124,7 +124,7 @@ public struct SerialExecutor: BlockExecutor {
 /// a dense slot on first touch.
 struct InterningView<Reader: StateReader>: StateAccess {
     let reader: Reader
-    var keyIndex = KeyIndex()
+    let keyIndex = KeyIndex()
     var slots: [Slot] = []
 
     init(reader: Reader, expectedKeys: Int) {

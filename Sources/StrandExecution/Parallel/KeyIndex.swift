@@ -1,44 +1,66 @@
 import StrandTypes
 
 /// Interns a block's state keys into dense ids 0, 1, 2, … with an open-addressing table
-/// (linear probing on `StateKey.mixedHash`), kept between blocks so that steady state
-/// allocates nothing.
+/// (linear probing on the keyed `StateKey.mixedHash`). Its buffers are kept between blocks,
+/// so steady state allocates nothing, and are raw memory, so the hot loop pays no
+/// copy-on-write or bounds checks.
 ///
 /// - Complexity: expected O(1) per key.
-struct KeyIndex {
-    private var table: [Int32] = []
-    private var mask = 0
-    /// Key of each id.
-    private(set) var keys: [StateKey] = []
+final class KeyIndex {
+    private var table: UnsafeMutablePointer<Int32>
+    private var tableCapacity: Int
+    private var mask: Int
+    private var keyStorage: UnsafeMutablePointer<StateKey>
+    private var keyCapacity: Int
+    private(set) var count = 0
 
-    var count: Int { keys.count }
+    init() {
+        tableCapacity = 16
+        mask = 15
+        table = .allocate(capacity: 16)
+        table.initialize(repeating: -1, count: 16)
+        keyCapacity = 8
+        keyStorage = .allocate(capacity: 8)
+    }
+
+    deinit {
+        table.deallocate()
+        keyStorage.deallocate()
+    }
+
+    /// The key of each id, valid until the next `reset`.
+    var keys: UnsafeBufferPointer<StateKey> { UnsafeBufferPointer(start: keyStorage, count: count) }
 
     /// Empties the index, sized for about `expectedKeys` keys.
-    mutating func reset(expectedKeys: Int) {
+    func reset(expectedKeys: Int) {
         var capacity = 16
         while capacity < expectedKeys * 2 { capacity <<= 1 }
-        if table.count != capacity {
-            table = [Int32](repeating: -1, count: capacity)
-        } else {
-            table.withUnsafeMutableBufferPointer { $0.update(repeating: -1) }
+        if capacity > tableCapacity {
+            table.deallocate()
+            table = .allocate(capacity: capacity)
+            tableCapacity = capacity
         }
-        mask = capacity - 1
-        keys.removeAll(keepingCapacity: true)
+        mask = tableCapacity - 1
+        table.update(repeating: -1, count: tableCapacity)
+        reserveKeys(expectedKeys)
+        count = 0
     }
 
     /// The id of `key`, adding it if new; `isNew` says which.
-    mutating func intern(_ key: StateKey) -> (id: Int32, isNew: Bool) {
-        if keys.count * 2 >= table.count { grow() }
+    @inline(__always)
+    func intern(_ key: StateKey) -> (id: Int32, isNew: Bool) {
+        if count * 2 >= tableCapacity { grow() }
         var position = Int(truncatingIfNeeded: key.mixedHash) & mask
         while true {
             let id = table[position]
             if id < 0 {
-                let newID = Int32(keys.count)
-                table[position] = newID
-                keys.append(key)
-                return (newID, true)
+                if count == keyCapacity { reserveKeys(keyCapacity * 2) }
+                (keyStorage + count).initialize(to: key)
+                table[position] = Int32(count)
+                count += 1
+                return (Int32(count - 1), true)
             }
-            if keys[Int(id)] == key { return (id, false) }
+            if keyStorage[Int(id)] == key { return (id, false) }
             position = (position + 1) & mask
         }
     }
@@ -49,17 +71,29 @@ struct KeyIndex {
         while true {
             let id = table[position]
             if id < 0 { return nil }
-            if keys[Int(id)] == key { return id }
+            if keyStorage[Int(id)] == key { return id }
             position = (position + 1) & mask
         }
     }
 
-    private mutating func grow() {
-        let capacity = max(16, table.count * 2)
-        table = [Int32](repeating: -1, count: capacity)
+    private func reserveKeys(_ capacity: Int) {
+        guard capacity > keyCapacity else { return }
+        let storage = UnsafeMutablePointer<StateKey>.allocate(capacity: capacity)
+        storage.moveInitialize(from: keyStorage, count: count)
+        keyStorage.deallocate()
+        keyStorage = storage
+        keyCapacity = capacity
+    }
+
+    private func grow() {
+        let capacity = tableCapacity * 2
+        table.deallocate()
+        table = .allocate(capacity: capacity)
+        table.initialize(repeating: -1, count: capacity)
+        tableCapacity = capacity
         mask = capacity - 1
-        for (id, key) in keys.enumerated() {
-            var position = Int(truncatingIfNeeded: key.mixedHash) & mask
+        for id in 0..<count {
+            var position = Int(truncatingIfNeeded: keyStorage[id].mixedHash) & mask
             while table[position] >= 0 { position = (position + 1) & mask }
             table[position] = Int32(id)
         }

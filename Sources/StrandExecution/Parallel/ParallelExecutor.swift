@@ -60,8 +60,8 @@ private struct Buffers: ~Copyable {
     var outcomes: [TransactionOutcome] = []
     var violations: [Bool] = []
     var slots: [Slot] = []
-    var keyIndex = KeyIndex()
-    var dag = TxDAG()
+    let keyIndex = KeyIndex()
+    let dag = TxDAG()
 
     /// The block's result, or nil if a transaction left its access set.
     mutating func execute<Reader: StateReader & Sendable>(
@@ -109,7 +109,7 @@ private struct Buffers: ~Copyable {
                     knownAccess.withUnsafeBufferPointer { knownAccess in
                         dag.build(count: count, stride: Self.stride, keys: keys.baseAddress!, isWrite: isWrite.baseAddress!,
                                   accessCounts: accessCounts.baseAddress!, knownAccess: knownAccess.baseAddress!,
-                                  keyIndex: &keyIndex)
+                                  keyIndex: keyIndex)
                     }
                 }
             }
@@ -128,13 +128,14 @@ private struct Buffers: ~Copyable {
                     plans.withUnsafeBufferPointer { plans in
                         keys.withUnsafeBufferPointer { keys in
                             isWrite.withUnsafeBufferPointer { isWrite in
-                                dag.keyIDs.withUnsafeBufferPointer { keyIDs in
+                                do {
+                                    let keyIDs = dag.keyIDs.base
                                     let (slotsIO, outcomesOut, violationsOut) = (slots, outcomes, violations)
                                     statistics.workerIdleNanoseconds = pool.run(dag, count: count) { i in
                                         let base = i * Self.stride
                                         var view = SlotView(
                                             reader: state, slots: slotsIO.baseAddress!, keys: keys.baseAddress! + base,
-                                            isWrite: isWrite.baseAddress! + base, keyIDs: keyIDs.baseAddress! + base,
+                                            isWrite: isWrite.baseAddress! + base, keyIDs: keyIDs + base,
                                             count: Int(accessCounts[i]))
                                         outcomesOut[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view)
                                         violationsOut[i] = view.violated

@@ -8,41 +8,45 @@ import StrandTypes
 /// Built in one pass over the access sets with a per-key index (last writer, and the
 /// readers since it, chained through the access entries): O(total keys), never pairwise.
 /// Successors are kept in compressed rows, in increasing order, so the DAG is deterministic.
-struct TxDAG {
+final class TxDAG {
     /// Successors of transaction i: `successors[successorStart[i]..<successorStart[i + 1]]`.
-    private(set) var successorStart: [Int32] = []
-    private(set) var successors: [Int32] = []
-    private(set) var inDegree: [Int32] = []
+    let successorStart = ScratchBuffer<Int32>()
+    let successors = ScratchBuffer<Int32>()
+    let inDegree = ScratchBuffer<Int32>()
     /// The key id of each access entry (entry a of transaction i is at i × stride + a).
-    private(set) var keyIDs: [Int32] = []
+    let keyIDs = ScratchBuffer<Int32>()
+    private(set) var count = 0
     private(set) var edgeCount = 0
     private(set) var criticalPathLength = 0
     private(set) var maximumWidth = 0
 
     // Scratch, kept between blocks.
-    private var depth: [Int32] = []
-    private var lastEdgeTarget: [Int32] = []
-    private var edgeSources: [Int32] = []
-    private var edgeTargets: [Int32] = []
-    private var lastWriter: [Int32] = []
-    private var readerHead: [Int32] = []
-    private var nextReader: [Int32] = []
+    private let depth = ScratchBuffer<Int32>()
+    private let lastEdgeTarget = ScratchBuffer<Int32>()
+    private let edgeSources = ScratchBuffer<Int32>()
+    private let edgeTargets = ScratchBuffer<Int32>()
+    private let lastWriter = ScratchBuffer<Int32>()
+    private let readerHead = ScratchBuffer<Int32>()
+    private let nextReader = ScratchBuffer<Int32>()
+    private let widths = ScratchBuffer<Int32>()
 
     /// Builds the DAG of `count` transactions whose access sets sit in `keys`/`isWrite` at
     /// `i × stride`, `accessCounts[i]` long; `knownAccess[i] == false` makes i a barrier.
-    mutating func build(
+    func build(
         count: Int, stride: Int, keys: UnsafePointer<StateKey>, isWrite: UnsafePointer<Bool>,
-        accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>, keyIndex: inout KeyIndex
+        accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>, keyIndex: KeyIndex
     ) {
-        reset(&inDegree, count, 0)
-        reset(&depth, count, 0)
-        reset(&lastEdgeTarget, count, -1)
-        reset(&keyIDs, count * stride, -1)
-        reset(&nextReader, count * stride, -1)
-        edgeSources.removeAll(keepingCapacity: true)
-        edgeTargets.removeAll(keepingCapacity: true)
-        lastWriter.removeAll(keepingCapacity: true)
-        readerHead.removeAll(keepingCapacity: true)
+        self.count = count
+        let accesses = count * stride
+        inDegree.reset(count: count, to: 0)
+        depth.reset(count: count, to: 0)
+        lastEdgeTarget.reset(count: count, to: -1)
+        keyIDs.reset(count: accesses, to: -1)
+        nextReader.reset(count: accesses, to: -1)
+        // At most one new key per access: room for every key up front.
+        lastWriter.reserve(accesses)
+        readerHead.reserve(accesses)
+        edgeCount = 0
 
         var lastBarrier: Int32 = -1
         for i in 0..<count {
@@ -53,17 +57,17 @@ struct TxDAG {
                 lastBarrier = tx
                 continue
             }
-            addEdge(from: lastBarrier, to: tx)
+            if lastBarrier >= 0 { addEdge(from: lastBarrier, to: tx) }
             let base = i * stride
             for a in base..<(base + Int(accessCounts[i])) {
                 let (id, isNew) = keyIndex.intern(keys[a])
-                if isNew {
-                    lastWriter.append(-1)
-                    readerHead.append(-1)
-                }
                 let k = Int(id)
+                if isNew {
+                    lastWriter[k] = -1
+                    readerHead[k] = -1
+                }
                 keyIDs[a] = id
-                addEdge(from: lastWriter[k], to: tx)
+                if lastWriter[k] >= 0 { addEdge(from: lastWriter[k], to: tx) }
                 if isWrite[a] {
                     var reader = readerHead[k]
                     while reader >= 0 {
@@ -78,25 +82,30 @@ struct TxDAG {
                 }
             }
         }
-        buildRows(count: count)
+        buildRows()
     }
 
-    private mutating func addEdge(from source: Int32, to target: Int32) {
+    @inline(__always)
+    private func addEdge(from source: Int32, to target: Int32) {
         guard source >= 0, lastEdgeTarget[Int(source)] != target else { return }
         lastEdgeTarget[Int(source)] = target
-        edgeSources.append(source)
-        edgeTargets.append(target)
+        if edgeCount == edgeSources.capacity {
+            edgeSources.reserve(edgeCount + 1, keeping: edgeCount)
+            edgeTargets.reserve(edgeCount + 1, keeping: edgeCount)
+        }
+        edgeSources[edgeCount] = source
+        edgeTargets[edgeCount] = target
+        edgeCount += 1
         inDegree[Int(target)] += 1
         depth[Int(target)] = max(depth[Int(target)], depth[Int(source)] + 1)
     }
 
     /// Compressed rows from the edge list, plus the shape statistics.
-    private mutating func buildRows(count: Int) {
-        edgeCount = edgeSources.count
-        reset(&successorStart, count + 1, 0)
-        for source in edgeSources { successorStart[Int(source) + 1] += 1 }
+    private func buildRows() {
+        successorStart.reset(count: count + 1, to: 0)
+        for e in 0..<edgeCount { successorStart[Int(edgeSources[e]) + 1] += 1 }
         for i in 0..<count { successorStart[i + 1] += successorStart[i] }
-        reset(&successors, edgeCount, 0)
+        successors.reserve(edgeCount)
         // Reuse lastEdgeTarget as each row's fill cursor.
         for i in 0..<count { lastEdgeTarget[i] = successorStart[i] }
         for e in 0..<edgeCount {
@@ -104,23 +113,16 @@ struct TxDAG {
             successors[Int(lastEdgeTarget[source])] = edgeTargets[e]
             lastEdgeTarget[source] += 1
         }
-        var widths = [Int](repeating: 0, count: count + 1)
+        widths.reset(count: count + 1, to: 0)
         var deepest = -1
+        var widest: Int32 = 0
         for i in 0..<count {
             let d = Int(depth[i])
             widths[d] += 1
+            widest = max(widest, widths[d])
             deepest = max(deepest, d)
         }
         criticalPathLength = deepest + 1
-        maximumWidth = widths.max() ?? 0
-    }
-
-    private func reset(_ array: inout [Int32], _ count: Int, _ value: Int32) {
-        if array.count == count {
-            array.withUnsafeMutableBufferPointer { $0.update(repeating: value) }
-        } else {
-            array.removeAll(keepingCapacity: true)
-            array.append(contentsOf: repeatElement(value, count: count))
-        }
+        maximumWidth = Int(widest)
     }
 }

@@ -24,7 +24,7 @@ public final class WorkerPool: Sendable {
 
     /// Calls `body` once for each transaction of `dag`, never before its predecessors have
     /// returned; returns the time workers spent idle, summed.
-    func run(_ dag: borrowing TxDAG, count: Int, _ body: (Int) -> Void) -> UInt64 {
+    func run(_ dag: TxDAG, count: Int, _ body: (Int) -> Void) -> UInt64 {
         guard count > 0 else { return 0 }
         let run = Run(dag: dag, count: count)
         defer { run.deallocate() }
@@ -40,15 +40,15 @@ public final class WorkerPool: Sendable {
 private final class Run: @unchecked Sendable {
     let count: Int
     let inDegree: UnsafeMutablePointer<Atomic<Int32>>
-    let successorStart: [Int32]
-    let successors: [Int32]
+    let successorStart: UnsafeMutablePointer<Int32>
+    let successors: UnsafeMutablePointer<Int32>
     let initial: [Int32]
     let nextInitial = Atomic<Int>(0)
     let completed = Atomic<Int>(0)
     let queued = Atomic<Int>(0)
     let queue = Mutex<[Int32]>([])
 
-    init(dag: borrowing TxDAG, count: Int) {
+    init(dag: TxDAG, count: Int) {
         self.count = count
         inDegree = .allocate(capacity: count)
         var initial: [Int32] = []
@@ -58,8 +58,8 @@ private final class Run: @unchecked Sendable {
             if degree == 0 { initial.append(Int32(i)) }
         }
         self.initial = initial
-        successorStart = dag.successorStart
-        successors = dag.successors
+        successorStart = dag.successorStart.base
+        successors = dag.successors.base
     }
 
     func deallocate() {

@@ -1,0 +1,35 @@
+/// Raw memory for plain values, kept and reused across blocks: the executor's hot loops
+/// index it without copy-on-write checks, bounds checks or reallocation.
+final class ScratchBuffer<Element: BitwiseCopyable> {
+    private(set) var base: UnsafeMutablePointer<Element>
+    private(set) var capacity: Int
+
+    init() {
+        capacity = 16
+        base = .allocate(capacity: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Makes room for `count` elements (contents are not kept) and fills them with `value`.
+    func reset(count: Int, to value: Element) {
+        reserve(count)
+        base.update(repeating: value, count: count)
+    }
+
+    /// Makes room for `count` elements, keeping the first `kept` (none by default).
+    func reserve(_ count: Int, keeping kept: Int = 0) {
+        guard count > capacity else { return }
+        capacity = max(count, capacity * 2)
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
+        grown.moveInitialize(from: base, count: kept)
+        base.deallocate()
+        base = grown
+    }
+
+    @inline(__always)
+    subscript(index: Int) -> Element {
+        get { base[index] }
+        set { base[index] = newValue }
+    }
+}
