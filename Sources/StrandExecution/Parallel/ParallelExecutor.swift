@@ -131,14 +131,18 @@ private struct Buffers: ~Copyable {
                                 do {
                                     let keyIDs = dag.keyIDs.base
                                     let (slotsIO, outcomesOut, violationsOut) = (slots, outcomes, violations)
-                                    statistics.workerIdleNanoseconds = pool.run(dag, count: count) { i in
+                                    // The reader is borrowed through a pointer: a copy per transaction
+                                    // would bump one shared reference count from every core.
+                                    statistics.workerIdleNanoseconds = withUnsafePointer(to: state) { reader in
+                                      pool.run(dag, count: count) { i in
                                         let base = i * Self.stride
                                         var view = SlotView(
-                                            reader: state, slots: slotsIO.baseAddress!, keys: keys.baseAddress! + base,
+                                            reader: reader, slots: slotsIO.baseAddress!, keys: keys.baseAddress! + base,
                                             isWrite: isWrite.baseAddress! + base, keyIDs: keyIDs + base,
                                             count: Int(accessCounts[i]))
                                         outcomesOut[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view)
                                         violationsOut[i] = view.violated
+                                      }
                                     }
                                     return violationsOut.contains(true)
                                 }
@@ -181,7 +185,7 @@ private struct Buffers: ~Copyable {
 
 /// A transaction's window on the block's slots: only the keys of its access set.
 struct SlotView<Reader: StateReader>: StateAccess {
-    let reader: Reader
+    let reader: UnsafePointer<Reader>
     let slots: UnsafeMutablePointer<Slot>
     let keys: UnsafePointer<StateKey>
     let isWrite: UnsafePointer<Bool>
@@ -200,11 +204,11 @@ struct SlotView<Reader: StateReader>: StateAccess {
     mutating func read(_ key: StateKey) -> UInt256 {
         guard let j = entry(key) else {
             violated = true
-            return reader.value(of: key)
+            return reader.pointee.value(of: key)
         }
         let slot = slots + Int(keyIDs[j])
         if !slot.pointee.loaded {
-            slot.pointee.value = reader.value(of: key)
+            slot.pointee.value = reader.pointee.value(of: key)
             slot.pointee.loaded = true
         }
         return slot.pointee.value

@@ -89,12 +89,22 @@ private final class Run: @unchecked Sendable {
     }
 
     /// One worker's loop; returns its idle nanoseconds.
+    ///
+    /// Completions are counted locally and published only when the worker runs out of
+    /// work: a shared counter bumped per transaction would bounce its cache line between
+    /// cores on every transaction. All workers are done when the published count reaches
+    /// `count`, which can only happen once every worker has published.
     func work(_ body: (Int) -> Void) -> UInt64 {
         var idle: UInt64 = 0
         var batch = 0..<0
-        while completed.load(ordering: .acquiring) < count {
+        var unpublished = 0
+        while true {
             var tx = claim(&batch)
             if tx < 0 {
+                if unpublished > 0 {
+                    completed.wrappingAdd(unpublished, ordering: .releasing)
+                    unpublished = 0
+                }
                 let start = ContinuousClock.now
                 var spins = 0
                 while tx < 0 && completed.load(ordering: .acquiring) < count {
@@ -103,7 +113,7 @@ private final class Run: @unchecked Sendable {
                     tx = claim(&batch)
                 }
                 idle += (ContinuousClock.now - start).nanoseconds
-                if tx < 0 { break }
+                if tx < 0 { return idle }
             }
             while tx >= 0 {
                 body(Int(tx))
@@ -120,10 +130,9 @@ private final class Run: @unchecked Sendable {
                         }
                     }
                 }
-                completed.wrappingAdd(1, ordering: .releasing)
+                unpublished += 1
                 tx = next
             }
         }
-        return idle
     }
 }
