@@ -36,9 +36,10 @@ public struct ExcludedTransaction: Hashable, Sendable {
 
 /// Where a parallel block's time went.
 public struct ExecutionStatistics: Sendable, Equatable {
-    /// Deriving each transaction's access set and call (nanoseconds, wall time).
+    /// Deriving each transaction's access set and call (nanoseconds, wall time, less the
+    /// DAG work done meanwhile).
     public var planningNanoseconds: UInt64 = 0
-    /// Building the conflict DAG.
+    /// Building the conflict DAG: one thread's work, partly overlapped with planning.
     public var dagBuildNanoseconds: UInt64 = 0
     /// Running the transactions.
     public var executionNanoseconds: UInt64 = 0

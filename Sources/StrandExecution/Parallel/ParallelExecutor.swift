@@ -2,12 +2,17 @@ import StrandPrimitives
 import StrandTypes
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Executes a block on all cores along its conflict DAG, with the same result as
 /// `SerialExecutor`, bit for bit, for any number of threads.
 ///
 /// 1. Plan (parallel): decode each transaction's call and write its access set into flat
 ///    buffers; no state is read.
 /// 2. Build the DAG (serial, O(total keys)); each distinct key gets a dense id and a slot.
+///    One thread builds it chunk by chunk right behind the others' planning.
 /// 3. Execute (parallel, `WorkerPool`): a transaction reads and writes only the slots of
 ///    its own access set, loading a slot from the start state on first touch. Conflicting
 ///    transactions are ordered by the DAG, so no slot is ever touched by two at once.
@@ -51,6 +56,8 @@ struct Slot {
 /// Everything a block needs, kept between blocks so that steady state allocates little.
 private struct Buffers: ~Copyable {
     static let stride = AccessSetBuilder.capacity
+    /// Transactions planned per claim, and added to the DAG per step.
+    static let planChunk = 256
 
     var plans: [TransactionPlan] = []
     var keys: [StateKey] = []
@@ -77,44 +84,68 @@ private struct Buffers: ~Copyable {
             return (now - mark).nanoseconds
         }
 
-        // 1. Plan.
+        // 1 and 2. Plan on every thread; whichever thread comes first also builds the DAG,
+        // chunk by chunk, right behind the planners (and plans itself when it catches up).
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         resize(count)
+        keyIndex.reset(expectedKeys: count * 3)
+        dag.begin(count: count, stride: Self.stride)
+        let chunkCount = (count + Self.planChunk - 1) / Self.planChunk
+        let planned = UnsafeMutablePointer<Atomic<Bool>>.allocate(capacity: max(chunkCount, 1))
+        for c in 0..<chunkCount { (planned + c).initialize(to: Atomic(false)) }
+        defer { planned.deinitialize(count: chunkCount); planned.deallocate() }
+        let nextChunk = Atomic<Int>(0)
+        let builderTaken = Atomic<Bool>(false)
+        let dagNanoseconds = Atomic<UInt64>(0)
         plans.withUnsafeMutableBufferPointer { plans in
             keys.withUnsafeMutableBufferPointer { keys in
                 isWrite.withUnsafeMutableBufferPointer { isWrite in
                     accessCounts.withUnsafeMutableBufferPointer { accessCounts in
-                        let (plansOut, keysOut, writesOut, countsOut) = (plans, keys, isWrite, accessCounts)
-                        pool.threads.parallelFor(count, chunkSize: 64) { range in
-                            for i in range {
-                                let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
-                                var set = AccessSetBuilder(keys: keysOut.baseAddress! + i * Self.stride,
-                                                           isWrite: writesOut.baseAddress! + i * Self.stride)
-                                plan.recordAccess(of: transactions[i], into: &set)
-                                plansOut[i] = plan
-                                countsOut[i] = UInt8(set.count)
+                        knownAccess.withUnsafeBufferPointer { knownAccess in
+                            let (plansOut, keysOut, writesOut, countsOut) = (plans, keys, isWrite, accessCounts)
+                            let (dag, keyIndex) = (dag, keyIndex)
+                            func planChunk(_ chunk: Int) {
+                                for i in (chunk * Self.planChunk)..<min((chunk + 1) * Self.planChunk, count) {
+                                    let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
+                                    var set = AccessSetBuilder(keys: keysOut.baseAddress! + i * Self.stride,
+                                                               isWrite: writesOut.baseAddress! + i * Self.stride)
+                                    plan.recordAccess(of: transactions[i], into: &set)
+                                    plansOut[i] = plan
+                                    countsOut[i] = UInt8(set.count)
+                                }
+                                planned[chunk].store(true, ordering: .releasing)
+                            }
+                            pool.threads.parallelFor(pool.threadCount, chunkSize: 1) { _ in
+                                guard builderTaken.compareExchange(expected: false, desired: true,
+                                                                   ordering: .acquiringAndReleasing).exchanged else {
+                                    while case let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue, c < chunkCount {
+                                        planChunk(c)
+                                    }
+                                    return
+                                }
+                                for c in 0..<chunkCount {
+                                    while !planned[c].load(ordering: .acquiring) {
+                                        let next = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                                        if next < chunkCount { planChunk(next) } else { sched_yield() }
+                                    }
+                                    let start = ContinuousClock.now
+                                    dag.add((c * Self.planChunk)..<min((c + 1) * Self.planChunk, count),
+                                            keys: keysOut.baseAddress!, isWrite: writesOut.baseAddress!,
+                                            accessCounts: countsOut.baseAddress!, knownAccess: knownAccess.baseAddress!,
+                                            keyIndex: keyIndex)
+                                    dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
+                                }
+                                let start = ContinuousClock.now
+                                dag.finish()
+                                dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
                             }
                         }
                     }
                 }
             }
         }
-        statistics.planningNanoseconds = lap()
-
-        // 2. The DAG.
-        keyIndex.reset(expectedKeys: count * 3)
-        keys.withUnsafeBufferPointer { keys in
-            isWrite.withUnsafeBufferPointer { isWrite in
-                accessCounts.withUnsafeBufferPointer { accessCounts in
-                    knownAccess.withUnsafeBufferPointer { knownAccess in
-                        dag.build(count: count, stride: Self.stride, keys: keys.baseAddress!, isWrite: isWrite.baseAddress!,
-                                  accessCounts: accessCounts.baseAddress!, knownAccess: knownAccess.baseAddress!,
-                                  keyIndex: keyIndex)
-                    }
-                }
-            }
-        }
-        statistics.dagBuildNanoseconds = lap()
+        statistics.dagBuildNanoseconds = dagNanoseconds.load(ordering: .relaxed)
+        statistics.planningNanoseconds = lap() - statistics.dagBuildNanoseconds
         statistics.edgeCount = dag.edgeCount
         statistics.criticalPathLength = dag.criticalPathLength
         statistics.maximumWidth = dag.maximumWidth

@@ -30,13 +30,25 @@ final class TxDAG {
     private let nextReader = ScratchBuffer<Int32>()
     private let widths = ScratchBuffer<Int32>()
 
+    private var stride = 1
+    private var lastBarrier: Int32 = -1
+    private var added = 0
+
     /// Builds the DAG of `count` transactions whose access sets sit in `keys`/`isWrite` at
     /// `i × stride`, `accessCounts[i]` long; `knownAccess[i] == false` makes i a barrier.
     func build(
         count: Int, stride: Int, keys: UnsafePointer<StateKey>, isWrite: UnsafePointer<Bool>,
         accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>, keyIndex: KeyIndex
     ) {
+        begin(count: count, stride: stride)
+        add(0..<count, keys: keys, isWrite: isWrite, accessCounts: accessCounts, knownAccess: knownAccess, keyIndex: keyIndex)
+        finish()
+    }
+
+    /// Starts a DAG of `count` transactions, to be added in order by `add` and closed by `finish`.
+    func begin(count: Int, stride: Int) {
         self.count = count
+        self.stride = stride
         let accesses = count * stride
         inDegree.reset(count: count, to: 0)
         depth.reset(count: count, to: 0)
@@ -47,9 +59,18 @@ final class TxDAG {
         lastWriter.reserve(accesses)
         readerHead.reserve(accesses)
         edgeCount = 0
+        lastBarrier = -1
+        added = 0
+    }
 
-        var lastBarrier: Int32 = -1
-        for i in 0..<count {
+    /// Adds the transactions of `range`, which must start where the previous one ended.
+    func add(
+        _ range: Range<Int>, keys: UnsafePointer<StateKey>, isWrite: UnsafePointer<Bool>,
+        accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>, keyIndex: KeyIndex
+    ) {
+        precondition(range.lowerBound == added, "TxDAG.add out of order")
+        added = range.upperBound
+        for i in range {
             let tx = Int32(i)
             if !knownAccess[i] {
                 for j in (lastBarrier + 1)..<tx { addEdge(from: j, to: tx) }
@@ -82,6 +103,11 @@ final class TxDAG {
                 }
             }
         }
+    }
+
+    /// Closes the DAG: compressed rows and shape statistics.
+    func finish() {
+        precondition(added == count, "TxDAG.finish before every transaction was added")
         buildRows()
     }
 
