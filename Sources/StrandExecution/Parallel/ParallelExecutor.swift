@@ -296,7 +296,40 @@ struct FinalView<Reader: StateReader>: StateAccess {
                 }
             }
         }
+        if parts.count == 2 { return mergeTwo(parts[0], parts[1], workers: workers) }
         return mergeSorted(parts)
+    }
+}
+
+/// Two sorted lists of distinct keys merged from both ends at once: one thread takes the
+/// smallest half from the fronts, another the largest half from the backs.
+func mergeTwo(
+    _ a: [(key: StateKey, value: UInt256)], _ b: [(key: StateKey, value: UInt256)], workers: WorkerThreads
+) -> [(key: StateKey, value: UInt256)] {
+    let total = a.count + b.count
+    let front = total / 2
+    return [(key: StateKey, value: UInt256)](unsafeUninitializedCapacity: total) { out, initialized in
+        let output = out
+        workers.parallelFor(2, chunkSize: 1) { range in
+            for half in range {
+                if half == 0 {
+                    var i = 0, j = 0
+                    for k in 0..<front {
+                        let takeB = i == a.count || (j < b.count && b[j].key < a[i].key)
+                        (output.baseAddress! + k).initialize(to: takeB ? b[j] : a[i])
+                        if takeB { j += 1 } else { i += 1 }
+                    }
+                } else {
+                    var i = a.count - 1, j = b.count - 1
+                    for k in stride(from: total - 1, through: front, by: -1) {
+                        let takeA = j < 0 || (i >= 0 && b[j].key < a[i].key)
+                        (output.baseAddress! + k).initialize(to: takeA ? a[i] : b[j])
+                        if takeA { i -= 1 } else { j -= 1 }
+                    }
+                }
+            }
+        }
+        initialized = total
     }
 }
 
