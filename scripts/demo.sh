@@ -39,3 +39,7 @@ echo "==> strand ledger: 20 synthetic blocks, durable, then a full verification"
 "$strand" ledger fill --data "$work/ledger" --blocks 20 --transactions 200 --keys 2000 | tail -1
 "$strand" ledger info --data "$work/ledger"
 "$strand" ledger verify --data "$work/ledger"
+
+echo
+echo "==> strand bench executor: 10,000 DAG transfers, parallel against serial (a few seconds)"
+"$strand" bench executor --conflicts 0 1 --repetitions 5
