@@ -25,6 +25,9 @@ public struct ExecutorWorkload: Sendable {
     /// The storage key of a ParallelTransfer user, as the contract stores it.
     public static func userKey(_ name: String) -> StateKey { ParallelTransfer.userKey(name) }
 
+    /// How ParallelTransfer stores a user's balance: plus one, so that zero means no user.
+    public static func userStored(_ balance: UInt256) -> UInt256 { balance &+ .one }
+
     /// A transaction from sender number `sender`, with a placeholder signature (see the type).
     public static func transaction(
         sender: Int, nonce: UInt64, to: Address?, value: UInt256 = .zero, data: [UInt8] = [], gasLimit: UInt64 = 100_000,
@@ -43,7 +46,7 @@ public struct ExecutorWorkload: Sendable {
     public static func parallelTransfers(count: Int, conflict: Double, seed: UInt64 = 1) -> ExecutorWorkload {
         var generator = SeededGenerator(seed: seed)
         let hot = userName(0)
-        var values: [StateKey: UInt256] = [userKey(hot): (UInt256.one << 255) | (UInt256.one << 128)]
+        var values: [StateKey: UInt256] = [userKey(hot): userStored(UInt256.one << 128)]
         var transactions: [RecoveredTransaction] = []
         transactions.reserveCapacity(count)
         let hotEvery = conflict > 0 ? max(1.0, 1.0 / conflict) : .infinity
@@ -57,8 +60,8 @@ public struct ExecutorWorkload: Sendable {
                 from = userName(2 * i + 1)
             }
             let to = userName(2 * i + 2)
-            values[userKey(from)] = (UInt256.one << 255) | (UInt256.one << 128)
-            values[userKey(to)] = (UInt256.one << 255) | UInt256(1_000)
+            values[userKey(from)] = userStored(UInt256.one << 128)
+            values[userKey(to)] = userStored(UInt256(1_000))
             let amount = UInt256(1 + generator.next() % 100)
             transactions.append(transaction(
                 sender: i, nonce: 0, to: ParallelTransfer.address,
@@ -77,7 +80,7 @@ public struct ExecutorWorkload: Sendable {
         func roll(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
         var values: [StateKey: UInt256] = [:]
         for u in 0..<users where u % 3 != 2 {  // a third of the users do not exist yet
-            values[userKey(userName(u))] = (UInt256.one << 255) | UInt256(UInt64(roll(500)))
+            values[userKey(userName(u))] = userStored(UInt256(UInt64(roll(500))))
         }
         for s in 0..<senders {
             values[.balance(sender(s))] = UInt256(UInt64(roll(3) == 0 ? 1_000 : 10_000_000_000))

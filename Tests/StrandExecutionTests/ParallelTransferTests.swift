@@ -21,8 +21,7 @@ import Testing
     }
 
     func balance(_ state: InMemoryState, _ user: String) -> UInt256? {
-        let stored = state.value(of: ExecutorWorkload.userKey(user))
-        return stored.isZero ? nil : stored & ~(UInt256.one << 255)
+        ParallelTransfer.balance(state.value(of: ExecutorWorkload.userKey(user)))
     }
 
     func reason(_ receipt: Receipt) -> String? { ABI.revertReason(receipt.output) }
@@ -57,6 +56,20 @@ import Testing
         let transfer = result.receipts[5]
         #expect(transfer.gasUsed == result.included[5].transaction.intrinsicGas + ParallelTransfer.GasCost.transfer)
         #expect(result.receipts.last?.cumulativeGasUsed == result.receipts.reduce(0) { $0 + $1.gasUsed })
+    }
+
+    @Test func balancesNeverOverflow() {
+        let maximum = UInt256.max &- .one
+        let (result, state) = call([
+            .userAdd(user: "full", balance: maximum),
+            .userAdd(user: "over", balance: .max),                    // above the largest balance
+            .userSave(user: "full", amount: .one),                    // would pass the largest
+            .userAdd(user: "one", balance: .one),
+            .userTransfer(from: "one", to: "full", amount: .one),     // receiver would overflow
+        ])
+        #expect(result.receipts.map(\.status) == [.success, .failure, .failure, .success, .failure])
+        #expect(result.receipts.dropFirst().allSatisfy { $0.status == .success || reason($0) == "ParallelTransfer: balance overflow" })
+        #expect(balance(state, "full") == maximum && balance(state, "one") == .one && balance(state, "over") == nil)
     }
 
     @Test func badCalldataOutOfGasAndValueRevert() {

@@ -11,9 +11,9 @@ import StrandTypes
 ///     userTransfer(string from, string to, uint256 amount)
 ///
 /// A user is a storage slot of the contract named after the user (see `userSlot`); its
-/// value is the balance with the top bit set, so that a user with zero balance still
-/// exists. Balances are therefore below 2²⁵⁵. The access set of a call is exact from its
-/// calldata: the slots it names.
+/// value is the balance plus one, so that a user with zero balance still exists and small
+/// balances stay small in the change log. Balances are therefore at most 2²⁵⁶ − 2. The
+/// access set of a call is exact from its calldata: the slots it names.
 /// Failures revert with an `Error(string)` reason and change nothing but the sender's nonce.
 public enum ParallelTransfer {
     public static let address = try! Address(hex: "0x0000000000000000000000000000000000005002")
@@ -185,7 +185,20 @@ public enum ParallelTransfer {
         }
     }
 
-    static let existsBit = UInt256.one << 255
+    /// The largest balance a user can hold: one less than the largest stored value.
+    static let maxBalance = UInt256.max &- .one
+
+    /// The stored form of a balance (never zero, so that the user exists).
+    static func stored(_ balance: UInt256) -> UInt256 { balance &+ .one }
+
+    /// The balance of a stored user, or nil if there is no such user.
+    static func balance(_ stored: UInt256) -> UInt256? { stored.isZero ? nil : stored &- .one }
+
+    /// `balance + amount`, or nil above `maxBalance`.
+    static func credited(_ balance: UInt256, _ amount: UInt256) -> UInt256? {
+        let (sum, overflow) = balance.addingReportingOverflow(amount)
+        return overflow || sum > maxBalance ? nil : sum
+    }
 
     /// What a call produced: success with output, or a revert reason.
     enum Outcome {
@@ -196,41 +209,33 @@ public enum ParallelTransfer {
     /// Runs a call. It checks everything before it writes, so a revert writes nothing.
     static func execute<View: StateAccess>(_ call: Call, view: inout View) -> Outcome {
         switch call {
-        case .add(let user, let balance):
-            guard view.read(user).isZero else { return .revert("ParallelTransfer: user exists") }
-            guard balance < existsBit else { return .revert("ParallelTransfer: balance overflow") }
-            view.write(user, balance | existsBit)
+        case .add(let user, let amount):
+            guard balance(view.read(user)) == nil else { return .revert("ParallelTransfer: user exists") }
+            guard amount <= maxBalance else { return .revert("ParallelTransfer: balance overflow") }
+            view.write(user, stored(amount))
             return .success(output: [])
         case .save(let user, let amount):
-            let stored = view.read(user)
-            let current = stored.isZero ? UInt256.zero : stored & ~existsBit
-            let (sum, overflow) = current.addingReportingOverflow(amount)
-            guard !overflow, sum < existsBit else { return .revert("ParallelTransfer: balance overflow") }
-            view.write(user, sum | existsBit)
+            guard let sum = credited(balance(view.read(user)) ?? .zero, amount) else {
+                return .revert("ParallelTransfer: balance overflow")
+            }
+            view.write(user, stored(sum))
             return .success(output: [])
         case .draw(let user, let amount):
-            let stored = view.read(user)
-            guard !stored.isZero else { return .revert("ParallelTransfer: unknown user") }
-            let current = stored & ~existsBit
+            guard let current = balance(view.read(user)) else { return .revert("ParallelTransfer: unknown user") }
             guard current >= amount else { return .revert("ParallelTransfer: insufficient balance") }
-            view.write(user, (current &- amount) | existsBit)
+            view.write(user, stored(current &- amount))
             return .success(output: [])
         case .balance(let user):
-            let stored = view.read(user)
-            guard !stored.isZero else { return .revert("ParallelTransfer: unknown user") }
-            return .success(output: ABI.encode(stored & ~existsBit))
+            guard let current = balance(view.read(user)) else { return .revert("ParallelTransfer: unknown user") }
+            return .success(output: ABI.encode(current))
         case .transfer(let from, let to, let amount):
-            let fromStored = view.read(from)
-            guard !fromStored.isZero else { return .revert("ParallelTransfer: unknown sender user") }
-            let toStored = view.read(to)
-            guard !toStored.isZero else { return .revert("ParallelTransfer: unknown receiver user") }
-            let fromBalance = fromStored & ~existsBit
+            guard let fromBalance = balance(view.read(from)) else { return .revert("ParallelTransfer: unknown sender user") }
+            guard let toBalance = balance(view.read(to)) else { return .revert("ParallelTransfer: unknown receiver user") }
             guard fromBalance >= amount else { return .revert("ParallelTransfer: insufficient balance") }
             if from == to { return .success(output: []) }
-            let (toBalance, overflow) = (toStored & ~existsBit).addingReportingOverflow(amount)
-            guard !overflow, toBalance < existsBit else { return .revert("ParallelTransfer: balance overflow") }
-            view.write(from, (fromBalance &- amount) | existsBit)
-            view.write(to, toBalance | existsBit)
+            guard let credited = credited(toBalance, amount) else { return .revert("ParallelTransfer: balance overflow") }
+            view.write(from, stored(fromBalance &- amount))
+            view.write(to, stored(credited))
             return .success(output: [])
         case .invalid(let reason):
             return .revert(reason)
