@@ -19,6 +19,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // Test-only: an independent arbitrary-precision reference for UInt256's property tests.
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
@@ -48,6 +50,26 @@ let package = Package(
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
         .target(name: "StrandExecution", dependencies: ["StrandPrimitives", "StrandTypes"], swiftSettings: hotPathSettings),
+        .target(name: "StrandTxPool", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"], swiftSettings: hotPathSettings),
+        .target(name: "StrandConsensus", dependencies: ["StrandTypes"]),
+        .target(
+            name: "StrandRPC",
+            dependencies: [
+                "StrandPrimitives", "StrandTypes",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "StrandNode",
+            dependencies: [
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution",
+                "StrandTxPool", "StrandConsensus", "StrandRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "StrandBench",
             dependencies: [
@@ -61,7 +83,8 @@ let package = Package(
         .executableTarget(
             name: "strand",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench", "CJemalloc",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
+                "StrandNode", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +98,8 @@ let package = Package(
         .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandTestSupport"]),
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandTestSupport"]),
         .testTarget(name: "StrandExecutionTests", dependencies: ["StrandExecution", "StrandBench", "StrandTestSupport"]),
+        .testTarget(name: "StrandTxPoolTests", dependencies: ["StrandTxPool", "StrandExecution", "StrandTestSupport"]),
+        .testTarget(name: "StrandNodeTests", dependencies: ["StrandNode", "StrandBench", "StrandTestSupport"]),
         .testTarget(name: "StrandStorageTests", dependencies: ["StrandStorage", "StrandBench", "StrandTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

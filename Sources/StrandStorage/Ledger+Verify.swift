@@ -93,12 +93,12 @@ extension Ledger {
         // exactly the committed blocks, the transaction index exactly their transactions.
         let perBlock = [tables.headers, tables.numbers, tables.bodies, tables.receipts, tables.changes]
         for table in perBlock {
-            let count = try snapshot.transaction.count(table)
+            let count = try snapshot.count(table)
             guard count == Int(head.number) + 1 else {
                 throw LedgerVerificationError(block: nil, problem: "\(table.name) holds \(count) entries for \(head.number + 1) blocks")
             }
         }
-        let indexed = try snapshot.transaction.count(tables.txIndex)
+        let indexed = try snapshot.count(tables.txIndex)
         guard indexed == Int(head.transactionCount) else {
             throw LedgerVerificationError(
                 block: nil, problem: "transaction index holds \(indexed) entries for \(head.transactionCount) transactions")

@@ -1,12 +1,17 @@
 import StrandPrimitives
 import StrandTypes
+import Foundation
 
 /// A consistent, read-only view of the ledger as of one committed block: later commits do
 /// not change what it sees, and it never blocks them. Holds an LMDB reader slot until it
-/// is released; use it from one thread at a time.
-public final class LedgerSnapshot: StateReader {
+/// is released.
+///
+/// Safe to share between threads: LMDB allows a read transaction one thread at a time, so
+/// reads take turns on a lock (uncontended, tens of nanoseconds).
+public final class LedgerSnapshot: StateReader, @unchecked Sendable {
     let ledger: Ledger
-    let transaction: LMDBReadTransaction
+    private let transaction: LMDBReadTransaction
+    private let lock = NSLock()
     /// The head this snapshot sees.
     public let head: ChainHead
 
@@ -16,6 +21,13 @@ public final class LedgerSnapshot: StateReader {
               let head = ChainHead.decode(bytes) else { throw LedgerError.corrupt("head record") }
         self.head = head
         self.transaction = transaction
+    }
+
+    /// Runs `body` with the read transaction, holding the lock.
+    func withTransaction<R>(_ body: (borrowing LMDBReadTransaction) throws -> R) throws -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(transaction)
     }
 
     private var tables: LedgerTables { ledger.tables }
@@ -28,12 +40,14 @@ public final class LedgerSnapshot: StateReader {
     public func value(of key: StateKey) -> UInt256 {
         do {
             return try key.withEncodedBytes { key in
-                try transaction.withValue(tables.state, key: key) { value in
-                    guard let value else { return .zero }
-                    guard let number = UInt256(bigEndian: value) else {
-                        throw LedgerError.corrupt("state value of \(value.count) bytes")
+                try withTransaction { transaction in
+                    try transaction.withValue(tables.state, key: key) { value in
+                        guard let value else { return .zero }
+                        guard let number = UInt256(bigEndian: value) else {
+                            throw LedgerError.corrupt("state value of \(value.count) bytes")
+                        }
+                        return number
                     }
-                    return number
                 }
             }
         } catch {
@@ -42,35 +56,49 @@ public final class LedgerSnapshot: StateReader {
     }
 
     public func code(hash: Hash) -> [UInt8]? {
-        do { return try transaction.get(tables.code, key: hash.bytes) } catch {
+        do { return try get(tables.code, key: hash.bytes) } catch {
             fatalError("ledger code read failed: \(error)")
         }
     }
 
     /// Every state entry in key order, until `body` returns false.
     public func forEachStateEntry(_ body: (StateKey, UInt256) throws -> Bool) throws {
-        try transaction.scan(tables.state) { key, value in
-            guard let stateKey = StateKey(encoded: key), let number = UInt256(bigEndian: value), !number.isZero else {
-                throw LedgerError.corrupt("state entry \(Hex.encode(key))")
+        try withTransaction { transaction in
+            try transaction.scan(tables.state) { key, value in
+                guard let stateKey = StateKey(encoded: key), let number = UInt256(bigEndian: value), !number.isZero else {
+                    throw LedgerError.corrupt("state entry \(Hex.encode(key))")
+                }
+                return try body(stateKey, number)
             }
-            return try body(stateKey, number)
         }
     }
 
     /// The number of state entries.
-    public var stateEntryCount: Int { (try? transaction.count(tables.state)) ?? 0 }
+    public var stateEntryCount: Int { (try? count(tables.state)) ?? 0 }
+
+    /// A copy of the value at `key` in `table`, or nil.
+    func get(_ table: LMDBDatabase, key: [UInt8]) throws -> [UInt8]? {
+        try withTransaction { try $0.get(table, key: key) }
+    }
+
+    /// The number of entries in `table`.
+    func count(_ table: LMDBDatabase) throws -> Int {
+        try withTransaction { try $0.count(table) }
+    }
 
     // MARK: Blocks
 
     public func header(number: UInt64) throws -> BlockHeader? {
-        guard number <= head.number, let bytes = try transaction.get(tables.headers, key: LedgerTables.numberKey(number))
+        guard number <= head.number, let bytes = try get(tables.headers, key: LedgerTables.numberKey(number))
         else { return nil }
         return try BlockHeader.decode(bytes)
     }
 
     public func number(ofBlock hash: Hash) throws -> UInt64? {
         try hash.withUnsafeBytes { key in
-            try transaction.withValue(tables.numbers, key: key) { value in value.flatMap(LedgerTables.number(from:)) }
+            try withTransaction { transaction in
+                try transaction.withValue(tables.numbers, key: key) { value in value.flatMap(LedgerTables.number(from:)) }
+            }
         }
     }
 
@@ -80,7 +108,7 @@ public final class LedgerSnapshot: StateReader {
 
     public func block(number: UInt64) throws -> Block? {
         guard let header = try header(number: number),
-              let body = try transaction.get(tables.bodies, key: LedgerTables.numberKey(number)) else { return nil }
+              let body = try get(tables.bodies, key: LedgerTables.numberKey(number)) else { return nil }
         return Block(header: header, transactions: try Block.decodeBody(body))
     }
 
@@ -90,7 +118,7 @@ public final class LedgerSnapshot: StateReader {
 
     public func receipts(blockNumber: UInt64) throws -> [Receipt]? {
         guard blockNumber <= head.number,
-              let bytes = try transaction.get(tables.receipts, key: LedgerTables.numberKey(blockNumber)) else { return nil }
+              let bytes = try get(tables.receipts, key: LedgerTables.numberKey(blockNumber)) else { return nil }
         return try Receipt.decodeList(bytes)
     }
 
@@ -102,11 +130,11 @@ public final class LedgerSnapshot: StateReader {
     /// The change log of block `blockNumber`: the canonical encoding of its `StateChanges`.
     public func changeLog(blockNumber: UInt64) throws -> [UInt8]? {
         guard blockNumber <= head.number else { return nil }
-        return try transaction.get(tables.changes, key: LedgerTables.numberKey(blockNumber))
+        return try get(tables.changes, key: LedgerTables.numberKey(blockNumber))
     }
 
     public func location(ofTransaction hash: Hash) throws -> TransactionLocation? {
-        let bytes = try transaction.get(tables.txIndex, key: hash.bytes)
+        let bytes = try get(tables.txIndex, key: hash.bytes)
         guard let bytes else { return nil }
         guard let location = bytes.withUnsafeBytes({ TransactionLocation($0) }) else {
             throw LedgerError.corrupt("transaction index entry of \(bytes.count) bytes")

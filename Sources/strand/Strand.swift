@@ -7,11 +7,11 @@ struct Strand: ParsableCommand {
         commandName: "strand",
         abstract: "Strand: a consortium blockchain node built for throughput.",
         discussion: """
-            The node itself comes in a later release; today the CLI covers keys, \
+            `strand chain init` sets up a chain and `strand node` runs it; the CLI also covers keys, \
             transactions, the ledger and benchmarks.
             """,
         version: "0.1.0 (allocator: \(allocatorName))",
-        subcommands: [Keygen.self, Tx.self, LedgerCommand.self, Bench.self]
+        subcommands: [ChainCommand.self, NodeCommand.self, Keygen.self, Tx.self, LedgerCommand.self, Bench.self]
     )
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StrandCrypto
 import StrandPrimitives
+import StrandNode
 import StrandTypes
 
 struct Tx: ParsableCommand {

@@ -1,0 +1,108 @@
+import Foundation
+import StrandConsensus
+import StrandStorage
+
+/// Everything a node needs to run, read from `node.toml`. Relative paths are relative to
+/// the file's directory.
+public struct NodeConfig: Sendable {
+    public var genesisPath: String
+    public var dataDirectory: String
+    public var keyPath: String
+    public var rpcHost = "127.0.0.1"
+    public var rpcPort = 8545
+    public var rpcMaxBodyBytes = 16 << 20
+    public var sealing = SealingPolicy()
+    /// Executor threads; 0 means one per core.
+    public var executorThreads = 0
+    public var durability = LMDBOptions.Durability.durable
+    public var mapSizeMiB = 64 * 1024
+    public var poolCapacity = 200_000
+    public var maxNonceGap: UInt64 = 64
+    public var feesEnabled = false
+
+    public init(genesisPath: String, dataDirectory: String, keyPath: String) {
+        self.genesisPath = genesisPath
+        self.dataDirectory = dataDirectory
+        self.keyPath = keyPath
+    }
+
+    /// Every key the file may set, with what it means: `strand node --help` and
+    /// `strand chain init` use the same list.
+    public static let keys: [(name: String, meaning: String)] = [
+        ("chain.genesis", "genesis JSON file"),
+        ("node.data", "ledger data directory"),
+        ("node.key", "the node's private key file"),
+        ("rpc.host", "JSON-RPC listen address (default 127.0.0.1)"),
+        ("rpc.port", "JSON-RPC port (default 8545)"),
+        ("rpc.max_body_bytes", "largest request body (default 16 MiB)"),
+        ("sealer.max_block_txs", "seal when this many transactions are ready (default 1000)"),
+        ("sealer.block_interval_ms", "seal what is ready after this long (default 500)"),
+        ("sealer.skip_empty_blocks", "seal no empty blocks (default true)"),
+        ("executor.threads", "block executor threads, 0 = one per core (default 0)"),
+        ("storage.unsafe_no_sync", "UNSAFE: skip fsync on commit, for benchmarks only (default false)"),
+        ("storage.map_size_mib", "largest ledger size in MiB (default 65536)"),
+        ("pool.capacity", "most pending transactions (default 200000)"),
+        ("pool.max_nonce_gap", "how far ahead of the account nonce a transaction may be (default 64)"),
+        ("fees.enabled", "charge gas × price and pay it to the sealer (default false)"),
+    ]
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads and checks a config file.
+    public init(file path: String) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw Invalid(description: "cannot read config file \(path)")
+        }
+        let file: ConfigFile
+        do { file = try ConfigFile(parsing: text) } catch { throw Invalid(description: "\(path): \(error)") }
+        let known = Set(Self.keys.map(\.name))
+        if let unknown = file.values.keys.sorted().first(where: { !known.contains($0) }) {
+            throw Invalid(description: "\(path): unknown setting \(unknown)")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func resolve(_ name: String) throws -> String {
+            guard let value = file.string(name) else { throw Invalid(description: "\(path): \(name) is required") }
+            return value.hasPrefix("/") ? value : base.appendingPathComponent(value).path
+        }
+        func positive(_ name: String, _ fallback: Int) throws -> Int {
+            guard let value = file.integer(name) else {
+                if file.values[name] != nil { throw Invalid(description: "\(path): \(name) must be an integer") }
+                return fallback
+            }
+            guard value > 0 else { throw Invalid(description: "\(path): \(name) must be positive") }
+            return value
+        }
+        self.init(genesisPath: try resolve("chain.genesis"), dataDirectory: try resolve("node.data"), keyPath: try resolve("node.key"))
+        rpcHost = file.string("rpc.host") ?? rpcHost
+        rpcPort = try positive("rpc.port", rpcPort)
+        guard rpcPort < 65_536 else { throw Invalid(description: "\(path): rpc.port must be below 65536") }
+        rpcMaxBodyBytes = try positive("rpc.max_body_bytes", rpcMaxBodyBytes)
+        sealing = SealingPolicy(
+            maxBlockTransactions: try positive("sealer.max_block_txs", sealing.maxBlockTransactions),
+            blockInterval: .milliseconds(try positive("sealer.block_interval_ms", 500)),
+            skipEmptyBlocks: file.boolean("sealer.skip_empty_blocks") ?? true)
+        executorThreads = file.integer("executor.threads") ?? 0
+        guard executorThreads >= 0 else { throw Invalid(description: "\(path): executor.threads must not be negative") }
+        durability = file.boolean("storage.unsafe_no_sync") == true ? .unsafeNoSync : .durable
+        mapSizeMiB = try positive("storage.map_size_mib", mapSizeMiB)
+        poolCapacity = try positive("pool.capacity", poolCapacity)
+        maxNonceGap = UInt64(try positive("pool.max_nonce_gap", Int(maxNonceGap)))
+        feesEnabled = file.boolean("fees.enabled") ?? false
+    }
+
+    /// The config file's text for these settings, paths as given.
+    public func fileText(genesis: String, data: String, key: String) -> String {
+        ConfigFile(values: [
+            "chain.genesis": .string(genesis), "node.data": .string(data), "node.key": .string(key),
+            "rpc.host": .string(rpcHost), "rpc.port": .integer(rpcPort),
+            "sealer.max_block_txs": .integer(sealing.maxBlockTransactions),
+            "sealer.block_interval_ms": .integer(Int(sealing.blockInterval.components.seconds * 1000
+                + sealing.blockInterval.components.attoseconds / 1_000_000_000_000_000)),
+            "sealer.skip_empty_blocks": .boolean(sealing.skipEmptyBlocks),
+            "executor.threads": .integer(executorThreads),
+            "storage.unsafe_no_sync": .boolean(durability == .unsafeNoSync),
+        ]).text
+    }
+}

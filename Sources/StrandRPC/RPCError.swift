@@ -1,0 +1,57 @@
+/// A JSON-RPC error object: code, message and optional data.
+public struct RPCError: Error, Sendable, Equatable {
+    public let code: Int
+    public let message: String
+    /// Extra detail, e.g. revert data as 0x-hex.
+    public let data: String?
+
+    public init(code: Int, message: String, data: String? = nil) {
+        self.code = code
+        self.message = message
+        self.data = data
+    }
+
+    public static func parseError(_ detail: String) -> RPCError { RPCError(code: -32700, message: "parse error: \(detail)") }
+    public static func invalidRequest(_ detail: String) -> RPCError { RPCError(code: -32600, message: "invalid request: \(detail)") }
+    public static func methodNotFound(_ method: String) -> RPCError {
+        RPCError(code: -32601, message: "method not found: \(method)")
+    }
+    public static func invalidParams(_ detail: String) -> RPCError { RPCError(code: -32602, message: "invalid params: \(detail)") }
+    public static func internalError(_ detail: String) -> RPCError { RPCError(code: -32603, message: "internal error: \(detail)") }
+    /// A transaction the node refused, with the reason (geth uses -32000 for these).
+    public static func rejected(_ reason: String) -> RPCError { RPCError(code: -32000, message: reason) }
+    /// A call that reverted (code 3, as geth answers eth_call), with the revert data.
+    public static func reverted(_ reason: String?, data: String) -> RPCError {
+        RPCError(code: 3, message: "execution reverted" + (reason.map { ": \($0)" } ?? ""), data: data)
+    }
+}
+
+/// One call of a request or batch: its method and positional parameters (parsed JSON).
+public struct RPCCall: @unchecked Sendable {
+    public let method: String
+    /// JSON values as Foundation parses them: String, NSNumber, Bool, [Any], [String: Any], NSNull.
+    public let params: [Any]
+
+    public init(method: String, params: [Any]) {
+        self.method = method
+        self.params = params
+    }
+}
+
+/// The answer to one call: a JSON value (as Foundation serialises it) or an error.
+public struct RPCOutcome: @unchecked Sendable {
+    public let result: Result<Any, RPCError>
+
+    public init(_ result: Result<Any, RPCError>) { self.result = result }
+    public static func value(_ value: Any) -> RPCOutcome { RPCOutcome(.success(value)) }
+    public static func error(_ error: RPCError) -> RPCOutcome { RPCOutcome(.failure(error)) }
+}
+
+/// What serves the calls. It sees a whole batch at once, so that it can batch work
+/// across calls (e.g. recover the senders of many raw transactions on all cores).
+/// Called off the event loop; may block.
+public protocol RPCService: Sendable {
+    func handle(_ calls: [RPCCall]) -> [RPCOutcome]
+    /// The Prometheus text exposition for `GET /metrics`.
+    func metricsText() -> String
+}

@@ -1,0 +1,202 @@
+import StrandCrypto
+import StrandPrimitives
+import StrandTypes
+import Synchronization
+
+/// The pool's limits and the chain's rules.
+public struct TxPoolConfig: Sendable {
+    public var rules: TransactionRules
+    /// A transaction's gas limit may not exceed a block's.
+    public var blockGasLimit: UInt64
+    /// Most transactions held at once; beyond it admission fails with `pool_full`.
+    public var capacity: Int
+    /// How far ahead of its account's nonce a transaction may be queued.
+    public var maxNonceGap: UInt64
+    /// Whether senders must also hold gas limit × price (fees on) or only the value.
+    public var feesEnabled: Bool
+
+    public init(chainID: UInt64, blockGasLimit: UInt64 = 300_000_000, capacity: Int = 200_000, maxNonceGap: UInt64 = 64,
+                maxEncodedSize: Int = 128 * 1024, feesEnabled: Bool = false) {
+        rules = TransactionRules(chainID: chainID, maxEncodedSize: maxEncodedSize)
+        self.blockGasLimit = blockGasLimit
+        self.capacity = capacity
+        self.maxNonceGap = maxNonceGap
+        self.feesEnabled = feesEnabled
+    }
+}
+
+/// Pending transactions, admitted once (decoded, hashed, sender recovered in batches on all
+/// cores, checked against the chain and the sender's account) and kept per sender in nonce
+/// order until a block includes them.
+///
+/// Thread-safe; admission does its expensive work (decoding, recovery) outside the lock.
+public final class TransactionPool: Sendable {
+    public let config: TxPoolConfig
+    private let verifier: SignatureVerifier
+    private let state = Mutex(PoolState())
+
+    public init(config: TxPoolConfig, verifier: SignatureVerifier) {
+        self.config = config
+        self.verifier = verifier
+    }
+
+    /// The number of transactions held.
+    public var count: Int { state.withLock { $0.byHash.count } }
+
+    public func contains(_ hash: Hash) -> Bool { state.withLock { $0.byHash[hash] != nil } }
+
+    public func transaction(_ hash: Hash) -> RecoveredTransaction? { state.withLock { $0.byHash[hash] } }
+
+    /// The nonce after the sender's highest contiguous pending transaction, if any is pending.
+    public func pendingNonce(of sender: Address) -> UInt64? {
+        state.withLock { pool in
+            guard let queue = pool.senders[sender] else { return nil }
+            var nonce = queue.baseNonce
+            while queue.byNonce[nonce] != nil { nonce += 1 }
+            return nonce
+        }
+    }
+
+    /// Admits raw transactions; each result is the transaction's hash or why it was refused.
+    ///
+    /// - Parameter accounts: the committed state, for nonces and balances.
+    /// - Complexity: one decode and one signature recovery per new transaction, the
+    ///   recoveries spread over all cores.
+    public func admit(_ raws: [[UInt8]], accounts: some StateReader) -> [Result<Hash, TxPoolError>] {
+        var results = [Result<Hash, TxPoolError>](repeating: .failure(TxPoolError(.malformed, "unprocessed")), count: raws.count)
+        var decoded: [(index: Int, tx: Transaction)] = []
+        decoded.reserveCapacity(raws.count)
+        for (index, raw) in raws.enumerated() {
+            do {
+                let tx = try Transaction.decode(raw)
+                try tx.validate(config.rules)
+                guard tx.gasLimit <= config.blockGasLimit else {
+                    results[index] = .failure(TxPoolError(.gasLimitTooHigh, "gas limit \(tx.gasLimit) exceeds the block gas limit \(config.blockGasLimit)"))
+                    continue
+                }
+                decoded.append((index, tx))
+            } catch {
+                results[index] = .failure(TxPoolError(error))
+            }
+        }
+        let known = state.withLock { pool in decoded.map { pool.byHash[$0.tx.hash] != nil } }
+        let fresh = zip(decoded, known).filter { !$1 }.map(\.0)
+        for (entry, isKnown) in zip(decoded, known) where isKnown {
+            results[entry.index] = .failure(TxPoolError(.alreadyKnown, "transaction \(entry.tx.hash) is already known"))
+        }
+        let recovered = verifier.recoverSenders(fresh.map(\.tx))
+        for (entry, outcome) in zip(fresh, recovered) {
+            switch outcome {
+            case .failure(let error): results[entry.index] = .failure(TxPoolError(error))
+            case .success(let tx): results[entry.index] = insert(tx, accounts: accounts)
+            }
+        }
+        return results
+    }
+
+    private func insert(_ tx: RecoveredTransaction, accounts: some StateReader) -> Result<Hash, TxPoolError> {
+        let content = tx.transaction.content
+        let accountNonce = accounts.value(of: .nonce(tx.sender)).uint64 ?? .max
+        guard content.nonce >= accountNonce else {
+            return .failure(TxPoolError(.nonceTooLow, "nonce too low: account \(tx.sender) is at \(accountNonce), got \(content.nonce)"))
+        }
+        guard content.nonce - accountNonce <= config.maxNonceGap else {
+            return .failure(TxPoolError(.nonceTooFarAhead,
+                "nonce too far ahead: account \(tx.sender) is at \(accountNonce), got \(content.nonce) (gap limit \(config.maxNonceGap))"))
+        }
+        var cost = content.value
+        if config.feesEnabled {
+            cost = cost &+ UInt256(content.gasLimit) &* min(content.maxFeePerGas, content.maxPriorityFeePerGas)
+        }
+        let balance = accounts.value(of: .balance(tx.sender))
+        guard balance >= cost else {
+            return .failure(TxPoolError(.insufficientBalance, "insufficient balance: \(tx.sender) has \(balance), needs \(cost)"))
+        }
+        return state.withLock { pool in
+            guard pool.byHash[tx.transaction.hash] == nil else {
+                return .failure(TxPoolError(.alreadyKnown, "transaction \(tx.transaction.hash) is already known"))
+            }
+            guard pool.byHash.count < config.capacity else {
+                return .failure(TxPoolError(.poolFull, "transaction pool is full (\(config.capacity) transactions); retry later"))
+            }
+            var queue = pool.senders[tx.sender] ?? SenderQueue(baseNonce: accountNonce, arrival: pool.nextArrival)
+            queue.baseNonce = max(queue.baseNonce, accountNonce)
+            guard queue.byNonce[content.nonce] == nil else {
+                return .failure(TxPoolError(.nonceAlreadyPending, "a transaction with nonce \(content.nonce) from \(tx.sender) is already pending"))
+            }
+            if pool.senders[tx.sender] == nil {
+                pool.senderOrder.append(tx.sender)
+                pool.nextArrival += 1
+            }
+            queue.byNonce[content.nonce] = tx
+            pool.senders[tx.sender] = queue
+            pool.byHash[tx.transaction.hash] = tx
+            return .success(tx.transaction.hash)
+        }
+    }
+
+    /// Up to `limit` ready transactions for the next block: each sender's run of consecutive
+    /// nonces from its account nonce, senders in the order they first arrived.
+    public func select(limit: Int) -> [RecoveredTransaction] {
+        state.withLock { pool in
+            var selected: [RecoveredTransaction] = []
+            selected.reserveCapacity(min(limit, pool.byHash.count))
+            for sender in pool.senderOrder where selected.count < limit {
+                guard let queue = pool.senders[sender] else { continue }
+                var nonce = queue.baseNonce
+                while selected.count < limit, let tx = queue.byNonce[nonce] {
+                    selected.append(tx)
+                    nonce += 1
+                }
+            }
+            return selected
+        }
+    }
+
+    /// Drops transactions by hash, e.g. those a block excluded for good (nonce too low,
+    /// balance short): their senders must send them again.
+    public func remove(_ hashes: some Sequence<Hash>) {
+        state.withLock { pool in
+            for hash in hashes {
+                guard let tx = pool.byHash.removeValue(forKey: hash), var queue = pool.senders[tx.sender] else { continue }
+                queue.byNonce[tx.transaction.content.nonce] = nil
+                pool.senders[tx.sender] = queue.byNonce.isEmpty ? nil : queue
+            }
+            pool.senderOrder.removeAll { pool.senders[$0] == nil }
+        }
+    }
+
+    /// Forgets what a committed block included, and whatever the new account nonces made stale.
+    public func removeCommitted(_ included: [RecoveredTransaction], accounts: some StateReader) {
+        let senders = Set(included.map(\.sender))
+        let nonces = Dictionary(uniqueKeysWithValues: senders.map { ($0, accounts.value(of: .nonce($0)).uint64 ?? .max) })
+        state.withLock { pool in
+            for tx in included { pool.byHash[tx.transaction.hash] = nil }
+            for sender in senders {
+                guard var queue = pool.senders[sender] else { continue }
+                queue.baseNonce = max(queue.baseNonce, nonces[sender]!)
+                for (nonce, tx) in queue.byNonce where nonce < queue.baseNonce {
+                    queue.byNonce[nonce] = nil
+                    pool.byHash[tx.transaction.hash] = nil
+                }
+                pool.senders[sender] = queue.byNonce.isEmpty ? nil : queue
+            }
+            pool.senderOrder.removeAll { pool.senders[$0] == nil }
+        }
+    }
+}
+
+private struct SenderQueue {
+    /// The account's nonce as last seen: the next transaction a block can include.
+    var baseNonce: UInt64
+    var arrival: UInt64
+    var byNonce: [UInt64: RecoveredTransaction] = [:]
+}
+
+private struct PoolState {
+    var byHash: [Hash: RecoveredTransaction] = [:]
+    var senders: [Address: SenderQueue] = [:]
+    /// Senders with pending transactions, in the order they first arrived.
+    var senderOrder: [Address] = []
+    var nextArrival: UInt64 = 0
+}

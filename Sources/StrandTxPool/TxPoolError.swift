@@ -1,0 +1,43 @@
+import StrandPrimitives
+import StrandTypes
+
+/// Why the pool refused a transaction: a code for metrics and RPC, and a message for people.
+public struct TxPoolError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        case malformed = "malformed"
+        case invalid = "invalid"
+        case badSignature = "bad_signature"
+        case wrongChain = "wrong_chain"
+        case alreadyKnown = "already_known"
+        case nonceTooLow = "nonce_too_low"
+        case nonceTooFarAhead = "nonce_too_far_ahead"
+        case nonceAlreadyPending = "nonce_already_pending"
+        case gasLimitTooHigh = "gas_limit_too_high"
+        case insufficientBalance = "insufficient_balance"
+        case poolFull = "pool_full"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// Maps a decoding or validation error to the pool's codes.
+    init(_ error: TransactionError) {
+        switch error {
+        case .empty, .badRLP, .unsupportedType, .unknownType, .badV:
+            self.init(.malformed, "\(error)")
+        case .badSignature:
+            self.init(.badSignature, "\(error)")
+        case .chainIDMismatch:
+            self.init(.wrongChain, "\(error)")
+        default:
+            self.init(.invalid, "\(error)")
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import StrandNode
+import StrandPrimitives
+
+struct NodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a node.",
+        discussion: """
+            Reads FILE (written by `strand chain init`), opens or creates the ledger, seals \
+            blocks from the transaction pool and serves JSON-RPC (eth_* and FISCO names) and \
+            GET /metrics. SIGINT or SIGTERM stops it: the block in progress is committed or \
+            dropped whole and the ledger closed.
+
+            Settings of node.toml (section.key):
+            \(NodeConfig.keys.map { "  \($0.name): \($0.meaning)" }.joined(separator: "\n"))
+            """
+    )
+
+    @Option(name: .long, help: "The node's config file (node.toml).")
+    var config: String
+
+    @Option(name: .customLong("rpc-port"), help: "Override rpc.port.")
+    var rpcPort: Int?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() throws {
+        try reportingErrors {
+            guard let level = Logger.Level(rawValue: logLevel) else { throw CLIError("unknown --log-level \(logLevel)") }
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            var settings = try NodeConfig(file: config)
+            if let rpcPort { settings.rpcPort = rpcPort }
+            if settings.durability == .unsafeNoSync {
+                printToStandardError("warning: storage.unsafe_no_sync is on: UNSAFE, a power loss may lose recent blocks")
+            }
+            let node = try Node(config: settings, logger: Logger(label: "strand"))
+            try node.start()
+            waitForTerminationSignal()
+            node.stop()
+        }
+    }
+
+    /// Blocks until SIGINT or SIGTERM arrives.
+    private func waitForTerminationSignal() {
+        let done = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { done.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        done.wait()
+        withExtendedLifetime(sources) {}
+    }
+}
+
+struct ChainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chain",
+        abstract: "Set up a chain.",
+        subcommands: [Init.self]
+    )
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a genesis, node keys and configs, and funded development accounts.",
+            discussion: """
+                One node: DIR/genesis.json, DIR/node.toml, DIR/node.key (0600). Several: DIR/nodeK/… \
+                per node, each with its own RPC port. With --accounts N, DIR/accounts.json lists \
+                N funded development accounts with their private keys (0600): for development only.
+                """
+        )
+
+        @Option(help: "The chain's directory.")
+        var dir: String
+
+        @Option(help: "Number of nodes (each a sealer).")
+        var nodes: Int = 1
+
+        @Option(name: .customLong("chain-id"), help: "The chain id (EIP-155).")
+        var chainID: UInt64 = 20200
+
+        @Option(name: .customLong("rpc-port"), help: "RPC port of the first node; the others count up.")
+        var rpcPort: Int = 8545
+
+        @Option(help: "Funded development accounts to create.")
+        var accounts: Int = 0
+
+        @Option(help: "Balance of each development account, in wei.")
+        var balance: String = "1000000000000000000000000"
+
+        @Option(parsing: .singleValue, help: "Fund ADDRESS=BALANCE in the genesis (repeatable).")
+        var fund: [String] = []
+
+        func validate() throws {
+            guard nodes >= 1, nodes <= 64 else { throw ValidationError("--nodes must be 1 to 64") }
+            guard accounts >= 0, accounts <= 100_000 else { throw ValidationError("--accounts must be 0 to 100000") }
+            guard chainID > 0 else { throw ValidationError("--chain-id must be positive") }
+            guard (1..<65_536).contains(rpcPort) else { throw ValidationError("--rpc-port must be 1 to 65535") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                var setup = ChainSetup(directory: dir)
+                setup.nodes = nodes
+                setup.chainID = chainID
+                setup.rpcPort = rpcPort
+                setup.developmentAccounts = accounts
+                do { setup.developmentBalance = try UInt256(parsing: balance) } catch { throw CLIError("--balance: \(error)") }
+                for entry in fund {
+                    let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else { throw CLIError("--fund takes ADDRESS=BALANCE, not \(entry)") }
+                    do {
+                        setup.funded[try Address(hex: parts[0])] = try UInt256(parsing: parts[1])
+                    } catch {
+                        throw CLIError("--fund \(entry): \(error)")
+                    }
+                }
+                let written = try setup.write()
+                printToStandardError("genesis: \(written.genesis) (chain \(chainID), sealers \(written.sealers.map(\.description).joined(separator: ", ")))")
+                if let accounts = written.accounts { printToStandardError("development accounts: \(accounts)") }
+                for config in written.configs { print(config) }
+            }
+        }
+    }
+}
