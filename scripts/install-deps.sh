@@ -26,6 +26,15 @@ else
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# The end-to-end test builds a virtual environment for web3.py.
+if ! python3 -m venv --help >/dev/null 2>&1; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "install-deps: installing python3-venv"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-venv
+fi
+
 if ! command -v swift >/dev/null 2>&1; then
   echo "install-deps: 'swift' is not on the PATH; install Swift 6.1 or later (swift.org) and retry" >&2
   exit 1

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine (Debian packages; Swift must be on the PATH) and runs
-# every test. CI (.ci/run) runs exactly this.
+# every test: the Swift suites, then the end-to-end test of a real node with web3.py.
+# CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,3 +12,11 @@ if [ ! -d ../shared/testvectors/ethereum ]; then
 fi
 swift build --build-tests
 swift test --skip-build
+
+# Real clients against a real node, in a virtual environment of their own.
+venv=.build-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account
+STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_node.py

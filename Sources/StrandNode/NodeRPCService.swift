@@ -150,6 +150,7 @@ final class NodeRPCService: RPCService {
     private func feeHistory(_ p: RPCParameters) throws(RPCError) -> Any {
         let count = min(try RPCParameters.uint64(try p.require(0, "block count"), "block count"), 1024)
         let head = ledger.head.number
+        guard count > 0 else { return ["oldestBlock": quantity(head), "baseFeePerGas": [String](), "gasUsedRatio": [Double]()] }
         let oldest = head >= count ? head - count + 1 : 0
         let blocks = Int(head - oldest + 1)
         var result: [String: Any] = [

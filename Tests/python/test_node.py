@@ -1,0 +1,270 @@
+"""End-to-end test of a real node with real Ethereum clients (web3.py, eth-account).
+
+Starts `strand node` on a fresh chain, sends legacy and EIP-1559 transfers and
+ParallelTransfer calls, checks receipts, balances, nonces and the error answers to bad
+input, stops the node with SIGTERM and verifies the ledger. Prints `N passed, N failed`.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.error
+import urllib.request
+
+from eth_abi import encode
+from eth_account import Account
+from web3 import Web3
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+STRAND = os.environ.get("STRAND", os.path.join(ROOT, ".build", "debug", "strand"))
+PARALLEL_TRANSFER = Web3.to_checksum_address("0x0000000000000000000000000000000000005002")
+CHAIN_ID = 20200
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def selector(signature):
+    return Web3.keccak(text=signature)[:4]
+
+
+def call_data(signature, types, values):
+    return selector(signature) + encode(types, values)
+
+
+class Chain:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="strand-e2e-")
+        self.port = free_port()
+        subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--accounts", "3", "--rpc-port", str(self.port)],
+                       check=True, capture_output=True)
+        with open(os.path.join(self.dir, "accounts.json")) as f:
+            self.accounts = [Account.from_key(a["privateKey"]) for a in json.load(f)]
+        self.log = open(os.path.join(self.dir, "node.log"), "w")
+        self.process = subprocess.Popen([STRAND, "node", "--config", os.path.join(self.dir, "node.toml")],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self.url = f"http://127.0.0.1:{self.port}"
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                self.raw({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []})
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("node did not start; see " + self.log.name)
+        self.w3 = Web3(Web3.HTTPProvider(self.url, request_kwargs={"timeout": 30}))
+
+    def raw(self, body):
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        request = urllib.request.Request(self.url, data=data, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=30)
+
+
+def send(chain, account, tx):
+    signed = account.sign_transaction(tx)
+    tx_hash = chain.w3.eth.send_raw_transaction(signed.raw_transaction)
+    return chain.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30, poll_latency=0.1)
+
+
+def test_chain_identity(chain):
+    assert chain.w3.eth.chain_id == CHAIN_ID
+    assert chain.w3.net.version == str(CHAIN_ID)
+    assert chain.w3.eth.block_number == 0
+    assert chain.raw({"jsonrpc": "2.0", "id": 1, "method": "getClientVersion", "params": []})["result"]["Chain Id"] == str(CHAIN_ID)
+
+
+def test_legacy_transfer(chain):
+    a, b = chain.accounts[0], chain.accounts[1]
+    before = chain.w3.eth.get_balance(b.address)
+    nonce = chain.w3.eth.get_transaction_count(a.address)
+    receipt = send(chain, a, {"to": b.address, "value": 10**18, "gas": 21000, "gasPrice": 0, "nonce": nonce,
+                              "chainId": CHAIN_ID})
+    assert receipt["status"] == 1 and receipt["gasUsed"] == 21000
+    assert chain.w3.eth.get_balance(b.address) == before + 10**18
+    assert chain.w3.eth.get_transaction_count(a.address) == nonce + 1
+    tx = chain.w3.eth.get_transaction(receipt["transactionHash"])
+    assert tx["from"] == a.address and tx["to"] == b.address and tx["value"] == 10**18
+
+
+def test_eip1559_transfer_with_web3_fees(chain):
+    a, c = chain.accounts[0], chain.accounts[2]
+    before_a, before_c = chain.w3.eth.get_balance(a.address), chain.w3.eth.get_balance(c.address)
+    latest = chain.w3.eth.get_block("latest")
+    priority = chain.w3.eth.max_priority_fee
+    tx = {"to": c.address, "value": 12345, "nonce": chain.w3.eth.get_transaction_count(a.address), "chainId": CHAIN_ID,
+          "maxPriorityFeePerGas": priority, "maxFeePerGas": 2 * latest["baseFeePerGas"] + priority, "type": 2}
+    tx["gas"] = chain.w3.eth.estimate_gas({"from": a.address, "to": c.address, "value": 12345})
+    receipt = send(chain, a, tx)
+    assert receipt["status"] == 1 and receipt["type"] == 2
+    assert chain.w3.eth.get_balance(c.address) == before_c + 12345
+    assert chain.w3.eth.get_balance(a.address) == before_a - 12345  # fees are off by default
+    block = chain.w3.eth.get_block(receipt["blockNumber"], full_transactions=True)
+    assert any(t["hash"] == receipt["transactionHash"] for t in block["transactions"])
+
+
+def test_parallel_transfer_calls(chain):
+    a = chain.accounts[1]
+    nonce = chain.w3.eth.get_transaction_count(a.address)
+    calls = [
+        call_data("userAdd(string,uint256)", ["string", "uint256"], ["alice", 100]),
+        call_data("userAdd(string,uint256)", ["string", "uint256"], ["bob", 0]),
+        call_data("userTransfer(string,string,uint256)", ["string", "string", "uint256"], ["alice", "bob", 30]),
+        call_data("userDraw(string,uint256)", ["string", "uint256"], ["bob", 31]),  # overdraw: fails
+    ]
+    hashes = []
+    for i, data in enumerate(calls):
+        signed = a.sign_transaction({"to": PARALLEL_TRANSFER, "data": data, "gas": 100000, "gasPrice": 0,
+                                     "nonce": nonce + i, "chainId": CHAIN_ID})
+        hashes.append(chain.w3.eth.send_raw_transaction(signed.raw_transaction))
+    receipts = [chain.w3.eth.wait_for_transaction_receipt(h, timeout=30, poll_latency=0.1) for h in hashes]
+    assert [r["status"] for r in receipts] == [1, 1, 1, 0]
+    assert receipts[3]["revertReason"] == "ParallelTransfer: insufficient balance"
+    balance = chain.w3.eth.call({"to": PARALLEL_TRANSFER,
+                                 "data": call_data("userBalance(string)", ["string"], ["bob"])})
+    assert int.from_bytes(balance, "big") == 30
+    response = chain.raw({"jsonrpc": "2.0", "id": 7, "method": "eth_call", "params": [
+        {"to": PARALLEL_TRANSFER, "data": "0x" + call_data("userBalance(string)", ["string"], ["nobody"]).hex()}, "latest"]})
+    assert response["error"]["code"] == 3 and "unknown user" in response["error"]["message"]
+
+
+def expect_rejected(chain, raw, words):
+    response = chain.raw({"jsonrpc": "2.0", "id": 9, "method": "eth_sendRawTransaction", "params": [raw]})
+    assert "error" in response, response
+    assert response["error"]["code"] == -32000 and words in response["error"]["message"], response
+
+
+def test_bad_transactions_are_rejected(chain):
+    a = chain.accounts[2]
+    nonce = chain.w3.eth.get_transaction_count(a.address)
+    good = {"to": a.address, "value": 1, "gas": 21000, "gasPrice": 0, "nonce": nonce, "chainId": CHAIN_ID}
+    expect_rejected(chain, "0x" + a.sign_transaction({**good, "chainId": 1}).raw_transaction.hex(), "chain id")
+    expect_rejected(chain, "0x" + a.sign_transaction({**good, "nonce": nonce + 1000}).raw_transaction.hex(), "too far ahead")
+    expect_rejected(chain, "0x" + a.sign_transaction({**good, "gas": 20000}).raw_transaction.hex(), "intrinsic gas")
+    expect_rejected(chain, "0xf86c098504a817c800825208", "bad RLP")
+    expect_rejected(chain, "0x03c0", "not supported")
+    raw_good = "0x" + a.sign_transaction(good).raw_transaction.hex()
+    first = chain.raw({"jsonrpc": "2.0", "id": 1, "method": "eth_sendRawTransaction", "params": [raw_good]})
+    assert "result" in first, first
+    expect_rejected(chain, raw_good, "already known")
+    chain.w3.eth.wait_for_transaction_receipt(first["result"], timeout=30, poll_latency=0.1)
+    expect_rejected(chain, "0x" + a.sign_transaction({**good, "value": 2}).raw_transaction.hex(), "nonce too low")
+    poor = Account.create()
+    expect_rejected(chain, "0x" + poor.sign_transaction({**good, "nonce": 0}).raw_transaction.hex(), "insufficient balance")
+
+
+def test_bad_requests_get_standard_errors(chain):
+    assert chain.raw(b"{not json")["error"]["code"] == -32700
+    assert chain.raw({"jsonrpc": "2.0", "id": 1, "method": "eth_nothing", "params": []})["error"]["code"] == -32601
+    assert chain.raw({"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": ["0x12"]})["error"]["code"] == -32602
+    assert chain.raw({"id": 1, "method": "eth_chainId"})["error"]["code"] == -32600
+    assert chain.raw([])["error"]["code"] == -32600
+    batch = chain.raw([{"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"}, {"jsonrpc": "2.0", "id": 2, "method": "x"}])
+    assert batch[0]["result"] == hex(CHAIN_ID) and batch[1]["error"]["code"] == -32601
+
+
+def test_fuzzed_input_changes_nothing(chain):
+    import random
+    rng = random.Random(2026)
+    a = chain.accounts[0]
+    template = a.sign_transaction({"to": chain.accounts[1].address, "value": 10**18, "gas": 21000, "gasPrice": 0,
+                                   "nonce": chain.w3.eth.get_transaction_count(a.address) + 5000,
+                                   "chainId": CHAIN_ID}).raw_transaction
+    time.sleep(1.2)  # let anything pending seal first
+    before = chain.w3.eth.get_block("latest")
+    methods = ["eth_sendRawTransaction", "eth_getBalance", "eth_call", "eth_getBlockByNumber", "eth_getLogs",
+               "eth_getTransactionReceipt", "eth_estimateGas", "eth_feeHistory", "getTransactionReceipt"]
+    junk = [None, True, 1.5, -1, "0x", "0xzz", "latest", [], {}, "0x" + "ff" * 40, 2**80, "x" * 3000,
+            {"to": "0x12", "data": "0xzz"}, {"fromBlock": "0x0", "toBlock": "0xffffffffff"}, "0x" + "f" * 70, "-0x1",
+            "0x0", "0xffffffffffffffff", 0, 2**63, {"to": PARALLEL_TRANSFER, "gas": "0xffffffffffffffff", "value": "0x1"},
+            {"from": "0x" + "00" * 20, "data": "0x" + "00" * 100}, {"address": [1, 2], "topics": [[None], "0x00"]},
+            {"blockHash": "0x" + "11" * 32}, ["0x" + "ab" * 32], [0, ["x"]]]
+    for i in range(800):
+        raw = bytearray(template)
+        for _ in range(rng.randint(1, 4)):
+            if not raw:
+                raw.append(rng.randrange(256))
+            kind = rng.random()
+            position = rng.randrange(len(raw))
+            if kind < 0.6:
+                raw[position] = rng.randrange(256)
+            elif kind < 0.8:
+                del raw[position:]
+            else:
+                raw[position:position] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 8)))
+        response = chain.raw({"jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": ["0x" + raw.hex()]})
+        assert "error" in response or "result" in response
+        params = [rng.choice(junk) for _ in range(rng.randint(0, 3))]
+        body = {"jsonrpc": "2.0", "id": i, "method": rng.choice(methods), "params": params}
+        assert "jsonrpc" in json.dumps(chain.raw(body))
+        noise = bytes(rng.randrange(256) for _ in range(rng.randint(0, 64)))
+        try:
+            chain.raw(noise)
+        except urllib.error.HTTPError:
+            pass
+    assert chain.raw({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"})["result"] == hex(CHAIN_ID)
+    time.sleep(1.2)
+    after = chain.w3.eth.get_block("latest")
+    assert after["number"] == before["number"] and after["stateRoot"] == before["stateRoot"], "fuzzed input changed the chain"
+
+
+def test_metrics(chain):
+    with urllib.request.urlopen(chain.url + "/metrics", timeout=10) as response:
+        text = response.read().decode()
+    import re
+    assert re.search(r"^strand_block_height [1-9]", text, re.M), text
+    assert re.search(r'^strand_transactions_rejected_total\{reason="wrong_chain"\} [1-9]', text, re.M), text
+    assert re.search(r"^strand_transactions_committed_total [1-9]", text, re.M), text
+
+
+def main():
+    tests = [test_chain_identity, test_legacy_transfer, test_eip1559_transfer_with_web3_fees,
+             test_parallel_transfer_calls, test_bad_transactions_are_rejected, test_bad_requests_get_standard_errors,
+             test_fuzzed_input_changes_nothing, test_metrics]
+    chain = Chain()
+    passed = failed = 0
+    try:
+        for test in tests:
+            try:
+                test(chain)
+                passed += 1
+                print(f"ok   {test.__name__}")
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__}")
+                traceback.print_exc()
+    finally:
+        code = chain.stop()
+        if code != 0:
+            failed += 1
+            print(f"FAIL node exited with {code} on SIGTERM; log: {chain.log.name}")
+        else:
+            passed += 1
+            print("ok   node stops cleanly on SIGTERM")
+        verify = subprocess.run([STRAND, "ledger", "verify", "--data", os.path.join(chain.dir, "data")],
+                                capture_output=True, text=True)
+        if verify.returncode == 0:
+            passed += 1
+            print("ok   ledger verifies after the run: " + verify.stdout.strip())
+        else:
+            failed += 1
+            print("FAIL ledger verify: " + verify.stdout + verify.stderr)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
