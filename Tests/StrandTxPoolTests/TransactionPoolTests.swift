@@ -1,0 +1,74 @@
+import StrandCrypto
+import StrandExecution
+import StrandPrimitives
+import StrandTxPool
+import StrandTypes
+import Testing
+
+@Suite struct TransactionPoolTests {
+    static let chainID: UInt64 = 20200
+    let alice = try! PrivateKey(Keccak256.hash(Array("alice".utf8)).bytes)
+    let bob = try! PrivateKey(Keccak256.hash(Array("bob".utf8)).bytes)
+    let verifier = SignatureVerifier(threads: 2)
+
+    func pool(capacity: Int = 100, gap: UInt64 = 4) -> TransactionPool {
+        TransactionPool(config: TxPoolConfig(chainID: Self.chainID, blockGasLimit: 1_000_000, capacity: capacity, maxNonceGap: gap),
+                        verifier: verifier)
+    }
+
+    func raw(_ key: PrivateKey, nonce: UInt64, value: UInt64 = 1, gas: UInt64 = 21_000, chainID: UInt64 = chainID) -> [UInt8] {
+        UnsignedTransaction(type: .dynamicFee, chainID: chainID, nonce: nonce, gasLimit: gas,
+                            to: Address(lastBytesOf: Keccak256.hash([9])), value: UInt256(value)).signed(with: key).encoded
+    }
+
+    var funded: InMemoryState {
+        InMemoryState([.balance(alice.address): UInt256(1_000), .balance(bob.address): UInt256(1_000), .nonce(bob.address): UInt256(3)])
+    }
+
+    func codes(_ results: [Result<Hash, TxPoolError>]) -> [TxPoolError.Code?] {
+        results.map { if case .failure(let e) = $0 { e.code } else { nil } }
+    }
+
+    @Test func admitsAndNamesEachRefusal() {
+        let pool = pool()
+        let results = pool.admit([
+            raw(alice, nonce: 0), raw(alice, nonce: 0), raw(bob, nonce: 2), raw(bob, nonce: 9),
+            raw(alice, nonce: 1, value: 5_000), raw(alice, nonce: 1, chainID: 1), raw(alice, nonce: 1, gas: 2_000_000),
+            [0xc0], raw(alice, nonce: 1, gas: 20_000),
+        ], accounts: funded)
+        #expect(codes(results) == [nil, .alreadyKnown, .nonceTooLow, .nonceTooFarAhead, .insufficientBalance, .wrongChain,
+                                   .gasLimitTooHigh, .malformed, .invalid])
+        #expect(pool.count == 1)
+        #expect(codes(pool.admit([raw(alice, nonce: 0)], accounts: funded)) == [.alreadyKnown])
+    }
+
+    @Test func selectsRunsOfConsecutiveNoncesInArrivalOrder() {
+        let pool = pool()
+        _ = pool.admit([raw(bob, nonce: 4), raw(alice, nonce: 1), raw(alice, nonce: 0), raw(bob, nonce: 3), raw(alice, nonce: 3)],
+                       accounts: funded)
+        let selected = pool.select(limit: 10)
+        // Bob arrived first; Alice's nonce 3 waits for 2.
+        #expect(selected.map { "\($0.sender == bob.address ? "b" : "a")\($0.transaction.nonce)" } == ["b3", "b4", "a0", "a1"])
+        #expect(pool.select(limit: 3).count == 3)
+        #expect(pool.pendingNonce(of: alice.address) == 2)
+    }
+
+    @Test func committedAndStaleTransactionsLeave() {
+        let pool = pool()
+        _ = pool.admit([raw(alice, nonce: 0), raw(alice, nonce: 1), raw(alice, nonce: 2)], accounts: funded)
+        let first = pool.select(limit: 1)
+        var state = funded
+        state.apply(StateChanges([.nonce(alice.address): UInt256(2)]))  // nonces 0 and 1 are done
+        pool.removeCommitted(first, accounts: state)
+        #expect(pool.count == 1)
+        #expect(pool.select(limit: 5).map(\.transaction.nonce) == [2])
+        pool.remove([pool.select(limit: 1)[0].transaction.hash])
+        #expect(pool.count == 0 && pool.pendingNonce(of: alice.address) == nil)
+    }
+
+    @Test func fullPoolPushesBack() {
+        let pool = pool(capacity: 2)
+        let results = pool.admit([raw(alice, nonce: 0), raw(alice, nonce: 1), raw(alice, nonce: 2)], accounts: funded)
+        #expect(codes(results) == [nil, nil, .poolFull])
+    }
+}
