@@ -9,6 +9,7 @@ packages=(
   liblmdb-dev        # the ledger
   libjemalloc-dev    # allocator for the executables
   libssl-dev         # SHA-256 / RIPEMD-160 for the EVM precompiles
+  curl               # the demo talks to the node with it
 )
 
 missing=()
