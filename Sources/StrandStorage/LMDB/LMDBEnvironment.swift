@@ -80,7 +80,7 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     /// Opens or creates the named database; call at start-up, before other transactions.
     public func database(named name: String) throws(LMDBError) -> LMDBDatabase {
-        var txn = try beginWrite()
+        let txn = try beginWrite()
         var dbi = MDB_dbi()
         try LMDBError.check(mdb_dbi_open(txn.handle, name, UInt32(MDB_CREATE), &dbi), "open database \(name)")
         try txn.commit()
