@@ -20,7 +20,7 @@ port=18645
 "$strand" chain init --dir "$work/chain" --accounts 2 --rpc-port "$port"
 "$strand" node --config "$work/chain/node.toml" --log-level warning &
 node_pid=$!
-trap 'kill $node_pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $node_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 50); do rpc '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' >/dev/null 2>&1 && break; sleep 0.1; done
 
 echo
@@ -32,7 +32,8 @@ for n in $(seq 0 19); do
   raw=$("$strand" tx sign --key "$work/a0.key" --to "$to" --value 1000 --nonce "$n" --chain-id 20200)
   batch+="{\"jsonrpc\":\"2.0\",\"id\":$n,\"method\":\"eth_sendRawTransaction\",\"params\":[\"$raw\"]},"
 done
-rpc "${batch%,}]" | head -c 300; echo " …"
+answers=$(rpc "${batch%,}]")
+echo "${answers:0:300} …"
 sleep 1.5
 echo "block number:       $(rpc '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}')"
 echo "receiver's balance: $(rpc "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\",\"params\":[\"$to\",\"latest\"]}")"

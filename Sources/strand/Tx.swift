@@ -40,7 +40,7 @@ extension Tx {
             try reportingErrors {
                 var text = hex ?? ""
                 if let file {
-                    guard let contents = try? String(contentsOfFile: file) else { throw CLIError("cannot read \(file)") }
+                    guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else { throw CLIError("cannot read \(file)") }
                     text = contents
                 }
                 let bytes: [UInt8]
