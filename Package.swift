@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "strand", targets: ["strand"]),
+        .executable(name: "strand-loadgen", targets: ["strand-loadgen"]),
         .library(name: "StrandPrimitives", targets: ["StrandPrimitives"]),
         .library(name: "StrandCrypto", targets: ["StrandCrypto"]),
         .library(name: "StrandTypes", targets: ["StrandTypes"]),
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
         // Test-only: an independent arbitrary-precision reference for UInt256's property tests.
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
@@ -86,6 +88,15 @@ let package = Package(
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
                 "StrandNode", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "strand-loadgen",
+            dependencies: [
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandExecution", "CJemalloc",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
 

@@ -1,0 +1,95 @@
+import ArgumentParser
+import CJemalloc
+import Foundation
+import Histogram
+import StrandCrypto
+import StrandExecution
+import StrandPrimitives
+import StrandTypes
+import Synchronization
+
+@main
+struct LoadGen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strand-loadgen",
+        abstract: "Load a Strand chain over JSON-RPC and report TPS, latency and correctness.",
+        discussion: """
+            Workloads: transfer (value transfers among the generated accounts), dag-transfer \
+            (ParallelTransfer: userAdd for every user, then userTransfer from users[i % n] to \
+            users[(i + n/2) % n], amount 1–100, as FISCO's perf tool does), hotspot (transfers \
+            of which a fraction --conflict go to one hot account).
+
+            Setup is untimed: accounts are created and funded from --keys (the accounts.json of \
+            `strand chain init --accounts`), users added, and every transaction signed on all \
+            cores. Then the transactions are sent in JSON-RPC batches over --connections keep-alive \
+            connections, new blocks are followed to time each commit, and at the end every \
+            accepted transaction must have a receipt and the balances must add up \
+            (verify_success / verify_failed; exit code 1 on failure).
+            """
+    )
+
+    enum Workload: String, ExpressibleByArgument, CaseIterable {
+        case transfer
+        case dagTransfer = "dag-transfer"
+        case hotspot
+    }
+
+    @Option(name: .customLong("rpc"), help: "Node JSON-RPC URL (repeatable; connections are spread over them).")
+    var rpcURLs: [String] = ["http://127.0.0.1:8545"]
+
+    @Option(help: "accounts.json with funded development keys (needed by transfer and hotspot).")
+    var keys: String?
+
+    @Option(help: "transfer, dag-transfer or hotspot.")
+    var workload: Workload = .dagTransfer
+
+    @Option(help: "Transactions to send in the timed phase.")
+    var txs: Int = 20_000
+
+    @Option(help: "Sending accounts (default: enough for at most 32 transactions each).")
+    var accounts: Int?
+
+    @Option(help: "ParallelTransfer users for dag-transfer.")
+    var users: Int = 1_000
+
+    @Option(help: "hotspot: fraction of transfers to the hot account, 0–1.")
+    var conflict: Double = 0.1
+
+    @Option(help: "Target submission rate, transactions per second (0 = as fast as possible).")
+    var qps: Int = 0
+
+    @Option(help: "Transactions per JSON-RPC batch.")
+    var batch: Int = 200
+
+    @Option(help: "Concurrent connections.")
+    var connections: Int = 4
+
+    @Option(help: "Stop sending after this many seconds (0 = send everything).")
+    var duration: Double = 0
+
+    @Option(help: "Seconds to wait for commits after sending.")
+    var timeout: Double = 60
+
+    @Flag(help: "Print one JSON object at the end instead of the report.")
+    var json = false
+
+    func validate() throws {
+        guard txs >= 1, batch >= 1, connections >= 1, users >= 2, qps >= 0 else {
+            throw ValidationError("--txs, --batch, --connections must be positive, --users at least 2, --qps not negative")
+        }
+        guard (0...1).contains(conflict) else { throw ValidationError("--conflict must be within 0…1") }
+        if workload != .dagTransfer && keys == nil { throw ValidationError("--keys is needed to fund the \(workload.rawValue) accounts") }
+    }
+
+    func run() throws {
+        do {
+            let passed = try LoadRun(options: self).execute()
+            if !passed { throw ExitCode(1) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}

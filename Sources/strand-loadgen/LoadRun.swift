@@ -1,0 +1,394 @@
+import Foundation
+import Histogram
+import StrandCrypto
+import StrandExecution
+import StrandPrimitives
+import StrandTypes
+import Synchronization
+
+/// One run of the load generator: setup, signing, the timed phase, the report and the checks.
+final class LoadRun: @unchecked Sendable {
+    let options: LoadGen
+    let workers = WorkerThreads()
+    let control: RPCClient
+    var chainID: UInt64 = 0
+
+    init(options: LoadGen) throws {
+        self.options = options
+        control = try RPCClient(url: options.rpcURLs[0])
+    }
+
+    func progress(_ line: String) {
+        if !options.json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    }
+
+    /// Runs everything; returns whether verification passed.
+    func execute() throws -> Bool {
+        chainID = try RPCParameters.quantity(try control.call("eth_chainId", []))
+        let accountCount = options.accounts ?? max(64, (options.txs + 31) / 32)
+        progress("setup: \(accountCount) accounts, workload \(options.workload.rawValue), chain \(chainID)")
+        let senders = makeKeys(accountCount)
+        var nonces = [UInt64](repeating: 0, count: senders.count)
+        let users = (0..<options.users).map { "u\(UInt32.random(in: 0...UInt32.max))-\($0)" }
+        let hot = senders[0].address
+
+        if options.workload != .dagTransfer {
+            try fund(senders.map(\.address))
+        } else {
+            progress("setup: adding \(users.count) ParallelTransfer users")
+            var adds: [[UInt8]] = []
+            for (i, user) in users.enumerated() {
+                let s = i % senders.count
+                adds.append(sign(senders[s], nonce: nonces[s], to: ParallelTransfer.address, value: .zero,
+                                 data: ParallelTransfer.Request.userAdd(user: user, balance: UInt256(1_000_000_000)).calldata))
+                nonces[s] += 1
+            }
+            try sendAndWait(adds)
+        }
+
+        // Sign the timed transactions on all cores, in sending order (round r = nonce r of every sender).
+        progress("signing \(options.txs) transactions on \(workers.parallelism) cores…")
+        var plan: [(sender: Int, nonce: UInt64, to: Address, value: UInt256, data: [UInt8])] = []
+        plan.reserveCapacity(options.txs)
+        var generator = SystemRandomNumberGenerator()
+        for i in 0..<options.txs {
+            let s = i % senders.count
+            let nonce = nonces[s]
+            nonces[s] += 1
+            switch options.workload {
+            case .dagTransfer:
+                let n = users.count
+                let request = ParallelTransfer.Request.userTransfer(
+                    from: users[i % n], to: users[(i + n / 2) % n], amount: UInt256(UInt64.random(in: 1...100, using: &generator)))
+                plan.append((s, nonce, ParallelTransfer.address, .zero, request.calldata))
+            case .transfer:
+                plan.append((s, nonce, senders[(s + 1) % senders.count].address, UInt256(UInt64.random(in: 1...100)), []))
+            case .hotspot:
+                let toHot = Double.random(in: 0..<1) < options.conflict
+                plan.append((s, nonce, toHot ? hot : senders[(s + 1) % senders.count].address, UInt256(1), []))
+            }
+        }
+        let signed = signAll(plan.map { (senders[$0.sender], $0.nonce, $0.to, $0.value, $0.data) })
+
+        let before = try conservedTotal(senders: senders.map(\.address), users: users)
+        let outcome = try timedPhase(signed)
+        let after = try conservedTotal(senders: senders.map(\.address), users: users)
+        let receipts = try receiptStatuses(outcome.accepted.map(\.hash))
+        let missing = receipts.filter { $0 == nil }.count
+        let failedReceipts = receipts.filter { $0 == false }.count
+        let balanced = before == after
+        let passed = missing == 0 && balanced && (options.workload != .dagTransfer || failedReceipts == 0)
+        report(outcome, missing: missing, failedReceipts: failedReceipts, balanced: balanced, before: before, after: after, passed: passed)
+        return passed
+    }
+
+    // MARK: Keys and signing
+
+    func makeKeys(_ count: Int) -> [PrivateKey] {
+        var keys = [PrivateKey?](repeating: nil, count: count)
+        keys.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            workers.parallelFor(count, chunkSize: 64) { range in
+                for i in range { out[i] = PrivateKey.random() }
+            }
+        }
+        return keys.map { $0! }
+    }
+
+    func sign(_ key: PrivateKey, nonce: UInt64, to: Address, value: UInt256, data: [UInt8]) -> [UInt8] {
+        UnsignedTransaction(type: .dynamicFee, chainID: chainID, nonce: nonce, gasLimit: data.isEmpty ? 21_000 : 100_000,
+                            to: to, value: value, data: data).signed(with: key).encoded
+    }
+
+    func signAll(_ items: [(PrivateKey, UInt64, Address, UInt256, [UInt8])]) -> [(raw: [UInt8], hash: Hash)] {
+        var out = [(raw: [UInt8], hash: Hash)](repeating: ([], .zero), count: items.count)
+        let done = Atomic<Int>(0)
+        let total = items.count
+        out.withUnsafeMutableBufferPointer { buffer in
+            let results = buffer
+            workers.parallelFor(items.count, chunkSize: 256) { range in
+                for i in range {
+                    let (key, nonce, to, value, data) = items[i]
+                    let raw = sign(key, nonce: nonce, to: to, value: value, data: data)
+                    results[i] = (raw, Keccak256.hash(raw))
+                }
+                let finished = done.wrappingAdd(range.count, ordering: .relaxed).newValue
+                if finished * 10 / total != (finished - range.count) * 10 / total {
+                    progress("  signed \(finished) of \(total)")
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: Setup
+
+    /// Funds `addresses` with 1 ether each from the development keys, 50 per key and block
+    /// (the pool queues at most 64 nonces ahead of an account).
+    func fund(_ addresses: [Address]) throws {
+        guard let path = options.keys, let data = FileManager.default.contents(atPath: path),
+              let list = try? JSONSerialization.jsonObject(with: data) as? [[String: String]] else {
+            throw RPCClient.Failure(description: "cannot read development keys from \(options.keys ?? "(none)")")
+        }
+        let funders = try list.compactMap { $0["privateKey"] }.map { try PrivateKey(hex: $0) }
+        guard !funders.isEmpty else { throw RPCClient.Failure(description: "\(path) holds no keys") }
+        var nonces = try funders.map { try RPCParameters.quantity(try control.call("eth_getTransactionCount", [$0.address.description, "pending"])) }
+        var pending = addresses[...]
+        var wave = 0
+        while !pending.isEmpty {
+            wave += 1
+            var raws: [[UInt8]] = []
+            for (f, funder) in funders.enumerated() {
+                for _ in 0..<50 {
+                    guard let target = pending.popFirst() else { break }
+                    raws.append(sign(funder, nonce: nonces[f], to: target, value: UInt256(1_000_000_000_000_000_000), data: []))
+                    nonces[f] += 1
+                }
+            }
+            progress("setup: funding wave \(wave): \(raws.count) accounts, \(pending.count) to go")
+            try sendAndWait(raws)
+        }
+    }
+
+    /// Sends raw transactions in batches and waits until every accepted one has a receipt.
+    func sendAndWait(_ raws: [[UInt8]]) throws {
+        var hashes: [String] = []
+        for start in stride(from: 0, to: raws.count, by: options.batch) {
+            let chunk = raws[start..<min(start + options.batch, raws.count)]
+            let body = chunk.enumerated().map { i, raw in
+                ["jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": [Hex.encode(raw)]] as [String: Any]
+            }
+            let answers = try control.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? []
+            for answer in answers {
+                if let hash = answer["result"] as? String { hashes.append(hash) } else if let error = answer["error"] as? [String: Any] {
+                    throw RPCClient.Failure(description: "setup transaction refused: \(error["message"] ?? error)")
+                }
+            }
+        }
+        let deadline = Date().addingTimeInterval(options.timeout)
+        var waiting = Set(hashes)
+        while !waiting.isEmpty {
+            guard Date() < deadline else { throw RPCClient.Failure(description: "setup: \(waiting.count) transactions not committed in time") }
+            Thread.sleep(forTimeInterval: 0.2)
+            let list = Array(waiting)
+            let statuses = try receiptStatuses(list.map { try Hash(hex: $0) })
+            for (hash, status) in zip(list, statuses) where status != nil { waiting.remove(hash) }
+        }
+    }
+
+    // MARK: The timed phase
+
+    struct Outcome {
+        var accepted: [(hash: Hash, sentAt: Double)] = []
+        var rejected: [String: Int] = [:]
+        var firstSend = 0.0, lastSend = 0.0
+        var commitTimes: [Hash: Double] = [:]
+        var blocks: [(number: UInt64, seenAt: Double, count: Int)] = []
+    }
+
+    func timedPhase(_ signed: [(raw: [UInt8], hash: Hash)]) throws -> Outcome {
+        let clock = ContinuousClock()
+        let origin = clock.now
+        let now: @Sendable () -> Double = {
+            let d = clock.now - origin
+            return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        }
+        let startBlock = try RPCParameters.quantity(try control.call("eth_blockNumber", []))
+        let batches = stride(from: 0, to: signed.count, by: options.batch).map { $0..<min($0 + options.batch, signed.count) }
+        let nextBatch = Atomic<Int>(0)
+        let results = Mutex(Outcome())
+        let sendingDone = Atomic<Bool>(false)
+        let failures = Mutex<[String]>([])
+        progress("sending \(signed.count) transactions in \(batches.count) batches over \(options.connections) connections…")
+
+        // Follows new blocks and times each of our transactions' commit.
+        let ours = Set(signed.map(\.hash))
+        let followerDone = spawn { [self] in
+            do {
+                let client = try RPCClient(url: options.rpcURLs[0])
+                var next = startBlock + 1
+                var idleSince: Double?
+                while true {
+                    let head = try RPCParameters.quantity(try client.call("eth_blockNumber", []))
+                    while next <= head {
+                        guard let block = try client.call("eth_getBlockByNumber", ["0x" + String(next, radix: 16), false]) as? [String: Any],
+                              let hashes = block["transactions"] as? [String] else { break }
+                        let seen = now()
+                        var count = 0
+                        results.withLock { outcome in
+                            for text in hashes {
+                                guard let hash = try? Hash(hex: text), ours.contains(hash) else { continue }
+                                outcome.commitTimes[hash] = seen
+                                count += 1
+                            }
+                            outcome.blocks.append((next, seen, count))
+                        }
+                        next += 1
+                    }
+                    let (committed, accepted) = results.withLock { ($0.commitTimes.count, $0.accepted.count) }
+                    if sendingDone.load(ordering: .acquiring) {
+                        if committed >= accepted { return }
+                        idleSince = idleSince ?? now()
+                        if now() - idleSince! > options.timeout { return }
+                    }
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
+            } catch {
+                failures.withLock { $0.append("following blocks: \(error)") }
+            }
+        }
+        let senders = (0..<options.connections).map { c in spawn { [self] in
+            do {
+                let client = try RPCClient(url: options.rpcURLs[c % options.rpcURLs.count])
+                while true {
+                    let b = nextBatch.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard b < batches.count else { return }
+                    let range = batches[b]
+                    if options.qps > 0 {
+                        let due = Double(range.lowerBound) / Double(options.qps)
+                        let wait = due - now()
+                        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+                    }
+                    if options.duration > 0 && now() > options.duration { return }
+                    let body = range.map { i in
+                        ["jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": [Hex.encode(signed[i].raw)]] as [String: Any]
+                    }
+                    let sentAt = now()
+                    let answers = try client.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? []
+                    results.withLock { outcome in
+                        if outcome.accepted.isEmpty && outcome.rejected.isEmpty { outcome.firstSend = sentAt }
+                        outcome.firstSend = min(outcome.firstSend, sentAt)
+                        outcome.lastSend = max(outcome.lastSend, now())
+                        for answer in answers {
+                            guard let id = answer["id"] as? Int else { continue }
+                            if answer["result"] != nil {
+                                outcome.accepted.append((signed[id].hash, sentAt))
+                            } else {
+                                let error = answer["error"] as? [String: Any]
+                                let reason = (error?["data"] as? String) ?? (error?["message"] as? String) ?? "unknown"
+                                outcome.rejected[reason, default: 0] += 1
+                            }
+                        }
+                    }
+                }
+            } catch {
+                failures.withLock { $0.append("sending: \(error)") }
+            }
+        } }
+        for done in senders { done.wait() }
+        sendingDone.store(true, ordering: .releasing)
+        followerDone.wait()
+        if let failure = failures.withLock({ $0.first }) { throw RPCClient.Failure(description: failure) }
+        return results.withLock { $0 }
+    }
+
+    // MARK: Checks
+
+    /// What the workload must conserve: the senders' total balance (transfers among them,
+    /// no fees by default), or the ParallelTransfer users' total.
+    func conservedTotal(senders: [Address], users: [String]) throws -> UInt256 {
+        var total = UInt256.zero
+        if options.workload == .dagTransfer {
+            for chunk in stride(from: 0, to: users.count, by: 500).map({ users[$0..<min($0 + 500, users.count)] }) {
+                let body = chunk.enumerated().map { i, user in
+                    ["jsonrpc": "2.0", "id": i, "method": "eth_call", "params": [
+                        ["to": ParallelTransfer.address.description,
+                         "data": Hex.encode(ParallelTransfer.Request.userBalance(user: user).calldata)], "latest"]] as [String: Any]
+                }
+                for answer in try control.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? [] {
+                    guard let hex = answer["result"] as? String else { throw RPCClient.Failure(description: "userBalance failed: \(answer)") }
+                    total = total &+ (try UInt256(parsing: hex))
+                }
+            }
+        } else {
+            for chunk in stride(from: 0, to: senders.count, by: 500).map({ senders[$0..<min($0 + 500, senders.count)] }) {
+                let body = chunk.enumerated().map { i, address in
+                    ["jsonrpc": "2.0", "id": i, "method": "eth_getBalance", "params": [address.description, "latest"]] as [String: Any]
+                }
+                for answer in try control.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? [] {
+                    guard let hex = answer["result"] as? String else { throw RPCClient.Failure(description: "eth_getBalance failed") }
+                    total = total &+ (try UInt256(parsing: hex))
+                }
+            }
+        }
+        return total
+    }
+
+    /// For each hash: nil without a receipt, else whether it succeeded. Batched, 500 a request.
+    func receiptStatuses(_ hashes: [Hash]) throws -> [Bool?] {
+        var statuses: [Bool?] = []
+        for chunk in stride(from: 0, to: hashes.count, by: 500).map({ hashes[$0..<min($0 + 500, hashes.count)] }) {
+            let body = chunk.enumerated().map { i, hash in
+                ["jsonrpc": "2.0", "id": i, "method": "eth_getTransactionReceipt", "params": [hash.description]] as [String: Any]
+            }
+            var byID = [Bool?](repeating: nil, count: chunk.count)
+            for answer in try control.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? [] {
+                guard let id = answer["id"] as? Int, let receipt = answer["result"] as? [String: Any] else { continue }
+                byID[id] = (receipt["status"] as? String) == "0x1"
+            }
+            statuses += byID
+        }
+        return statuses
+    }
+
+    // MARK: Report
+
+    func report(_ outcome: Outcome, missing: Int, failedReceipts: Int, balanced: Bool, before: UInt256, after: UInt256, passed: Bool) {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: .three)
+        var lastCommit = 0.0
+        for (hash, sentAt) in outcome.accepted {
+            guard let committedAt = outcome.commitTimes[hash] else { continue }
+            _ = histogram.record(UInt64(max(0, (committedAt - sentAt) * 1000).rounded()))
+            lastCommit = max(lastCommit, committedAt)
+        }
+        let committed = outcome.commitTimes.count
+        let sendSpan = max(outcome.lastSend - outcome.firstSend, 1e-6)
+        let commitSpan = max(lastCommit - outcome.firstSend, 1e-6)
+        let submittedTPS = Double(outcome.accepted.count + outcome.rejected.values.reduce(0, +)) / sendSpan
+        let committedTPS = Double(committed) / commitSpan
+        let latency = ["p50": histogram.valueAtPercentile(50), "p90": histogram.valueAtPercentile(90),
+                       "p99": histogram.valueAtPercentile(99), "max": histogram.max]
+        let verdict = passed ? "success" : "failed"
+        if options.json {
+            let object: [String: Any] = [
+                "workload": options.workload.rawValue, "txs": options.txs, "accepted": outcome.accepted.count,
+                "committed": committed, "submittedTPS": submittedTPS.rounded(), "committedTPS": committedTPS.rounded(),
+                "latencyMs": latency, "rejected": outcome.rejected, "verify": verdict,
+            ]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("""
+            workload:        \(options.workload.rawValue)\(options.workload == .hotspot ? " (conflict \(options.conflict))" : "")
+            transactions:    \(options.txs) sent, \(outcome.accepted.count) accepted, \(committed) committed in \(outcome.blocks.filter { $0.count > 0 }.count) blocks
+            submitted TPS:   \(Int(submittedTPS))
+            committed TPS:   \(Int(committedTPS))  (first send to last commit)
+            latency (ms):    p50 \(latency["p50"]!)  p90 \(latency["p90"]!)  p99 \(latency["p99"]!)  max \(latency["max"]!)
+            rejected:        \(outcome.rejected.isEmpty ? "none" : outcome.rejected.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
+            receipts:        \(missing) missing, \(failedReceipts) failed
+            balances:        \(balanced ? "add up" : "DO NOT add up") (\(before) before, \(after) after)
+            verify_\(verdict)
+            """)
+    }
+}
+
+/// Runs `body` on a new thread; the semaphore is signalled when it returns.
+func spawn(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        body()
+        done.signal()
+    }.start()
+    return done
+}
+
+/// Reading quantities from JSON-RPC answers.
+enum RPCParameters {
+    static func quantity(_ value: Any) throws -> UInt64 {
+        guard let text = value as? String, let number = try? UInt256(parsing: text).uint64 else {
+            throw RPCClient.Failure(description: "expected a quantity, got \(value)")
+        }
+        return number
+    }
+}
