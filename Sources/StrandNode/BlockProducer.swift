@@ -21,12 +21,14 @@ final class BlockProducer: Sendable {
     let sealerAddress: Address
     let feesEnabled: Bool
     let metrics: NodeMetrics
+    let recent: RecentBlocks
     let logger: Logger
     private let running = Atomic<Bool>(false)
     private let stopped = DispatchSemaphore(value: 0)
 
     init(ledger: Ledger, pool: TransactionPool, executor: ParallelExecutor, sealer: any Sealer, sealerAddress: Address,
-         feesEnabled: Bool, metrics: NodeMetrics, logger: Logger) {
+         feesEnabled: Bool, metrics: NodeMetrics, recent: RecentBlocks, logger: Logger) {
+        self.recent = recent
         self.ledger = ledger
         self.pool = pool
         self.executor = executor
@@ -94,6 +96,7 @@ final class BlockProducer: Sendable {
         }
         try ledger.commit(block, receipts: result.receipts, changes: result.changes)
         let committed = ContinuousClock.now
+        recent.add(RecentBlocks.Entry(block: block, receipts: result.receipts, senders: result.included.map(\.sender)))
         let after = try ledger.snapshot()
         pool.removeCommitted(result.included, accounts: after)
         pool.remove(result.excluded.map(\.hash))

@@ -37,7 +37,9 @@ public final class Node: Sendable {
         var poolConfig = TxPoolConfig(chainID: ledger.chainID, blockGasLimit: genesis.gasLimit, capacity: config.poolCapacity,
                                       maxNonceGap: config.maxNonceGap, feesEnabled: config.feesEnabled)
         poolConfig.rules.allowUnprotectedLegacy = true
-        pool = TransactionPool(config: poolConfig, verifier: SignatureVerifier(threads: threads))
+        let verifier = SignatureVerifier(threads: threads)
+        pool = TransactionPool(config: poolConfig, verifier: verifier)
+        let recent = RecentBlocks(verifier: verifier)
         let metrics = NodeMetrics()
         metrics.blockHeight.store(ledger.head.number, ordering: .relaxed)
         if !ledger.sealers.contains(key.address) {
@@ -46,10 +48,10 @@ public final class Node: Sendable {
         producer = BlockProducer(
             ledger: ledger, pool: pool, executor: ParallelExecutor(threads: threads),
             sealer: SoloSealer(policy: config.sealing), sealerAddress: key.address, feesEnabled: config.feesEnabled,
-            metrics: metrics, logger: logger)
+            metrics: metrics, recent: recent, logger: logger)
         server = RPCServer(
             host: config.rpcHost, port: config.rpcPort,
-            service: NodeRPCService(ledger: ledger, pool: pool, metrics: metrics, feesEnabled: config.feesEnabled),
+            service: NodeRPCService(ledger: ledger, pool: pool, metrics: metrics, feesEnabled: config.feesEnabled, recent: recent),
             maxBodyBytes: config.rpcMaxBodyBytes, logger: logger)
     }
 

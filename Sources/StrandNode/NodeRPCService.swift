@@ -13,11 +13,13 @@ final class NodeRPCService: RPCService {
     let pool: TransactionPool
     let metrics: NodeMetrics
     let feesEnabled: Bool
+    let recent: RecentBlocks
     static let clientVersion = "Strand/0.1.0/linux/swift6"
     /// Widest block range `eth_getLogs` scans in one call.
     static let maxLogRange: UInt64 = 10_000
 
-    init(ledger: Ledger, pool: TransactionPool, metrics: NodeMetrics, feesEnabled: Bool) {
+    init(ledger: Ledger, pool: TransactionPool, metrics: NodeMetrics, feesEnabled: Bool, recent: RecentBlocks) {
+        self.recent = recent
         self.ledger = ledger
         self.pool = pool
         self.metrics = metrics
@@ -60,7 +62,7 @@ final class NodeRPCService: RPCService {
             case .success(let hash): outcomes[raw.index] = .value(hash.description)
             case .failure(let error):
                 metrics.reject(error.code)
-                outcomes[raw.index] = .error(.rejected(error.message))
+                outcomes[raw.index] = .error(.rejected(error.message, cause: error.code.rawValue))
             }
         }
     }
@@ -193,47 +195,52 @@ final class NodeRPCService: RPCService {
 
     // MARK: Blocks, transactions, receipts
 
+    /// The cached block holding `hash`, and the transaction's index in it.
+    private func locate(_ hash: Hash, in snapshot: LedgerSnapshot) throws(RPCError) -> (RecentBlocks.Entry, Int)? {
+        do {
+            guard let location = try snapshot.location(ofTransaction: hash),
+                  let entry = try recent.entry(number: location.blockNumber, in: snapshot),
+                  let index = entry.positions[hash] else { return nil }
+            return (entry, index)
+        } catch { throw .internalError("\(error)") }
+    }
+
     private func transaction(_ p: RPCParameters) throws(RPCError) -> Any {
         let hash = try p.hash(0, "transaction hash")
         let snapshot = try snapshot()
-        do {
-            if let (tx, location) = try snapshot.transaction(hash: hash), let header = try snapshot.header(number: location.blockNumber) {
-                return transactionJSON(tx, sender: try? tx.recoverSender(), block: header, index: location.index)
-            }
-        } catch { throw .internalError("\(error)") }
+        if let (entry, index) = try locate(hash, in: snapshot) {
+            return transactionJSON(entry.block.transactions[index], sender: entry.senders[index], block: entry.block.header,
+                                   blockHash: entry.hash, index: UInt32(index))
+        }
         if let pending = pool.transaction(hash) {
-            return transactionJSON(pending.transaction, sender: pending.sender, block: nil, index: nil)
+            return transactionJSON(pending.transaction, sender: pending.sender, block: nil, blockHash: nil, index: nil)
         }
         return NSNull()
     }
 
     private func receipt(_ p: RPCParameters, hashIndex: Int) throws(RPCError) -> Any {
         let hash = try p.hash(hashIndex, "transaction hash")
-        let snapshot = try snapshot()
-        do {
-            guard let (tx, location) = try snapshot.transaction(hash: hash),
-                  let header = try snapshot.header(number: location.blockNumber),
-                  let receipt = try snapshot.receipt(transactionHash: hash) else { return NSNull() }
-            return receiptJSON(receipt, tx: tx, sender: try? tx.recoverSender(), block: header)
-        } catch { throw .internalError("\(error)") }
+        guard let (entry, index) = try locate(hash, in: try snapshot()) else { return NSNull() }
+        return receiptJSON(entry.receipts[index], tx: entry.block.transactions[index], sender: entry.senders[index],
+                           block: entry.block.header, blockHash: entry.hash)
     }
 
     private func block(_ p: RPCParameters, byHash: Bool) throws(RPCError) -> Any {
         let snapshot = try snapshot()
         let full = try p.bool(1, "full transactions", default: false)
         do {
-            let block: Block?
+            let number: UInt64?
             if byHash {
-                block = try snapshot.block(hash: try p.hash(0, "block hash"))
+                number = try snapshot.number(ofBlock: try p.hash(0, "block hash"))
             } else {
                 switch try BlockTag(try p.require(0, "block"), name: "block") {
-                case .latest, .pending: block = try snapshot.block(number: snapshot.head.number)
-                case .earliest: block = try snapshot.block(number: 0)
-                case .number(let n): block = try snapshot.block(number: n)
+                case .latest, .pending: number = snapshot.head.number
+                case .earliest: number = 0
+                case .number(let n): number = n
                 }
             }
-            guard let block else { return NSNull() }
-            return blockJSON(block, full: full)
+            guard let number, let entry = try recent.entry(number: number, in: snapshot) else { return NSNull() }
+            return blockJSON(entry, full: full)
         } catch let error as RPCError { throw error } catch { throw .internalError("\(error)") }
     }
 
@@ -302,7 +309,7 @@ final class NodeRPCService: RPCService {
                             wanted == nil || (i < log.topics.count && wanted!.contains(log.topics[i]))
                         }
                         if !matches { continue }
-                        results.append(logJSON(log, receipt: receipt, header: header, index: logIndex))
+                        results.append(logJSON(log, receipt: receipt, header: header, blockHash: header.hash, index: logIndex))
                     }
                 }
             }
@@ -323,9 +330,10 @@ final class NodeRPCService: RPCService {
 
     private static let emptyBloom = "0x" + String(repeating: "0", count: 512)
 
-    private func blockJSON(_ block: Block, full: Bool) -> [String: Any] {
+    private func blockJSON(_ entry: RecentBlocks.Entry, full: Bool) -> [String: Any] {
+        let block = entry.block
         let header = block.header
-        let hash = header.hash
+        let hash = entry.hash
         return [
             "number": quantity(header.number), "hash": hash.description, "parentHash": header.parentHash.description,
             "nonce": "0x0000000000000000", "mixHash": Hash.zero.description,
@@ -337,18 +345,20 @@ final class NodeRPCService: RPCService {
             "gasLimit": quantity(header.gasLimit), "gasUsed": quantity(header.gasUsed), "timestamp": quantity(header.timestamp),
             "baseFeePerGas": "0x0", "uncles": [Any](),
             "transactions": full
-                ? block.transactions.enumerated().map { transactionJSON($1, sender: try? $1.recoverSender(), block: header, index: UInt32($0)) }
+                ? block.transactions.enumerated().map {
+                    transactionJSON($1, sender: entry.senders[$0], block: header, blockHash: hash, index: UInt32($0))
+                }
                 : block.transactions.map { $0.hash.description },
         ]
     }
 
-    private func transactionJSON(_ tx: Transaction, sender: Address?, block: BlockHeader?, index: UInt32?) -> [String: Any] {
+    private func transactionJSON(_ tx: Transaction, sender: Address?, block: BlockHeader?, blockHash: Hash?, index: UInt32?) -> [String: Any] {
         var object: [String: Any] = [
             "hash": tx.hash.description, "nonce": quantity(tx.nonce), "from": sender?.description ?? NSNull(),
             "to": tx.to?.description ?? NSNull(), "value": tx.value.hexString, "gas": quantity(tx.gasLimit),
             "gasPrice": tx.maxFeePerGas.hexString, "input": Hex.encode(tx.data), "type": quantity(UInt64(tx.type.rawValue)),
             "v": tx.v.hexString, "r": tx.signature.r.hexString, "s": tx.signature.s.hexString,
-            "blockHash": block?.hash.description ?? NSNull(), "blockNumber": block.map { quantity($0.number) } ?? NSNull(),
+            "blockHash": blockHash?.description ?? NSNull(), "blockNumber": block.map { quantity($0.number) } ?? NSNull(),
             "transactionIndex": index.map { quantity(UInt64($0)) } ?? NSNull(),
         ]
         if let chainID = tx.chainID { object["chainId"] = quantity(chainID) }
@@ -363,15 +373,15 @@ final class NodeRPCService: RPCService {
         return object
     }
 
-    private func receiptJSON(_ receipt: Receipt, tx: Transaction, sender: Address?, block: BlockHeader) -> [String: Any] {
+    private func receiptJSON(_ receipt: Receipt, tx: Transaction, sender: Address?, block: BlockHeader, blockHash: Hash) -> [String: Any] {
         var object: [String: Any] = [
             "transactionHash": receipt.transactionHash.description, "transactionIndex": quantity(UInt64(receipt.transactionIndex)),
-            "blockHash": block.hash.description, "blockNumber": quantity(block.number),
+            "blockHash": blockHash.description, "blockNumber": quantity(block.number),
             "from": sender?.description ?? NSNull(), "to": tx.to?.description ?? NSNull(),
             "cumulativeGasUsed": quantity(receipt.cumulativeGasUsed), "gasUsed": quantity(receipt.gasUsed),
             "effectiveGasPrice": feesEnabled ? min(tx.maxFeePerGas, tx.maxPriorityFeePerGas).hexString : "0x0",
             "contractAddress": receipt.contractAddress?.description ?? NSNull(),
-            "logs": receipt.logs.enumerated().map { logJSON($1, receipt: receipt, header: block, index: $0) },
+            "logs": receipt.logs.enumerated().map { logJSON($1, receipt: receipt, header: block, blockHash: blockHash, index: $0) },
             "logsBloom": Self.emptyBloom, "status": quantity(UInt64(receipt.status.rawValue)),
             "type": quantity(UInt64(tx.type.rawValue)), "output": Hex.encode(receipt.output),
         ]
@@ -379,10 +389,10 @@ final class NodeRPCService: RPCService {
         return object
     }
 
-    private func logJSON(_ log: Log, receipt: Receipt, header: BlockHeader, index: Int) -> [String: Any] {
+    private func logJSON(_ log: Log, receipt: Receipt, header: BlockHeader, blockHash: Hash, index: Int) -> [String: Any] {
         [
             "address": log.address.description, "topics": log.topics.map(\.description), "data": Hex.encode(log.data),
-            "blockNumber": quantity(header.number), "blockHash": header.hash.description,
+            "blockNumber": quantity(header.number), "blockHash": blockHash.description,
             "transactionHash": receipt.transactionHash.description, "transactionIndex": quantity(UInt64(receipt.transactionIndex)),
             "logIndex": quantity(UInt64(index)), "removed": false,
         ]

@@ -18,8 +18,11 @@ public struct RPCError: Error, Sendable, Equatable {
     }
     public static func invalidParams(_ detail: String) -> RPCError { RPCError(code: -32602, message: "invalid params: \(detail)") }
     public static func internalError(_ detail: String) -> RPCError { RPCError(code: -32603, message: "internal error: \(detail)") }
-    /// A transaction the node refused, with the reason (geth uses -32000 for these).
-    public static func rejected(_ reason: String) -> RPCError { RPCError(code: -32000, message: reason) }
+    /// A transaction the node refused, with the reason (geth uses -32000 for these) and, as
+    /// data, a short machine-readable cause such as "nonce_too_low".
+    public static func rejected(_ reason: String, cause: String? = nil) -> RPCError {
+        RPCError(code: -32000, message: reason, data: cause)
+    }
     /// A call that reverted (code 3, as geth answers eth_call), with the revert data.
     public static func reverted(_ reason: String?, data: String) -> RPCError {
         RPCError(code: 3, message: "execution reverted" + (reason.map { ": \($0)" } ?? ""), data: data)

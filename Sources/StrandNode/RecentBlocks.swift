@@ -1,0 +1,56 @@
+import StrandCrypto
+import StrandPrimitives
+import StrandStorage
+import StrandTypes
+import Synchronization
+
+/// The latest blocks, decoded, with their receipts and senders, for RPC: a receipt lookup
+/// then costs a hash-table probe instead of decoding a whole block and recovering its
+/// sender. The block producer adds each block as it commits it (it knows the senders);
+/// older blocks are loaded from the ledger on demand, their senders recovered in one batch.
+final class RecentBlocks: Sendable {
+    struct Entry: Sendable {
+        let block: Block
+        let hash: Hash
+        let receipts: [Receipt]
+        let senders: [Address?]
+        /// Transaction hash → index in the block.
+        let positions: [Hash: Int]
+
+        init(block: Block, receipts: [Receipt], senders: [Address?]) {
+            self.block = block
+            hash = block.hash
+            self.receipts = receipts
+            self.senders = senders
+            positions = Dictionary(block.transactions.enumerated().map { ($1.hash, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    let capacity: Int
+    private let verifier: SignatureVerifier
+    private let entries = Mutex<[UInt64: Entry]>([:])
+
+    init(capacity: Int = 64, verifier: SignatureVerifier) {
+        self.capacity = capacity
+        self.verifier = verifier
+    }
+
+    func add(_ entry: Entry) {
+        entries.withLock { entries in
+            entries[entry.block.number] = entry
+            if entries.count > capacity, let oldest = entries.keys.min() { entries[oldest] = nil }
+        }
+    }
+
+    /// Block `number` with its receipts and senders, from the cache or the ledger.
+    func entry(number: UInt64, in snapshot: LedgerSnapshot) throws -> Entry? {
+        if let cached = entries.withLock({ $0[number] }) { return cached }
+        guard let block = try snapshot.block(number: number), let receipts = try snapshot.receipts(blockNumber: number) else {
+            return nil
+        }
+        let senders = verifier.recoverSenders(block.transactions).map { try? $0.get().sender }
+        let entry = Entry(block: block, receipts: receipts, senders: senders)
+        add(entry)
+        return entry
+    }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The end-to-end benchmark: a fresh durable one-node chain (release build, jemalloc), the
+# dag-transfer load from strand-loadgen, and in the same run the single-thread and
+# all-core libsecp256k1 recovery rates it is measured against. Prints one table.
+#
+#   scripts/bench.sh [TXS] [extra strand-loadgen options…]      (TXS defaults to 200000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+txs=${1:-200000}
+shift || true
+scripts/install-deps.sh >/dev/null
+echo "==> building (release)" >&2
+swift build -c release >/dev/null
+strand=.build/release/strand
+loadgen=.build/release/strand-loadgen
+work=$(mktemp -d)
+port=18845
+node_pid=""
+cleanup() { [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "==> reference: libsecp256k1 recovery rate, 1 thread and all cores" >&2
+recovery=$("$strand" bench foundation --json 2>/dev/null)
+single_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('sender recovery')][0];print(r['referenceNs'])" "$recovery")
+batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('batch recovery')][0];print(r['strandNs'])" "$recovery")
+
+echo "==> a fresh durable chain" >&2
+"$strand" chain init --dir "$work/chain" --accounts 4 --rpc-port "$port" >/dev/null
+"$strand" node --config "$work/chain/node.toml" --log-level warning &
+node_pid=$!
+for _ in $(seq 100); do
+  curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' \
+    "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+echo "==> strand-loadgen dag-transfer, $txs transactions" >&2
+result=$("$loadgen" --rpc "http://127.0.0.1:$port" --workload dag-transfer --txs "$txs" --users 10000 --json "$@")
+peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$node_pid/status")
+kill -TERM "$node_pid"; wait "$node_pid" || true; node_pid=""
+
+python3 - "$result" "$single_ns" "$batch_ns" "$peak_kib" "$(nproc)" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1]); single_ns, batch_ns = float(sys.argv[2]), float(sys.argv[3])
+peak_mib, cores = int(sys.argv[4]) / 1024, int(sys.argv[5])
+one, all_cores = 1e9 / single_ns, 1e9 / batch_ns
+lat = r["latencyMs"]
+rows = [
+    ("workload", f"{r['workload']}, {r['txs']} transactions (durable ledger)"),
+    ("committed TPS", f"{r['committedTPS']:.0f}"),
+    ("submitted TPS", f"{r['submittedTPS']:.0f}"),
+    ("latency p50 / p90 / p99 / max", f"{lat['p50']} / {lat['p90']} / {lat['p99']} / {lat['max']} ms"),
+    ("accepted / committed", f"{r['accepted']} / {r['committed']}"),
+    ("rejected", ", ".join(f"{k}: {v}" for k, v in r["rejected"].items()) or "none"),
+    ("verify", r["verify"]),
+    ("recovery rate, 1 thread (libsecp256k1, C)", f"{one:.0f}/s"),
+    (f"recovery rate, all {cores} cores (SignatureVerifier)", f"{all_cores:.0f}/s"),
+    ("committed TPS ÷ all-core recovery rate", f"{r['committedTPS'] / all_cores:.2f}"),
+    ("node peak resident memory", f"{peak_mib:.0f} MiB"),
+]
+width = max(len(k) for k, _ in rows)
+for k, v in rows:
+    print(f"{k.ljust(width)}  {v}")
+sys.exit(0 if r["verify"] == "success" else 1)
+PY
