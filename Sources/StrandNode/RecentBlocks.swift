@@ -28,7 +28,8 @@ final class RecentBlocks: Sendable {
 
     let capacity: Int
     private let verifier: SignatureVerifier
-    private let entries = Mutex<[UInt64: Entry]>([:])
+    /// Entries by block number, with when each was last used (least recently used goes first).
+    private let entries = Mutex<(byNumber: [UInt64: (entry: Entry, used: UInt64)], clock: UInt64)>(([:], 0))
 
     init(capacity: Int = 64, verifier: SignatureVerifier) {
         self.capacity = capacity
@@ -36,15 +37,27 @@ final class RecentBlocks: Sendable {
     }
 
     func add(_ entry: Entry) {
-        entries.withLock { entries in
-            entries[entry.block.number] = entry
-            if entries.count > capacity, let oldest = entries.keys.min() { entries[oldest] = nil }
+        entries.withLock { state in
+            state.clock += 1
+            state.byNumber[entry.block.number] = (entry, state.clock)
+            if state.byNumber.count > capacity, let stale = state.byNumber.min(by: { $0.value.used < $1.value.used })?.key {
+                state.byNumber[stale] = nil
+            }
+        }
+    }
+
+    private func cached(_ number: UInt64) -> Entry? {
+        entries.withLock { state in
+            guard let hit = state.byNumber[number] else { return nil }
+            state.clock += 1
+            state.byNumber[number]!.used = state.clock
+            return hit.entry
         }
     }
 
     /// Block `number` with its receipts and senders, from the cache or the ledger.
     func entry(number: UInt64, in snapshot: LedgerSnapshot) throws -> Entry? {
-        if let cached = entries.withLock({ $0[number] }) { return cached }
+        if let hit = cached(number) { return hit }
         guard let block = try snapshot.block(number: number), let receipts = try snapshot.receipts(blockNumber: number) else {
             return nil
         }

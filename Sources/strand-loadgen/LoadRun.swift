@@ -73,7 +73,9 @@ final class LoadRun: @unchecked Sendable {
         let before = try conservedTotal(senders: senders.map(\.address), users: users)
         let outcome = try timedPhase(signed)
         let after = try conservedTotal(senders: senders.map(\.address), users: users)
-        let receipts = try receiptStatuses(outcome.accepted.map(\.hash))
+        // Asked for block by block, so that the node reads each block once.
+        let byBlock = outcome.accepted.map(\.hash).sorted { (outcome.commitBlocks[$0] ?? .max) < (outcome.commitBlocks[$1] ?? .max) }
+        let receipts = try receiptStatuses(byBlock)
         let missing = receipts.filter { $0 == nil }.count
         let failedReceipts = receipts.filter { $0 == false }.count
         let balanced = before == after
@@ -183,6 +185,8 @@ final class LoadRun: @unchecked Sendable {
         var rejected: [String: Int] = [:]
         var firstSend = 0.0, lastSend = 0.0
         var commitTimes: [Hash: Double] = [:]
+        /// The block each committed transaction was seen in.
+        var commitBlocks: [Hash: UInt64] = [:]
         var blocks: [(number: UInt64, seenAt: Double, count: Int)] = []
     }
 
@@ -219,6 +223,7 @@ final class LoadRun: @unchecked Sendable {
                             for text in hashes {
                                 guard let hash = try? Hash(hex: text), ours.contains(hash) else { continue }
                                 outcome.commitTimes[hash] = seen
+                                outcome.commitBlocks[hash] = next
                                 count += 1
                             }
                             outcome.blocks.append((next, seen, count))
