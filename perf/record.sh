@@ -35,7 +35,7 @@ kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""
 kill -TERM "$node_pid"; wait "$node_pid" || true; node_pid=""
 
 perf report -i "$out/perf.data" --no-children --stdio --sort symbol --percent-limit 0.5 2>/dev/null \
-  | grep -E '^ +[0-9]' | head -40 \
+  | grep -E '^ +[0-9]' | head -40 | sed -E 's/ +-? +-? *$//' \
   | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } > "$out/top.txt"
 perf script -i "$out/perf.data" 2>/dev/null \
   | python3 perf/flamegraph.py --folded "$out/stacks.folded" --svg "$out/flame.svg" --title "strand node, $workload, $txs transactions"
