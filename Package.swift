@@ -110,7 +110,7 @@ let package = Package(
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandTestSupport"]),
         .testTarget(name: "StrandExecutionTests", dependencies: ["StrandExecution", "StrandBench", "StrandTestSupport"]),
         .testTarget(name: "StrandTxPoolTests", dependencies: ["StrandTxPool", "StrandExecution", "StrandTestSupport"]),
-        .testTarget(name: "StrandNodeTests", dependencies: ["StrandNode", "StrandBench", "StrandTestSupport"]),
+        .testTarget(name: "StrandNodeTests", dependencies: ["StrandNode", "StrandRPC", "StrandBench", "StrandTestSupport"]),
         .testTarget(name: "StrandStorageTests", dependencies: ["StrandStorage", "StrandBench", "StrandTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -99,6 +99,6 @@ enum JSONRPC {
     }
 
     private static func serialize(_ value: Any) -> Data? {
-        try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes])
+        Data(JSONWriter.write(value))
     }
 }
