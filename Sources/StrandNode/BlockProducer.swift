@@ -75,9 +75,9 @@ final class BlockProducer: Sendable {
     /// Seals one block from what is ready; returns whether one was committed.
     @discardableResult
     func produceBlock() throws -> Bool {
-        let candidates = pool.select(limit: sealer.policy.maxBlockTransactions)
-        if candidates.isEmpty && sealer.policy.skipEmptyBlocks { return false }
         let snapshot = try ledger.snapshot()
+        let candidates = pool.select(limit: sealer.policy.maxBlockTransactions, accounts: snapshot)
+        if candidates.isEmpty && sealer.policy.skipEmptyBlocks { return false }
         let head = snapshot.head
         let context = BlockContext(
             number: head.number + 1, timestamp: UInt64(Date().timeIntervalSince1970), sealer: sealerAddress,

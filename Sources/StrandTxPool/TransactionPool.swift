@@ -136,13 +136,21 @@ public final class TransactionPool: Sendable {
     }
 
     /// Up to `limit` ready transactions for the next block: each sender's run of consecutive
-    /// nonces from its account nonce, senders in the order they first arrived.
-    public func select(limit: Int) -> [RecoveredTransaction] {
+    /// nonces from its account nonce in `accounts`, senders in the order they first arrived.
+    ///
+    /// The account nonce is read here, not only remembered: a transaction admitted while a
+    /// block was committing may have been checked against the state before that block.
+    public func select(limit: Int, accounts: some StateReader) -> [RecoveredTransaction] {
         state.withLock { pool in
             var selected: [RecoveredTransaction] = []
             selected.reserveCapacity(min(limit, pool.byHash.count))
             for sender in pool.senderOrder where selected.count < limit {
-                guard let queue = pool.senders[sender] else { continue }
+                guard var queue = pool.senders[sender] else { continue }
+                let accountNonce = accounts.value(of: .nonce(sender)).uint64 ?? .max
+                if accountNonce > queue.baseNonce {
+                    queue.baseNonce = accountNonce
+                    pool.senders[sender] = queue
+                }
                 var nonce = queue.baseNonce
                 while selected.count < limit, let tx = queue.byNonce[nonce] {
                     selected.append(tx)

@@ -46,24 +46,34 @@ import Testing
         let pool = pool()
         _ = pool.admit([raw(bob, nonce: 4), raw(alice, nonce: 1), raw(alice, nonce: 0), raw(bob, nonce: 3), raw(alice, nonce: 3)],
                        accounts: funded)
-        let selected = pool.select(limit: 10)
+        let selected = pool.select(limit: 10, accounts: funded)
         // Bob arrived first; Alice's nonce 3 waits for 2.
         #expect(selected.map { "\($0.sender == bob.address ? "b" : "a")\($0.transaction.nonce)" } == ["b3", "b4", "a0", "a1"])
-        #expect(pool.select(limit: 3).count == 3)
+        #expect(pool.select(limit: 3, accounts: funded).count == 3)
         #expect(pool.pendingNonce(of: alice.address) == 2)
     }
 
     @Test func committedAndStaleTransactionsLeave() {
         let pool = pool()
         _ = pool.admit([raw(alice, nonce: 0), raw(alice, nonce: 1), raw(alice, nonce: 2)], accounts: funded)
-        let first = pool.select(limit: 1)
+        let first = pool.select(limit: 1, accounts: funded)
         var state = funded
         state.apply(StateChanges([.nonce(alice.address): UInt256(2)]))  // nonces 0 and 1 are done
         pool.removeCommitted(first, accounts: state)
         #expect(pool.count == 1)
-        #expect(pool.select(limit: 5).map(\.transaction.nonce) == [2])
-        pool.remove([pool.select(limit: 1)[0].transaction.hash])
+        #expect(pool.select(limit: 5, accounts: state).map(\.transaction.nonce) == [2])
+        pool.remove([pool.select(limit: 1, accounts: state)[0].transaction.hash])
         #expect(pool.count == 0 && pool.pendingNonce(of: alice.address) == nil)
+    }
+
+    @Test func aQueueAdmittedAgainstStaleStateStillDrains() {
+        // Admitted while the account was at nonce 0; by selection time a block has moved it to 2.
+        let pool = pool()
+        _ = pool.admit([raw(alice, nonce: 2), raw(alice, nonce: 3)], accounts: funded)
+        var later = funded
+        later.apply(StateChanges([.nonce(alice.address): UInt256(2)]))
+        #expect(pool.select(limit: 5, accounts: funded).isEmpty)
+        #expect(pool.select(limit: 5, accounts: later).map(\.transaction.nonce) == [2, 3])
     }
 
     @Test func fullPoolPushesBack() {
