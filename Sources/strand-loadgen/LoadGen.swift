@@ -16,8 +16,8 @@ struct LoadGen: ParsableCommand {
         discussion: """
             Workloads: transfer (value transfers among the generated accounts), dag-transfer \
             (ParallelTransfer: userAdd for every user, then userTransfer from users[i % n] to \
-            users[(i + n/2) % n], amount 1–100, as FISCO's perf tool does), hotspot (transfers \
-            of which a fraction --conflict go to one hot account).
+            users[(i + n/2) % n], amount 1–100, as FISCO's perf tool does), hotspot (the same, but \
+            a fraction --conflict of the transfers come from one hot user, so they conflict).
 
             Setup is untimed: accounts are created and funded from --keys (the accounts.json of \
             `strand chain init --accounts`), users added, and every transaction signed on all \
@@ -37,7 +37,7 @@ struct LoadGen: ParsableCommand {
     @Option(name: .customLong("rpc"), help: "Node JSON-RPC URL (repeatable; connections are spread over them).")
     var rpcURLs: [String] = ["http://127.0.0.1:8545"]
 
-    @Option(help: "accounts.json with funded development keys (needed by transfer and hotspot).")
+    @Option(help: "accounts.json with funded development keys (needed by transfer).")
     var keys: String?
 
     @Option(help: "transfer, dag-transfer or hotspot.")
@@ -49,10 +49,10 @@ struct LoadGen: ParsableCommand {
     @Option(help: "Sending accounts (default: enough for at most 32 transactions each).")
     var accounts: Int?
 
-    @Option(help: "ParallelTransfer users for dag-transfer.")
+    @Option(help: "ParallelTransfer users for dag-transfer and hotspot.")
     var users: Int = 1_000
 
-    @Option(help: "hotspot: fraction of transfers to the hot account, 0–1.")
+    @Option(help: "hotspot: fraction of transfers from the hot user, 0–1.")
     var conflict: Double = 0.1
 
     @Option(help: "Target submission rate, transactions per second (0 = as fast as possible).")
@@ -78,7 +78,7 @@ struct LoadGen: ParsableCommand {
             throw ValidationError("--txs, --batch, --connections must be positive, --users at least 2, --qps not negative")
         }
         guard (0...1).contains(conflict) else { throw ValidationError("--conflict must be within 0…1") }
-        if workload != .dagTransfer && keys == nil { throw ValidationError("--keys is needed to fund the \(workload.rawValue) accounts") }
+        if workload == .transfer && keys == nil { throw ValidationError("--keys is needed to fund the transfer accounts") }
     }
 
     func run() throws {
