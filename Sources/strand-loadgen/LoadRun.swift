@@ -158,17 +158,11 @@ final class LoadRun: @unchecked Sendable {
     /// Sends raw transactions in batches and waits until every accepted one has a receipt.
     func sendAndWait(_ raws: [[UInt8]]) throws {
         var hashes: [String] = []
-        for start in stride(from: 0, to: raws.count, by: options.batch) {
-            let chunk = raws[start..<min(start + options.batch, raws.count)]
-            let body = chunk.enumerated().map { i, raw in
-                ["jsonrpc": "2.0", "id": i, "method": "eth_sendRawTransaction", "params": [Hex.encode(raw)]] as [String: Any]
+        for answer in try batch("eth_sendRawTransaction", raws.map { [Hex.encode($0)] }) {
+            guard let hash = answer["result"] as? String else {
+                throw RPCClient.Failure(description: "setup transaction refused: \((answer["error"] as? [String: Any])?["message"] ?? answer)")
             }
-            let answers = try control.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? []
-            for answer in answers {
-                if let hash = answer["result"] as? String { hashes.append(hash) } else if let error = answer["error"] as? [String: Any] {
-                    throw RPCClient.Failure(description: "setup transaction refused: \(error["message"] ?? error)")
-                }
-            }
+            hashes.append(hash)
         }
         let deadline = Date().addingTimeInterval(options.timeout)
         var waiting = Set(hashes)
@@ -298,51 +292,45 @@ final class LoadRun: @unchecked Sendable {
 
     // MARK: Checks
 
+    /// Calls `method` once per parameter list, 500 calls to a batch; the answers (result or
+    /// error objects) in the order of `calls`.
+    func batch(_ method: String, _ calls: [[Any]]) throws -> [[String: Any]] {
+        var answers: [[String: Any]] = []
+        answers.reserveCapacity(calls.count)
+        for start in stride(from: 0, to: calls.count, by: 500) {
+            let chunk = calls[start..<min(start + 500, calls.count)]
+            let body = chunk.enumerated().map { ["jsonrpc": "2.0", "id": $0, "method": method, "params": $1] as [String: Any] }
+            var byID = [[String: Any]](repeating: [:], count: chunk.count)
+            for answer in try control.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? [] {
+                if let id = answer["id"] as? Int, byID.indices.contains(id) { byID[id] = answer }
+            }
+            answers += byID
+        }
+        return answers
+    }
+
     /// What the workload must conserve: the senders' total balance (transfers among them,
     /// no fees by default), or the ParallelTransfer users' total.
     func conservedTotal(senders: [Address], users: [String]) throws -> UInt256 {
+        let answers = options.workload == .transfer
+            ? try batch("eth_getBalance", senders.map { [$0.description, "latest"] })
+            : try batch("eth_call", users.map { user in
+                [["to": ParallelTransfer.address.description,
+                  "data": Hex.encode(ParallelTransfer.Request.userBalance(user: user).calldata)], "latest"] as [Any]
+            })
         var total = UInt256.zero
-        if options.workload != .transfer {
-            for chunk in stride(from: 0, to: users.count, by: 500).map({ users[$0..<min($0 + 500, users.count)] }) {
-                let body = chunk.enumerated().map { i, user in
-                    ["jsonrpc": "2.0", "id": i, "method": "eth_call", "params": [
-                        ["to": ParallelTransfer.address.description,
-                         "data": Hex.encode(ParallelTransfer.Request.userBalance(user: user).calldata)], "latest"]] as [String: Any]
-                }
-                for answer in try control.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? [] {
-                    guard let hex = answer["result"] as? String else { throw RPCClient.Failure(description: "userBalance failed: \(answer)") }
-                    total = total &+ (try UInt256(parsing: hex))
-                }
-            }
-        } else {
-            for chunk in stride(from: 0, to: senders.count, by: 500).map({ senders[$0..<min($0 + 500, senders.count)] }) {
-                let body = chunk.enumerated().map { i, address in
-                    ["jsonrpc": "2.0", "id": i, "method": "eth_getBalance", "params": [address.description, "latest"]] as [String: Any]
-                }
-                for answer in try control.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? [] {
-                    guard let hex = answer["result"] as? String else { throw RPCClient.Failure(description: "eth_getBalance failed") }
-                    total = total &+ (try UInt256(parsing: hex))
-                }
-            }
+        for answer in answers {
+            guard let hex = answer["result"] as? String else { throw RPCClient.Failure(description: "balance query failed: \(answer)") }
+            total = total &+ (try UInt256(parsing: hex))
         }
         return total
     }
 
-    /// For each hash: nil without a receipt, else whether it succeeded. Batched, 500 a request.
+    /// For each hash: nil without a receipt, else whether it succeeded.
     func receiptStatuses(_ hashes: [Hash]) throws -> [Bool?] {
-        var statuses: [Bool?] = []
-        for chunk in stride(from: 0, to: hashes.count, by: 500).map({ hashes[$0..<min($0 + 500, hashes.count)] }) {
-            let body = chunk.enumerated().map { i, hash in
-                ["jsonrpc": "2.0", "id": i, "method": "eth_getTransactionReceipt", "params": [hash.description]] as [String: Any]
-            }
-            var byID = [Bool?](repeating: nil, count: chunk.count)
-            for answer in try control.post(try JSONSerialization.data(withJSONObject: body)) as? [[String: Any]] ?? [] {
-                guard let id = answer["id"] as? Int, let receipt = answer["result"] as? [String: Any] else { continue }
-                byID[id] = (receipt["status"] as? String) == "0x1"
-            }
-            statuses += byID
+        try batch("eth_getTransactionReceipt", hashes.map { [$0.description] }).map { answer in
+            (answer["result"] as? [String: Any]).map { ($0["status"] as? String) == "0x1" }
         }
-        return statuses
     }
 
     // MARK: Report
