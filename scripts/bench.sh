@@ -4,6 +4,7 @@
 # all-core libsecp256k1 recovery rates it is measured against. Prints one table.
 #
 #   scripts/bench.sh [TXS] [extra strand-loadgen options…]      (TXS defaults to 200000)
+#   PIPELINING=false scripts/bench.sh …                          (commit each block before executing the next)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,7 @@ batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if 
 
 echo "==> a fresh durable chain" >&2
 "$strand" chain init --dir "$work/chain" --accounts 4 --rpc-port "$port" >/dev/null
+printf '\n[sealer]\npipelining = %s\n' "${PIPELINING:-true}" >> "$work/chain/node.toml"
 "$strand" node --config "$work/chain/node.toml" --log-level warning &
 node_pid=$!
 for _ in $(seq 100); do
@@ -41,13 +43,13 @@ peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$node_pid/status")
 kill -TERM "$node_pid"; wait "$node_pid" || true; node_pid=""
 
 python3 - "$result" "$single_ns" "$batch_ns" "$peak_kib" "$(nproc)" <<'PY'
-import json, sys
+import json, os, sys
 r = json.loads(sys.argv[1]); single_ns, batch_ns = float(sys.argv[2]), float(sys.argv[3])
 peak_mib, cores = int(sys.argv[4]) / 1024, int(sys.argv[5])
 one, all_cores = 1e9 / single_ns, 1e9 / batch_ns
 lat = r["latencyMs"]
 rows = [
-    ("workload", f"{r['workload']}, {r['txs']} transactions (durable ledger)"),
+    ("workload", f"{r['workload']}, {r['txs']} transactions (durable ledger, pipelining {os.environ.get('PIPELINING', 'true')})"),
     ("committed TPS", f"{r['committedTPS']:.0f}"),
     ("submitted TPS", f"{r['submittedTPS']:.0f}"),
     ("latency p50 / p90 / p99 / max", f"{lat['p50']} / {lat['p90']} / {lat['p99']} / {lat['max']} ms"),

@@ -48,7 +48,7 @@ public final class Node: Sendable {
         producer = BlockProducer(
             ledger: ledger, pool: pool, executor: ParallelExecutor(threads: threads),
             sealer: SoloSealer(policy: config.sealing), sealerAddress: key.address, feesEnabled: config.feesEnabled,
-            metrics: metrics, recent: recent, logger: logger)
+            metrics: metrics, recent: recent, pipelining: config.pipelining, logger: logger)
         server = RPCServer(
             host: config.rpcHost, port: config.rpcPort,
             service: NodeRPCService(ledger: ledger, pool: pool, metrics: metrics, feesEnabled: config.feesEnabled, recent: recent),

@@ -19,6 +19,8 @@ public struct NodeConfig: Sendable {
     public var poolCapacity = 200_000
     public var maxNonceGap: UInt64 = 64
     public var feesEnabled = false
+    /// Execute block N+1 while block N commits.
+    public var pipelining = true
 
     public init(genesisPath: String, dataDirectory: String, keyPath: String) {
         self.genesisPath = genesisPath
@@ -38,6 +40,7 @@ public struct NodeConfig: Sendable {
         ("sealer.max_block_txs", "seal when this many transactions are ready (default 1000)"),
         ("sealer.block_interval_ms", "seal what is ready after this long (default 500)"),
         ("sealer.skip_empty_blocks", "seal no empty blocks (default true)"),
+        ("sealer.pipelining", "execute the next block while the previous one commits (default true)"),
         ("executor.threads", "block executor threads, 0 = one per core (default 0)"),
         ("storage.unsafe_no_sync", "UNSAFE: skip fsync on commit, for benchmarks only (default false)"),
         ("storage.map_size_mib", "largest ledger size in MiB (default 65536)"),
@@ -83,6 +86,7 @@ public struct NodeConfig: Sendable {
             maxBlockTransactions: try positive("sealer.max_block_txs", sealing.maxBlockTransactions),
             blockInterval: .milliseconds(try positive("sealer.block_interval_ms", 500)),
             skipEmptyBlocks: file.boolean("sealer.skip_empty_blocks") ?? true)
+        pipelining = file.boolean("sealer.pipelining") ?? true
         executorThreads = file.integer("executor.threads") ?? 0
         guard executorThreads >= 0 else { throw Invalid(description: "\(path): executor.threads must not be negative") }
         durability = file.boolean("storage.unsafe_no_sync") == true ? .unsafeNoSync : .durable
