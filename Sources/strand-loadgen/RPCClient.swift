@@ -52,6 +52,12 @@ final class RPCClient {
 
     /// Posts `body` and returns the parsed JSON answer; reconnects once if the connection dropped.
     func post(_ body: Data) throws -> Any {
+        let answer = try postRaw(body)
+        return answer.isEmpty ? NSNull() : try JSONSerialization.jsonObject(with: answer)
+    }
+
+    /// Posts `body` and returns the answer's bytes, unparsed.
+    func postRaw(_ body: Data) throws -> Data {
         do { return try exchange(body) } catch {
             if socket >= 0 { close(socket); socket = -1 }
             return try exchange(body)
@@ -66,7 +72,7 @@ final class RPCClient {
         return object["result"] ?? NSNull()
     }
 
-    private func exchange(_ body: Data) throws -> Any {
+    private func exchange(_ body: Data) throws -> Data {
         try connect()
         var request = Data("POST / HTTP/1.1\r\nHost: \(host)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
         request.append(body)
@@ -92,8 +98,7 @@ final class RPCClient {
         while buffer.count < headEnd! + length { try fill() }
         let payload = Data(buffer[headEnd!..<(headEnd! + length)])
         buffer.removeFirst(headEnd! + length)
-        if length == 0 { return NSNull() }
-        return try JSONSerialization.jsonObject(with: payload)
+        return payload
     }
 
     private func fill() throws {
