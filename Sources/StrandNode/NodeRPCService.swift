@@ -188,7 +188,7 @@ final class NodeRPCService: RPCService {
         if let excluded = result.excluded.first { throw RPCError(code: -32000, message: excluded.reason.description) }
         let receipt = result.receipts[0]
         if receipt.status == .failure {
-            throw .reverted(revertReason(receipt.output), data: Hex.encode(receipt.output))
+            throw .reverted(ABI.revertReason(receipt.output), data: Hex.encode(receipt.output))
         }
         return estimate ? quantity(receipt.gasUsed) : Hex.encode(receipt.output)
     }
@@ -321,13 +321,6 @@ final class NodeRPCService: RPCService {
 
     private func quantity(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
-    private func revertReason(_ output: [UInt8]) -> String? {
-        guard output.count >= 68, output.prefix(4).elementsEqual([0x08, 0xc3, 0x79, 0xa0]) else { return nil }
-        let length = UInt256(bigEndian: output[36..<68]).flatMap(\.uint64) ?? 0
-        guard length <= UInt64(output.count - 68) else { return nil }
-        return String(decoding: output[68..<(68 + Int(length))], as: UTF8.self)
-    }
-
     private static let emptyBloom = "0x" + String(repeating: "0", count: 512)
 
     private func blockJSON(_ entry: RecentBlocks.Entry, full: Bool) -> [String: Any] {
@@ -385,7 +378,7 @@ final class NodeRPCService: RPCService {
             "logsBloom": Self.emptyBloom, "status": quantity(UInt64(receipt.status.rawValue)),
             "type": quantity(UInt64(tx.type.rawValue)), "output": Hex.encode(receipt.output),
         ]
-        if receipt.status == .failure, let reason = revertReason(receipt.output) { object["revertReason"] = reason }
+        if receipt.status == .failure, let reason = ABI.revertReason(receipt.output) { object["revertReason"] = reason }
         return object
     }
 

@@ -1,6 +1,6 @@
 import ArgumentParser
 import StrandCrypto
-
+import StrandNode
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,5 +23,3 @@ struct Keygen: ParsableCommand {
         }
     }
 }
-
-import StrandNode

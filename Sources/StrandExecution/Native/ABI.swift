@@ -1,8 +1,8 @@
 import StrandPrimitives
 
-/// The slice of Solidity's ABI that native contracts need: selectors, reading `uint256` and
+/// The slice of Solidity's ABI that native contracts and the RPC layer need: selectors, reading `uint256` and
 /// `string` arguments strictly, and encoding results and `Error(string)` reverts.
-enum ABI {
+public enum ABI {
     /// The first four bytes of keccak(signature), big-endian.
     static func selector(_ signature: String) -> UInt32 {
         let digest = Keccak256.hash(Array(signature.utf8)).bytes
@@ -56,7 +56,7 @@ enum ABI {
     }
 
     /// The reason in `Error(string)` revert data, or nil if it is not that.
-    static func revertReason(_ output: [UInt8]) -> String? {
+    public static func revertReason(_ output: [UInt8]) -> String? {
         guard output.count >= 68, output.prefix(4).elementsEqual([0x08, 0xc3, 0x79, 0xa0]) else { return nil }
         return output.withUnsafeBytes { buffer in
             let arguments = Arguments(data: UnsafeRawBufferPointer(rebasing: buffer[4...]))
