@@ -31,7 +31,7 @@ public struct StateChanges: Hashable, Sendable {
     /// - Parameter writes: the final value of every key written; any order.
     /// - Complexity: O(*n* log *n*) to sort, then one encoding and one hash of it.
     public init(_ writes: [StateKey: UInt256], code: [[UInt8]] = []) {
-        self.init(sortedEntries: StateKey.sorted(writes.lazy.map { (key: $0.key, value: $0.value) }), code: code)
+        self.init(sortedEntries: StateKey.sorted(writes.map { (key: $0.key, value: $0.value) }), code: code)
     }
 
     /// From entries already sorted by key, each key once; chunks are encoded and hashed on

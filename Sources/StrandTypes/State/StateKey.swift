@@ -96,15 +96,18 @@ extension StateKey {
         return (w0, w1, w2 << 32 | UInt64(kind.rawValue) << 24 | slotHead)
     }
 
-    /// `entries` sorted by key, fast: by precomputed prefixes, then the full key on ties.
+    /// `entries` sorted by key, fast: small (prefix, index) records are sorted, so the large
+    /// entries move once; ties of the 24-byte prefixes are settled by the full keys.
     ///
     /// - Complexity: O(*n* log *n*) comparisons of three machine words.
-    public static func sorted<Value>(_ entries: some Collection<(key: StateKey, value: Value)>) -> [(key: StateKey, value: Value)] {
-        var decorated = entries.map { (prefix: $0.key.sortPrefix, entry: $0) }
-        decorated.sort { a, b in
-            a.prefix != b.prefix ? a.prefix < b.prefix : a.entry.key < b.entry.key
+    public static func sorted(_ entries: [(key: StateKey, value: UInt256)]) -> [(key: StateKey, value: UInt256)] {
+        var order = entries.indices.map { (prefix: entries[$0].key.sortPrefix, index: Int32($0)) }
+        entries.withUnsafeBufferPointer { entries in
+            order.sort { a, b in
+                a.prefix != b.prefix ? a.prefix < b.prefix : entries[Int(a.index)].key < entries[Int(b.index)].key
+            }
         }
-        return decorated.map(\.entry)
+        return order.map { entries[Int($0.index)] }
     }
 }
 

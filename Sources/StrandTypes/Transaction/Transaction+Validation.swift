@@ -25,7 +25,11 @@ extension UnsignedTransaction {
     /// address and 1,900 per storage key.
     public var intrinsicGas: UInt64 {
         var gas: UInt64 = 21_000
-        let zeros = data.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        let zeros = data.withUnsafeBufferPointer { bytes in
+            var count = 0
+            for byte in bytes where byte == 0 { count &+= 1 }
+            return count
+        }
         gas += UInt64(zeros) * 4 + UInt64(data.count - zeros) * 16
         if isContractCreation {
             gas += 32_000 + UInt64((data.count + 31) / 32) * 2
