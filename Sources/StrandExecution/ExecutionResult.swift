@@ -57,10 +57,6 @@ public struct ExecutionStatistics: Sendable, Equatable {
     /// executed again serially.
     public var reexecutedSerially = false
 
-    public var totalNanoseconds: UInt64 {
-        planningNanoseconds + dagBuildNanoseconds + executionNanoseconds + finalizationNanoseconds
-    }
-
     public init() {}
 }
 

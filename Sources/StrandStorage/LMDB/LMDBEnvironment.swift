@@ -100,13 +100,4 @@ final class LMDBEnvironment: @unchecked Sendable {
         try LMDBError.check(mdb_txn_begin(handle, nil, 0, &txn), "begin write transaction")
         return LMDBWriteTransaction(handle: txn!)
     }
-
-    /// Bytes in use by the data file (last page used × page size).
-    public var usedBytes: Int {
-        var info = MDB_envinfo()
-        var stat = MDB_stat()
-        mdb_env_info(handle, &info)
-        mdb_env_stat(handle, &stat)
-        return (info.me_last_pgno + 1) * Int(stat.ms_psize)
-    }
 }
