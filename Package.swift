@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "StrandTypes", targets: ["StrandTypes"]),
         .library(name: "StrandStorage", targets: ["StrandStorage"]),
         .library(name: "StrandExecution", targets: ["StrandExecution"]),
+        .library(name: "StrandEVM", targets: ["StrandEVM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -43,6 +44,11 @@ let package = Package(
             pkgConfig: "jemalloc",
             providers: [.apt(["libjemalloc-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // Straightforward C implementations that benchmarks compare Strand against.
         .target(name: "CStrandReference", dependencies: ["CSecp256k1", "CLMDB"], cSettings: [.unsafeFlags(["-O3"])]),
 
@@ -52,6 +58,15 @@ let package = Package(
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
         .target(name: "StrandExecution", dependencies: ["StrandPrimitives", "StrandTypes"], swiftSettings: hotPathSettings),
+        .target(
+            name: "StrandEVM",
+            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "COpenSSL"],
+            swiftSettings: hotPathSettings
+        ),
+        .target(
+            name: "StrandStateTest",
+            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandEVM"]
+        ),
         .target(name: "StrandTxPool", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"], swiftSettings: hotPathSettings),
         .target(name: "StrandConsensus", dependencies: ["StrandTypes"]),
         .target(
@@ -86,7 +101,7 @@ let package = Package(
             name: "strand",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
-                "StrandNode", "CJemalloc",
+                "StrandNode", "StrandEVM", "StrandStateTest", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -11,7 +11,9 @@ struct Strand: ParsableCommand {
             transactions, the ledger and benchmarks.
             """,
         version: "0.1.0 (allocator: \(allocatorName))",
-        subcommands: [ChainCommand.self, NodeCommand.self, Keygen.self, Tx.self, LedgerCommand.self, Bench.self]
+        subcommands: [
+            ChainCommand.self, NodeCommand.self, Keygen.self, Tx.self, LedgerCommand.self, StateTestCommand.self, Bench.self,
+        ]
     )
 }
 

@@ -13,7 +13,7 @@ public struct Log: Hashable, Sendable {
     }
 
     /// rlp([address, [topics…], data]), as Ethereum encodes logs.
-    func encode(to encoder: inout RLPEncoder) {
+    public func encode(to encoder: inout RLPEncoder) {
         encoder.appendList { list in
             list.append(address)
             list.appendList { topicList in for topic in topics { topicList.append(topic) } }
