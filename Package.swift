@@ -124,6 +124,12 @@ let package = Package(
         .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandTestSupport"]),
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandTestSupport"]),
         .testTarget(name: "StrandExecutionTests", dependencies: ["StrandExecution", "StrandBench", "StrandTestSupport"]),
+        .testTarget(
+            name: "StrandEVMTests",
+            dependencies: ["StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandTypes", "StrandCrypto"],
+            exclude: ["Fixtures"],
+            resources: []
+        ),
         .testTarget(name: "StrandTxPoolTests", dependencies: ["StrandTxPool", "StrandExecution", "StrandTestSupport"]),
         .testTarget(name: "StrandNodeTests", dependencies: ["StrandNode", "StrandRPC", "StrandBench", "StrandTestSupport"]),
         .testTarget(name: "StrandStorageTests", dependencies: ["StrandStorage", "StrandBench", "StrandTestSupport"]),
