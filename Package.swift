@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "StrandBench",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandEVM",
                 "CStrandReference", "CSecp256k1", "CLMDB", "CJemalloc",
             ],
             swiftSettings: hotPathSettings

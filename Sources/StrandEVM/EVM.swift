@@ -11,6 +11,8 @@ public final class EVM {
     public var block: BlockEnvironment
     var transaction = TransactionEnvironment(origin: .zero, gasPrice: .zero, blobHashes: [])
     let precompiles = Precompiles()
+    /// Instructions run so far (benchmarks divide time by it).
+    public internal(set) var executedInstructions = 0
 
     private var stackPool: [UnsafeMutablePointer<UInt256>] = []
     private var memoryPool: [Memory] = []

@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
             median time per operation, the reference's, and their ratio: these machines are \
             shared and noisy, so the ratio is the figure to compare across runs.
             """,
-        subcommands: [FoundationBench.self, LedgerBench.self, ExecutorBench.self],
+        subcommands: [FoundationBench.self, LedgerBench.self, ExecutorBench.self, EVMBench.self],
         defaultSubcommand: FoundationBench.self
     )
 }
@@ -185,6 +185,63 @@ extension Bench {
 
         private func pad(_ s: String, _ width: Int) -> String {
             s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+        }
+    }
+}
+
+extension Bench {
+    struct EVMBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "evm",
+            abstract: "The EVM: time per instruction on long loops, and per ERC-20 transfer transaction.",
+            discussion: """
+                Two loops (arithmetic with MSTORE and KECCAK256; stack arithmetic only) of --iterations \
+                iterations, timed per executed instruction, and --transfers ERC-20 transfers (the \
+                contract in ../shared/contracts) timed per whole transaction. The JSON carries each \
+                loop's program, so that scripts/bench-evm.sh can run the same code on revm (pyrevm) \
+                for the ratio.
+                """
+        )
+
+        @Option(help: "Loop iterations.")
+        var iterations: UInt32 = 1_000_000
+
+        @Option(help: "ERC-20 transfers per sample.")
+        var transfers: Int = 2_000
+
+        @Option(help: "The ERC-20 artifact (Hardhat JSON).")
+        var erc20: String = ERC20Artifact.defaultPath
+
+        @Flag(help: "Print JSON instead of a table.")
+        var json = false
+
+        func validate() throws {
+            guard iterations >= 1, transfers >= 1 else { throw ValidationError("--iterations and --transfers must be positive") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                #if DEBUG
+                printToStandardError("warning: this is a debug build; figures mean little (use swift build -c release)")
+                #endif
+                let suite = EVMBenchmarks(erc20: try ERC20Artifact(path: erc20), iterations: iterations, transfers: transfers)
+                let rows = suite.run { printToStandardError("measuring \($0)…") }
+                if json {
+                    let objects = rows.map { row in
+                        "  {\"name\": \"\(row.name)\", \"nanoseconds\": \(String(format: "%.3f", row.nanoseconds)), "
+                            + "\"unit\": \"\(row.unit)\", \"instructions\": \(row.instructions)"
+                            + (row.program.map { ", \"program\": \"\($0)\"" } ?? "") + "}"
+                    }
+                    print("[\n" + objects.joined(separator: ",\n") + "\n]")
+                    return
+                }
+                for row in rows {
+                    let time = row.nanoseconds >= 1_000 ? String(format: "%.2f µs", row.nanoseconds / 1_000)
+                        : String(format: "%.2f ns", row.nanoseconds)
+                    print("\(row.name.padding(toLength: 16, withPad: " ", startingAt: 0))  \(time) \(row.unit)  "
+                          + "(\(row.instructions) instructions\(row.program == nil ? " each" : ""))")
+                }
+            }
         }
     }
 }

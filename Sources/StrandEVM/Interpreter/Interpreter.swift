@@ -83,7 +83,10 @@ extension EVM {
         let code = f.code.padded
         let codeCount = f.code.count
         var pc = 0
+        var steps = 0
+        defer { executedInstructions &+= steps }
         while true {
+            steps &+= 1
             let op = pc < codeCount ? code[pc] : 0x00
             let entry = table[Int(op)]
             guard entry.defined else { return .failed(.invalidOpcode(op)) }
