@@ -11,6 +11,7 @@ public final class EVM {
     public var block: BlockEnvironment
     var transaction = TransactionEnvironment(origin: .zero, gasPrice: .zero, blobHashes: [])
     let precompiles = Precompiles()
+    let keccakCache = KeccakCache()
     /// Instructions run so far (benchmarks divide time by it).
     public internal(set) var executedInstructions = 0
 
@@ -105,11 +106,8 @@ extension EVM {
         return result
     }
 
+    /// A zero value still touches an empty recipient (EIP-161), as `addBalance` does.
     func transfer(from sender: Address, to recipient: Address, _ value: UInt256) {
-        if value.isZero {
-            if state.isEmpty(recipient) { state.touch(recipient) }
-            return
-        }
         state.subtractBalance(sender, value)
         state.addBalance(recipient, value)
     }

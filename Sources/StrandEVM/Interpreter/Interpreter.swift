@@ -131,8 +131,9 @@ extension EVM {
                 guard f.expandMemory(offset: offset, size: size) else { return .failed(.outOfGas) }
                 let n = Int(size.w0)
                 guard f.useGas(GasCost.keccakWord * GasCost.words(n)) else { return .failed(.outOfGas) }
-                let hash = n == 0 ? EVMCode.emptyHash
-                    : Keccak256.hash(UnsafeRawBufferPointer(start: f.memory.base + Int(truncatingIfNeeded: offset.w0), count: n))
+                let start = f.memory.base + Int(truncatingIfNeeded: offset.w0)
+                let hash = n == 64 ? keccakCache.hash64(start)
+                    : n == 0 ? EVMCode.emptyHash : Keccak256.hash(UnsafeRawBufferPointer(start: start, count: n))
                 f.push(UInt256(hash))
 
             case 0x30: f.push(UInt256(f.message.address))
@@ -270,15 +271,15 @@ extension EVM {
             case 0x5F: f.push(.zero)
 
             case 0x60...0x7F:
+                // The immediate's big-endian bytes; reads past the code see the zero padding.
                 let n = Int(op &- 0x5F)
-                var value = UInt256.zero
-                // Big-endian bytes of the immediate; reads past the code see the zero padding.
-                var i = 0
-                while i < n {
-                    value = (value << 8) | UInt256(UInt64(code[pc &+ i]))
-                    i &+= 1
+                if n <= 8 {
+                    var word: UInt64 = 0
+                    for i in 0..<n { word = word << 8 | UInt64(code[pc &+ i]) }
+                    f.push(UInt256(word))
+                } else {
+                    f.push(UInt256(loadingBigEndianFrom: code + pc) >> (8 * (32 - n)))
                 }
-                f.push(value)
                 pc &+= n
             case 0x80...0x8F:
                 f.push(f.peek(Int(op &- 0x80)))

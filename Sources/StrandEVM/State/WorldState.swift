@@ -39,6 +39,8 @@ public final class WorldState {
     private var committed: [SlotKey: UInt256] = [:]
     /// Accounts deleted in this block: their source storage reads as zero.
     private var wiped: Set<Address> = []
+    /// Accounts with entries in `committed`, so that deleting the others needs no scan.
+    private var addressesInCommitted: Set<Address> = []
     private let codeCache: CodeCache
 
     // The current transaction.
@@ -155,12 +157,18 @@ public final class WorldState {
         modify(address) { $0.balance = balance }
     }
 
+    /// Adding zero changes nothing but touches an empty account, so that EIP-161 deletes it.
     public func addBalance(_ address: Address, _ amount: UInt256) {
+        if amount.isZero {
+            if isEmpty(address) { touch(address) }
+            return
+        }
         recorder?.read(.balance(address))
         setBalance(address, load(address).info.balance &+ amount)
     }
 
     public func subtractBalance(_ address: Address, _ amount: UInt256) {
+        if amount.isZero { return }
         recorder?.read(.balance(address))
         setBalance(address, load(address).info.balance &- amount)
     }
@@ -196,6 +204,7 @@ public final class WorldState {
         if let value = committed[key] { return value }
         let value = wiped.contains(key.address) ? .zero : source.storage(key.address, slot: key.slot)
         committed[key] = value
+        addressesInCommitted.insert(key.address)
         return value
     }
 
@@ -281,6 +290,7 @@ public final class WorldState {
     func finishTransaction() -> [Log] {
         for (key, value) in storage {
             committed[key] = value
+            addressesInCommitted.insert(key.address)
             dirtySlots.insert(key)
         }
         storage.removeAll(keepingCapacity: true)
@@ -313,7 +323,9 @@ public final class WorldState {
         accounts[address] = Account(info: AccountInfo(), exists: false, code: nil)
         dirtyAccounts.insert(address)
         wiped.insert(address)
-        for key in committed.keys where key.address == address { committed[key] = .zero }
+        if addressesInCommitted.contains(address) {
+            for key in committed.keys where key.address == address { committed[key] = .zero }
+        }
         recorder?.write(.nonce(address))
         recorder?.write(.balance(address))
         recorder?.write(.codeHash(address))
