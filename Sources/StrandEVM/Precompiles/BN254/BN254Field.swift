@@ -15,6 +15,16 @@ extension CurveField {
     var squared: Self { self * self }
     var doubled: Self { self + self }
     var negated: Self { .zero - self }
+
+    /// Square-and-multiply from the most significant bit.
+    func power(_ exponent: UInt256) -> Self {
+        var result = Self.one
+        for bit in exponent.bitsMostSignificantFirst {
+            result = result.squared
+            if bit { result = result * self }
+        }
+        return result
+    }
 }
 
 /// An element of the BN254 base field 𝔽p, kept in Montgomery form (a·2²⁵⁶ mod p).
@@ -70,15 +80,6 @@ struct Fp: CurveField {
 
     /// a^(p−2) (Fermat).
     var inverse: Fp { power(Self.modulus &- UInt256(2)) }
-
-    func power(_ exponent: UInt256) -> Fp {
-        var result = Fp.one
-        for bit in stride(from: exponent.bitWidth - 1, through: 0, by: -1) {
-            result = result * result
-            if !(exponent >> bit & .one).isZero { result = result * self }
-        }
-        return result
-    }
 
     /// Montgomery multiplication, coarsely integrated operand scanning: a·b·2⁻²⁵⁶ mod p.
     private static func multiply(_ a: UInt256, _ b: UInt256) -> UInt256 {
@@ -139,15 +140,6 @@ struct Fp2: CurveField {
     var inverse: Fp2 {
         let norm = (real.squared + imaginary.squared).inverse
         return Fp2(real: real * norm, imaginary: imaginary.negated * norm)
-    }
-
-    func power(_ exponent: UInt256) -> Fp2 {
-        var result = Fp2.one
-        for bit in stride(from: exponent.bitWidth - 1, through: 0, by: -1) {
-            result = result * result
-            if !(exponent >> bit & .one).isZero { result = result * self }
-        }
-        return result
     }
 }
 
