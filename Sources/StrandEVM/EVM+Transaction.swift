@@ -14,15 +14,35 @@ public struct TransactionOutcome: Sendable {
     public var succeeded: Bool { error == nil }
 }
 
+/// How a chain that is not Ethereum mainnet runs a transaction.
+public struct TransactOptions: Sendable {
+    /// The price per gas the sender pays; nil for Ethereum's min(max fee, base fee + priority fee).
+    public var gasPrice: UInt256?
+    /// Whether the priority fee goes to the coinbase now (Ethereum); off where the block
+    /// credits fees once at its end, so that transactions do not all write the coinbase.
+    public var creditCoinbase: Bool
+    /// Off only to speculate: a later transaction of a sender runs against the block's start
+    /// state, whose nonce is behind; it is run as if its nonce were due.
+    public var checkNonce: Bool
+
+    public init(gasPrice: UInt256? = nil, creditCoinbase: Bool = true, checkNonce: Bool = true) {
+        self.gasPrice = gasPrice
+        self.creditCoinbase = creditCoinbase
+        self.checkNonce = checkNonce
+    }
+
+    public static let ethereum = TransactOptions()
+}
+
 extension EVM {
     /// Applies one transaction to `state` under Cancun rules: validity checks (an invalid
     /// transaction changes nothing and throws), gas purchase, EIP-2929/2930/3651 warm sets,
     /// the call or creation, refunds (EIP-3529), the priority fee to the coinbase, and the
     /// end-of-transaction deletions (EIP-161, EIP-6780).
     public func transact(
-        _ tx: UnsignedTransaction, sender: Address, blobHashes: [Hash] = []
+        _ tx: UnsignedTransaction, sender: Address, blobHashes: [Hash] = [], options: TransactOptions = .ethereum
     ) throws(TransactionValidityError) -> TransactionOutcome {
-        let effectiveGasPrice = try validate(tx, sender: sender)
+        let effectiveGasPrice = try validate(tx, sender: sender, options: options)
         let intrinsic = tx.intrinsicGas
         transaction = TransactionEnvironment(origin: sender, gasPrice: effectiveGasPrice, blobHashes: blobHashes)
 
@@ -31,6 +51,7 @@ extension EVM {
         if let to = tx.to { state.warm(to) }
         for address in Precompiles.addresses { state.warm(address) }
         state.warm(block.coinbase)
+        if !options.checkNonce { state.setNonce(sender, tx.nonce) }
         for entry in tx.accessList {
             state.warm(entry.address)
             for key in entry.storageKeys { state.warm(SlotKey(entry.address, UInt256(key))) }
@@ -55,7 +76,9 @@ extension EVM {
         let refund = min(UInt64(max(state.refund, 0)), gasUsed / 5)
         gasUsed -= refund
         state.addBalance(sender, UInt256(tx.gasLimit - gasUsed) &* effectiveGasPrice)
-        state.addBalance(block.coinbase, UInt256(gasUsed) &* (effectiveGasPrice &- block.baseFee))
+        if options.creditCoinbase {
+            state.addBalance(block.coinbase, UInt256(gasUsed) &* (effectiveGasPrice &- block.baseFee))
+        }
         let logs = state.finishTransaction()
         return TransactionOutcome(
             error: result.error, gasUsed: gasUsed, logs: logs, output: result.output, contractAddress: contractAddress
@@ -63,8 +86,10 @@ extension EVM {
     }
 
     /// The checks that make a transaction includable; returns the gas price it pays.
-    private func validate(_ tx: UnsignedTransaction, sender: Address) throws(TransactionValidityError) -> UInt256 {
-        let nonce = state.nonce(sender)
+    private func validate(
+        _ tx: UnsignedTransaction, sender: Address, options: TransactOptions
+    ) throws(TransactionValidityError) -> UInt256 {
+        let nonce = options.checkNonce ? state.nonce(sender) : tx.nonce
         if tx.nonce < nonce { throw .nonceTooLow(expected: nonce, actual: tx.nonce) }
         if tx.nonce > nonce { throw .nonceTooHigh(expected: nonce, actual: tx.nonce) }
         if nonce == .max { throw .nonceMax }
@@ -75,9 +100,9 @@ extension EVM {
         let intrinsic = tx.intrinsicGas
         if tx.gasLimit < intrinsic { throw .intrinsicGasTooLow(required: intrinsic, gasLimit: tx.gasLimit) }
         if tx.to == nil && tx.data.count > GasCost.maxInitCodeSize { throw .initCodeTooLarge(size: tx.data.count) }
-        let (maxCost, overflow1) = UInt256(tx.gasLimit).multipliedReportingOverflow(by: tx.maxFeePerGas)
+        let (maxCost, overflow1) = UInt256(tx.gasLimit).multipliedReportingOverflow(by: options.gasPrice ?? tx.maxFeePerGas)
         let (total, overflow2) = maxCost.addingReportingOverflow(tx.value)
         if overflow1 || overflow2 || state.balance(sender) < total { throw .insufficientFunds }
-        return min(tx.maxFeePerGas, block.baseFee &+ tx.maxPriorityFeePerGas)
+        return options.gasPrice ?? min(tx.maxFeePerGas, block.baseFee &+ tx.maxPriorityFeePerGas)
     }
 }

@@ -5,41 +5,38 @@ import StrandTypes
 ///
 /// Not thread-safe: the parallel executor gives each worker thread its own EVM (and so its
 /// own code cache, stack and memory pools). Call frames recurse on the native stack, so a
-/// thread that runs an EVM needs about 64 MiB of stack for depth 1024 (`EVMThread`).
+/// thread that runs an EVM needs a deep stack for depth 1024 (`DeepStackThread`).
 public final class EVM {
     public let state: WorldState
     public var block: BlockEnvironment
     var transaction = TransactionEnvironment(origin: .zero, gasPrice: .zero, blobHashes: [])
     let precompiles = Precompiles()
-    let keccakCache = KeccakCache()
+    let resources: EVMThreadResources
+    var keccakCache: KeccakCache { resources.keccakCache }
     /// Instructions run so far (benchmarks divide time by it).
     public internal(set) var executedInstructions = 0
 
-    private var stackPool: [UnsafeMutablePointer<UInt256>] = []
-    private var memoryPool: [Memory] = []
-
+    /// An EVM for `state`; cheap to make per transaction: the caches and pools it uses are
+    /// the calling thread's (`EVMThreadResources`).
     public init(state: WorldState, block: BlockEnvironment) {
         self.state = state
         self.block = block
-    }
-
-    deinit {
-        for stack in stackPool { stack.deallocate() }
+        self.resources = .current
     }
 
     func borrowStack() -> UnsafeMutablePointer<UInt256> {
-        stackPool.popLast() ?? .allocate(capacity: GasCost.stackLimit)
+        resources.stackPool.popLast() ?? .allocate(capacity: GasCost.stackLimit)
     }
 
-    func returnStack(_ stack: UnsafeMutablePointer<UInt256>) { stackPool.append(stack) }
+    func returnStack(_ stack: UnsafeMutablePointer<UInt256>) { resources.stackPool.append(stack) }
 
     func borrowMemory() -> Memory {
-        guard let memory = memoryPool.popLast() else { return Memory() }
+        guard let memory = resources.memoryPool.popLast() else { return Memory() }
         memory.reset()
         return memory
     }
 
-    func returnMemory(_ memory: Memory) { memoryPool.append(memory) }
+    func returnMemory(_ memory: Memory) { resources.memoryPool.append(memory) }
 }
 
 /// What a call frame is asked to do.

@@ -48,7 +48,7 @@ public struct StateTest: @unchecked Sendable {
         public var passed: Bool { failure == nil }
     }
 
-    /// Runs every entry of `fork`. Call on a thread with a deep stack (`EVMThread`).
+    /// Runs every entry of `fork`. Call on a thread with a deep stack (`DeepStackThread`).
     public func run(fork: String) -> [CaseResult] {
         guard let entries = post[fork] else { return [] }
         return entries.enumerated().map { index, entry in

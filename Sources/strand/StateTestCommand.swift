@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StrandEVM
+import StrandPrimitives
 import StrandStateTest
 
 /// `strand statetest`: runs Ethereum's GeneralStateTests like geth's `evm statetest`.
@@ -34,7 +35,7 @@ struct StateTestCommand: ParsableCommand {
             let files = try paths.flatMap(Self.testFiles)
             guard !files.isEmpty else { throw CLIError("no .json test files under \(paths.joined(separator: ", "))") }
             let fork = self.fork, filter = nameFilter, json = self.json
-            let (passed, failed) = try EVMThread.run { () -> Result<(Int, Int), Error> in
+            let (passed, failed) = try DeepStackThread.run { () -> Result<(Int, Int), Error> in
                 Result { try Self.runAll(files, fork: fork, filter: filter, json: json) }
             }.get()
             print("\(passed) passed, \(failed) failed")

@@ -1,5 +1,6 @@
 import Foundation
 import StrandEVM
+import StrandPrimitives
 import StrandStateTest
 import StrandTestSupport
 import Testing
@@ -24,7 +25,7 @@ import Testing
         let files = TestVectors.files(under: "GeneralStateTests/\(folder)")
         #expect(!files.isEmpty, "no vectors under \(folder)")
         let tests = try files.flatMap { try StateTest.load($0) }
-        let results = EVMThread.run { tests.flatMap { $0.run(fork: "Cancun") } }
+        let results = DeepStackThread.run { tests.flatMap { $0.run(fork: "Cancun") } }
         #expect(!results.isEmpty)
         for result in results where !result.passed {
             Issue.record("\(result.name)[\(result.index)]: \(result.failure!)")

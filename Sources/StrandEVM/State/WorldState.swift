@@ -63,14 +63,10 @@ public final class WorldState {
     /// from 2016 (geth's journal keeps it) that the state tests still expect.
     private static let ripemd = Address(low: 3)
 
+    /// A world over `source`, using the calling thread's code cache.
     public init(source: EVMStateSource) {
         self.source = source
-        self.codeCache = CodeCache()
-    }
-
-    init(source: EVMStateSource, codeCache: CodeCache) {
-        self.source = source
-        self.codeCache = codeCache
+        self.codeCache = EVMThreadResources.current.codeCache
     }
 
     // MARK: Reading accounts

@@ -28,7 +28,7 @@ public final class WorkerThreads: Sendable {
         self.parallelism = parallelism
         shared = SharedState(backgroundThreads: parallelism - 1)
         for index in 0..<(parallelism - 1) {
-            startThread { [shared] in shared.workerLoop(index: index) }
+            DeepStackThread.start { [shared] in shared.workerLoop(index: index) }
         }
     }
 
@@ -110,17 +110,4 @@ private final class SharedState: @unchecked Sendable {
             job.body(start..<min(start + job.chunkSize, job.count))
         }
     }
-}
-
-/// Starts a detached OS thread running `body`.
-private func startThread(_ body: @escaping @Sendable () -> Void) {
-    final class Box { let body: @Sendable () -> Void; init(_ body: @escaping @Sendable () -> Void) { self.body = body } }
-    var thread = pthread_t()
-    let context = Unmanaged.passRetained(Box(body)).toOpaque()
-    let result = pthread_create(&thread, nil, { context in
-        Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
-        return nil
-    }, context)
-    precondition(result == 0, "pthread_create failed: \(result)")
-    pthread_detach(thread)
 }
