@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1"], swiftSettings: hotPathSettings),
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
-        .target(name: "StrandExecution", dependencies: ["StrandPrimitives", "StrandTypes"], swiftSettings: hotPathSettings),
+        .target(name: "StrandExecution", dependencies: ["StrandPrimitives", "StrandTypes", "StrandEVM"], swiftSettings: hotPathSettings),
         .target(
             name: "StrandEVM",
             dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "COpenSSL"],

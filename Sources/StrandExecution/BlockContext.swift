@@ -11,12 +11,21 @@ public struct BlockContext: Sendable {
     /// Consortium default: gas is a computation limit and no fee moves. When on, each
     /// transaction pays gasUsed × its effective gas price, credited to the sealer at block end.
     public var feesEnabled: Bool
+    /// CHAINID, for contracts.
+    public var chainID: UInt64
+    /// BLOCKHASH: the hash of an earlier block by number (asked only for the 256 before this one).
+    public var blockHash: @Sendable (UInt64) -> Hash
 
-    public init(number: UInt64, timestamp: UInt64, sealer: Address, gasLimit: UInt64 = 300_000_000, feesEnabled: Bool = false) {
+    public init(
+        number: UInt64, timestamp: UInt64, sealer: Address, gasLimit: UInt64 = 300_000_000, feesEnabled: Bool = false,
+        chainID: UInt64 = 20_200, blockHash: @escaping @Sendable (UInt64) -> Hash = { _ in .zero }
+    ) {
         self.number = number
         self.timestamp = timestamp
         self.sealer = sealer
         self.gasLimit = gasLimit
         self.feesEnabled = feesEnabled
+        self.chainID = chainID
+        self.blockHash = blockHash
     }
 }

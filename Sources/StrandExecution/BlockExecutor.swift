@@ -32,8 +32,9 @@ struct BlockFinisher {
         }
         cumulativeGas += outcome.gasUsed
         receipts.append(Receipt(
-            status: status, gasUsed: outcome.gasUsed, cumulativeGasUsed: cumulativeGas,
-            transactionHash: tx.transaction.hash, transactionIndex: UInt32(included.count), output: outcome.output))
+            status: status, gasUsed: outcome.gasUsed, cumulativeGasUsed: cumulativeGas, logs: outcome.logs,
+            contractAddress: outcome.contractAddress, transactionHash: tx.transaction.hash,
+            transactionIndex: UInt32(included.count), output: outcome.output))
         included.append(tx)
         fees = fees &+ outcome.fee
     }
@@ -66,6 +67,7 @@ struct BlockFinisher {
                         (includedOut.baseAddress! + slot).initialize(to: transactions[i])
                         (receiptsOut.baseAddress! + slot).initialize(to: Receipt(
                             status: outcome.status!, gasUsed: outcome.gasUsed, cumulativeGasUsed: cumulative[i],
+                            logs: outcome.logs, contractAddress: outcome.contractAddress,
                             transactionHash: transactions[i].transaction.hash, transactionIndex: UInt32(slot),
                             output: outcome.output))
                     }
@@ -97,19 +99,27 @@ public struct SerialExecutor: BlockExecutor {
     public func execute(
         _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
     ) -> BlockExecutionResult {
+        // Contract code recurses on the native stack: run on a deep-stack thread.
+        DeepStackThread.ensuring { executeHere(transactions, on: state, context: context) }
+    }
+
+    private func executeHere(
+        _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
+    ) -> BlockExecutionResult {
         let clock = ContinuousClock()
         let start = clock.now
         var view = InterningView(reader: state, expectedKeys: transactions.count * 3)
         var finisher = BlockFinisher(capacity: transactions.count)
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
+        let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
         for index in transactions.indices {
             let plan = TransactionPlan(transactions[index], context: context, withinBlockGasLimit: fits[index])
             finisher.add(transactions[index], inputIndex: index,
-                         outcome: TransactionProcessor.execute(transactions[index], plan: plan, view: &view))
+                         outcome: TransactionProcessor.execute(transactions[index], plan: plan, view: &view, contracts: contracts))
         }
         finisher.creditFees(to: context.sealer, view: &view)
         let executed = clock.now
-        let changes = StateChanges(sortedEntries: StateKey.sorted(view.writtenEntries))
+        let changes = StateChanges(sortedEntries: StateKey.sorted(view.writtenEntries), code: contracts.deployedCode)
         var statistics = ExecutionStatistics()
         statistics.executionNanoseconds = (executed - start).nanoseconds
         statistics.finalizationNanoseconds = (clock.now - executed).nanoseconds

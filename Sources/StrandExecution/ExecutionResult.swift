@@ -1,3 +1,4 @@
+import StrandEVM
 import StrandPrimitives
 import StrandTypes
 
@@ -11,8 +12,9 @@ public enum ExclusionReason: Hashable, Sendable, CustomStringConvertible {
     case blockGasLimitReached
     /// gasLimit × gas price overflows 256 bits.
     case feeOverflow
-    /// Contract creation or a call to contract code: the EVM arrives in a later release.
-    case contractExecutionUnsupported
+    /// A contract transaction the EVM found invalid before running it (e.g. its sender has
+    /// code, or cannot pay value + gas).
+    case rejectedByEVM(TransactionValidityError)
 
     public var description: String {
         switch self {
@@ -22,7 +24,7 @@ public enum ExclusionReason: Hashable, Sendable, CustomStringConvertible {
         case .intrinsicGasTooLow(let required, let gasLimit): "intrinsic gas too low: needs \(required), gas limit \(gasLimit)"
         case .blockGasLimitReached: "block gas limit reached"
         case .feeOverflow: "gas limit × gas price overflows"
-        case .contractExecutionUnsupported: "contract creation and contract calls are not supported yet (no EVM)"
+        case .rejectedByEVM(let error): "\(error)"
         }
     }
 }

@@ -10,6 +10,9 @@ struct TransactionOutcome: Sendable {
     var output: [UInt8] = []
     /// Paid by the sender, credited to the sealer at block end.
     var fee: UInt256 = .zero
+    var logs: [Log] = []
+    /// The created contract, for a successful creation.
+    var contractAddress: Address?
 
     static func excluded(_ reason: ExclusionReason) -> TransactionOutcome {
         TransactionOutcome(status: nil, exclusion: reason)
@@ -24,9 +27,10 @@ struct TransactionOutcome: Sendable {
 /// fee taken. A failed call keeps the nonce bump and the fee, nothing else.
 enum TransactionProcessor {
     static func execute<View: StateAccess>(
-        _ tx: borrowing RecoveredTransaction, plan: borrowing TransactionPlan, view: inout View
+        _ tx: borrowing RecoveredTransaction, plan: borrowing TransactionPlan, view: inout View, contracts: ContractContext
     ) -> TransactionOutcome {
         if case .excluded(let reason) = plan.kind { return .excluded(reason) }
+        if plan.isContract { return ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts) }
 
         let nonceKey = StateKey.nonce(tx.sender)
         let nonce = view.read(nonceKey)
@@ -43,8 +47,10 @@ enum TransactionProcessor {
                 return .excluded(.insufficientBalance(required: plan.upfrontCost, available: senderBalance))
             }
         }
+        // Value sent to a contract runs its code. In a parallel block this touches keys the
+        // plan did not declare, so the block is run again serially, where any key may be read.
         if case .valueTransfer = plan.kind, !view.read(.codeHash(tx.transaction.content.to!)).isZero {
-            return .excluded(.contractExecutionUnsupported)
+            return ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts)
         }
 
         view.write(nonceKey, nonce &+ .one)
@@ -78,7 +84,7 @@ enum TransactionProcessor {
                     outcome.output = ABI.revert(reason)
                 }
             }
-        case .excluded:
+        case .contract, .excluded:
             preconditionFailure("handled above")
         }
         if !plan.gasPrice.isZero {

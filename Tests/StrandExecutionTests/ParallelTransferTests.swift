@@ -94,14 +94,10 @@ import Testing
 
     @Test func exclusionsChangeNothing() {
         let rich = ExecutorWorkload.sender(1), poor = ExecutorWorkload.sender(2)
-        let contract = ExecutorWorkload.sender(3)
-        let state = InMemoryState([.balance(rich): UInt256(1_000), .balance(poor): UInt256(10),
-                                   .codeHash(contract): UInt256(Keccak256.hash([0x60]))])
+        let state = InMemoryState([.balance(rich): UInt256(1_000), .balance(poor): UInt256(10)])
         let txs = [
             ExecutorWorkload.transaction(sender: 1, nonce: 1, to: poor, value: .one),           // nonce too high
             ExecutorWorkload.transaction(sender: 2, nonce: 0, to: rich, value: UInt256(11)),    // unaffordable
-            ExecutorWorkload.transaction(sender: 1, nonce: 0, to: contract, value: .one),       // code: no EVM yet
-            ExecutorWorkload.transaction(sender: 1, nonce: 0, to: nil, data: [0x60]),           // creation
             ExecutorWorkload.transaction(sender: 1, nonce: 0, to: poor, value: .one, gasLimit: 20_000),
             ExecutorWorkload.transaction(sender: 1, nonce: 0, to: poor, value: UInt256(400)),   // included
             ExecutorWorkload.transaction(sender: 1, nonce: 0, to: poor, value: .one),           // nonce too low now
@@ -109,10 +105,9 @@ import Testing
         let result = SerialExecutor().execute(txs, on: state, context: context)
         #expect(result.excluded.map(\.reason) == [
             .nonceTooHigh(expected: 0, got: 1), .insufficientBalance(required: UInt256(11), available: UInt256(10)),
-            .contractExecutionUnsupported, .contractExecutionUnsupported,
             .intrinsicGasTooLow(required: 21_000, gasLimit: 20_000), .nonceTooLow(expected: 1, got: 0),
         ])
-        #expect(result.excluded.map(\.inputIndex) == [0, 1, 2, 3, 4, 6])
+        #expect(result.excluded.map(\.inputIndex) == [0, 1, 2, 4])
         #expect(result.included.count == 1 && result.receipts[0].transactionIndex == 0)
         var after = state
         after.apply(result.changes)

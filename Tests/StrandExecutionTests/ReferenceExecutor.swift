@@ -11,14 +11,19 @@ struct ReferenceExecutor: BlockExecutor {
         var view = DictionaryView(reader: state)
         var finisher = BlockFinisher(capacity: transactions.count)
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
-        for (index, tx) in transactions.enumerated() {
-            let plan = TransactionPlan(tx, context: context, withinBlockGasLimit: fits[index])
-            finisher.add(tx, inputIndex: index, outcome: TransactionProcessor.execute(tx, plan: plan, view: &view))
+        let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
+        DeepStackThread.ensuring {
+            for (index, tx) in transactions.enumerated() {
+                let plan = TransactionPlan(tx, context: context, withinBlockGasLimit: fits[index])
+                finisher.add(tx, inputIndex: index,
+                             outcome: TransactionProcessor.execute(tx, plan: plan, view: &view, contracts: contracts))
+            }
         }
         finisher.creditFees(to: context.sealer, view: &view)
         let sorted = view.writes.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
         return BlockExecutionResult(included: finisher.included, receipts: finisher.receipts, excluded: finisher.excluded,
-                                    changes: StateChanges(sortedEntries: sorted), statistics: ExecutionStatistics())
+                                    changes: StateChanges(sortedEntries: sorted, code: contracts.deployedCode),
+                                    statistics: ExecutionStatistics())
     }
 }
 

@@ -30,3 +30,10 @@ public enum TestVectors {
 public func hexBytes(_ hex: String) -> [UInt8] {
     do { return try Hex.decode(hex) } catch { fatalError("bad hex in test: \(hex): \(error)") }
 }
+
+/// Other material beside the repository.
+public enum TestPaths {
+    /// The compiled ERC-20 in ../shared/contracts.
+    public static let erc20 = TestVectors.repositoryRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/contracts/ERC20MockDecimals.json").path
+}

@@ -36,8 +36,16 @@ public final class ParallelExecutor: BlockExecutor, Sendable {
     public func execute(
         _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
     ) -> BlockExecutionResult {
-        buffers.withLock { buffers in
-            buffers.execute(transactions, on: state, context: context, pool: pool)
+        let hasContracts = transactions.contains { tx in
+            let content = tx.transaction.content
+            return content.to == nil || (content.to != ParallelTransfer.address && !content.data.isEmpty)
+        }
+        // Contract code recurses on the native stack: run on a deep-stack thread.
+        return DeepStackThread.ensuring {
+            buffers.withLock { buffers in
+                hasContracts ? buffers.executeSpeculatively(transactions, on: state, context: context, pool: pool)
+                    : buffers.execute(transactions, on: state, context: context, pool: pool)
+            }
         } ?? {
             var result = SerialExecutor().execute(transactions, on: state, context: context)
             result.statistics.reexecutedSerially = true
@@ -54,7 +62,7 @@ struct Slot {
 }
 
 /// Everything a block needs, kept between blocks so that steady state allocates little.
-private struct Buffers: ~Copyable {
+struct Buffers: ~Copyable {
     static let stride = AccessSetBuilder.capacity
     /// Transactions planned per claim, and added to the DAG per step.
     static let planChunk = 256
@@ -150,6 +158,26 @@ private struct Buffers: ~Copyable {
         statistics.criticalPathLength = dag.criticalPathLength
         statistics.maximumWidth = dag.maximumWidth
 
+        let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
+        return executeAlongDAG(transactions, on: state, context: context, pool: pool, stride: Self.stride,
+                               contracts: contracts, statistics: statistics)
+    }
+
+    /// Steps 3 and 4: runs the planned transactions along the DAG, then finishes the block;
+    /// nil if a transaction left its access set.
+    mutating func executeAlongDAG<Reader: StateReader & Sendable>(
+        _ transactions: [RecoveredTransaction], on state: Reader, context: BlockContext, pool: WorkerPool,
+        stride: Int, contracts: ContractContext, statistics: ExecutionStatistics
+    ) -> BlockExecutionResult? {
+        let count = transactions.count
+        var statistics = statistics
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap() -> UInt64 {
+            let now = clock.now
+            defer { mark = now }
+            return (now - mark).nanoseconds
+        }
         // 3. Execute.
         slots.removeAll(keepingCapacity: true)
         slots.append(contentsOf: repeatElement(Slot(), count: keyIndex.count))
@@ -166,12 +194,12 @@ private struct Buffers: ~Copyable {
                                     // would bump one shared reference count from every core.
                                     statistics.workerIdleNanoseconds = withUnsafePointer(to: state) { reader in
                                       pool.run(dag, count: count) { i in
-                                        let base = i * Self.stride
+                                        let base = i * stride
                                         var view = SlotView(
                                             reader: reader, slots: slotsIO.baseAddress!, keys: keys.baseAddress! + base,
                                             isWrite: isWrite.baseAddress! + base, keyIDs: keyIDs + base,
                                             count: Int(accessCounts[i]))
-                                        outcomesOut[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view)
+                                        outcomesOut[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view, contracts: contracts)
                                         violationsOut[i] = view.violated
                                       }
                                     }
@@ -191,7 +219,7 @@ private struct Buffers: ~Copyable {
         var final = FinalView(reader: state, keyIndex: keyIndex, slots: slots)
         finisher.creditFees(to: context.sealer, view: &final)
         let entries = final.sortedWrites(workers: pool.threads)
-        let changes = StateChanges(sortedEntries: entries, workers: pool.threads)
+        let changes = StateChanges(sortedEntries: entries, code: contracts.deployedCode, workers: pool.threads)
         statistics.finalizationNanoseconds = lap()
         return BlockExecutionResult(included: finisher.included, receipts: finisher.receipts,
                                     excluded: finisher.excluded, changes: changes, statistics: statistics)
@@ -208,7 +236,7 @@ private struct Buffers: ~Copyable {
         Self.fit(&violations, count, false)
     }
 
-    private static func fit<T>(_ array: inout [T], _ count: Int, _ filler: T) {
+    static func fit<T>(_ array: inout [T], _ count: Int, _ filler: T) {
         if array.count > count { array.removeLast(array.count - count) }
         if array.count < count { array.append(contentsOf: repeatElement(filler, count: count - array.count)) }
     }

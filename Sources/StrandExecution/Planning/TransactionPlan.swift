@@ -7,6 +7,8 @@ struct TransactionPlan: Sendable {
     enum Kind: Sendable {
         case valueTransfer
         case parallelTransfer(ParallelTransfer.Call)
+        /// EVM code runs: a creation, or a call with data. Its access set is learnt by running it.
+        case contract
         /// Left out whatever the state: the reason does not depend on it.
         case excluded(ExclusionReason)
     }
@@ -47,7 +49,7 @@ struct TransactionPlan: Sendable {
         } else if let to = content.to, to == ParallelTransfer.address {
             kind = .parallelTransfer(ParallelTransfer.decode(content.data))
         } else if content.to == nil || !content.data.isEmpty {
-            kind = .excluded(.contractExecutionUnsupported)
+            kind = .contract
         } else {
             kind = .valueTransfer
         }
@@ -56,7 +58,8 @@ struct TransactionPlan: Sendable {
     /// Whether the sender's balance is written: to pay value or fees.
     var touchesSenderBalance: Bool { !upfrontCost.isZero }
 
-    /// Records exactly the keys that `TransactionProcessor` may touch for this plan.
+    /// Records exactly the keys that `TransactionProcessor` may touch for this plan; a
+    /// contract's keys come from speculation instead (`SpeculativeAccess`).
     func recordAccess(of tx: RecoveredTransaction, into set: inout AccessSetBuilder) {
         if case .excluded = kind { return }
         set.write(.nonce(tx.sender))
@@ -68,9 +71,14 @@ struct TransactionPlan: Sendable {
             if !tx.transaction.content.value.isZero { set.write(.balance(to)) }
         case .parallelTransfer(let call):
             call.recordAccess(into: &set)
-        case .excluded:
+        case .contract, .excluded:
             break
         }
+    }
+
+    var isContract: Bool {
+        if case .contract = kind { return true }
+        return false
     }
 }
 

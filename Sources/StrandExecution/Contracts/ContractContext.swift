@@ -1,0 +1,88 @@
+import StrandEVM
+import StrandPrimitives
+import StrandTypes
+import Synchronization
+
+/// What contract transactions of one block share: the EVM's view of the block, and the code
+/// that the block's transactions deploy (visible to later ones, kept for the state changes).
+final class ContractContext: Sendable {
+    let environment: BlockEnvironment
+    private let deployed = Mutex<[Hash: [UInt8]]>([:])
+    private let codeReader: @Sendable (Hash) -> [UInt8]?
+
+    /// Speculative runs must not deploy: their code would land in the block's changes.
+    private let keepsDeployments: Bool
+
+    init(block context: BlockContext, codeReader: @escaping @Sendable (Hash) -> [UInt8]?, keepsDeployments: Bool = true) {
+        self.keepsDeployments = keepsDeployments
+        environment = BlockEnvironment(
+            number: context.number, timestamp: context.timestamp, gasLimit: context.gasLimit,
+            coinbase: context.sealer, baseFee: .zero, chainID: UInt256(context.chainID),
+            blockHash: context.blockHash
+        )
+        self.codeReader = codeReader
+    }
+
+    func code(hash: Hash) -> [UInt8] {
+        deployed.withLock { $0[hash] } ?? codeReader(hash) ?? []
+    }
+
+    func deploy(_ code: [Hash: [UInt8]]) {
+        guard keepsDeployments, !code.isEmpty else { return }
+        deployed.withLock { $0.merge(code) { old, _ in old } }
+    }
+
+    /// The code deployed by the block, ordered by hash.
+    var deployedCode: [[UInt8]] {
+        deployed.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
+    }
+}
+
+/// The executor's state view as the EVM's state source. Flat state stores "no code" as a
+/// zero code hash and an account as three keys; the EVM sees `AccountInfo`s. Remembers what
+/// it handed out, so that a transaction's diff is written back only where a field changed.
+final class ViewStateSource<View: StateAccess>: EVMStateSource {
+    private let view: UnsafeMutablePointer<View>
+    private let contracts: ContractContext
+    private var loaded: [Address: AccountInfo] = [:]
+
+    init(view: UnsafeMutablePointer<View>, contracts: ContractContext) {
+        self.view = view
+        self.contracts = contracts
+    }
+
+    func account(_ address: Address) -> AccountInfo? {
+        let nonce = view.pointee.read(.nonce(address))
+        let balance = view.pointee.read(.balance(address))
+        let codeHash = view.pointee.read(.codeHash(address))
+        let info = AccountInfo(nonce: nonce.uint64 ?? .max, balance: balance,
+                               codeHash: codeHash.isZero ? EVMCode.emptyHash : Hash(codeHash))
+        loaded[address] = info
+        return nonce.isZero && balance.isZero && codeHash.isZero ? nil : info
+    }
+
+    func storage(_ address: Address, slot: UInt256) -> UInt256 {
+        view.pointee.read(.storage(address, slot))
+    }
+
+    func code(hash: Hash) -> [UInt8] { contracts.code(hash: hash) }
+
+    /// The flat state cannot list an account's slots cheaply; a CREATE2 address that already
+    /// has storage but no nonce or code would need a Keccak collision.
+    func hasStorage(_ address: Address) -> Bool { false }
+
+    /// Writes a transaction's changes through the view: changed account fields, written slots.
+    func write(_ diff: StateDiff) {
+        for (address, info) in diff.accounts {
+            let before = loaded[address] ?? AccountInfo()
+            let after = info ?? AccountInfo()
+            if before.nonce != after.nonce { view.pointee.write(.nonce(address), UInt256(after.nonce)) }
+            if before.balance != after.balance { view.pointee.write(.balance(address), after.balance) }
+            if before.codeHash != after.codeHash {
+                view.pointee.write(.codeHash(address), after.codeHash == EVMCode.emptyHash ? .zero : UInt256(after.codeHash))
+            }
+        }
+        for (key, value) in diff.storage { view.pointee.write(.storage(key.address, key.slot), value) }
+        contracts.deploy(diff.code)
+    }
+}
