@@ -30,16 +30,39 @@ public struct ExecutorBenchmarkRow: Sendable {
     }
 }
 
-/// `strand bench executor`: blocks of ParallelTransfer transfers on in-memory state.
+/// `strand bench executor`: blocks of ParallelTransfer or ERC-20 transfers on in-memory state.
 public struct ExecutorBenchmarks {
+    public enum Workload: Sendable {
+        /// ParallelTransfer `userTransfer`s (native, exact access sets).
+        case dagTransfer
+        /// ERC-20 `transfer`s through the EVM (access sets learnt by speculation).
+        case erc20(ERC20Artifact)
+
+        var name: String {
+            switch self {
+            case .dagTransfer: "dag-transfer"
+            case .erc20: "erc20"
+            }
+        }
+
+        func block(transactions: Int, conflict: Double) -> ExecutorWorkload {
+            switch self {
+            case .dagTransfer: ExecutorWorkload.parallelTransfers(count: transactions, conflict: conflict)
+            case .erc20(let artifact): ExecutorWorkload.erc20Transfers(count: transactions, conflict: conflict, artifact: artifact)
+            }
+        }
+    }
+
+    public var workload: Workload
     public var transactions: Int
     public var conflicts: [Double]
     public var threadCounts: [Int]
     /// Timed blocks per measurement; the median is reported.
     public var repetitions: Int
 
-    public init(transactions: Int = 10_000, conflicts: [Double] = [0, 0.1, 0.5, 1], threadCounts: [Int] = [1, 2],
-                repetitions: Int = 9) {
+    public init(workload: Workload = .dagTransfer, transactions: Int = 10_000, conflicts: [Double] = [0, 0.1, 0.5, 1],
+                threadCounts: [Int] = [1, 2], repetitions: Int = 9) {
+        self.workload = workload
         self.transactions = transactions
         self.conflicts = conflicts
         self.threadCounts = threadCounts
@@ -52,8 +75,8 @@ public struct ExecutorBenchmarks {
         // A gas limit that holds the whole block: the benchmark is about execution, not selection.
         let context = BlockContext(number: 1, timestamp: 1, sealer: .zero, gasLimit: .max)
         for conflict in conflicts {
-            progress("\(transactions) transfers, \(Int(conflict * 100))% through one hot user")
-            let workload = ExecutorWorkload.parallelTransfers(count: transactions, conflict: conflict)
+            progress("\(transactions) \(self.workload.name) transfers, \(Int(conflict * 100))% through one hot account")
+            let workload = self.workload.block(transactions: transactions, conflict: conflict)
             let serial = SerialExecutor()
             let reference = serial.execute(workload.transactions, on: workload.state, context: context)
             precondition(reference.excluded.isEmpty && reference.receipts.allSatisfy { $0.status == .success },
@@ -71,7 +94,7 @@ public struct ExecutorBenchmarks {
                 let allocations = allocationsPerTransaction(executor, workload, context)
                 let parallelSeconds = median(parallelTimes)
                 rows.append(ExecutorBenchmarkRow(
-                    workload: "dag-transfer", conflict: conflict, threads: executor.threadCount, txs: transactions,
+                    workload: self.workload.name, conflict: conflict, threads: executor.threadCount, txs: transactions,
                     serialSeconds: median(serialTimes), parallelSeconds: parallelSeconds,
                     dagBuildShare: Double(last!.statistics.dagBuildNanoseconds) / 1e9 / parallelSeconds,
                     statistics: last!.statistics, allocationsPerTransaction: allocations))
@@ -93,7 +116,7 @@ public struct ExecutorBenchmarks {
     /// Live heap bytes after blocks 1, 10 and `blocks` of the same block run again and again.
     public func memoryAcrossBlocks(_ blocks: Int = 100, threads: Int) -> [(block: Int, bytes: UInt64)] {
         let executor = ParallelExecutor(threads: threads)
-        let workload = ExecutorWorkload.parallelTransfers(count: transactions, conflict: 0.1)
+        let workload = self.workload.block(transactions: transactions, conflict: 0.1)
         let context = BlockContext(number: 1, timestamp: 1, sealer: .zero, gasLimit: .max)
         var samples: [(block: Int, bytes: UInt64)] = []
         for block in 1...blocks {

@@ -49,7 +49,6 @@ extension EVM {
         state.subtractBalance(sender, UInt256(tx.gasLimit) &* effectiveGasPrice)
         state.warm(sender)
         if let to = tx.to { state.warm(to) }
-        for address in Precompiles.addresses { state.warm(address) }
         state.warm(block.coinbase)
         if !options.checkNonce { state.setNonce(sender, tx.nonce) }
         for entry in tx.accessList {

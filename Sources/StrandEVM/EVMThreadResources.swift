@@ -12,6 +12,7 @@ public final class EVMThreadResources {
     let keccakCache = KeccakCache()
     var stackPool: [UnsafeMutablePointer<UInt256>] = []
     var memoryPool: [Memory] = []
+    var worldPool: [WorldState] = []
 
     init() {}
 

@@ -100,7 +100,8 @@ public struct SerialExecutor: BlockExecutor {
         _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
     ) -> BlockExecutionResult {
         // Contract code recurses on the native stack: run on a deep-stack thread.
-        DeepStackThread.ensuring { executeHere(transactions, on: state, context: context) }
+        guard containsContractTransactions(transactions) else { return executeHere(transactions, on: state, context: context) }
+        return DeepStackThread.ensuring { executeHere(transactions, on: state, context: context) }
     }
 
     private func executeHere(

@@ -10,6 +10,12 @@ public struct Address: Hashable, Sendable {
     public static let byteCount = 20
     public static let zero = Address(w0: 0, w1: 0, w2: 0)
 
+    /// The address as a number when it is below 2³² (precompiles' addresses are), else nil.
+    @inlinable
+    public var smallValue: UInt32? {
+        w0 == 0 && w1 == 0 ? UInt32(bigEndian: w2) : nil
+    }
+
     @inlinable
     init(w0: UInt64, w1: UInt64, w2: UInt32) {
         (self.w0, self.w1, self.w2) = (w0, w1, w2)

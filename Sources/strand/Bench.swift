@@ -124,6 +124,12 @@ extension Bench {
                 """
         )
 
+        @Option(help: "dag-transfer (ParallelTransfer, native) or erc20 (ERC-20 transfers through the EVM).")
+        var workload: String = "dag-transfer"
+
+        @Option(help: "The ERC-20 artifact, for --workload erc20.")
+        var erc20: String = ERC20Artifact.defaultPath
+
         @Option(help: "Transactions per block.")
         var txs: Int = 10_000
 
@@ -143,13 +149,22 @@ extension Bench {
             guard txs >= 1, repetitions >= 1 else { throw ValidationError("--txs and --repetitions must be positive") }
             guard conflicts.allSatisfy({ (0...1).contains($0) }) else { throw ValidationError("--conflicts must be within 0…1") }
             guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads must be at least 1") }
+            guard ["dag-transfer", "erc20"].contains(workload) else {
+                throw ValidationError("--workload must be dag-transfer or erc20")
+            }
         }
 
         func run() throws {
+            try reportingErrors { try measure() }
+        }
+
+        private func measure() throws {
             #if DEBUG
             printToStandardError("warning: this is a debug build; figures mean little (use swift build -c release)")
             #endif
-            let suite = ExecutorBenchmarks(transactions: txs, conflicts: conflicts, threadCounts: threads, repetitions: repetitions)
+            let kind: ExecutorBenchmarks.Workload = workload == "erc20" ? .erc20(try ERC20Artifact(path: erc20)) : .dagTransfer
+            let suite = ExecutorBenchmarks(workload: kind, transactions: txs, conflicts: conflicts, threadCounts: threads,
+                                           repetitions: repetitions)
             let rows = suite.run { printToStandardError("measuring \($0)…") }
             if json {
                 for row in rows { print(row.json) }

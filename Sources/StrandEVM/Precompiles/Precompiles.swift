@@ -49,12 +49,16 @@ enum Precompile: UInt8, CaseIterable {
 /// Looks precompiles up by address.
 struct Precompiles {
     func contract(at address: Address) -> Precompile? {
-        let value = UInt256(address)
-        guard let n = value.uint64, n >= 1, n <= 10 else { return nil }
-        return Precompile(rawValue: UInt8(n))
+        guard Self.isPrecompile(address) else { return nil }
+        return Precompile(rawValue: UInt8(address.smallValue!))
     }
 
-    static let addresses: [Address] = Precompile.allCases.map { Address(low: UInt64($0.rawValue)) }
+    /// 0x01…0x0a.
+    @inline(__always)
+    static func isPrecompile(_ address: Address) -> Bool {
+        guard let n = address.smallValue else { return false }
+        return n >= 1 && n <= 10
+    }
 }
 
 extension Array where Element == UInt8 {

@@ -27,7 +27,7 @@ public final class WorldState {
         case selfDestructed(Address)
     }
 
-    public let source: EVMStateSource
+    public private(set) var source: EVMStateSource
     /// Told of every key read or written, when set.
     public var recorder: (any AccessRecorder)?
 
@@ -67,6 +67,35 @@ public final class WorldState {
     public init(source: EVMStateSource) {
         self.source = source
         self.codeCache = EVMThreadResources.current.codeCache
+    }
+
+    /// Runs `body` with a world over `source` taken from the calling thread's pool: its
+    /// tables keep their capacity from one use to the next, so a world per transaction costs
+    /// no allocation in the steady state.
+    public static func borrowing<R>(source: EVMStateSource, _ body: (WorldState) -> R) -> R {
+        let resources = EVMThreadResources.current
+        let world = resources.worldPool.popLast() ?? WorldState(source: source)
+        world.reset(source: source)
+        defer {
+            world.reset(source: EmptyStateSource.shared)
+            resources.worldPool.append(world)
+        }
+        return body(world)
+    }
+
+    /// Forgets everything and starts over on `source`, keeping the tables' capacity: for
+    /// callers that run one transaction per world, many times on one thread.
+    public func reset(source: EVMStateSource) {
+        self.source = source
+        recorder = nil
+        discardTransaction()
+        accounts.removeAll(keepingCapacity: true)
+        committed.removeAll(keepingCapacity: true)
+        wiped.removeAll(keepingCapacity: true)
+        addressesInCommitted.removeAll(keepingCapacity: true)
+        dirtyAccounts.removeAll(keepingCapacity: true)
+        dirtySlots.removeAll(keepingCapacity: true)
+        newCode.removeAll(keepingCapacity: true)
     }
 
     // MARK: Reading accounts
@@ -226,6 +255,8 @@ public final class WorldState {
     /// Marks the address warm; returns whether it was warm already.
     @discardableResult
     func warm(_ address: Address) -> Bool {
+        // Precompiles are warm from the start of every transaction (EIP-2929).
+        if Precompiles.isPrecompile(address) { return true }
         if warmAddresses.insert(address).inserted {
             journal.append(.warmAddress(address))
             return false
@@ -355,4 +386,13 @@ extension Address {
     public init(low value: UInt64) {
         self.init(truncating: UInt256(value))
     }
+}
+
+/// No accounts, no storage, no code: what a pooled world points at between uses.
+final class EmptyStateSource: EVMStateSource, @unchecked Sendable {
+    static let shared = EmptyStateSource()
+    func account(_ address: Address) -> AccountInfo? { nil }
+    func storage(_ address: Address, slot: UInt256) -> UInt256 { .zero }
+    func code(hash: Hash) -> [UInt8] { [] }
+    func hasStorage(_ address: Address) -> Bool { false }
 }

@@ -14,23 +14,24 @@ enum ContractCall {
         let content = tx.transaction.content, sender = tx.sender, gasPrice = plan.gasPrice
         return withUnsafeMutablePointer(to: &view) { view in
             let source = ViewStateSource(view: view, contracts: contracts)
-            let world = WorldState(source: source)
-            let evm = EVM(state: world, block: contracts.environment)
-            let options = TransactOptions(gasPrice: gasPrice, creditCoinbase: false, checkNonce: !speculative)
-            let result: EVMTransactionOutcome
-            do throws(TransactionValidityError) {
-                result = try evm.transact(content, sender: sender, options: options)
-            } catch {
-                return .excluded(ExclusionReason(error))
+            return WorldState.borrowing(source: source) { world in
+                let evm = EVM(state: world, block: contracts.environment)
+                let options = TransactOptions(gasPrice: gasPrice, creditCoinbase: false, checkNonce: !speculative)
+                let result: EVMTransactionOutcome
+                do throws(TransactionValidityError) {
+                    result = try evm.transact(content, sender: sender, options: options)
+                } catch {
+                    return .excluded(ExclusionReason(error))
+                }
+                source.write(world.diff())
+                var outcome = TransactionOutcome(status: result.succeeded ? .success : .failure)
+                outcome.gasUsed = result.gasUsed
+                outcome.output = result.output
+                outcome.logs = result.logs
+                outcome.contractAddress = result.contractAddress
+                outcome.fee = UInt256(result.gasUsed) &* gasPrice
+                return outcome
             }
-            source.write(world.diff())
-            var outcome = TransactionOutcome(status: result.succeeded ? .success : .failure)
-            outcome.gasUsed = result.gasUsed
-            outcome.output = result.output
-            outcome.logs = result.logs
-            outcome.contractAddress = result.contractAddress
-            outcome.fee = UInt256(result.gasUsed) &* gasPrice
-            return outcome
         }
     }
 }

@@ -10,11 +10,7 @@ final class ContractContext: Sendable {
     private let deployed = Mutex<[Hash: [UInt8]]>([:])
     private let codeReader: @Sendable (Hash) -> [UInt8]?
 
-    /// Speculative runs must not deploy: their code would land in the block's changes.
-    private let keepsDeployments: Bool
-
-    init(block context: BlockContext, codeReader: @escaping @Sendable (Hash) -> [UInt8]?, keepsDeployments: Bool = true) {
-        self.keepsDeployments = keepsDeployments
+    init(block context: BlockContext, codeReader: @escaping @Sendable (Hash) -> [UInt8]?) {
         environment = BlockEnvironment(
             number: context.number, timestamp: context.timestamp, gasLimit: context.gasLimit,
             coinbase: context.sealer, baseFee: .zero, chainID: UInt256(context.chainID),
@@ -28,9 +24,11 @@ final class ContractContext: Sendable {
     }
 
     func deploy(_ code: [Hash: [UInt8]]) {
-        guard keepsDeployments, !code.isEmpty else { return }
+        guard !code.isEmpty else { return }
         deployed.withLock { $0.merge(code) { old, _ in old } }
     }
+
+    var deployedCodeByHash: [Hash: [UInt8]] { deployed.withLock { $0 } }
 
     /// The code deployed by the block, ordered by hash.
     var deployedCode: [[UInt8]] {

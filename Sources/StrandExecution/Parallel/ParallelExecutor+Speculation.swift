@@ -23,12 +23,13 @@ extension Buffers {
         var mark = clock.now
 
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
-        let speculation = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) }, keepsDeployments: false)
         Self.fit(&plans, count, .placeholder)
         var sets = [[(key: StateKey, isWrite: Bool)]](repeating: [], count: count)
+        var speculations = [Speculation?](repeating: nil, count: count)
         plans.withUnsafeMutableBufferPointer { plansBuffer in
+          speculations.withUnsafeMutableBufferPointer { speculationsBuffer in
             sets.withUnsafeMutableBufferPointer { setsBuffer in
-                let (plansOut, setsOut) = (plansBuffer, setsBuffer)
+                let (plansOut, setsOut, speculationsOut) = (plansBuffer, setsBuffer, speculationsBuffer)
                 pool.threads.parallelFor(count, chunkSize: 8) { range in
                     let scratchKeys = UnsafeMutablePointer<StateKey>.allocate(capacity: AccessSetBuilder.capacity)
                     let scratchWrites = UnsafeMutablePointer<Bool>.allocate(capacity: AccessSetBuilder.capacity)
@@ -37,7 +38,9 @@ extension Buffers {
                         let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
                         plansOut[i] = plan
                         if plan.isContract {
-                            setsOut[i] = SpeculativeAccess.record(transactions[i], plan: plan, reader: state, contracts: speculation)
+                            let speculation = Speculation(transactions[i], plan: plan, reader: state, context: context)
+                            setsOut[i] = speculation.accesses
+                            speculationsOut[i] = speculation
                         } else {
                             var builder = AccessSetBuilder(keys: scratchKeys, isWrite: scratchWrites)
                             plan.recordAccess(of: transactions[i], into: &builder)
@@ -46,6 +49,7 @@ extension Buffers {
                     }
                 }
             }
+          }
         }
         statistics.planningNanoseconds = (clock.now - mark).nanoseconds
         mark = clock.now
@@ -84,8 +88,13 @@ extension Buffers {
         statistics.criticalPathLength = dag.criticalPathLength
         statistics.maximumWidth = dag.maximumWidth
 
+        // A transaction that depends on nothing earlier sees the start state: its speculative
+        // run is its run.
+        for i in 0..<count where speculations[i] != nil {
+            if !(knownAccess[i] && dag.inDegree[i] == 0 && speculations[i]!.nonceWasDue) { speculations[i] = nil }
+        }
         let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
         return executeAlongDAG(transactions, on: state, context: context, pool: pool, stride: stride,
-                               contracts: contracts, statistics: statistics)
+                               contracts: contracts, statistics: statistics, reusable: speculations)
     }
 }

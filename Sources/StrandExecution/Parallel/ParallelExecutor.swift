@@ -36,17 +36,16 @@ public final class ParallelExecutor: BlockExecutor, Sendable {
     public func execute(
         _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
     ) -> BlockExecutionResult {
-        let hasContracts = transactions.contains { tx in
-            let content = tx.transaction.content
-            return content.to == nil || (content.to != ParallelTransfer.address && !content.data.isEmpty)
-        }
-        // Contract code recurses on the native stack: run on a deep-stack thread.
-        return DeepStackThread.ensuring {
-            buffers.withLock { buffers in
-                hasContracts ? buffers.executeSpeculatively(transactions, on: state, context: context, pool: pool)
-                    : buffers.execute(transactions, on: state, context: context, pool: pool)
+        let result: BlockExecutionResult?
+        if containsContractTransactions(transactions) {
+            // Contract code recurses on the native stack: run on a deep-stack thread.
+            result = DeepStackThread.ensuring {
+                buffers.withLock { $0.executeSpeculatively(transactions, on: state, context: context, pool: pool) }
             }
-        } ?? {
+        } else {
+            result = buffers.withLock { $0.execute(transactions, on: state, context: context, pool: pool) }
+        }
+        return result ?? {
             var result = SerialExecutor().execute(transactions, on: state, context: context)
             result.statistics.reexecutedSerially = true
             return result
@@ -167,7 +166,7 @@ struct Buffers: ~Copyable {
     /// nil if a transaction left its access set.
     mutating func executeAlongDAG<Reader: StateReader & Sendable>(
         _ transactions: [RecoveredTransaction], on state: Reader, context: BlockContext, pool: WorkerPool,
-        stride: Int, contracts: ContractContext, statistics: ExecutionStatistics
+        stride: Int, contracts: ContractContext, statistics: ExecutionStatistics, reusable: [Speculation?] = []
     ) -> BlockExecutionResult? {
         let count = transactions.count
         var statistics = statistics
@@ -199,7 +198,14 @@ struct Buffers: ~Copyable {
                                             reader: reader, slots: slotsIO.baseAddress!, keys: keys.baseAddress! + base,
                                             isWrite: isWrite.baseAddress! + base, keyIDs: keyIDs + base,
                                             count: Int(accessCounts[i]))
-                                        outcomesOut[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view, contracts: contracts)
+                                        if i < reusable.count, let speculation = reusable[i] {
+                                            for write in speculation.writes { view.write(write.key, write.value) }
+                                            contracts.deploy(speculation.deployedCode)
+                                            outcomesOut[i] = speculation.outcome
+                                        } else {
+                                            outcomesOut[i] = TransactionProcessor.execute(
+                                                transactions[i], plan: plans[i], view: &view, contracts: contracts)
+                                        }
                                         violationsOut[i] = view.violated
                                       }
                                     }

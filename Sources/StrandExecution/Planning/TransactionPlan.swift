@@ -92,3 +92,12 @@ func blockGasLimitFits(_ transactions: [RecoveredTransaction], gasLimit: UInt64)
         return !overflow && sum <= gasLimit
     }
 }
+
+/// Whether any transaction may run EVM code (a creation, or data for another target than
+/// ParallelTransfer): such blocks need a deep stack, and access sets learnt by speculation.
+func containsContractTransactions(_ transactions: [RecoveredTransaction]) -> Bool {
+    transactions.contains { tx in
+        let content = tx.transaction.content
+        return content.to == nil || (content.to != ParallelTransfer.address && !content.data.isEmpty)
+    }
+}

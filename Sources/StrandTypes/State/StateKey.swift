@@ -50,6 +50,18 @@ public struct StateKey: Hashable, Sendable {
         return h
     }
 
+    /// Feeds the hasher one pre-mixed word instead of eight fields: dictionaries keyed by
+    /// state keys (the EVM's views, in-memory states) hash several per transaction.
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(mixedHash)
+    }
+
+    @inlinable
+    public static func == (lhs: StateKey, rhs: StateKey) -> Bool {
+        lhs.address == rhs.address && lhs.kind == rhs.kind && lhs.slot == rhs.slot
+    }
+
     /// Bytes of the storage form: address (20) ‖ kind (1) ‖ slot (32, storage only).
     public static let maxEncodedCount = 53
 
