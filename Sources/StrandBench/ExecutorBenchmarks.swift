@@ -69,7 +69,13 @@ public struct ExecutorBenchmarks {
         self.repetitions = repetitions
     }
 
+    /// Runs on a deep-stack thread, as the node's block producer does, so that blocks with
+    /// contracts need not hop onto one (`DeepStackThread.ensuring`).
     public func run(progress: (String) -> Void = { _ in }) -> [ExecutorBenchmarkRow] {
+        DeepStackThread.ensuring { measureRows(progress: progress) }
+    }
+
+    private func measureRows(progress: (String) -> Void) -> [ExecutorBenchmarkRow] {
         var rows: [ExecutorBenchmarkRow] = []
         let executors = threadCounts.map { ParallelExecutor(threads: $0) }
         // A gas limit that holds the whole block: the benchmark is about execution, not selection.

@@ -13,6 +13,8 @@ struct TransactionOutcome: Sendable {
     var logs: [Log] = []
     /// The created contract, for a successful creation.
     var contractAddress: Address?
+    /// Code a speculative run would have deployed (see `Speculation`).
+    var deployedCode: [Hash: [UInt8]] = [:]
 
     static func excluded(_ reason: ExclusionReason) -> TransactionOutcome {
         TransactionOutcome(status: nil, exclusion: reason)

@@ -6,14 +6,15 @@ import StrandTypes
 enum ContractCall {
     /// Runs `tx` in a fresh world over `view`, then writes its changes back through the view.
     /// The sender pays gas used × the plan's price; the block credits fees at its end.
-    /// - Parameter speculative: run as if the nonce were due (see `TransactOptions.checkNonce`).
+    /// - Parameter speculative: run as if the nonce were due (see `TransactOptions.checkNonce`),
+    ///   and keep deployed code in the outcome instead of deploying it.
     static func execute<View: StateAccess>(
         _ tx: borrowing RecoveredTransaction, plan: borrowing TransactionPlan, view: inout View, contracts: ContractContext,
         speculative: Bool = false
     ) -> TransactionOutcome {
         let content = tx.transaction.content, sender = tx.sender, gasPrice = plan.gasPrice
         return withUnsafeMutablePointer(to: &view) { view in
-            let source = ViewStateSource(view: view, contracts: contracts)
+            let source = ViewStateSource(view: view, contracts: contracts, deploys: !speculative)
             return WorldState.borrowing(source: source) { world in
                 let evm = EVM(state: world, block: contracts.environment)
                 let options = TransactOptions(gasPrice: gasPrice, creditCoinbase: false, checkNonce: !speculative)
@@ -29,6 +30,7 @@ enum ContractCall {
                 outcome.output = result.output
                 outcome.logs = result.logs
                 outcome.contractAddress = result.contractAddress
+                if speculative { outcome.deployedCode = source.undeployedCode }
                 outcome.fee = UInt256(result.gasUsed) &* gasPrice
                 return outcome
             }

@@ -28,8 +28,6 @@ final class ContractContext: Sendable {
         deployed.withLock { $0.merge(code) { old, _ in old } }
     }
 
-    var deployedCodeByHash: [Hash: [UInt8]] { deployed.withLock { $0 } }
-
     /// The code deployed by the block, ordered by hash.
     var deployedCode: [[UInt8]] {
         deployed.withLock { $0.sorted { $0.key < $1.key }.map(\.value) }
@@ -42,11 +40,16 @@ final class ContractContext: Sendable {
 final class ViewStateSource<View: StateAccess>: EVMStateSource {
     private let view: UnsafeMutablePointer<View>
     private let contracts: ContractContext
-    private var loaded: [Address: AccountInfo] = [:]
+    private let deploys: Bool
+    /// Accounts handed out, in a small array: a transaction loads a handful.
+    private var loaded: [(address: Address, info: AccountInfo)] = []
+    /// Code the transaction deployed, when `deploys` is off.
+    private(set) var undeployedCode: [Hash: [UInt8]] = [:]
 
-    init(view: UnsafeMutablePointer<View>, contracts: ContractContext) {
+    init(view: UnsafeMutablePointer<View>, contracts: ContractContext, deploys: Bool = true) {
         self.view = view
         self.contracts = contracts
+        self.deploys = deploys
     }
 
     func account(_ address: Address) -> AccountInfo? {
@@ -55,7 +58,7 @@ final class ViewStateSource<View: StateAccess>: EVMStateSource {
         let codeHash = view.pointee.read(.codeHash(address))
         let info = AccountInfo(nonce: nonce.uint64 ?? .max, balance: balance,
                                codeHash: codeHash.isZero ? EVMCode.emptyHash : Hash(codeHash))
-        loaded[address] = info
+        if let i = loaded.lastIndex(where: { $0.address == address }) { loaded[i].info = info } else { loaded.append((address, info)) }
         return nonce.isZero && balance.isZero && codeHash.isZero ? nil : info
     }
 
@@ -72,7 +75,7 @@ final class ViewStateSource<View: StateAccess>: EVMStateSource {
     /// Writes a transaction's changes through the view: changed account fields, written slots.
     func write(_ diff: StateDiff) {
         for (address, info) in diff.accounts {
-            let before = loaded[address] ?? AccountInfo()
+            let before = loaded.last(where: { $0.address == address })?.info ?? AccountInfo()
             let after = info ?? AccountInfo()
             if before.nonce != after.nonce { view.pointee.write(.nonce(address), UInt256(after.nonce)) }
             if before.balance != after.balance { view.pointee.write(.balance(address), after.balance) }
@@ -81,6 +84,6 @@ final class ViewStateSource<View: StateAccess>: EVMStateSource {
             }
         }
         for (key, value) in diff.storage { view.pointee.write(.storage(key.address, key.slot), value) }
-        contracts.deploy(diff.code)
+        if deploys { contracts.deploy(diff.code) } else { undeployedCode = diff.code }
     }
 }

@@ -16,41 +16,72 @@ struct Speculation: Sendable {
     /// block writes a key it touched and its nonce was due at the block's start.
     var outcome: TransactionOutcome
     var writes: [(key: StateKey, value: UInt256)]
-    var deployedCode: [Hash: [UInt8]]
     var nonceWasDue: Bool
 
-    /// Runs `tx` against the block's start state.
-    init(_ tx: RecoveredTransaction, plan: TransactionPlan, reader: some StateReader & Sendable, context: BlockContext) {
+    /// Runs `tx` against the block's start state; code it deploys stays in `outcome`.
+    init(_ tx: RecoveredTransaction, plan: TransactionPlan, reader: some StateReader, contracts: ContractContext) {
         var view = RecordingView(reader: reader)
-        let contracts = ContractContext(block: context, codeReader: { [reader] in reader.code(hash: $0) })
         outcome = ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts, speculative: true)
         for entry in tx.transaction.content.accessList {
-            for slot in entry.storageKeys where view.accesses[.storage(entry.address, slot)] == nil {
-                view.accesses[.storage(entry.address, slot)] = false
-            }
+            for slot in entry.storageKeys { view.hint(.storage(entry.address, slot)) }
         }
-        accesses = view.accesses.map { (key: $0.key, isWrite: $0.value) }
-        writes = view.written.map { (key: $0.key, value: $0.value) }
-        deployedCode = contracts.deployedCodeByHash
+        accesses = (0..<view.keys.count).map { (key: view.keys[$0], isWrite: view.isWrite[$0]) }
+        writes = (0..<view.keys.count).compactMap { view.isWrite[$0] ? (key: view.keys[$0], value: view.values[$0]) : nil }
         nonceWasDue = reader.value(of: .nonce(tx.sender)) == UInt256(tx.transaction.content.nonce)
     }
 }
 
 /// Reads the start state and remembers every key touched, and whether it was written.
+///
+/// A transaction touches a handful of keys, so they sit in a small array searched from the
+/// end (recent keys are touched again soonest): cheaper than hashing each one.
 struct RecordingView<Reader: StateReader>: StateAccess {
     let reader: Reader
-    var accesses: [StateKey: Bool] = [:]
-    private(set) var written: [StateKey: UInt256] = [:]
+    private(set) var keys: [StateKey] = []
+    private(set) var isWrite: [Bool] = []
+    private(set) var values: [UInt256] = []
 
-    init(reader: Reader) { self.reader = reader }
+    init(reader: Reader) {
+        self.reader = reader
+        keys.reserveCapacity(16)
+        isWrite.reserveCapacity(16)
+        values.reserveCapacity(16)
+    }
+
+    private func index(of key: StateKey) -> Int? {
+        var i = keys.count - 1
+        while i >= 0 {
+            if keys[i] == key { return i }
+            i -= 1
+        }
+        return nil
+    }
 
     mutating func read(_ key: StateKey) -> UInt256 {
-        if accesses[key] == nil { accesses[key] = false }
-        return written[key] ?? reader.value(of: key)
+        if let i = index(of: key) { return values[i] }
+        let value = reader.value(of: key)
+        keys.append(key)
+        isWrite.append(false)
+        values.append(value)
+        return value
     }
 
     mutating func write(_ key: StateKey, _ value: UInt256) {
-        accesses[key] = true
-        written[key] = value
+        if let i = index(of: key) {
+            isWrite[i] = true
+            values[i] = value
+        } else {
+            keys.append(key)
+            isWrite.append(true)
+            values.append(value)
+        }
+    }
+
+    /// Adds `key` as read, if it is not there yet, without reading it.
+    mutating func hint(_ key: StateKey) {
+        guard index(of: key) == nil else { return }
+        keys.append(key)
+        isWrite.append(false)
+        values.append(.zero)
     }
 }

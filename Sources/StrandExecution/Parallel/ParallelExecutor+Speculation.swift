@@ -23,6 +23,7 @@ extension Buffers {
         var mark = clock.now
 
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
+        let speculative = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
         Self.fit(&plans, count, .placeholder)
         var sets = [[(key: StateKey, isWrite: Bool)]](repeating: [], count: count)
         var speculations = [Speculation?](repeating: nil, count: count)
@@ -38,7 +39,7 @@ extension Buffers {
                         let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
                         plansOut[i] = plan
                         if plan.isContract {
-                            let speculation = Speculation(transactions[i], plan: plan, reader: state, context: context)
+                            let speculation = Speculation(transactions[i], plan: plan, reader: state, contracts: speculative)
                             setsOut[i] = speculation.accesses
                             speculationsOut[i] = speculation
                         } else {

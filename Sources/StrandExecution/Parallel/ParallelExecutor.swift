@@ -200,7 +200,7 @@ struct Buffers: ~Copyable {
                                             count: Int(accessCounts[i]))
                                         if i < reusable.count, let speculation = reusable[i] {
                                             for write in speculation.writes { view.write(write.key, write.value) }
-                                            contracts.deploy(speculation.deployedCode)
+                                            contracts.deploy(speculation.outcome.deployedCode)
                                             outcomesOut[i] = speculation.outcome
                                         } else {
                                             outcomesOut[i] = TransactionProcessor.execute(
