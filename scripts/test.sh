@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine (Debian packages; Swift must be on the PATH) and runs
-# every test: the Swift suites, then the end-to-end test of a real node with web3.py.
+# every test: the Swift suites, then end-to-end tests of a real node with web3.py (transfers,
+# ParallelTransfer, fuzzing; then Vyper and ERC-20 contracts).
 # CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,3 +21,12 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account
 STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_node.py
+
+# EVM contracts through a real node: a Vyper contract compiled here, deployed and used with
+# web3.py, and the ERC-20 of ../shared/contracts; a virtual environment of its own.
+contracts_venv=.build-venv-contracts
+if [ ! -x "$contracts_venv/bin/python" ]; then
+  python3 -m venv "$contracts_venv"
+fi
+"$contracts_venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account vyper
+STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" Tests/python/test_contracts.py

@@ -46,18 +46,26 @@ final class BlockProducer: @unchecked Sendable {
 
     func start() {
         running.store(true, ordering: .relaxed)
-        let thread = Thread { [self] in
+        // Contract code recurses on the native stack: the producer is a deep-stack thread.
+        DeepStackThread.start { [self] in
             loop()
             stopped.signal()
         }
-        thread.name = "strand-sealer"
-        thread.start()
     }
 
     /// Returns once the block in progress, if any, is committed.
     func stop() {
         guard running.exchange(false, ordering: .relaxed) else { return }
         stopped.wait()
+    }
+
+    /// BLOCKHASH for a block whose parent may still be committing: the parent's hash is known,
+    /// every earlier block is in the ledger (commits are in order, one in flight).
+    static func blockHashes(ledger: Ledger, parent: (number: UInt64, hash: Hash)) -> @Sendable (UInt64) -> Hash {
+        { number in
+            if number == parent.number { return parent.hash }
+            return (try? ledger.header(number: number))??.hash ?? .zero
+        }
     }
 
     private func loop() {
@@ -114,7 +122,8 @@ final class BlockProducer: @unchecked Sendable {
         if candidates.isEmpty && sealer.policy.skipEmptyBlocks { return false }
         let context = BlockContext(
             number: parent.number + 1, timestamp: UInt64(Date().timeIntervalSince1970), sealer: sealerAddress,
-            gasLimit: pool.config.blockGasLimit, feesEnabled: feesEnabled)
+            gasLimit: pool.config.blockGasLimit, feesEnabled: feesEnabled, chainID: ledger.chainID,
+            blockHash: Self.blockHashes(ledger: ledger, parent: (parent.number, parent.hash)))
         let started = ContinuousClock.now
         let result = executor.execute(candidates, on: state, context: context)
         let executionMicros = (ContinuousClock.now - started).microseconds

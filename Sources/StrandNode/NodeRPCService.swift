@@ -181,16 +181,33 @@ final class NodeRPCService: RPCService {
         let content = UnsignedTransaction(type: .dynamicFee, chainID: ledger.chainID, nonce: nonce, gasLimit: gas, to: to,
                                           value: value, data: data)
         // The executor never looks at signatures: the caller is the sender.
-        let tx = RecoveredTransaction(Transaction(content, signature: RecoverableSignature(r: .one, s: .one, recoveryID: 0)), sender: from)
-        let context = BlockContext(number: snapshot.head.number + 1, timestamp: UInt64(Date().timeIntervalSince1970),
-                                   sealer: ledger.sealers.first ?? .zero, gasLimit: pool.config.blockGasLimit, feesEnabled: false)
-        let result = SerialExecutor().execute([tx], on: snapshot, context: context)
-        if let excluded = result.excluded.first { throw RPCError(code: -32000, message: excluded.reason.description) }
-        let receipt = result.receipts[0]
+        let context = BlockContext(
+            number: snapshot.head.number + 1, timestamp: UInt64(Date().timeIntervalSince1970),
+            sealer: ledger.sealers.first ?? .zero, gasLimit: pool.config.blockGasLimit, feesEnabled: false,
+            chainID: ledger.chainID,
+            blockHash: BlockProducer.blockHashes(ledger: ledger, parent: (snapshot.head.number, snapshot.head.hash)))
+        func run(gasLimit: UInt64) throws(RPCError) -> Receipt {
+            var limited = content
+            limited.gasLimit = gasLimit
+            let tx = RecoveredTransaction(Transaction(limited, signature: RecoverableSignature(r: .one, s: .one, recoveryID: 0)), sender: from)
+            let result = SerialExecutor().execute([tx], on: snapshot, context: context)
+            if let excluded = result.excluded.first { throw RPCError(code: -32000, message: excluded.reason.description) }
+            return result.receipts[0]
+        }
+        let receipt = try run(gasLimit: gas)
         if receipt.status == .failure {
             throw .reverted(ABI.revertReason(receipt.output), data: Hex.encode(receipt.output))
         }
-        return estimate ? quantity(receipt.gasUsed) : Hex.encode(receipt.output)
+        guard estimate else { return Hex.encode(receipt.output) }
+        // Gas used after refunds may be too little as a limit (refunds, the 63/64 rule of calls):
+        // find the least limit that succeeds.
+        guard try run(gasLimit: receipt.gasUsed).status == .failure else { return quantity(receipt.gasUsed) }
+        var (failing, passing) = (receipt.gasUsed, gas)
+        while passing - failing > 1 {
+            let middle = failing + (passing - failing) / 2
+            if try run(gasLimit: middle).status == .success { passing = middle } else { failing = middle }
+        }
+        return quantity(passing)
     }
 
     // MARK: Blocks, transactions, receipts

@@ -1,0 +1,133 @@
+"""End-to-end test of EVM contracts in a real node: a Vyper contract compiled here, deployed
+and used with web3.py (web3's default EIP-1559 fee logic), events read with get_logs, and
+the ERC-20 in ../shared/contracts. Prints `N passed, N failed`.
+
+Runs in its own virtual environment (web3, eth-account, vyper): scripts/test.sh sets it up.
+"""
+import json
+import os
+import sys
+import traceback
+
+import vyper
+from web3 import Web3
+
+from test_node import ROOT, Chain, send
+
+CONTRACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "contracts")
+
+
+def compile_vyper(name):
+    with open(os.path.join(CONTRACTS, name)) as f:
+        source = f.read()
+    out = vyper.compile_code(source, output_formats=["abi", "bytecode"])
+    return out["abi"], out["bytecode"]
+
+
+def deploy(chain, account, abi, bytecode, *args):
+    factory = chain.w3.eth.contract(abi=abi, bytecode=bytecode)
+    # web3 fills chain id, nonce, gas (eth_estimateGas) and type-2 fees (maxFeePerGas from the
+    # latest base fee, maxPriorityFeePerGas from the node).
+    tx = factory.constructor(*args).build_transaction(sender(chain, account))
+    assert "maxFeePerGas" in tx and "gasPrice" not in tx, tx
+    receipt = send(chain, account, tx)
+    assert receipt.status == 1, receipt
+    assert receipt.contractAddress, receipt
+    return chain.w3.eth.contract(address=receipt.contractAddress, abi=abi), receipt
+
+
+def sender(chain, account, **extra):
+    return {"from": account.address, "nonce": chain.w3.eth.get_transaction_count(account.address, "pending"), **extra}
+
+
+def transact(chain, account, function):
+    return send(chain, account, function.build_transaction(sender(chain, account)))
+
+
+def test_vyper_contract(chain):
+    abi, bytecode = compile_vyper("Ledger.vy")
+    alice, bob = chain.accounts[0], chain.accounts[1]
+    ledger, receipt = deploy(chain, alice, abi, bytecode)
+    assert chain.w3.eth.get_code(ledger.address) != b"", "code is stored"
+    assert ledger.functions.owner().call() == alice.address
+    assert ledger.functions.count().call() == 0
+
+    document = Web3.keccak(text="invoice 2026-0042")
+    r = transact(chain, alice, ledger.functions.record(document, "reconciled with bank B"))
+    assert r.status == 1
+    assert ledger.functions.count().call() == 1
+    assert ledger.functions.recordedBy(document).call() == alice.address
+    assert ledger.functions.note(document).call() == "reconciled with bank B"
+
+    events = ledger.events.Recorded().process_receipt(r)
+    assert len(events) == 1 and events[0].args.document == document and events[0].args.recorder == alice.address
+
+    # A second record of the same document reverts: the reason reaches eth_call and the receipt.
+    try:
+        ledger.functions.record(document, "again").call({"from": bob.address})
+        raise AssertionError("eth_call should revert")
+    except Exception as error:  # web3 raises ContractLogicError
+        assert "already recorded" in str(error), error
+    tx = ledger.functions.record(document, "again").build_transaction(sender(chain, bob, gas=200_000))
+    failed = send(chain, bob, tx)
+    assert failed.status == 0
+
+    other = Web3.keccak(text="contract 7")
+    transact(chain, bob, ledger.functions.record(other, "arbitration evidence"))
+    logs = ledger.events.Recorded().get_logs(from_block=receipt.blockNumber)
+    assert [e.args.document for e in logs] == [document, other], logs
+    only_bob = chain.w3.eth.get_logs({"fromBlock": receipt.blockNumber, "address": ledger.address,
+                                      "topics": [None, "0x" + "00" * 12 + bob.address[2:].lower()]})
+    assert len(only_bob) == 1, only_bob
+    slot = chain.w3.eth.get_storage_at(ledger.address, 0)
+    assert Web3.to_checksum_address(slot[-20:]) == alice.address, slot.hex()
+
+
+def test_erc20(chain):
+    with open(os.path.join(os.path.dirname(ROOT), "shared", "contracts", "ERC20MockDecimals.json")) as f:
+        artifact = json.load(f)
+    bytecode = artifact["bytecode"]["object"] if isinstance(artifact["bytecode"], dict) else artifact["bytecode"]
+    alice, bob, carol = chain.accounts
+    token, _ = deploy(chain, alice, artifact["abi"], bytecode, "Strand Token", "STR", 10**24, 18)
+    assert token.functions.totalSupply().call() == 10**24
+    assert token.functions.decimals().call() == 18
+    r = transact(chain, alice, token.functions.transfer(bob.address, 1234))
+    assert r.status == 1
+    transfers = token.events.Transfer().process_receipt(r)
+    assert transfers[0].args.value == 1234
+    assert token.functions.balanceOf(bob.address).call() == 1234
+    r = transact(chain, bob, token.functions.approve(carol.address, 1000))
+    r = transact(chain, carol, token.functions.transferFrom(bob.address, carol.address, 600))
+    assert r.status == 1
+    assert token.functions.balanceOf(carol.address).call() == 600
+    assert token.functions.allowance(bob.address, carol.address).call() == 400
+    assert token.functions.balanceOf(bob.address).call() == 634
+    estimate = token.functions.transfer(carol.address, 1).estimate_gas({"from": bob.address})
+    assert 21_000 < estimate < 100_000, estimate
+
+
+def main():
+    tests = [test_vyper_contract, test_erc20]
+    chain = Chain()
+    passed = failed = 0
+    try:
+        for test in tests:
+            try:
+                test(chain)
+                passed += 1
+                print(f"ok   {test.__name__}")
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__}")
+                traceback.print_exc()
+    finally:
+        code = chain.stop()
+        if code != 0:
+            failed += 1
+            print(f"FAIL node exited with {code} on SIGTERM; log: {chain.log.name}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
