@@ -111,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "strand-loadgen",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandExecution", "CJemalloc",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandExecution", "StrandEVM", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

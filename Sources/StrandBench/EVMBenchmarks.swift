@@ -1,4 +1,5 @@
 import StrandEVM
+import StrandExecution
 import StrandPrimitives
 import StrandTypes
 

@@ -32,6 +32,7 @@ struct LoadGen: ParsableCommand {
         case transfer
         case dagTransfer = "dag-transfer"
         case hotspot
+        case erc20
     }
 
     @Option(name: .customLong("rpc"), help: "Node JSON-RPC URL (repeatable; connections are spread over them).")
@@ -40,7 +41,7 @@ struct LoadGen: ParsableCommand {
     @Option(help: "accounts.json with funded development keys (needed by transfer).")
     var keys: String?
 
-    @Option(help: "transfer, dag-transfer or hotspot.")
+    @Option(help: "transfer, dag-transfer, hotspot or erc20.")
     var workload: Workload = .dagTransfer
 
     @Option(help: "Transactions to send in the timed phase.")
@@ -54,6 +55,9 @@ struct LoadGen: ParsableCommand {
 
     @Option(help: "hotspot: fraction of transfers from the hot user, 0–1.")
     var conflict: Double = 0.1
+
+    @Option(help: "erc20: the contract artifact (Hardhat JSON) to deploy.")
+    var erc20: String = ERC20Artifact.defaultPath
 
     @Option(help: "Target submission rate, transactions per second (0 = as fast as possible).")
     var qps: Int = 0

@@ -1,6 +1,7 @@
 import Foundation
 import Histogram
 import StrandCrypto
+import StrandEVM
 import StrandExecution
 import StrandPrimitives
 import StrandTypes
@@ -31,8 +32,11 @@ final class LoadRun: @unchecked Sendable {
         var nonces = [UInt64](repeating: 0, count: senders.count)
         let users = (0..<options.users).map { "u\(UInt32.random(in: 0...UInt32.max))-\($0)" }
 
+        var token = Address.zero
         if options.workload == .transfer {
             try fund(senders.map(\.address))
+        } else if options.workload == .erc20 {
+            token = try deployToken(from: senders, nonces: &nonces)
         } else {
             progress("setup: adding \(users.count) ParallelTransfer users")
             var adds: [[UInt8]] = []
@@ -62,6 +66,12 @@ final class LoadRun: @unchecked Sendable {
                 plan.append((s, nonce, ParallelTransfer.address, .zero, request.calldata))
             case .transfer:
                 plan.append((s, nonce, senders[(s + 1) % senders.count].address, UInt256(UInt64.random(in: 1...100)), []))
+            case .erc20:
+                // FISCO's pattern over token holders: from = holders[i % n], to = holders[(i + n/2) % n].
+                let n = senders.count
+                let to = senders[(s + n / 2) % n].address
+                plan.append((s, nonce, token, .zero,
+                             ERC20Artifact.transfer(to: to, amount: UInt256(UInt64.random(in: 1...100, using: &generator)))))
             case .hotspot:
                 // Like dag-transfer, but a fraction --conflict of the transfers come from one hot user.
                 let n = users.count
@@ -73,15 +83,30 @@ final class LoadRun: @unchecked Sendable {
         }
         let signed = signAll(plan.map { (senders[$0.sender], $0.nonce, $0.to, $0.value, $0.data) })
 
-        let before = try conservedTotal(senders: senders.map(\.address), users: users)
+        let holders = senders.map(\.address)
+        let tokensBefore = options.workload == .erc20 ? try tokenBalances(token, holders) : []
+        let before = try conservedTotal(senders: holders, users: users, token: token)
         let outcome = try timedPhase(signed)
-        let after = try conservedTotal(senders: senders.map(\.address), users: users)
+        let after = try conservedTotal(senders: holders, users: users, token: token)
         // Asked for block by block, so that the node reads each block once.
         let byBlock = outcome.accepted.map(\.hash).sorted { (outcome.commitBlocks[$0] ?? .max) < (outcome.commitBlocks[$1] ?? .max) }
         let receipts = try receiptStatuses(byBlock)
         let missing = receipts.filter { $0 == nil }.count
         let failedReceipts = receipts.filter { $0 == false }.count
-        let balanced = before == after
+        var balanced = before == after
+        if options.workload == .erc20 {
+            // Every holder's balance, from the accepted transfers alone.
+            var expected = tokensBefore
+            let accepted = Set(outcome.accepted.map(\.hash))
+            for (index, item) in plan.enumerated() where accepted.contains(signed[index].hash) {
+                let amount = UInt256(bigEndian: item.data[36..<68])!
+                let recipient = (item.sender + senders.count / 2) % senders.count
+                expected[item.sender] = expected[item.sender] &- amount
+                expected[recipient] = expected[recipient] &+ amount
+            }
+            let actual = try tokenBalances(token, holders)
+            balanced = balanced && actual == expected
+        }
         let passed = missing == 0 && balanced && (options.workload == .transfer || failedReceipts == 0)
         report(outcome, missing: missing, failedReceipts: failedReceipts, balanced: balanced, before: before, after: after, passed: passed)
         return passed
@@ -317,19 +342,73 @@ final class LoadRun: @unchecked Sendable {
 
     /// What the workload must conserve: the senders' total balance (transfers among them,
     /// no fees by default), or the ParallelTransfer users' total.
-    func conservedTotal(senders: [Address], users: [String]) throws -> UInt256 {
-        let answers = options.workload == .transfer
-            ? try batch("eth_getBalance", senders.map { [$0.description, "latest"] })
-            : try batch("eth_call", users.map { user in
+    func conservedTotal(senders: [Address], users: [String], token: Address) throws -> UInt256 {
+        let values: [UInt256]
+        switch options.workload {
+        case .transfer: values = try numbers(batch("eth_getBalance", senders.map { [$0.description, "latest"] }))
+        case .erc20: values = try tokenBalances(token, senders)
+        case .dagTransfer, .hotspot:
+            values = try numbers(batch("eth_call", users.map { user in
                 [["to": ParallelTransfer.address.description,
                   "data": Hex.encode(ParallelTransfer.Request.userBalance(user: user).calldata)], "latest"] as [Any]
-            })
-        var total = UInt256.zero
-        for answer in answers {
-            guard let hex = answer["result"] as? String else { throw RPCClient.Failure(description: "balance query failed: \(answer)") }
-            total = total &+ (try UInt256(parsing: hex))
+            }))
         }
-        return total
+        return values.reduce(.zero, &+)
+    }
+
+    func tokenBalances(_ token: Address, _ holders: [Address]) throws -> [UInt256] {
+        try numbers(batch("eth_call", holders.map { holder in
+            [["to": token.description, "data": Hex.encode(ERC20Artifact.balanceOf(holder))], "latest"] as [Any]
+        }))
+    }
+
+    private func numbers(_ answers: [[String: Any]]) throws -> [UInt256] {
+        try answers.map { answer in
+            guard let hex = answer["result"] as? String else { throw RPCClient.Failure(description: "balance query failed: \(answer)") }
+            return try UInt256(parsing: hex)
+        }
+    }
+
+    /// erc20 setup (untimed): the first sender deploys the token with the whole supply, then
+    /// holders that have tokens pass part to up to 50 that have none, wave after wave (each
+    /// wave one block or so), until every sender holds some.
+    func deployToken(from senders: [PrivateKey], nonces: inout [UInt64]) throws -> Address {
+        let artifact = try ERC20Artifact(path: options.erc20)
+        let supply = UInt256(1) << 200
+        let deployer = senders[0]
+        progress("setup: deploying the ERC-20 from \(deployer.address)")
+        try sendAndWait([UnsignedTransaction(type: .dynamicFee, chainID: chainID, nonce: nonces[0], gasLimit: 5_000_000, to: nil,
+                                             data: artifact.deployment(supply: supply)).signed(with: deployer).encoded])
+        let token = EVM.createAddress(deployer.address, nonce: nonces[0])
+        nonces[0] += 1
+        let code = try control.call("eth_getCode", [token.description, "latest"]) as? String ?? "0x"
+        guard code.count > 2 else { throw RPCClient.Failure(description: "the ERC-20 deployment left no code at \(token)") }
+        var balances = [UInt256](repeating: .zero, count: senders.count)
+        balances[0] = supply
+        var funded = [0], next = 1, wave = 0
+        while next < senders.count {
+            wave += 1
+            var raws: [[UInt8]] = []
+            var newlyFunded: [Int] = []
+            for giver in funded {
+                let recipients = next..<min(next + 50, senders.count)
+                next = recipients.upperBound
+                for r in recipients {
+                    let amount = balances[giver] / UInt256(2)
+                    raws.append(sign(senders[giver], nonce: nonces[giver], to: token, value: .zero,
+                                     data: ERC20Artifact.transfer(to: senders[r].address, amount: amount)))
+                    nonces[giver] += 1
+                    balances[giver] = balances[giver] &- amount
+                    balances[r] = amount
+                    newlyFunded.append(r)
+                }
+                if next >= senders.count { break }
+            }
+            funded += newlyFunded
+            progress("setup: token wave \(wave): \(raws.count) holders, \(senders.count - next) to go")
+            try sendAndWait(raws)
+        }
+        return token
     }
 
     /// For each hash: nil without a receipt, else whether it succeeded.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StrandBench
+import StrandExecution
 import StrandPrimitives
 
 #if canImport(Glibc)
