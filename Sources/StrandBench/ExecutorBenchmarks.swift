@@ -37,11 +37,14 @@ public struct ExecutorBenchmarks {
         case dagTransfer
         /// ERC-20 `transfer`s through the EVM (access sets learnt by speculation).
         case erc20(ERC20Artifact)
+        /// The same with every 100th transaction a token deployment.
+        case erc20WithCreations(ERC20Artifact)
 
         var name: String {
             switch self {
             case .dagTransfer: "dag-transfer"
             case .erc20: "erc20"
+            case .erc20WithCreations: "erc20-create"
             }
         }
 
@@ -49,6 +52,8 @@ public struct ExecutorBenchmarks {
             switch self {
             case .dagTransfer: ExecutorWorkload.parallelTransfers(count: transactions, conflict: conflict)
             case .erc20(let artifact): ExecutorWorkload.erc20Transfers(count: transactions, conflict: conflict, artifact: artifact)
+            case .erc20WithCreations(let artifact):
+                ExecutorWorkload.erc20Transfers(count: transactions, conflict: conflict, artifact: artifact, creationEvery: 100)
             }
         }
     }

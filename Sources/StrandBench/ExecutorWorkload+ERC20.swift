@@ -38,7 +38,12 @@ extension ExecutorWorkload {
     /// ERC-20 transfers: transaction i is sent by holder 1 + i (each its own sender) to a
     /// holder no other transaction touches, except that a fraction `conflict` go to one hot
     /// holder, whose balance slot they then all write: one chain.
-    public static func erc20Transfers(count: Int, conflict: Double, artifact: ERC20Artifact, seed: UInt64 = 1) -> ExecutorWorkload {
+    ///
+    /// With `creationEvery`, every n-th transaction deploys a new token instead (from its own
+    /// sender): creations are not barriers, and this shows what they cost.
+    public static func erc20Transfers(
+        count: Int, conflict: Double, artifact: ERC20Artifact, creationEvery: Int? = nil, seed: UInt64 = 1
+    ) -> ExecutorWorkload {
         var generator = SeededGenerator(seed: seed)
         let holders = 2 * count + 1
         let state = erc20Genesis(holders: holders, tokens: UInt256(1_000_000), artifact: artifact)
@@ -52,6 +57,9 @@ extension ExecutorWorkload {
                 nextHot += hotEvery
             }
             let amount = UInt256(1 + generator.next() % 100)
+            if let creationEvery, i % creationEvery == creationEvery - 1 {
+                return transaction(sender: 1 + i, nonce: 0, to: nil, data: artifact.deployment(supply: amount), gasLimit: 3_000_000)
+            }
             return transaction(sender: 1 + i, nonce: 0, to: token, data: ERC20Artifact.transfer(to: to, amount: amount))
         }
         return ExecutorWorkload(state: state, transactions: transactions)

@@ -125,7 +125,7 @@ extension Bench {
                 """
         )
 
-        @Option(help: "dag-transfer (ParallelTransfer, native) or erc20 (ERC-20 transfers through the EVM).")
+        @Option(help: "dag-transfer (ParallelTransfer, native), erc20 (ERC-20 transfers through the EVM) or erc20-create (1 % token deployments among them).")
         var workload: String = "dag-transfer"
 
         @Option(help: "The ERC-20 artifact, for --workload erc20.")
@@ -150,8 +150,8 @@ extension Bench {
             guard txs >= 1, repetitions >= 1 else { throw ValidationError("--txs and --repetitions must be positive") }
             guard conflicts.allSatisfy({ (0...1).contains($0) }) else { throw ValidationError("--conflicts must be within 0…1") }
             guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads must be at least 1") }
-            guard ["dag-transfer", "erc20"].contains(workload) else {
-                throw ValidationError("--workload must be dag-transfer or erc20")
+            guard ["dag-transfer", "erc20", "erc20-create"].contains(workload) else {
+                throw ValidationError("--workload must be dag-transfer, erc20 or erc20-create")
             }
         }
 
@@ -163,7 +163,11 @@ extension Bench {
             #if DEBUG
             printToStandardError("warning: this is a debug build; figures mean little (use swift build -c release)")
             #endif
-            let kind: ExecutorBenchmarks.Workload = workload == "erc20" ? .erc20(try ERC20Artifact(path: erc20)) : .dagTransfer
+            let kind: ExecutorBenchmarks.Workload = switch workload {
+            case "erc20": .erc20(try ERC20Artifact(path: erc20))
+            case "erc20-create": .erc20WithCreations(try ERC20Artifact(path: erc20))
+            default: .dagTransfer
+            }
             let suite = ExecutorBenchmarks(workload: kind, transactions: txs, conflicts: conflicts, threadCounts: threads,
                                            repetitions: repetitions)
             let rows = suite.run { printToStandardError("measuring \($0)…") }
