@@ -3,88 +3,66 @@ import StrandTypes
 
 extension Buffers {
     /// The largest speculated access set that goes into the DAG; a transaction with more keys
-    /// is a barrier, which sends the block to serial execution.
-    static let maximumSpeculatedKeys = 64
+    /// is a barrier, which sends the block to serial execution (see `executeSpeculatively`).
+    static let maximumSpeculatedKeys = 32
+    /// Transactions speculated per claim, and added to the DAG per step.
+    static let speculationChunk = 32
 
     /// A block with contract transactions:
     ///
     /// 1. Plan every transaction and, for contract transactions, learn the access set by
     ///    running it against the block's start state (`SpeculativeAccess`), all in parallel.
-    /// 2. Build the DAG from the plans' exact sets and the speculated ones, with a stride of
-    ///    the largest set.
+    /// 2. Build the DAG from the plans' exact sets and the speculated ones, chunk by chunk
+    ///    right behind the speculating threads (a fixed stride of 32 keys; a larger set makes
+    ///    its transaction a barrier, and the block falls back to serial execution).
     /// 3. and 4. as for native blocks: every access is checked against the set the DAG
     ///    assumed, and any access outside it makes the caller run the block serially.
     mutating func executeSpeculatively<Reader: StateReader & Sendable>(
         _ transactions: [RecoveredTransaction], on state: Reader, context: BlockContext, pool: WorkerPool
     ) -> BlockExecutionResult? {
         let count = transactions.count
+        let stride = Self.maximumSpeculatedKeys
         var statistics = ExecutionStatistics()
         let clock = ContinuousClock()
-        var mark = clock.now
+        let started = clock.now
 
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let speculative = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
         Self.fit(&plans, count, .placeholder)
-        var sets = [[(key: StateKey, isWrite: Bool)]](repeating: [], count: count)
-        var speculations = [Speculation?](repeating: nil, count: count)
-        plans.withUnsafeMutableBufferPointer { plansBuffer in
-          speculations.withUnsafeMutableBufferPointer { speculationsBuffer in
-            sets.withUnsafeMutableBufferPointer { setsBuffer in
-                let (plansOut, setsOut, speculationsOut) = (plansBuffer, setsBuffer, speculationsBuffer)
-                pool.threads.parallelFor(count, chunkSize: 8) { range in
-                    let scratchKeys = UnsafeMutablePointer<StateKey>.allocate(capacity: AccessSetBuilder.capacity)
-                    let scratchWrites = UnsafeMutablePointer<Bool>.allocate(capacity: AccessSetBuilder.capacity)
-                    defer { scratchKeys.deallocate(); scratchWrites.deallocate() }
-                    for i in range {
-                        let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
-                        plansOut[i] = plan
-                        if plan.isContract {
-                            let speculation = Speculation(transactions[i], plan: plan, reader: state, contracts: speculative)
-                            setsOut[i] = speculation.accesses
-                            speculationsOut[i] = speculation
-                        } else {
-                            var builder = AccessSetBuilder(keys: scratchKeys, isWrite: scratchWrites)
-                            plan.recordAccess(of: transactions[i], into: &builder)
-                            setsOut[i] = (0..<builder.count).map { (scratchKeys[$0], scratchWrites[$0]) }
-                        }
-                    }
-                }
-            }
-          }
-        }
-        statistics.planningNanoseconds = (clock.now - mark).nanoseconds
-        mark = clock.now
-
-        let stride = max(1, min(sets.lazy.map(\.count).max() ?? 1, Self.maximumSpeculatedKeys))
         Self.fit(&keys, count * stride, .nonce(.zero))
         Self.fit(&isWrite, count * stride, false)
         Self.fit(&accessCounts, count, 0)
         Self.fit(&knownAccess, count, true)
         Self.fit(&outcomes, count, TransactionOutcome(status: nil))
         Self.fit(&violations, count, false)
-        for i in 0..<count {
-            let set = sets[i]
-            knownAccess[i] = set.count <= stride
-            accessCounts[i] = knownAccess[i] ? UInt8(set.count) : 0
-            guard knownAccess[i] else { continue }
-            for (a, access) in set.enumerated() {
-                keys[i * stride + a] = access.key
-                isWrite[i * stride + a] = access.isWrite
-            }
-        }
-        keyIndex.reset(expectedKeys: count * stride)
-        keys.withUnsafeBufferPointer { keys in
-            isWrite.withUnsafeBufferPointer { isWrite in
-                accessCounts.withUnsafeBufferPointer { accessCounts in
-                    knownAccess.withUnsafeBufferPointer { knownAccess in
-                        dag.build(count: count, stride: stride, keys: keys.baseAddress!, isWrite: isWrite.baseAddress!,
-                                  accessCounts: accessCounts.baseAddress!, knownAccess: knownAccess.baseAddress!,
-                                  keyIndex: keyIndex)
+        var speculations = [Speculation?](repeating: nil, count: count)
+        statistics.dagBuildNanoseconds = speculations.withUnsafeMutableBufferPointer { speculationsBuffer in
+            let speculationsOut = speculationsBuffer
+            return planAndBuildDAG(count: count, stride: stride, chunkSize: Self.speculationChunk, pool: pool) { i, out in
+                let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
+                out.plans[i] = plan
+                let base = i * stride
+                guard plan.isContract else {
+                    var builder = AccessSetBuilder(keys: out.keys + base, isWrite: out.isWrite + base)
+                    plan.recordAccess(of: transactions[i], into: &builder)
+                    out.accessCounts[i] = UInt8(builder.count)
+                    out.knownAccess[i] = true
+                    return
+                }
+                let speculation = Speculation(transactions[i], plan: plan, reader: state, contracts: speculative)
+                let set = speculation.accesses
+                out.knownAccess[i] = set.count <= stride
+                out.accessCounts[i] = out.knownAccess[i] ? UInt8(set.count) : 0
+                if out.knownAccess[i] {
+                    for (a, access) in set.enumerated() {
+                        out.keys[base + a] = access.key
+                        out.isWrite[base + a] = access.isWrite
                     }
                 }
+                speculationsOut[i] = speculation
             }
         }
-        statistics.dagBuildNanoseconds = (clock.now - mark).nanoseconds
+        statistics.planningNanoseconds = (clock.now - started).nanoseconds - statistics.dagBuildNanoseconds
         statistics.edgeCount = dag.edgeCount
         statistics.criticalPathLength = dag.criticalPathLength
         statistics.maximumWidth = dag.maximumWidth

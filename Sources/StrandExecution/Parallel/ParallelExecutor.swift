@@ -95,9 +95,43 @@ struct Buffers: ~Copyable {
         // chunk by chunk, right behind the planners (and plans itself when it catches up).
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         resize(count)
+        let dagNanoseconds = planAndBuildDAG(count: count, stride: Self.stride, chunkSize: Self.planChunk, pool: pool) { i, out in
+            let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
+            var set = AccessSetBuilder(keys: out.keys + i * Self.stride, isWrite: out.isWrite + i * Self.stride)
+            plan.recordAccess(of: transactions[i], into: &set)
+            out.plans[i] = plan
+            out.accessCounts[i] = UInt8(set.count)
+            out.knownAccess[i] = true
+        }
+        statistics.dagBuildNanoseconds = dagNanoseconds
+        statistics.planningNanoseconds = lap() - statistics.dagBuildNanoseconds
+        statistics.edgeCount = dag.edgeCount
+        statistics.criticalPathLength = dag.criticalPathLength
+        statistics.maximumWidth = dag.maximumWidth
+
+        let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
+        return executeAlongDAG(transactions, on: state, context: context, pool: pool, stride: Self.stride,
+                               contracts: contracts, statistics: statistics)
+    }
+
+    /// Where a planner writes transaction i's plan and access set (at i × stride).
+    struct PlanningBuffers {
+        let plans: UnsafeMutablePointer<TransactionPlan>
+        let keys: UnsafeMutablePointer<StateKey>
+        let isWrite: UnsafeMutablePointer<Bool>
+        let accessCounts: UnsafeMutablePointer<UInt8>
+        let knownAccess: UnsafeMutablePointer<Bool>
+    }
+
+    /// Steps 1 and 2: `planOne` fills each transaction's plan and access set, on every thread,
+    /// chunk by chunk; the first thread to arrive builds the DAG right behind the planners, in
+    /// block order, planning itself when it catches up. Returns the DAG builder's time.
+    mutating func planAndBuildDAG(
+        count: Int, stride: Int, chunkSize: Int, pool: WorkerPool, planOne: (Int, PlanningBuffers) -> Void
+    ) -> UInt64 {
         keyIndex.reset(expectedKeys: count * 3)
-        dag.begin(count: count, stride: Self.stride)
-        let chunkCount = (count + Self.planChunk - 1) / Self.planChunk
+        dag.begin(count: count, stride: stride)
+        let chunkCount = (count + chunkSize - 1) / chunkSize
         let planned = UnsafeMutablePointer<Atomic<Bool>>.allocate(capacity: max(chunkCount, 1))
         for c in 0..<chunkCount { (planned + c).initialize(to: Atomic(false)) }
         defer { planned.deinitialize(count: chunkCount); planned.deallocate() }
@@ -108,18 +142,12 @@ struct Buffers: ~Copyable {
             keys.withUnsafeMutableBufferPointer { keys in
                 isWrite.withUnsafeMutableBufferPointer { isWrite in
                     accessCounts.withUnsafeMutableBufferPointer { accessCounts in
-                        knownAccess.withUnsafeBufferPointer { knownAccess in
-                            let (plansOut, keysOut, writesOut, countsOut) = (plans, keys, isWrite, accessCounts)
+                        knownAccess.withUnsafeMutableBufferPointer { knownAccess in
+                            let out = PlanningBuffers(plans: plans.baseAddress!, keys: keys.baseAddress!, isWrite: isWrite.baseAddress!,
+                                                      accessCounts: accessCounts.baseAddress!, knownAccess: knownAccess.baseAddress!)
                             let (dag, keyIndex) = (dag, keyIndex)
                             func planChunk(_ chunk: Int) {
-                                for i in (chunk * Self.planChunk)..<min((chunk + 1) * Self.planChunk, count) {
-                                    let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
-                                    var set = AccessSetBuilder(keys: keysOut.baseAddress! + i * Self.stride,
-                                                               isWrite: writesOut.baseAddress! + i * Self.stride)
-                                    plan.recordAccess(of: transactions[i], into: &set)
-                                    plansOut[i] = plan
-                                    countsOut[i] = UInt8(set.count)
-                                }
+                                for i in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count) { planOne(i, out) }
                                 planned[chunk].store(true, ordering: .releasing)
                             }
                             pool.threads.parallelFor(pool.threadCount, chunkSize: 1) { _ in
@@ -136,10 +164,9 @@ struct Buffers: ~Copyable {
                                         if next < chunkCount { planChunk(next) } else { sched_yield() }
                                     }
                                     let start = ContinuousClock.now
-                                    dag.add((c * Self.planChunk)..<min((c + 1) * Self.planChunk, count),
-                                            keys: keysOut.baseAddress!, isWrite: writesOut.baseAddress!,
-                                            accessCounts: countsOut.baseAddress!, knownAccess: knownAccess.baseAddress!,
-                                            keyIndex: keyIndex)
+                                    dag.add((c * chunkSize)..<min((c + 1) * chunkSize, count),
+                                            keys: out.keys, isWrite: out.isWrite, accessCounts: out.accessCounts,
+                                            knownAccess: out.knownAccess, keyIndex: keyIndex)
                                     dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
                                 }
                                 let start = ContinuousClock.now
@@ -151,15 +178,7 @@ struct Buffers: ~Copyable {
                 }
             }
         }
-        statistics.dagBuildNanoseconds = dagNanoseconds.load(ordering: .relaxed)
-        statistics.planningNanoseconds = lap() - statistics.dagBuildNanoseconds
-        statistics.edgeCount = dag.edgeCount
-        statistics.criticalPathLength = dag.criticalPathLength
-        statistics.maximumWidth = dag.maximumWidth
-
-        let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
-        return executeAlongDAG(transactions, on: state, context: context, pool: pool, stride: Self.stride,
-                               contracts: contracts, statistics: statistics)
+        return dagNanoseconds.load(ordering: .relaxed)
     }
 
     /// Steps 3 and 4: runs the planned transactions along the DAG, then finishes the block;
