@@ -10,12 +10,14 @@ import StrandTypes
 /// falls outside. Where nothing earlier in the block writes a key of the set, the transaction
 /// sees exactly the start state, so the run's result is its result and it is not run again.
 struct Speculation: Sendable {
-    /// The keys the run touched; a key both read and written counts as written.
-    var accesses: [(key: StateKey, isWrite: Bool)]
+    /// The keys the run touched, in the order first touched; a key both read and written counts
+    /// as written. `values` holds each key's last value in the run.
+    var keys: [StateKey]
+    var isWrite: [Bool]
+    var values: [UInt256]
     /// The run's result, valid as the real one when nothing before the transaction in the
     /// block writes a key it touched and its nonce was due at the block's start.
     var outcome: TransactionOutcome
-    var writes: [(key: StateKey, value: UInt256)]
     var nonceWasDue: Bool
 
     /// Runs `tx` against the block's start state; code it deploys stays in `outcome`.
@@ -25,8 +27,7 @@ struct Speculation: Sendable {
         for entry in tx.transaction.content.accessList {
             for slot in entry.storageKeys { view.hint(.storage(entry.address, slot)) }
         }
-        accesses = (0..<view.keys.count).map { (key: view.keys[$0], isWrite: view.isWrite[$0]) }
-        writes = (0..<view.keys.count).compactMap { view.isWrite[$0] ? (key: view.keys[$0], value: view.values[$0]) : nil }
+        (keys, isWrite, values) = (view.keys, view.isWrite, view.values)
         nonceWasDue = reader.value(of: .nonce(tx.sender)) == UInt256(tx.transaction.content.nonce)
     }
 }

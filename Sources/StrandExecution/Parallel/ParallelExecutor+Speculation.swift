@@ -50,13 +50,13 @@ extension Buffers {
                     return
                 }
                 let speculation = Speculation(transactions[i], plan: plan, reader: state, contracts: speculative)
-                let set = speculation.accesses
-                out.knownAccess[i] = set.count <= stride
-                out.accessCounts[i] = out.knownAccess[i] ? UInt8(set.count) : 0
+                let size = speculation.keys.count
+                out.knownAccess[i] = size <= stride
+                out.accessCounts[i] = out.knownAccess[i] ? UInt8(size) : 0
                 if out.knownAccess[i] {
-                    for (a, access) in set.enumerated() {
-                        out.keys[base + a] = access.key
-                        out.isWrite[base + a] = access.isWrite
+                    for a in 0..<size {
+                        out.keys[base + a] = speculation.keys[a]
+                        out.isWrite[base + a] = speculation.isWrite[a]
                     }
                 }
                 speculationsOut[i] = speculation

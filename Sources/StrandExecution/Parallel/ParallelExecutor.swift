@@ -215,13 +215,11 @@ struct Buffers: ~Copyable {
                                       pool.run(dag, count: count) { i in
                                         let base = i * stride
                                         if i < reusable.count, reusable[i] != nil {
-                                            // The speculative run is the run: its writes, in the order of the
-                                            // set's written entries, go straight into their slots.
-                                            var w = 0
+                                            // The speculative run is the run: its written values go straight
+                                            // into their slots (the set is in the run's order).
                                             for a in 0..<Int(accessCounts[i]) where isWrite[base + a] {
                                                 let slot = slotsIO.baseAddress! + Int(keyIDs[base + a])
-                                                slot.pointee = Slot(value: reusable[i]!.writes[w].value, loaded: true, written: true)
-                                                w += 1
+                                                slot.pointee = Slot(value: reusable[i]!.values[a], loaded: true, written: true)
                                             }
                                             contracts.deploy(reusable[i]!.outcome.deployedCode)
                                             outcomesOut[i] = reusable[i]!.outcome
