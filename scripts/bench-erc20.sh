@@ -9,31 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 txs=${1:-100000}
-scripts/install-deps.sh >/dev/null
-echo "==> building (release)" >&2
-swift build -c release >/dev/null
-strand=.build/release/strand
-loadgen=.build/release/strand-loadgen
-work=$(mktemp -d)
+source scripts/lib/bench-node.sh
+bench_setup
 port=18846
-node_pid=""
-cleanup() { [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 
 run() {
   local workload=$1
-  rm -rf "$work/chain"
-  "$strand" chain init --dir "$work/chain" --accounts 2 --rpc-port "$port" >/dev/null
-  "$strand" node --config "$work/chain/node.toml" --log-level warning &
-  node_pid=$!
-  for _ in $(seq 100); do
-    curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' \
-      "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
-    sleep 0.1
-  done
+  start_node "$work/chain" "$port"
   echo "==> strand-loadgen $workload, $txs transactions" >&2
   "$loadgen" --rpc "http://127.0.0.1:$port" --workload "$workload" --txs "$txs" --users 10000 --json > "$work/$workload.json"
-  kill -TERM "$node_pid"; wait "$node_pid" || true; node_pid=""
+  stop_node
 }
 
 run dag-transfer

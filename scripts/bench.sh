@@ -10,16 +10,9 @@ cd "$(dirname "$0")/.."
 
 txs=${1:-200000}
 shift || true
-scripts/install-deps.sh >/dev/null
-echo "==> building (release)" >&2
-swift build -c release >/dev/null
-strand=.build/release/strand
-loadgen=.build/release/strand-loadgen
-work=$(mktemp -d)
+source scripts/lib/bench-node.sh
+bench_setup
 port=18845
-node_pid=""
-cleanup() { [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
 
 echo "==> reference: libsecp256k1 recovery rate, 1 thread and all cores" >&2
 recovery=$("$strand" bench foundation --json 2>/dev/null)
@@ -27,20 +20,12 @@ single_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if
 batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('batch recovery')][0];print(r['strandNs'])" "$recovery")
 
 echo "==> a fresh durable chain" >&2
-"$strand" chain init --dir "$work/chain" --accounts 4 --rpc-port "$port" >/dev/null
-printf '\n[sealer]\npipelining = %s\n' "${PIPELINING:-true}" >> "$work/chain/node.toml"
-"$strand" node --config "$work/chain/node.toml" --log-level warning &
-node_pid=$!
-for _ in $(seq 100); do
-  curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' \
-    "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+start_node "$work/chain" "$port" "$(printf '[sealer]\npipelining = %s' "${PIPELINING:-true}")"
 
 echo "==> strand-loadgen dag-transfer, $txs transactions" >&2
 result=$("$loadgen" --rpc "http://127.0.0.1:$port" --workload dag-transfer --txs "$txs" --users 10000 --json "$@")
 peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$node_pid/status")
-kill -TERM "$node_pid"; wait "$node_pid" || true; node_pid=""
+stop_node
 
 python3 - "$result" "$single_ns" "$batch_ns" "$peak_kib" "$(nproc)" <<'PY'
 import json, os, sys

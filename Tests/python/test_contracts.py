@@ -7,12 +7,11 @@ Runs in its own virtual environment (web3, eth-account, vyper): scripts/test.sh 
 import json
 import os
 import sys
-import traceback
 
 import vyper
 from web3 import Web3
 
-from test_node import ROOT, Chain, send
+from test_node import ROOT, run_tests, send
 
 CONTRACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "contracts")
 
@@ -107,26 +106,7 @@ def test_erc20(chain):
 
 
 def main():
-    tests = [test_vyper_contract, test_erc20]
-    chain = Chain()
-    passed = failed = 0
-    try:
-        for test in tests:
-            try:
-                test(chain)
-                passed += 1
-                print(f"ok   {test.__name__}")
-            except Exception:
-                failed += 1
-                print(f"FAIL {test.__name__}")
-                traceback.print_exc()
-    finally:
-        code = chain.stop()
-        if code != 0:
-            failed += 1
-            print(f"FAIL node exited with {code} on SIGTERM; log: {chain.log.name}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return run_tests([test_vyper_contract, test_erc20])
 
 
 if __name__ == "__main__":

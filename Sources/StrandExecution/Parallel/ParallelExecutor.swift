@@ -83,13 +83,7 @@ struct Buffers: ~Copyable {
     ) -> BlockExecutionResult? {
         let count = transactions.count
         var statistics = ExecutionStatistics()
-        let clock = ContinuousClock()
-        var mark = clock.now
-        func lap() -> UInt64 {
-            let now = clock.now
-            defer { mark = now }
-            return (now - mark).nanoseconds
-        }
+        var stopwatch = Stopwatch()
 
         // 1 and 2. Plan on every thread; whichever thread comes first also builds the DAG,
         // chunk by chunk, right behind the planners (and plans itself when it catches up).
@@ -104,7 +98,7 @@ struct Buffers: ~Copyable {
             out.knownAccess[i] = true
         }
         statistics.dagBuildNanoseconds = dagNanoseconds
-        statistics.planningNanoseconds = lap() - statistics.dagBuildNanoseconds
+        statistics.planningNanoseconds = stopwatch.lap() - statistics.dagBuildNanoseconds
         statistics.edgeCount = dag.edgeCount
         statistics.criticalPathLength = dag.criticalPathLength
         statistics.maximumWidth = dag.maximumWidth
@@ -189,13 +183,7 @@ struct Buffers: ~Copyable {
     ) -> BlockExecutionResult? {
         let count = transactions.count
         var statistics = statistics
-        let clock = ContinuousClock()
-        var mark = clock.now
-        func lap() -> UInt64 {
-            let now = clock.now
-            defer { mark = now }
-            return (now - mark).nanoseconds
-        }
+        var stopwatch = Stopwatch()
         // 3. Execute.
         slots.removeAll(keepingCapacity: true)
         slots.append(contentsOf: repeatElement(Slot(), count: keyIndex.count))
@@ -246,7 +234,7 @@ struct Buffers: ~Copyable {
                 }
             }
         }
-        statistics.executionNanoseconds = lap()
+        statistics.executionNanoseconds = stopwatch.lap()
         if violated { return nil }
 
         // 4. Finish.
@@ -255,7 +243,7 @@ struct Buffers: ~Copyable {
         finisher.creditFees(to: context.sealer, view: &final)
         let entries = final.sortedWrites(workers: pool.threads)
         let changes = StateChanges(sortedEntries: entries, code: contracts.deployedCode, workers: pool.threads)
-        statistics.finalizationNanoseconds = lap()
+        statistics.finalizationNanoseconds = stopwatch.lap()
         return BlockExecutionResult(included: finisher.included, receipts: finisher.receipts,
                                     excluded: finisher.excluded, changes: changes, statistics: statistics)
     }
@@ -417,4 +405,15 @@ func mergeSorted(_ parts: [[(key: StateKey, value: UInt256)]]) -> [(key: StateKe
         parts = merged
     }
     return parts.first ?? []
+}
+
+/// Wall time in laps: each `lap()` returns the nanoseconds since the previous one.
+struct Stopwatch {
+    private var mark = ContinuousClock.now
+
+    mutating func lap() -> UInt64 {
+        let now = ContinuousClock.now
+        defer { mark = now }
+        return (now - mark).nanoseconds
+    }
 }

@@ -1,0 +1,41 @@
+# Shared by the end-to-end benchmark scripts (sourced, not run): a release build, a scratch
+# directory removed on exit, and a node started on a fresh durable chain.
+#
+#   bench_setup                 install packages, build release; sets $strand $loadgen $work
+#   start_node DIR PORT [TOML]  chain init in DIR, extra node.toml lines, start, wait for RPC; sets $node_pid
+#   stop_node                   SIGTERM and wait
+
+bench_setup() {
+  scripts/install-deps.sh >/dev/null
+  echo "==> building (release)" >&2
+  swift build -c release >/dev/null
+  strand=.build/release/strand
+  loadgen=.build/release/strand-loadgen
+  work=$(mktemp -d)
+  node_pid=""
+  trap 'stop_node; rm -rf "$work"' EXIT
+}
+
+start_node() {
+  local dir=$1 port=$2 extra=${3:-}
+  rm -rf "$dir"
+  "$strand" chain init --dir "$dir" --accounts 4 --rpc-port "$port" >/dev/null
+  [ -n "$extra" ] && printf '\n%s\n' "$extra" >> "$dir/node.toml"
+  "$strand" node --config "$dir/node.toml" --log-level warning &
+  node_pid=$!
+  for _ in $(seq 100); do
+    curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' \
+      "http://127.0.0.1:$port/" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  echo "node did not answer on port $port" >&2
+  return 1
+}
+
+stop_node() {
+  if [ -n "${node_pid:-}" ]; then
+    kill -TERM "$node_pid" 2>/dev/null || true
+    wait "$node_pid" 2>/dev/null || true
+    node_pid=""
+  fi
+}
