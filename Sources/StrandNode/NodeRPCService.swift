@@ -238,8 +238,10 @@ final class NodeRPCService: RPCService {
     private func receipt(_ p: RPCParameters, hashIndex: Int) throws(RPCError) -> Any {
         let hash = try p.hash(hashIndex, "transaction hash")
         guard let (entry, index) = try locate(hash, in: try snapshot()) else { return NSNull() }
+        // Log indexes count from the start of the block, as in eth_getLogs.
+        let firstLogIndex = entry.receipts[..<index].reduce(0) { $0 + $1.logs.count }
         return receiptJSON(entry.receipts[index], tx: entry.block.transactions[index], sender: entry.senders[index],
-                           block: entry.block.header, blockHash: entry.hash)
+                           block: entry.block.header, blockHash: entry.hash, firstLogIndex: firstLogIndex)
     }
 
     private func block(_ p: RPCParameters, byHash: Bool) throws(RPCError) -> Any {
@@ -383,7 +385,9 @@ final class NodeRPCService: RPCService {
         return object
     }
 
-    private func receiptJSON(_ receipt: Receipt, tx: Transaction, sender: Address?, block: BlockHeader, blockHash: Hash) -> [String: Any] {
+    private func receiptJSON(
+        _ receipt: Receipt, tx: Transaction, sender: Address?, block: BlockHeader, blockHash: Hash, firstLogIndex: Int
+    ) -> [String: Any] {
         var object: [String: Any] = [
             "transactionHash": receipt.transactionHash.description, "transactionIndex": quantity(UInt64(receipt.transactionIndex)),
             "blockHash": blockHash.description, "blockNumber": quantity(block.number),
@@ -391,7 +395,9 @@ final class NodeRPCService: RPCService {
             "cumulativeGasUsed": quantity(receipt.cumulativeGasUsed), "gasUsed": quantity(receipt.gasUsed),
             "effectiveGasPrice": feesEnabled ? min(tx.maxFeePerGas, tx.maxPriorityFeePerGas).hexString : "0x0",
             "contractAddress": receipt.contractAddress?.description ?? NSNull(),
-            "logs": receipt.logs.enumerated().map { logJSON($1, receipt: receipt, header: block, blockHash: blockHash, index: $0) },
+            "logs": receipt.logs.enumerated().map {
+                logJSON($1, receipt: receipt, header: block, blockHash: blockHash, index: firstLogIndex + $0)
+            },
             "logsBloom": Self.emptyBloom, "status": quantity(UInt64(receipt.status.rawValue)),
             "type": quantity(UInt64(tx.type.rawValue)), "output": Hex.encode(receipt.output),
         ]
