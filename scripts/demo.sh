@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine, builds Strand in release mode and shows what it does
-# today: a one-node chain with a short demo load, keys and transactions, the ledger, and
-# the benchmarks against their C references.
+# today: a one-node chain with a short demo load, keys and transactions, the ledger, the
+# benchmarks against their C references, Ethereum's state tests, and end-to-end loads of
+# native and ERC-20 transfers that end with the benchmark table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -73,3 +74,21 @@ echo "==> strand ledger: 20 synthetic blocks, durable, then a full verification"
 echo
 echo "==> strand bench executor: 10,000 DAG transfers, parallel against serial (a few seconds)"
 "$strand" bench executor --conflicts 0 1 --repetitions 5
+
+if [ -d ../shared/testvectors/ethereum/GeneralStateTests ]; then
+  echo
+  echo "==> strand statetest: Ethereum's Cancun general state tests (a few seconds)"
+  "$strand" statetest ../shared/testvectors/ethereum/GeneralStateTests 2>/dev/null | tail -1
+fi
+
+echo
+echo "==> strand bench evm: time per instruction and per ERC-20 transfer"
+"$strand" bench evm --iterations 200000
+
+echo
+echo "==> end to end, contracts: 20,000 dag-transfers, then 20,000 ERC-20 transfers through the EVM"
+scripts/bench-erc20.sh 20000
+
+echo
+echo "==> end to end: 20,000 dag-transfers on a fresh durable node, against the recovery rate"
+scripts/bench.sh 20000
