@@ -55,7 +55,33 @@ public struct EVMBenchmarks {
         }
         progress("erc20 transfer")
         rows.append(erc20Transfers())
+        progress("bn254 pairing")
+        rows.append(pairing())
         return rows
+    }
+
+    /// e(G1, G2) · e(−G1, G2) = 1 through the 0x08 precompile, as a transaction: what a block
+    /// full of pairing checks costs (Ethereum prices a pair at 34,000 gas).
+    private func pairing() -> Row {
+        func word(_ decimal: String) -> [UInt8] { try! UInt256(parsing: decimal).bigEndianBytes }
+        let g2 = word("11559732032986387107991004021392285783925812861821192530917403151452391805634")
+            + word("10857046999023057135944570762232829481370756359578518086990519993285655852781")
+            + word("4082367875863433681332203403145435568316851327593401208105741076214120093531")
+            + word("8495653923123431417604973247489272438418190587263600148770280649306958101930")
+        let p = "21888242871839275222246405745257275088696311157297823662689037894645226208583"
+        let input = word("1") + word("2") + g2 + word("1") + (try! UInt256(parsing: p) &- UInt256(2)).bigEndianBytes + g2
+        let source = InMemoryEVMState()
+        source.setAccount(Self.sender, balance: UInt256(1) << 200)
+        let measurement = measure("bn254 pairing", samples: 5, minimumSampleTime: .milliseconds(1)) {
+            let evm = EVM(state: WorldState(source: source), block: Self.block)
+            let outcome = try! evm.transact(
+                UnsignedTransaction(chainID: 1, nonce: 0, gasLimit: 1_000_000, to: Address(low: 8), data: input),
+                sender: Self.sender
+            )
+            precondition(outcome.succeeded && outcome.output.last == 1, "the pairing check should hold")
+        }
+        return Row(name: "bn254 pairing", nanoseconds: measurement.nanosecondsPerOperation / 2, unit: "per pair (2-pair check)",
+                   instructions: 0, program: nil)
     }
 
     private func loop(_ name: String, _ code: [UInt8]) -> Row {

@@ -78,40 +78,67 @@ struct Fp: CurveField {
 
     static func * (a: Fp, b: Fp) -> Fp { Fp(montgomery: multiply(a.montgomery, b.montgomery)) }
 
-    /// a^(p−2) (Fermat).
-    var inverse: Fp { power(Self.modulus &- UInt256(2)) }
+    /// The binary extended Euclidean algorithm on the Montgomery value aR gives (aR)⁻¹;
+    /// one Montgomery product with R³ turns it into a⁻¹R. About twice as fast as Fermat's
+    /// a^(p−2) here, and inversions are one per Miller-loop step.
+    var inverse: Fp {
+        guard !isZero else { return .zero }
+        let p = Self.modulus
+        var u = montgomery, v = p
+        var x1 = UInt256.one, x2 = UInt256.zero
+        func halve(_ x: inout UInt256) { x = x.w0 & 1 == 0 ? x >> 1 : (x &+ p) >> 1 }  // p < 2²⁵⁴: no overflow
+        while u != .one && v != .one {
+            while u.w0 & 1 == 0 { u = u >> 1; halve(&x1) }
+            while v.w0 & 1 == 0 { v = v >> 1; halve(&x2) }
+            if u >= v {
+                u = u &- v
+                x1 = x1 >= x2 ? x1 &- x2 : x1 &+ (p &- x2)
+            } else {
+                v = v &- u
+                x2 = x2 >= x1 ? x2 &- x1 : x2 &+ (p &- x1)
+            }
+        }
+        return Fp(montgomery: Self.multiply(u == .one ? x1 : x2, Self.rCubed))
+    }
+
+    /// 2⁷⁶⁸ mod p.
+    private static let rCubed: UInt256 = multiply(rSquared, rSquared)
 
     /// Montgomery multiplication, coarsely integrated operand scanning: a·b·2⁻²⁵⁶ mod p.
+    @inline(__always)
     private static func multiply(_ a: UInt256, _ b: UInt256) -> UInt256 {
         let p = modulus, factor = montgomeryFactor
         var t0: UInt64 = 0, t1: UInt64 = 0, t2: UInt64 = 0, t3: UInt64 = 0, t4: UInt64 = 0
         for i in 0..<4 {
             let bi = i == 0 ? b.w0 : i == 1 ? b.w1 : i == 2 ? b.w2 : b.w3
-            // t += a · b[i]
-            var carry: UInt64 = 0
-            func accumulate(_ t: inout UInt64, _ x: UInt64, _ y: UInt64) {
-                let (high, low) = x.multipliedFullWidth(by: y)
-                let (s1, c1) = t.addingReportingOverflow(low)
-                let (s2, c2) = s1.addingReportingOverflow(carry)
-                t = s2
-                carry = high &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
-            }
-            accumulate(&t0, a.w0, bi); accumulate(&t1, a.w1, bi); accumulate(&t2, a.w2, bi); accumulate(&t3, a.w3, bi)
-            let (s4, c4) = t4.addingReportingOverflow(carry)
-            t4 = s4
-            let t5: UInt64 = c4 ? 1 : 0
+            // t += a · bi
+            var c: UInt64
+            (c, t0) = mac(t0, a.w0, bi, 0)
+            (c, t1) = mac(t1, a.w1, bi, c)
+            (c, t2) = mac(t2, a.w2, bi, c)
+            (c, t3) = mac(t3, a.w3, bi, c)
+            let (s4, o4) = t4.addingReportingOverflow(c)
             // t = (t + m·p) / 2⁶⁴, with m chosen so that the low limb vanishes.
             let m = t0 &* factor
-            carry = 0
-            var discard = t0
-            accumulate(&discard, m, p.w0)
-            accumulate(&t1, m, p.w1); accumulate(&t2, m, p.w2); accumulate(&t3, m, p.w3)
-            let (s, c) = t4.addingReportingOverflow(carry)
-            t0 = t1; t1 = t2; t2 = t3; t3 = s
-            t4 = t5 &+ (c ? 1 : 0)
+            (c, _) = mac(t0, m, p.w0, 0)
+            (c, t0) = mac(t1, m, p.w1, c)
+            (c, t1) = mac(t2, m, p.w2, c)
+            (c, t2) = mac(t3, m, p.w3, c)
+            let (s, o) = s4.addingReportingOverflow(c)
+            t3 = s
+            t4 = (o4 ? 1 : 0) &+ (o ? 1 : 0)
         }
         let result = UInt256(w0: t0, w1: t1, w2: t2, w3: t3)
         return t4 != 0 || result >= p ? result &- p : result
+    }
+
+    /// t + x·y + carry as (high, low): cannot overflow 128 bits.
+    @inline(__always)
+    private static func mac(_ t: UInt64, _ x: UInt64, _ y: UInt64, _ carry: UInt64) -> (UInt64, UInt64) {
+        let (high, low) = x.multipliedFullWidth(by: y)
+        let (s1, c1) = low.addingReportingOverflow(t)
+        let (s2, c2) = s1.addingReportingOverflow(carry)
+        return (high &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0), s2)
     }
 }
 
@@ -170,6 +197,27 @@ struct Fp12: Equatable {
                 product[i + j] = product[i + j] + a.coefficients[i] * b.coefficients[j]
             }
         }
+        return reduced(product)
+    }
+
+    static func * (a: Fp12, k: Fp) -> Fp12 { Fp12(coefficients: a.coefficients.map { $0 * k }) }
+
+    /// a²: each cross product aᵢaⱼ (i < j) once and doubled, 78 multiplications instead of 144.
+    var squared: Fp12 {
+        var product = [Fp](repeating: .zero, count: 23)
+        for i in 0..<12 where !coefficients[i].isZero {
+            product[2 * i] = product[2 * i] + coefficients[i] * coefficients[i]
+            for j in (i + 1)..<12 where !coefficients[j].isZero {
+                let cross = coefficients[i] * coefficients[j]
+                product[i + j] = product[i + j] + cross + cross
+            }
+        }
+        return Self.reduced(product)
+    }
+
+    /// A product of degree up to 22 reduced by w¹² = 18w⁶ − 82.
+    private static func reduced(_ product: [Fp]) -> Fp12 {
+        var product = product
         let eighteen = Fp(UInt256(18)), eightyTwo = Fp(UInt256(82))
         for k in stride(from: 22, through: 12, by: -1) where !product[k].isZero {
             product[k - 6] = product[k - 6] + product[k] * eighteen
@@ -177,8 +225,6 @@ struct Fp12: Equatable {
         }
         return Fp12(coefficients: Array(product[0..<12]))
     }
-
-    static func * (a: Fp12, k: Fp) -> Fp12 { Fp12(coefficients: a.coefficients.map { $0 * k }) }
 
     /// w^(k·p) for k = 0…11: x^p = Σ cₖ·w^(k·p), as the coefficients lie in 𝔽p.
     private static let frobeniusBasis: [Fp12] = {
@@ -220,7 +266,7 @@ struct Fp12: Equatable {
     func power(bits: [Bool]) -> Fp12 {
         var result = Fp12.one
         for bit in bits {
-            result = result * result
+            result = result.squared
             if bit { result = result * self }
         }
         return result
