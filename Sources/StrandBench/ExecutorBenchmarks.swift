@@ -25,7 +25,8 @@ public struct ExecutorBenchmarkRow: Sendable {
         "serialSeconds": \(serialSeconds), "parallelSeconds": \(parallelSeconds), "speedup": \(speedup), \
         "dagBuildShare": \(dagBuildShare), "criticalPath": \(statistics.criticalPathLength), \
         "maxWidth": \(statistics.maximumWidth), "workerIdleSeconds": \(Double(statistics.workerIdleNanoseconds) / 1e9), \
-        "allocationsPerTx": \(allocationsPerTransaction.map { "\($0)" } ?? "null")}
+        "allocationsPerTx": \(allocationsPerTransaction.map { "\($0)" } ?? "null"), \
+        "speculationSkipped": \(statistics.speculationSkipped)}
         """
     }
 }

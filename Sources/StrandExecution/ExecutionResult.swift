@@ -58,6 +58,9 @@ public struct ExecutionStatistics: Sendable, Equatable {
     /// Whether a transaction touched a key outside its access set, so that the block was
     /// executed again serially.
     public var reexecutedSerially = false
+    /// Whether this contract block ran serially without speculating, because the last
+    /// speculated one was mostly one chain of dependent transactions.
+    public var speculationSkipped = false
 
     public init() {}
 }

@@ -187,7 +187,7 @@ extension Bench {
                     pad("\(row.statistics.criticalPathLength)", 13), pad("\(row.statistics.maximumWidth)", 6),
                     pad(String(format: "%.2f ms", Double(row.statistics.workerIdleNanoseconds) / 1e6), 9),
                     row.allocationsPerTransaction.map { String(format: "%.3f", $0) } ?? "n/a",
-                ]
+                ] + (row.statistics.speculationSkipped ? ["(speculation paused: mostly one chain)"] : [])
                 print(cells.joined(separator: "  "))
             }
             print("\nparallel phases of the last block (planning / DAG / execution / finish):")

@@ -41,7 +41,8 @@ import Testing
         let workload = ExecutorWorkload.erc20Transfers(count: 300, conflict: 0, artifact: Self.artifact)
         let serial = SerialExecutor().execute(workload.transactions, on: workload.state, context: context)
         #expect(serial.receipts.count == 300 && serial.receipts.allSatisfy { $0.status == .success })
-        for executor in Self.executors.prefix(4) {
+        for threads in 1...4 {
+            let executor = ParallelExecutor(threads: threads)
             let parallel = executor.execute(workload.transactions, on: workload.state, context: context)
             #expect(!parallel.statistics.reexecutedSerially)
             #expect(parallel.statistics.criticalPathLength == 1, "no two transfers conflict")
@@ -49,12 +50,23 @@ import Testing
         }
     }
 
-    @Test func hotRecipientFormsOneChain() {
+    @Test func hotRecipientFormsOneChainAndPausesSpeculation() {
         let workload = ExecutorWorkload.erc20Transfers(count: 200, conflict: 1, artifact: Self.artifact)
         let serial = SerialExecutor().execute(workload.transactions, on: workload.state, context: context)
-        let parallel = Self.executors[1].execute(workload.transactions, on: workload.state, context: context)
-        #expect(!parallel.statistics.reexecutedSerially)
-        #expect(parallel.statistics.criticalPathLength == 200)
-        expectSame(serial, parallel, "2 threads")
+        let executor = ParallelExecutor(threads: 2)
+        let first = executor.execute(workload.transactions, on: workload.state, context: context)
+        #expect(!first.statistics.reexecutedSerially && !first.statistics.speculationSkipped)
+        #expect(first.statistics.criticalPathLength == 200)
+        expectSame(serial, first, "speculated")
+        // One chain: the next seven contract blocks run serially, with the same results.
+        for block in 1...7 {
+            let result = executor.execute(workload.transactions, on: workload.state, context: context)
+            #expect(result.statistics.speculationSkipped, "block \(block)")
+            expectSame(serial, result, "block \(block)")
+        }
+        // The eighth is speculated again; conflict-free, it stays parallel.
+        let free = ExecutorWorkload.erc20Transfers(count: 100, conflict: 0, artifact: Self.artifact)
+        let parallel = executor.execute(free.transactions, on: free.state, context: context)
+        #expect(!parallel.statistics.speculationSkipped && parallel.statistics.criticalPathLength == 1)
     }
 }

@@ -7,6 +7,11 @@ extension Buffers {
     static let maximumSpeculatedKeys = 32
     /// Transactions speculated per claim, and added to the DAG per step.
     static let speculationChunk = 32
+    /// A critical path of at least this share of the block pauses speculation: with K of N
+    /// transactions in one chain, speculating costs about N/2 + K executions on two cores
+    /// against N serially, so it stops paying near K = N/2.
+    static let chainPercentToPause = 45
+    static let blocksToPause = 7
 
     /// A block with contract transactions:
     ///
@@ -66,6 +71,13 @@ extension Buffers {
         statistics.edgeCount = dag.edgeCount
         statistics.criticalPathLength = dag.criticalPathLength
         statistics.maximumWidth = dag.maximumWidth
+
+        // Speculating a block that is mostly one chain costs more than it gains: the chain runs
+        // again in order. Then the next contract blocks run serially, and every eighth is
+        // speculated again to see whether the pattern changed. Only scheduling depends on this.
+        if statistics.criticalPathLength * 100 >= count * Self.chainPercentToPause {
+            speculationPaused = Self.blocksToPause
+        }
 
         // A transaction that depends on nothing earlier sees the start state: its speculative
         // run is its run.

@@ -40,7 +40,15 @@ public final class ParallelExecutor: BlockExecutor, Sendable {
         if containsContractTransactions(transactions) {
             // Contract code recurses on the native stack: run on a deep-stack thread.
             result = DeepStackThread.ensuring {
-                buffers.withLock { $0.executeSpeculatively(transactions, on: state, context: context, pool: pool) }
+                buffers.withLock { buffers in
+                    if buffers.speculationPaused > 0 {
+                        buffers.speculationPaused -= 1
+                        var result = SerialExecutor().execute(transactions, on: state, context: context)
+                        result.statistics.speculationSkipped = true
+                        return result
+                    }
+                    return buffers.executeSpeculatively(transactions, on: state, context: context, pool: pool)
+                }
             }
         } else {
             result = buffers.withLock { $0.execute(transactions, on: state, context: context, pool: pool) }
@@ -63,6 +71,8 @@ struct Slot {
 /// Everything a block needs, kept between blocks so that steady state allocates little.
 struct Buffers: ~Copyable {
     static let stride = AccessSetBuilder.capacity
+    /// Contract blocks still to run serially, without speculation (see `executeSpeculatively`).
+    var speculationPaused = 0
     /// Transactions planned per claim, and added to the DAG per step.
     static let planChunk = 256
 
