@@ -43,7 +43,10 @@ extension Buffers {
         var speculations = [Speculation?](repeating: nil, count: count)
         statistics.dagBuildNanoseconds = speculations.withUnsafeMutableBufferPointer { speculationsBuffer in
             let speculationsOut = speculationsBuffer
-            return planAndBuildDAG(count: count, stride: stride, chunkSize: Self.speculationChunk, pool: pool) { i, out in
+            // A contract call touches a handful of keys of its own (sender, slots) besides shared ones.
+            return planAndBuildDAG(
+                count: count, stride: stride, chunkSize: Self.speculationChunk, expectedKeysPerTransaction: 6, pool: pool
+            ) { i, out in
                 let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
                 out.plans[i] = plan
                 let base = i * stride

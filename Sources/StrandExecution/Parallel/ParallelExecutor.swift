@@ -99,7 +99,9 @@ struct Buffers: ~Copyable {
         // chunk by chunk, right behind the planners (and plans itself when it catches up).
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         resize(count)
-        let dagNanoseconds = planAndBuildDAG(count: count, stride: Self.stride, chunkSize: Self.planChunk, pool: pool) { i, out in
+        let dagNanoseconds = planAndBuildDAG(
+            count: count, stride: Self.stride, chunkSize: Self.planChunk, expectedKeysPerTransaction: 3, pool: pool
+        ) { i, out in
             let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
             var set = AccessSetBuilder(keys: out.keys + i * Self.stride, isWrite: out.isWrite + i * Self.stride)
             plan.recordAccess(of: transactions[i], into: &set)
@@ -131,9 +133,10 @@ struct Buffers: ~Copyable {
     /// chunk by chunk; the first thread to arrive builds the DAG right behind the planners, in
     /// block order, planning itself when it catches up. Returns the DAG builder's time.
     mutating func planAndBuildDAG(
-        count: Int, stride: Int, chunkSize: Int, pool: WorkerPool, planOne: (Int, PlanningBuffers) -> Void
+        count: Int, stride: Int, chunkSize: Int, expectedKeysPerTransaction: Int, pool: WorkerPool,
+        planOne: (Int, PlanningBuffers) -> Void
     ) -> UInt64 {
-        keyIndex.reset(expectedKeys: count * 3)
+        keyIndex.reset(expectedKeys: count * expectedKeysPerTransaction)
         dag.begin(count: count, stride: stride)
         let chunkCount = (count + chunkSize - 1) / chunkSize
         let planned = UnsafeMutablePointer<Atomic<Bool>>.allocate(capacity: max(chunkCount, 1))
