@@ -69,4 +69,56 @@ import Testing
         let parallel = executor.execute(free.transactions, on: free.state, context: context)
         #expect(!parallel.statistics.speculationSkipped && parallel.statistics.criticalPathLength == 1)
     }
+
+    /// Random contracts (storage, calls between them, logs, creations, reverts) called at
+    /// random: parallel blocks must equal serial ones whatever the code does.
+    @Test func randomContractsAgree() {
+        var generator = SeededGenerator(seed: 77)
+        let operands: [UInt8] = [0, 1, 2, 3, 0x20, 0x40]
+        let contracts = (0..<6).map { Address(low: 0xC000 + UInt64($0)) }
+        var values: [StateKey: UInt256] = [:]
+        var code: [Hash: [UInt8]] = [:]
+        for s in 0..<40 { values[.balance(ExecutorWorkload.sender(s))] = UInt256(1) << 90 }
+        for contract in contracts {
+            // SLOAD/SSTORE on small slots, CALL to another contract, LOG, RETURN or REVERT.
+            var program: [UInt8] = []
+            for _ in 0..<24 {
+                switch generator.next() % 8 {
+                case 0: program += [0x60, operands[Int(generator.next() % 6)], 0x54]                      // SLOAD
+                case 1: program += [0x60, UInt8(generator.next() % 9), 0x60, operands[Int(generator.next() % 6)], 0x55] // SSTORE
+                case 2:                                                                                     // CALL a peer
+                    let peer = contracts[Int(generator.next() % 6)]
+                    program += [0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x60, 0, 0x73] + peer.bytes + [0x61, 0x30, 0x00, 0xF1, 0x50]
+                case 3: program += [0x60, 0x20, 0x60, 0, 0xA0]                                            // LOG0
+                case 4: program += [0x60, 1, 0x60, 0, 0x55]                                                 // SSTORE slot 0
+                case 5: program += [0x43, 0x60, 2, 0x55]                                                    // NUMBER → slot 2
+                case 6: program += [0x33, 0x31, 0x60, 3, 0x55]                                              // BALANCE(caller) → slot 3
+                default: program += [0x5B]
+                }
+            }
+            let reverts = contract == contracts[0] || generator.next() % 4 == 0
+            program += reverts ? [0x60, 0, 0x60, 0, 0xFD] : [0x60, 0, 0x60, 0, 0xF3]
+            let hash = Keccak256.hash(program)
+            code[hash] = program
+            values[.codeHash(contract)] = UInt256(hash)
+        }
+        var nonces = [UInt64](repeating: 0, count: 40)
+        let transactions = (0..<300).map { _ -> RecoveredTransaction in
+            let s = Int(generator.next() % 40)
+            defer { nonces[s] += 1 }
+            return ExecutorWorkload.transaction(
+                sender: s, nonce: nonces[s], to: contracts[Int(generator.next() % 6)],
+                value: UInt256(generator.next() % 3), data: [UInt8(generator.next() % 256)], gasLimit: 300_000)
+        }
+        let state = InMemoryState(values, code: code)
+        let serial = ReferenceExecutor().execute(transactions, on: state, context: context)
+        #expect(serial.receipts.contains { $0.status == .success } && serial.receipts.contains { $0.status == .failure })
+        #expect(serial.receipts.contains { !$0.logs.isEmpty })
+        for threads in [1, 2, 3, 8] {
+            let executor = ParallelExecutor(threads: threads)
+            for run in 0..<2 {
+                expectSame(serial, executor.execute(transactions, on: state, context: context), "\(threads) threads, run \(run)")
+            }
+        }
+    }
 }
