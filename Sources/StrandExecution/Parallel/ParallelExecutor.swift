@@ -61,6 +61,45 @@ public final class ParallelExecutor: BlockExecutor, Sendable {
     }
 }
 
+/// Step 3 for one transaction: run it through its window on the block's slots, or write back
+/// its speculative run when that run is its run.
+private struct ExecutionStep<Reader: StateReader> {
+    let transactions: [RecoveredTransaction]
+    let plans: UnsafeBufferPointer<TransactionPlan>
+    let reusable: UnsafeBufferPointer<Speculation?>
+    let reader: UnsafePointer<Reader>
+    let contracts: ContractContext
+    let slots: UnsafeMutablePointer<Slot>
+    let keys: UnsafePointer<StateKey>
+    let isWrite: UnsafePointer<Bool>
+    let keyIDs: UnsafePointer<Int32>
+    let accessCounts: UnsafePointer<UInt8>
+    let stride: Int
+    let outcomes: UnsafeMutablePointer<TransactionOutcome>
+    let violations: UnsafeMutablePointer<Bool>
+
+    func run(_ i: Int) {
+        if i < reusable.count, reusable[i] != nil { return applySpeculation(i) }
+        let base = i * stride
+        var view = SlotView(reader: reader, slots: slots, keys: keys + base, isWrite: isWrite + base,
+                            keyIDs: keyIDs + base, count: Int(accessCounts[i]))
+        outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view, contracts: contracts)
+        violations[i] = view.violated
+    }
+
+    /// The speculative run's written values go straight into their slots (the set is in the
+    /// run's order), and its outcome is the transaction's.
+    func applySpeculation(_ i: Int) {
+        let base = i * stride
+        for a in 0..<Int(accessCounts[i]) where isWrite[base + a] {
+            slots[Int(keyIDs[base + a])] = Slot(value: reusable[i]!.values[a], loaded: true, written: true)
+        }
+        contracts.deploy(reusable[i]!.outcome.deployedCode)
+        outcomes[i] = reusable[i]!.outcome
+        violations[i] = false
+    }
+}
+
 /// One transaction's slot: the key's value as this block has it so far.
 struct Slot {
     var value = UInt256.zero
@@ -206,52 +245,29 @@ struct Buffers: ~Copyable {
                     plans.withUnsafeBufferPointer { plans in
                         keys.withUnsafeBufferPointer { keys in
                             isWrite.withUnsafeBufferPointer { isWrite in
-                                do {
-                                    let keyIDs = dag.keyIDs.base
-                                    let (slotsIO, outcomesOut, violationsOut) = (slots, outcomes, violations)
-                                    // The reader is borrowed through a pointer: a copy per transaction
-                                    // would bump one shared reference count from every core.
-                                    statistics.workerIdleNanoseconds = withUnsafePointer(to: state) { reader in
-                                     reusable.withUnsafeBufferPointer { reusable in
-                                      // The speculative run is the run: its written values go straight
-                                      // into their slots (the set is in the run's order).
-                                      func applySpeculation(_ i: Int) {
-                                          let base = i * stride
-                                          for a in 0..<Int(accessCounts[i]) where isWrite[base + a] {
-                                              let slot = slotsIO.baseAddress! + Int(keyIDs[base + a])
-                                              slot.pointee = Slot(value: reusable[i]!.values[a], loaded: true, written: true)
-                                          }
-                                          contracts.deploy(reusable[i]!.outcome.deployedCode)
-                                          outcomesOut[i] = reusable[i]!.outcome
-                                          violationsOut[i] = false
-                                      }
-                                      // Nothing left to run (a conflict-free contract block): the results
-                                      // only need writing, in any order, since no two share a written key.
-                                      if reusable.count == count && !reusable.contains(where: { $0 == nil }) {
-                                          pool.threads.parallelFor(count, chunkSize: 64) { range in
-                                              for i in range { applySpeculation(i) }
-                                          }
-                                          return UInt64(0)
-                                      }
-                                      return pool.run(dag, count: count) { i in
-                                        let base = i * stride
-                                        if i < reusable.count, reusable[i] != nil {
-                                            applySpeculation(i)
-                                            return
+                                accessCounts.withUnsafeBufferPointer { accessCounts in
+                                    reusable.withUnsafeBufferPointer { reusable in
+                                        // The reader is borrowed through a pointer: a copy per transaction
+                                        // would bump one shared reference count from every core.
+                                        withUnsafePointer(to: state) { reader in
+                                            let step = ExecutionStep(
+                                                transactions: transactions, plans: plans, reusable: reusable, reader: reader,
+                                                contracts: contracts, slots: slots.baseAddress!, keys: keys.baseAddress!,
+                                                isWrite: isWrite.baseAddress!, keyIDs: dag.keyIDs.base,
+                                                accessCounts: accessCounts.baseAddress!, stride: stride,
+                                                outcomes: outcomes.baseAddress!, violations: violations.baseAddress!)
+                                            if reusable.count == count && !reusable.contains(where: { $0 == nil }) {
+                                                // Nothing left to run (a conflict-free contract block): results only
+                                                // need writing, in any order, as no two share a written key.
+                                                pool.threads.parallelFor(count, chunkSize: 64) { range in
+                                                    for i in range { step.applySpeculation(i) }
+                                                }
+                                            } else {
+                                                statistics.workerIdleNanoseconds = pool.run(dag, count: count) { step.run($0) }
+                                            }
+                                            return violations.contains(true)
                                         }
-                                        var view = SlotView(
-                                            reader: reader, slots: slotsIO.baseAddress!, keys: keys.baseAddress! + base,
-                                            isWrite: isWrite.baseAddress! + base, keyIDs: keyIDs + base,
-                                            count: Int(accessCounts[i]))
-                                        do {
-                                            outcomesOut[i] = TransactionProcessor.execute(
-                                                transactions[i], plan: plans[i], view: &view, contracts: contracts)
-                                        }
-                                        violationsOut[i] = view.violated
-                                      }
-                                     }
                                     }
-                                    return violationsOut.contains(true)
                                 }
                             }
                         }
