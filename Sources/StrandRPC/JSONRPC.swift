@@ -23,6 +23,12 @@ enum JSONRPC {
 
     /// Parses a body; throws the error for a body that is not JSON or an empty batch.
     static func parse(_ body: Data) throws(RPCError) -> Envelope {
+        if let envelope = parseSimple(body) { return envelope }
+        return try parseWithFoundation(body)
+    }
+
+    /// Any body, through `JSONSerialization`.
+    static func parseWithFoundation(_ body: Data) throws(RPCError) -> Envelope {
         let json: Any
         do { json = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) } catch {
             throw .parseError("body is not valid JSON")
