@@ -3,11 +3,12 @@
 # `perf record -e cpu-clock -g` (no hardware counters on these VMs) while strand-loadgen runs
 # WORKLOAD, then writes perf/out/top.txt (top symbols, demangled) and perf/out/flame.svg.
 #
-#   perf/record.sh [dag-transfer|transfer|hotspot] [TXS]
+#   perf/record.sh [dag-transfer|transfer|hotspot|erc20] [TXS] [extra strand-loadgen options…]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 workload=${1:-dag-transfer}
 txs=${2:-100000}
+shift 2 2>/dev/null || shift $# || true
 command -v perf >/dev/null || { echo "perf/record.sh: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
 
 swift build -c release >/dev/null
@@ -30,7 +31,7 @@ sleep 1
 perf record -e cpu-clock -g -p "$node_pid" -o "$out/perf.data" 2>"$out/perf-record.log" &
 perf_pid=$!
 .build/release/strand-loadgen --rpc "http://127.0.0.1:$port" --keys "$work/chain/accounts.json" \
-  --workload "$workload" --txs "$txs" | tee "$out/loadgen.txt"
+  --workload "$workload" --txs "$txs" "$@" | tee "$out/loadgen.txt"
 kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""
 kill -TERM "$node_pid"; wait "$node_pid" || true; node_pid=""
 

@@ -29,33 +29,47 @@ public enum Hex {
     /// - Throws: `HexError` naming the first problem found.
     /// - Complexity: O(*n*) in the length of the string.
     public static func decode(_ string: some StringProtocol, prefix: Prefix = .optional) throws(HexError) -> [UInt8] {
-        let utf8 = Array(string.utf8)
+        if let decoded = string.utf8.withContiguousStorageIfAvailable({ decodeDigits($0, prefix: prefix) }) {
+            return try decoded.get()
+        }
+        return try Array(string.utf8).withUnsafeBufferPointer { decodeDigits($0, prefix: prefix) }.get()
+    }
+
+    private static func decodeDigits(_ utf8: UnsafeBufferPointer<UInt8>, prefix: Prefix) -> Result<[UInt8], HexError> {
         var start = 0
         if utf8.count >= 2, utf8[0] == UInt8(ascii: "0"), utf8[1] | 0x20 == UInt8(ascii: "x") {
             start = 2
         } else if prefix == .required {
-            throw .missingPrefix
+            return .failure(.missingPrefix)
         }
         let digitCount = utf8.count - start
-        guard digitCount % 2 == 0 else { throw .oddLength(digits: digitCount) }
-        var out = [UInt8]()
-        out.reserveCapacity(digitCount / 2)
-        var i = start
-        while i < utf8.count {
-            let high = try nibble(utf8[i], at: i)
-            let low = try nibble(utf8[i + 1], at: i + 1)
-            out.append(high << 4 | low)
-            i += 2
+        guard digitCount % 2 == 0 else { return .failure(.oddLength(digits: digitCount)) }
+        var failure: HexError?
+        let out = [UInt8](unsafeUninitializedCapacity: digitCount / 2) { buffer, initialized in
+            var i = start
+            while i < utf8.count {
+                let high = nibbles[Int(utf8[i])], low = nibbles[Int(utf8[i + 1])]
+                if high | low > 0x0F {
+                    let bad = high > 0x0F ? i : i + 1
+                    failure = .invalidCharacter(Character(Unicode.Scalar(utf8[bad])), offset: bad)
+                    break
+                }
+                buffer[initialized] = high << 4 | low
+                initialized += 1
+                i += 2
+            }
         }
-        return out
+        if let failure { return .failure(failure) }
+        return .success(out)
     }
 
-    private static func nibble(_ c: UInt8, at offset: Int) throws(HexError) -> UInt8 {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: throw .invalidCharacter(Character(Unicode.Scalar(c)), offset: offset)
+    /// Each byte's value as a hex digit, 0xFF where it is none.
+    private static let nibbles: [UInt8] = (0..<256).map { c in
+        switch UInt8(c) {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(c) - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(c) - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(c) - UInt8(ascii: "A") + 10
+        default: 0xFF
         }
     }
 }
