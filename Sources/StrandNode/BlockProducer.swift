@@ -118,7 +118,7 @@ final class BlockProducer: @unchecked Sendable {
         let state = PendingState(base: snapshot, layers: layered.map { [$0.changes] } ?? [])
         let parent = pending.map { (number: $0.block.number, hash: $0.block.hash, stateRoot: $0.block.header.stateRoot) }
             ?? (number: snapshot.head.number, hash: snapshot.head.hash, stateRoot: snapshot.head.stateRoot)
-        let candidates = pool.select(limit: sealer.policy.maxBlockTransactions, accounts: state)
+        let candidates = pool.select(limit: sealer.policy.maxBlockTransactions, gasLimit: pool.config.blockGasLimit, accounts: state)
         if candidates.isEmpty && sealer.policy.skipEmptyBlocks { return false }
         let context = BlockContext(
             number: parent.number + 1, timestamp: UInt64(Date().timeIntervalSince1970), sealer: sealerAddress,

@@ -140,8 +140,13 @@ public final class TransactionPool: Sendable {
     ///
     /// The account nonce is read here, not only remembered: a transaction admitted while a
     /// block was committing may have been checked against the state before that block.
-    public func select(limit: Int, accounts: some StateReader) -> [RecoveredTransaction] {
+    ///
+    /// The gas limits of the selection add up to at most `gasLimit`, so that the block never
+    /// has to leave a transaction out for gas (which would drop it and strand its sender's
+    /// later nonces): a sender whose next transaction does not fit waits for the next block.
+    public func select(limit: Int, gasLimit: UInt64 = .max, accounts: some StateReader) -> [RecoveredTransaction] {
         state.withLock { pool in
+            var gasLeft = gasLimit
             var selected: [RecoveredTransaction] = []
             selected.reserveCapacity(min(limit, pool.byHash.count))
             for sender in pool.senderOrder where selected.count < limit {
@@ -152,7 +157,8 @@ public final class TransactionPool: Sendable {
                     pool.senders[sender] = queue
                 }
                 var nonce = queue.baseNonce
-                while selected.count < limit, let tx = queue.byNonce[nonce] {
+                while selected.count < limit, let tx = queue.byNonce[nonce], tx.transaction.content.gasLimit <= gasLeft {
+                    gasLeft -= tx.transaction.content.gasLimit
                     selected.append(tx)
                     nonce += 1
                 }

@@ -53,6 +53,16 @@ import Testing
         #expect(pool.pendingNonce(of: alice.address) == 2)
     }
 
+    @Test func selectionFitsTheBlockGasLimit() {
+        let pool = pool()
+        _ = pool.admit([raw(alice, nonce: 0, gas: 50_000), raw(alice, nonce: 1, gas: 50_000), raw(bob, nonce: 3, gas: 30_000)],
+                       accounts: funded)
+        // Alice's second transaction does not fit; she waits (her nonce order kept), Bob's fits.
+        let selected = pool.select(limit: 10, gasLimit: 90_000, accounts: funded)
+        #expect(selected.map { "\($0.sender == bob.address ? "b" : "a")\($0.transaction.nonce)" } == ["a0", "b3"])
+        #expect(pool.select(limit: 10, gasLimit: 130_000, accounts: funded).count == 3)
+    }
+
     @Test func committedAndStaleTransactionsLeave() {
         let pool = pool()
         _ = pool.admit([raw(alice, nonce: 0), raw(alice, nonce: 1), raw(alice, nonce: 2)], accounts: funded)
