@@ -5,6 +5,7 @@
 #
 #   scripts/bench.sh [TXS] [extra strand-loadgen options…]      (TXS defaults to 200000)
 #   PIPELINING=false scripts/bench.sh …                          (commit each block before executing the next)
+#   MAX_BLOCK_TXS=4000 scripts/bench.sh …                        (block size; the node's default otherwise)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -37,7 +37,7 @@ public struct NodeConfig: Sendable {
         ("rpc.host", "JSON-RPC listen address (default 127.0.0.1)"),
         ("rpc.port", "JSON-RPC port (default 8545)"),
         ("rpc.max_body_bytes", "largest request body (default 16 MiB)"),
-        ("sealer.max_block_txs", "seal when this many transactions are ready (default 1000)"),
+        ("sealer.max_block_txs", "seal when this many transactions are ready (default 4000; fewer if the block gas limit is reached first)"),
         ("sealer.block_interval_ms", "seal what is ready after this long (default 500)"),
         ("sealer.skip_empty_blocks", "seal no empty blocks (default true)"),
         ("sealer.pipelining", "execute the next block while the previous one commits (default true)"),

@@ -3,6 +3,7 @@
 #
 #   bench_setup                 install packages, build release; sets $strand $loadgen $work
 #   start_node DIR PORT [TOML]  chain init in DIR, extra node.toml lines, start, wait for RPC; sets $node_pid
+#                               ($MAX_BLOCK_TXS, when set, replaces the sealer's block size)
 #   stop_node                   SIGTERM and wait
 
 bench_setup() {
@@ -21,6 +22,9 @@ start_node() {
   rm -rf "$dir"
   "$strand" chain init --dir "$dir" --accounts 4 --rpc-port "$port" >/dev/null
   [ -n "$extra" ] && printf '\n%s\n' "$extra" >> "$dir/node.toml"
+  if [ -n "${MAX_BLOCK_TXS:-}" ]; then
+    sed -i "s/^max_block_txs = .*/max_block_txs = $MAX_BLOCK_TXS/" "$dir/node.toml"
+  fi
   "$strand" node --config "$dir/node.toml" --log-level warning &
   node_pid=$!
   for _ in $(seq 100); do
