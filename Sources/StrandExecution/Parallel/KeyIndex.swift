@@ -11,6 +11,8 @@ final class KeyIndex {
     private var tableCapacity: Int
     private var mask: Int
     private var keyStorage: UnsafeMutablePointer<StateKey>
+    /// Each key's `mixedHash`, so that growing never hashes again.
+    private var hashStorage: UnsafeMutablePointer<UInt64>
     private var keyCapacity: Int
     private(set) var count = 0
 
@@ -21,11 +23,13 @@ final class KeyIndex {
         table.initialize(repeating: -1, count: 16)
         keyCapacity = 8
         keyStorage = .allocate(capacity: 8)
+        hashStorage = .allocate(capacity: 8)
     }
 
     deinit {
         table.deallocate()
         keyStorage.deallocate()
+        hashStorage.deallocate()
     }
 
     /// The key of each id, valid until the next `reset`.
@@ -49,18 +53,26 @@ final class KeyIndex {
     /// The id of `key`, adding it if new; `isNew` says which.
     @inline(__always)
     func intern(_ key: StateKey) -> (id: Int32, isNew: Bool) {
+        intern(key, hash: key.mixedHash)
+    }
+
+    /// The same, with `key.mixedHash` computed by the caller (planners hash in parallel, so
+    /// that the DAG builder, one thread, does not).
+    @inline(__always)
+    func intern(_ key: StateKey, hash: UInt64) -> (id: Int32, isNew: Bool) {
         if count * 2 >= tableCapacity { grow() }
-        var position = Int(truncatingIfNeeded: key.mixedHash) & mask
+        var position = Int(truncatingIfNeeded: hash) & mask
         while true {
             let id = table[position]
             if id < 0 {
                 if count == keyCapacity { reserveKeys(keyCapacity * 2) }
                 (keyStorage + count).initialize(to: key)
+                hashStorage[count] = hash
                 table[position] = Int32(count)
                 count += 1
                 return (Int32(count - 1), true)
             }
-            if keyStorage[Int(id)] == key { return (id, false) }
+            if hashStorage[Int(id)] == hash && keyStorage[Int(id)] == key { return (id, false) }
             position = (position + 1) & mask
         }
     }
@@ -82,6 +94,10 @@ final class KeyIndex {
         storage.moveInitialize(from: keyStorage, count: count)
         keyStorage.deallocate()
         keyStorage = storage
+        let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+        hashes.update(from: hashStorage, count: count)
+        hashStorage.deallocate()
+        hashStorage = hashes
         keyCapacity = capacity
     }
 
@@ -93,7 +109,7 @@ final class KeyIndex {
         tableCapacity = capacity
         mask = capacity - 1
         for id in 0..<count {
-            var position = Int(truncatingIfNeeded: keyStorage[id].mixedHash) & mask
+            var position = Int(truncatingIfNeeded: hashStorage[id]) & mask
             while table[position] >= 0 { position = (position + 1) & mask }
             table[position] = Int32(id)
         }

@@ -35,6 +35,7 @@ extension Buffers {
         let speculative = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
         Self.fit(&plans, count, .placeholder)
         Self.fit(&keys, count * stride, .nonce(.zero))
+        Self.fit(&keyHashes, count * stride, 0)
         Self.fit(&isWrite, count * stride, false)
         Self.fit(&accessCounts, count, 0)
         Self.fit(&knownAccess, count, true)

@@ -117,6 +117,8 @@ struct Buffers: ~Copyable {
 
     var plans: [TransactionPlan] = []
     var keys: [StateKey] = []
+    /// Each access's `StateKey.mixedHash`, computed by the planners for the DAG builder.
+    var keyHashes: [UInt64] = []
     var isWrite: [Bool] = []
     var accessCounts: [UInt8] = []
     var knownAccess: [Bool] = []
@@ -163,6 +165,7 @@ struct Buffers: ~Copyable {
     struct PlanningBuffers {
         let plans: UnsafeMutablePointer<TransactionPlan>
         let keys: UnsafeMutablePointer<StateKey>
+        let keyHashes: UnsafeMutablePointer<UInt64>
         let isWrite: UnsafeMutablePointer<Bool>
         let accessCounts: UnsafeMutablePointer<UInt8>
         let knownAccess: UnsafeMutablePointer<Bool>
@@ -185,15 +188,22 @@ struct Buffers: ~Copyable {
         let builderTaken = Atomic<Bool>(false)
         let dagNanoseconds = Atomic<UInt64>(0)
         plans.withUnsafeMutableBufferPointer { plans in
+          keyHashes.withUnsafeMutableBufferPointer { keyHashes in
             keys.withUnsafeMutableBufferPointer { keys in
                 isWrite.withUnsafeMutableBufferPointer { isWrite in
                     accessCounts.withUnsafeMutableBufferPointer { accessCounts in
                         knownAccess.withUnsafeMutableBufferPointer { knownAccess in
-                            let out = PlanningBuffers(plans: plans.baseAddress!, keys: keys.baseAddress!, isWrite: isWrite.baseAddress!,
+                            let out = PlanningBuffers(plans: plans.baseAddress!, keys: keys.baseAddress!,
+                                                      keyHashes: keyHashes.baseAddress!, isWrite: isWrite.baseAddress!,
                                                       accessCounts: accessCounts.baseAddress!, knownAccess: knownAccess.baseAddress!)
                             let (dag, keyIndex) = (dag, keyIndex)
                             func planChunk(_ chunk: Int) {
-                                for i in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count) { planOne(i, out) }
+                                for i in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count) {
+                                    planOne(i, out)
+                                    for a in (i * stride)..<(i * stride + Int(out.accessCounts[i])) {
+                                        out.keyHashes[a] = out.keys[a].mixedHash
+                                    }
+                                }
                                 planned[chunk].store(true, ordering: .releasing)
                             }
                             pool.threads.parallelFor(pool.threadCount, chunkSize: 1) { _ in
@@ -211,8 +221,8 @@ struct Buffers: ~Copyable {
                                     }
                                     let start = ContinuousClock.now
                                     dag.add((c * chunkSize)..<min((c + 1) * chunkSize, count),
-                                            keys: out.keys, isWrite: out.isWrite, accessCounts: out.accessCounts,
-                                            knownAccess: out.knownAccess, keyIndex: keyIndex)
+                                            keys: out.keys, keyHashes: out.keyHashes, isWrite: out.isWrite,
+                                            accessCounts: out.accessCounts, knownAccess: out.knownAccess, keyIndex: keyIndex)
                                     dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
                                 }
                                 let start = ContinuousClock.now
@@ -223,6 +233,7 @@ struct Buffers: ~Copyable {
                     }
                 }
             }
+          }
         }
         return dagNanoseconds.load(ordering: .relaxed)
     }
@@ -293,6 +304,7 @@ struct Buffers: ~Copyable {
     private mutating func resize(_ count: Int) {
         Self.fit(&plans, count, .placeholder)
         Self.fit(&keys, count * Self.stride, .nonce(.zero))
+        Self.fit(&keyHashes, count * Self.stride, 0)
         Self.fit(&isWrite, count * Self.stride, false)
         Self.fit(&accessCounts, count, 0)
         Self.fit(&knownAccess, count, true)

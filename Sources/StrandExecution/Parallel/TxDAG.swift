@@ -40,8 +40,12 @@ final class TxDAG {
         count: Int, stride: Int, keys: UnsafePointer<StateKey>, isWrite: UnsafePointer<Bool>,
         accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>, keyIndex: KeyIndex
     ) {
+        let hashes = (0..<count * stride).map { a in a % stride < Int(accessCounts[a / stride]) ? keys[a].mixedHash : 0 }
         begin(count: count, stride: stride)
-        add(0..<count, keys: keys, isWrite: isWrite, accessCounts: accessCounts, knownAccess: knownAccess, keyIndex: keyIndex)
+        hashes.withUnsafeBufferPointer { hashes in
+            add(0..<count, keys: keys, keyHashes: hashes.baseAddress!, isWrite: isWrite, accessCounts: accessCounts,
+                knownAccess: knownAccess, keyIndex: keyIndex)
+        }
         finish()
     }
 
@@ -64,8 +68,9 @@ final class TxDAG {
     }
 
     /// Adds the transactions of `range`, which must start where the previous one ended.
+    /// `keyHashes[a]` is `keys[a].mixedHash`.
     func add(
-        _ range: Range<Int>, keys: UnsafePointer<StateKey>, isWrite: UnsafePointer<Bool>,
+        _ range: Range<Int>, keys: UnsafePointer<StateKey>, keyHashes: UnsafePointer<UInt64>, isWrite: UnsafePointer<Bool>,
         accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>, keyIndex: KeyIndex
     ) {
         precondition(range.lowerBound == added, "TxDAG.add out of order")
@@ -81,7 +86,7 @@ final class TxDAG {
             if lastBarrier >= 0 { addEdge(from: lastBarrier, to: tx) }
             let base = i * stride
             for a in base..<(base + Int(accessCounts[i])) {
-                let (id, isNew) = keyIndex.intern(keys[a])
+                let (id, isNew) = keyIndex.intern(keys[a], hash: keyHashes[a])
                 let k = Int(id)
                 if isNew {
                     lastWriter[k] = -1
