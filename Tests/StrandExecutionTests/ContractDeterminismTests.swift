@@ -121,4 +121,31 @@ import Testing
             }
         }
     }
+
+    /// A transaction that touches more keys than a DAG entry holds is a barrier: it runs alone,
+    /// with access to every key, and the block stays parallel around it.
+    @Test func wideTransactionsAreBarriersNotFallbacks() {
+        var workload = ExecutorWorkload.erc20Transfers(count: 120, conflict: 0, artifact: Self.artifact)
+        // SSTORE(k, k + block number) for 40 slots: more than 32 keys.
+        var program: [UInt8] = []
+        for k in 1...40 { program += [0x43, 0x60, UInt8(k), 0x01, 0x60, UInt8(k), 0x55] }
+        program.append(0x00)
+        let wide = Address(low: 0x3333)
+        var values = workload.state.values
+        values[.codeHash(wide)] = UInt256(Keccak256.hash(program))
+        var code = workload.state.code
+        code[Keccak256.hash(program)] = program
+        workload.state = InMemoryState(values, code: code)
+        for position in [0, 60, 119] {
+            workload.transactions[position] = ExecutorWorkload.transaction(
+                sender: 5_000 + position, nonce: 0, to: wide, data: [0x01], gasLimit: 2_000_000)
+        }
+        let serial = SerialExecutor().execute(workload.transactions, on: workload.state, context: context)
+        #expect(serial.receipts.allSatisfy { $0.status == .success })
+        for threads in [1, 2, 4] {
+            let parallel = ParallelExecutor(threads: threads).execute(workload.transactions, on: workload.state, context: context)
+            #expect(!parallel.statistics.reexecutedSerially, "\(threads) threads: barriers run in place")
+            expectSame(serial, parallel, "\(threads) threads")
+        }
+    }
 }

@@ -3,7 +3,7 @@ import StrandTypes
 
 extension Buffers {
     /// The largest speculated access set that goes into the DAG; a transaction with more keys
-    /// is a barrier, which sends the block to serial execution (see `executeSpeculatively`).
+    /// is a barrier: it runs alone, between the transactions before and after it.
     static let maximumSpeculatedKeys = 32
     /// Transactions speculated per claim, and added to the DAG per step.
     static let speculationChunk = 32
@@ -19,7 +19,7 @@ extension Buffers {
     ///    running it against the block's start state (`SpeculativeAccess`), all in parallel.
     /// 2. Build the DAG from the plans' exact sets and the speculated ones, chunk by chunk
     ///    right behind the speculating threads (a fixed stride of 32 keys; a larger set makes
-    ///    its transaction a barrier, and the block falls back to serial execution).
+    ///    its transaction a barrier, which runs alone with access to every key).
     /// 3. and 4. as for native blocks: every access is checked against the set the DAG
     ///    assumed, and any access outside it makes the caller run the block serially.
     mutating func executeSpeculatively<Reader: StateReader & Sendable>(

@@ -77,9 +77,20 @@ private struct ExecutionStep<Reader: StateReader> {
     let stride: Int
     let outcomes: UnsafeMutablePointer<TransactionOutcome>
     let violations: UnsafeMutablePointer<Bool>
+    let knownAccess: UnsafePointer<Bool>
+    let keyIndex: KeyIndex
+    let barrierWrites: BarrierWrites
 
     func run(_ i: Int) {
         if i < reusable.count, reusable[i] != nil { return applySpeculation(i) }
+        if !knownAccess[i] {
+            // A barrier runs alone (the DAG orders it after every earlier transaction and before
+            // every later one), so it may touch any key.
+            var view = BarrierView(reader: reader, slots: slots, keyIndex: keyIndex, writes: barrierWrites)
+            outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view, contracts: contracts)
+            violations[i] = false
+            return
+        }
         let base = i * stride
         var view = SlotView(reader: reader, slots: slots, keys: keys + base, isWrite: isWrite + base,
                             keyIDs: keyIDs + base, count: Int(accessCounts[i]))
@@ -97,6 +108,41 @@ private struct ExecutionStep<Reader: StateReader> {
         contracts.deploy(reusable[i]!.outcome.deployedCode)
         outcomes[i] = reusable[i]!.outcome
         violations[i] = false
+    }
+}
+
+/// What barrier transactions wrote to keys no other transaction of the block declared.
+final class BarrierWrites: @unchecked Sendable {
+    /// Touched only by barriers, which run alone.
+    var values: [StateKey: UInt256] = [:]
+}
+
+/// A barrier transaction's view: every key, through the block's slots where the key has one,
+/// else through `BarrierWrites` and the start state.
+struct BarrierView<Reader: StateReader>: StateAccess {
+    let reader: UnsafePointer<Reader>
+    let slots: UnsafeMutablePointer<Slot>
+    let keyIndex: KeyIndex
+    let writes: BarrierWrites
+
+    mutating func read(_ key: StateKey) -> UInt256 {
+        if let id = keyIndex.lookup(key) {
+            let slot = slots + Int(id)
+            if !slot.pointee.loaded {
+                slot.pointee.value = reader.pointee.value(of: key)
+                slot.pointee.loaded = true
+            }
+            return slot.pointee.value
+        }
+        return writes.values[key] ?? reader.pointee.value(of: key)
+    }
+
+    mutating func write(_ key: StateKey, _ value: UInt256) {
+        if let id = keyIndex.lookup(key) {
+            slots[Int(id)] = Slot(value: value, loaded: true, written: true)
+        } else {
+            writes.values[key] = value
+        }
     }
 }
 
@@ -248,6 +294,7 @@ struct Buffers: ~Copyable {
         var statistics = statistics
         var stopwatch = Stopwatch()
         // 3. Execute.
+        let barrierWrites = BarrierWrites()
         slots.removeAll(keepingCapacity: true)
         slots.append(contentsOf: repeatElement(Slot(), count: keyIndex.count))
         let violated = slots.withUnsafeMutableBufferPointer { slots in
@@ -257,6 +304,7 @@ struct Buffers: ~Copyable {
                         keys.withUnsafeBufferPointer { keys in
                             isWrite.withUnsafeBufferPointer { isWrite in
                                 accessCounts.withUnsafeBufferPointer { accessCounts in
+                                  knownAccess.withUnsafeBufferPointer { knownAccess in
                                     reusable.withUnsafeBufferPointer { reusable in
                                         // The reader is borrowed through a pointer: a copy per transaction
                                         // would bump one shared reference count from every core.
@@ -266,7 +314,8 @@ struct Buffers: ~Copyable {
                                                 contracts: contracts, slots: slots.baseAddress!, keys: keys.baseAddress!,
                                                 isWrite: isWrite.baseAddress!, keyIDs: dag.keyIDs.base,
                                                 accessCounts: accessCounts.baseAddress!, stride: stride,
-                                                outcomes: outcomes.baseAddress!, violations: violations.baseAddress!)
+                                                outcomes: outcomes.baseAddress!, violations: violations.baseAddress!,
+                                                knownAccess: knownAccess.baseAddress!, keyIndex: keyIndex, barrierWrites: barrierWrites)
                                             if reusable.count == count && !reusable.contains(where: { $0 == nil }) {
                                                 // Nothing left to run (a conflict-free contract block): results only
                                                 // need writing, in any order, as no two share a written key.
@@ -279,6 +328,7 @@ struct Buffers: ~Copyable {
                                             return violations.contains(true)
                                         }
                                     }
+                                  }
                                 }
                             }
                         }
@@ -291,7 +341,7 @@ struct Buffers: ~Copyable {
 
         // 4. Finish.
         let finisher = outcomes.withUnsafeBufferPointer { BlockFinisher(transactions, outcomes: $0, workers: pool.threads) }
-        var final = FinalView(reader: state, keyIndex: keyIndex, slots: slots)
+        var final = FinalView(reader: state, keyIndex: keyIndex, slots: slots, extra: barrierWrites.values)
         finisher.creditFees(to: context.sealer, view: &final)
         let entries = final.sortedWrites(workers: pool.threads)
         let changes = StateChanges(sortedEntries: entries, code: contracts.deployedCode, workers: pool.threads)
