@@ -21,7 +21,7 @@ struct StateTestCommand: ParsableCommand {
     @Argument(help: "Test files or directories of test files.")
     var paths: [String]
 
-    @Option(help: "The fork whose post-states to check.")
+    @Option(help: "The fork whose post-states to check; the EVM implements Cancun's rules only.")
     var fork = "Cancun"
 
     @Option(name: .customLong("run"), help: "Only run tests whose name contains this text.")
@@ -29,6 +29,12 @@ struct StateTestCommand: ParsableCommand {
 
     @Flag(help: "Print one JSON object per case instead of failure lines.")
     var json = false
+
+    func validate() throws {
+        guard fork == "Cancun" else {
+            throw ValidationError("--fork \(fork): Strand's EVM implements Cancun only; its results would not mean \(fork)'s")
+        }
+    }
 
     func run() throws {
         try reportingErrors {
