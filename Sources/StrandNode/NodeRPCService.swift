@@ -29,6 +29,15 @@ final class NodeRPCService: RPCService {
     func metricsText() -> String { metrics.text(poolSize: pool.count) }
 
     func handle(_ calls: [RPCCall]) -> [RPCOutcome] {
+        // eth_call and eth_estimateGas run contract code, which recurses on the native stack:
+        // a batch that holds any runs on one deep-stack thread, not one thread per call.
+        guard calls.contains(where: { $0.method == "eth_call" || $0.method == "eth_estimateGas" }) else {
+            return handleHere(calls)
+        }
+        return DeepStackThread.ensuring { handleHere(calls) }
+    }
+
+    private func handleHere(_ calls: [RPCCall]) -> [RPCOutcome] {
         var outcomes = [RPCOutcome](repeating: .error(.internalError("unanswered")), count: calls.count)
         // Raw transactions of the whole batch are admitted together: one batch recovery.
         var raws: [(index: Int, bytes: [UInt8])] = []
