@@ -38,11 +38,13 @@ def main() -> int:
             met = ratio <= 2.0
             ok &= met
             print(f"{row['name']:<18}{row['nanoseconds']:>11.2f} ns{revm_ns:>11.2f} ns{ratio:>16.2f}  ≤ 2: {'met' if met else 'NOT met'}")
-        else:
+        elif row["name"] == "erc20 transfer":
             micros = row["nanoseconds"] / 1000
             met = micros <= 5.0
             ok &= met
             print(f"{row['name']:<18}{micros:>11.2f} µs{'—':>14}{'—':>16}  ≤ 5 µs per transfer: {'met' if met else 'NOT met'}")
+        else:
+            print(f"{row['name']:<18}{row['nanoseconds'] / 1000:>11.2f} µs{'—':>14}{'—':>16}  ({row['unit']})")
     print("(per instruction for the loops, same program on both; per whole transaction for erc20)")
     return 0 if ok else 1
 
