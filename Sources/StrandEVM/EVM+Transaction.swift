@@ -24,11 +24,15 @@ public struct TransactOptions: Sendable {
     /// Off only to speculate: a later transaction of a sender runs against the block's start
     /// state, whose nonce is behind; it is run as if its nonce were due.
     public var checkNonce: Bool
+    /// Off for calls that only simulate (`eth_call`), which may come "from" a contract: EIP-3607
+    /// refuses such senders only for real transactions.
+    public var checkSenderCode: Bool
 
-    public init(gasPrice: UInt256? = nil, creditCoinbase: Bool = true, checkNonce: Bool = true) {
+    public init(gasPrice: UInt256? = nil, creditCoinbase: Bool = true, checkNonce: Bool = true, checkSenderCode: Bool = true) {
         self.gasPrice = gasPrice
         self.creditCoinbase = creditCoinbase
         self.checkNonce = checkNonce
+        self.checkSenderCode = checkSenderCode
     }
 
     public static let ethereum = TransactOptions()
@@ -92,7 +96,7 @@ extension EVM {
         if tx.nonce < nonce { throw .nonceTooLow(expected: nonce, actual: tx.nonce) }
         if tx.nonce > nonce { throw .nonceTooHigh(expected: nonce, actual: tx.nonce) }
         if nonce == .max { throw .nonceMax }
-        if state.codeHash(sender) != EVMCode.emptyHash { throw .senderNotEOA }
+        if options.checkSenderCode && state.codeHash(sender) != EVMCode.emptyHash { throw .senderNotEOA }
         if tx.gasLimit > block.gasLimit { throw .gasLimitExceedsBlock(gasLimit: tx.gasLimit, blockGasLimit: block.gasLimit) }
         if tx.maxPriorityFeePerGas > tx.maxFeePerGas { throw .priorityFeeAboveFeeCap }
         if tx.maxFeePerGas < block.baseFee { throw .feeCapBelowBaseFee }

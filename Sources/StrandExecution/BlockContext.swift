@@ -15,6 +15,9 @@ public struct BlockContext: Sendable {
     public var chainID: UInt64
     /// BLOCKHASH: the hash of an earlier block by number (asked only for the 256 before this one).
     public var blockHash: @Sendable (UInt64) -> Hash
+    /// A block that only simulates calls (`eth_call`, `eth_estimateGas`): a contract may be the
+    /// sender (EIP-3607 applies to real transactions only). Never set for a block to commit.
+    public var isSimulation = false
 
     public init(
         number: UInt64, timestamp: UInt64, sealer: Address, gasLimit: UInt64 = 300_000_000, feesEnabled: Bool = false,

@@ -190,11 +190,12 @@ final class NodeRPCService: RPCService {
         let content = UnsignedTransaction(type: .dynamicFee, chainID: ledger.chainID, nonce: nonce, gasLimit: gas, to: to,
                                           value: value, data: data)
         // The executor never looks at signatures: the caller is the sender.
-        let context = BlockContext(
+        var context = BlockContext(
             number: snapshot.head.number + 1, timestamp: UInt64(Date().timeIntervalSince1970),
             sealer: ledger.sealers.first ?? .zero, gasLimit: pool.config.blockGasLimit, feesEnabled: false,
             chainID: ledger.chainID,
             blockHash: BlockProducer.blockHashes(ledger: ledger, parent: (snapshot.head.number, snapshot.head.hash)))
+        context.isSimulation = true
         func run(gasLimit: UInt64) throws(RPCError) -> Receipt {
             var limited = content
             limited.gasLimit = gasLimit

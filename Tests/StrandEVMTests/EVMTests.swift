@@ -92,6 +92,17 @@ import Testing
         #expect(state.diff().accounts.isEmpty)
     }
 
+    @Test func contractSendersOnlyInSimulations() throws {
+        let source = InMemoryEVMState()
+        let contractSender = Address(low: 0xC0C0)
+        source.setAccount(contractSender, balance: UInt256(1_000_000_000), code: [0x00])
+        let evm = EVM(state: WorldState(source: source), block: Self.block)
+        let tx = transaction(nonce: 0, to: Address(low: 0xD00D), data: [], gas: 21_000)
+        #expect(throws: TransactionValidityError.senderNotEOA) { try evm.transact(tx, sender: contractSender) }
+        let simulated = try evm.transact(tx, sender: contractSender, options: TransactOptions(checkSenderCode: false))
+        #expect(simulated.succeeded)
+    }
+
     @Test func recorderSeesStorageAndAccounts() throws {
         final class Recorder: AccessRecorder {
             var reads: Set<StateKey> = [], writes: Set<StateKey> = []

@@ -57,6 +57,8 @@ def test_vyper_contract(chain):
     assert ledger.functions.count().call() == 1
     assert ledger.functions.recordedBy(document).call() == alice.address
     assert ledger.functions.note(document).call() == "reconciled with bank B"
+    # eth_call may simulate a call "from" a contract (EIP-3607 binds real transactions only).
+    assert ledger.functions.count().call({"from": ledger.address}) == 1
 
     events = ledger.events.Recorded().process_receipt(r)
     assert len(events) == 1 and events[0].args.document == document and events[0].args.recorder == alice.address

@@ -17,7 +17,8 @@ enum ContractCall {
             let source = ViewStateSource(view: view, contracts: contracts, deploys: !speculative)
             return WorldState.borrowing(source: source) { world in
                 let evm = EVM(state: world, block: contracts.environment)
-                let options = TransactOptions(gasPrice: gasPrice, creditCoinbase: false, checkNonce: !speculative)
+                let options = TransactOptions(gasPrice: gasPrice, creditCoinbase: false, checkNonce: !speculative,
+                                              checkSenderCode: !contracts.isSimulation)
                 let result: EVMTransactionOutcome
                 do throws(TransactionValidityError) {
                     result = try evm.transact(content, sender: sender, options: options)

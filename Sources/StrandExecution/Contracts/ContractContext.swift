@@ -7,6 +7,7 @@ import Synchronization
 /// that the block's transactions deploy (visible to later ones, kept for the state changes).
 final class ContractContext: Sendable {
     let environment: BlockEnvironment
+    let isSimulation: Bool
     private let deployed = Mutex<[Hash: [UInt8]]>([:])
     private let codeReader: @Sendable (Hash) -> [UInt8]?
 
@@ -17,6 +18,7 @@ final class ContractContext: Sendable {
             blockHash: context.blockHash
         )
         self.codeReader = codeReader
+        isSimulation = context.isSimulation
     }
 
     func code(hash: Hash) -> [UInt8] {
