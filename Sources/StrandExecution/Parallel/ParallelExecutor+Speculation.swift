@@ -16,7 +16,7 @@ extension Buffers {
     /// A block with contract transactions:
     ///
     /// 1. Plan every transaction and, for contract transactions, learn the access set by
-    ///    running it against the block's start state (`SpeculativeAccess`), all in parallel.
+    ///    running it against the block's start state (`Speculation`), all in parallel.
     /// 2. Build the DAG from the plans' exact sets and the speculated ones, chunk by chunk
     ///    right behind the speculating threads (a fixed stride of 32 keys; a larger set makes
     ///    its transaction a barrier, which runs alone with access to every key).

@@ -59,7 +59,7 @@ struct TransactionPlan: Sendable {
     var touchesSenderBalance: Bool { !upfrontCost.isZero }
 
     /// Records exactly the keys that `TransactionProcessor` may touch for this plan; a
-    /// contract's keys come from speculation instead (`SpeculativeAccess`).
+    /// contract's keys come from speculation instead (`Speculation`).
     func recordAccess(of tx: RecoveredTransaction, into set: inout AccessSetBuilder) {
         if case .excluded = kind { return }
         set.write(.nonce(tx.sender))
