@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "StrandExecutionTests", dependencies: ["StrandExecution", "StrandBench", "StrandTestSupport"]),
         .testTarget(
             name: "StrandEVMTests",
-            dependencies: ["StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandTypes", "StrandCrypto"],
+            dependencies: ["StrandEVM", "StrandExecution", "StrandStateTest", "StrandTestSupport", "StrandTypes", "StrandCrypto"],
             exclude: ["Fixtures"],
             resources: []
         ),

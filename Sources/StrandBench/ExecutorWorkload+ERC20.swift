@@ -1,3 +1,4 @@
+import StrandEVM
 import StrandExecution
 import StrandPrimitives
 import StrandTypes
@@ -5,16 +6,7 @@ import StrandTypes
 extension ExecutorWorkload {
     /// The token's address in the ERC-20 workloads: deployed by sender 0 with nonce 0.
     public static func erc20Token() -> Address {
-        Address(lastBytesOf: Keccak256.hash(creationPreimage(sender(0))))
-    }
-
-    private static func creationPreimage(_ sender: Address) -> [UInt8] {
-        var encoder = RLPEncoder(reservingCapacity: 32)
-        encoder.appendList { list in
-            list.append(sender)
-            list.append(UInt64(0))
-        }
-        return encoder.bytes
+        EVM.createAddress(sender(0), nonce: 0)
     }
 
     /// A state in which sender 0 deployed the ERC-20 and gave each of `holders` senders

@@ -1,6 +1,7 @@
 import Foundation
 import StrandCrypto
 @testable import StrandEVM
+import StrandExecution
 import StrandPrimitives
 import StrandTestSupport
 import StrandTypes
@@ -14,24 +15,6 @@ import Testing
         number: 1, timestamp: 1, gasLimit: 30_000_000, coinbase: Address(low: 0xC0FFEE), baseFee: UInt256(7), chainID: UInt256(20_200)
     )
 
-    static func erc20Creation(supply: UInt256) throws -> [UInt8] {
-        let url = TestVectors.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/contracts/ERC20MockDecimals.json")
-        let artifact = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        let bytecode = hexBytes((artifact["bytecode"] as! [String: Any])["object"] as! String)
-        // constructor(string name, string symbol, uint256 supply, uint8 decimals)
-        func word(_ value: UInt256) -> [UInt8] { value.bigEndianBytes }
-        func text(_ s: String) -> [UInt8] {
-            let bytes = Array(s.utf8)
-            return word(UInt256(bytes.count)) + bytes + [UInt8](repeating: 0, count: (32 - bytes.count % 32) % 32)
-        }
-        let name = text("Strand"), symbol = text("STR")
-        return bytecode + word(UInt256(128)) + word(UInt256(128 + name.count)) + word(supply) + word(UInt256(18)) + name + symbol
-    }
-
-    static func call(_ selector: UInt32, _ words: [UInt256]) -> [UInt8] {
-        withUnsafeBytes(of: selector.bigEndian) { Array($0) } + words.flatMap(\.bigEndianBytes)
-    }
-
     func transaction(nonce: UInt64, to: Address?, data: [UInt8], gas: UInt64 = 2_000_000) -> UnsignedTransaction {
         UnsignedTransaction(chainID: 20_200, nonce: nonce, maxPriorityFeePerGas: .one, maxFeePerGas: UInt256(10),
                             gasLimit: gas, to: to, data: data)
@@ -43,14 +26,14 @@ import Testing
         let state = WorldState(source: source)
         let evm = EVM(state: state, block: Self.block)
         let supply = UInt256(1_000_000)
-        let created = try evm.transact(transaction(nonce: 0, to: nil, data: try Self.erc20Creation(supply: supply)), sender: Self.sender)
+        let created = try evm.transact(transaction(nonce: 0, to: nil, data: try ERC20Artifact(path: TestPaths.erc20).deployment(supply: supply)), sender: Self.sender)
         #expect(created.succeeded)
         let token = try #require(created.contractAddress)
         #expect(token == EVM.createAddress(Self.sender, nonce: 0))
 
         let recipient = Address(low: 0xB0B)
         let transfer = try evm.transact(
-            transaction(nonce: 1, to: token, data: Self.call(0xA905_9CBB, [UInt256(recipient), UInt256(250)])),
+            transaction(nonce: 1, to: token, data: ERC20Artifact.transfer(to: recipient, amount: UInt256(250))),
             sender: Self.sender)
         #expect(transfer.succeeded)
         #expect(transfer.logs.count == 1)
@@ -58,12 +41,12 @@ import Testing
         #expect(transfer.output == UInt256.one.bigEndianBytes)
 
         let tooMuch = try evm.transact(
-            transaction(nonce: 2, to: token, data: Self.call(0xA905_9CBB, [UInt256(recipient), supply])), sender: Self.sender)
+            transaction(nonce: 2, to: token, data: ERC20Artifact.transfer(to: recipient, amount: supply)), sender: Self.sender)
         #expect(tooMuch.error == .reverted)
         #expect(tooMuch.logs.isEmpty)
 
         let balance = try evm.transact(
-            transaction(nonce: 3, to: token, data: Self.call(0x70A0_8231, [UInt256(recipient)])), sender: Self.sender)
+            transaction(nonce: 3, to: token, data: ERC20Artifact.balanceOf(recipient)), sender: Self.sender)
         #expect(balance.output == UInt256(250).bigEndianBytes)
 
         source.apply(state.diff())
