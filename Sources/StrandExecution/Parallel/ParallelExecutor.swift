@@ -126,14 +126,7 @@ struct BarrierView<Reader: StateReader>: StateAccess {
     let writes: BarrierWrites
 
     mutating func read(_ key: StateKey) -> UInt256 {
-        if let id = keyIndex.lookup(key) {
-            let slot = slots + Int(id)
-            if !slot.pointee.loaded {
-                slot.pointee.value = reader.pointee.value(of: key)
-                slot.pointee.loaded = true
-            }
-            return slot.pointee.value
-        }
+        if let id = keyIndex.lookup(key) { return (slots + Int(id)).value(of: key, loadingFrom: reader) }
         return writes.values[key] ?? reader.pointee.value(of: key)
     }
 
@@ -151,6 +144,18 @@ struct Slot {
     var value = UInt256.zero
     var loaded = false
     var written = false
+}
+
+extension UnsafeMutablePointer where Pointee == Slot {
+    /// The slot's value, read from the block's start state on first touch.
+    @inline(__always)
+    func value<Reader: StateReader>(of key: StateKey, loadingFrom reader: UnsafePointer<Reader>) -> UInt256 {
+        if !pointee.loaded {
+            pointee.value = reader.pointee.value(of: key)
+            pointee.loaded = true
+        }
+        return pointee.value
+    }
 }
 
 /// Everything a block needs, kept between blocks so that steady state allocates little.
@@ -391,12 +396,7 @@ struct SlotView<Reader: StateReader>: StateAccess {
             violated = true
             return reader.pointee.value(of: key)
         }
-        let slot = slots + Int(keyIDs[j])
-        if !slot.pointee.loaded {
-            slot.pointee.value = reader.pointee.value(of: key)
-            slot.pointee.loaded = true
-        }
-        return slot.pointee.value
+        return (slots + Int(keyIDs[j])).value(of: key, loadingFrom: reader)
     }
 
     mutating func write(_ key: StateKey, _ value: UInt256) {
