@@ -361,15 +361,25 @@ public final class WorldState {
     /// The block's changes so far.
     public func diff() -> StateDiff {
         var diff = StateDiff()
-        for address in dirtyAccounts {
-            let account = accounts[address]!
-            diff.accounts[address] = account.exists ? account.info : nil
-        }
+        forEachChange(account: { diff.accounts[$0] = .some($1) }, slot: { diff.storage[$0] = $1 })
         diff.wiped = wiped
-        for key in dirtySlots { diff.storage[key] = committed[key] ?? .zero }
         diff.code = newCode
         return diff
     }
+
+    /// Visits the block's changes without collecting them: each changed account (nil when
+    /// deleted) and each written slot with its value. Callers that write the changes through
+    /// elsewhere, once per transaction, need no `StateDiff`.
+    public func forEachChange(account: (Address, AccountInfo?) -> Void, slot: (SlotKey, UInt256) -> Void) {
+        for address in dirtyAccounts {
+            let entry = accounts[address]!
+            account(address, entry.exists ? entry.info : nil)
+        }
+        for key in dirtySlots { slot(key, committed[key] ?? .zero) }
+    }
+
+    /// Code first deployed in this block, by hash.
+    public var deployedCode: [Hash: [UInt8]] { newCode }
 }
 
 /// What a block's transactions changed: accounts (nil = deleted), slots, new code.

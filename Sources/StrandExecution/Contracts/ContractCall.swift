@@ -25,7 +25,7 @@ enum ContractCall {
                 } catch {
                     return .excluded(ExclusionReason(error))
                 }
-                source.write(world.diff())
+                source.write(world)
                 var outcome = TransactionOutcome(status: result.succeeded ? .success : .failure)
                 outcome.gasUsed = result.gasUsed
                 outcome.output = result.output

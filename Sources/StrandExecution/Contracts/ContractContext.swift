@@ -75,8 +75,8 @@ final class ViewStateSource<View: StateAccess>: EVMStateSource {
     func hasStorage(_ address: Address) -> Bool { false }
 
     /// Writes a transaction's changes through the view: changed account fields, written slots.
-    func write(_ diff: StateDiff) {
-        for (address, info) in diff.accounts {
+    func write(_ world: WorldState) {
+        world.forEachChange(account: { address, info in
             let before = loaded.last(where: { $0.address == address })?.info ?? AccountInfo()
             let after = info ?? AccountInfo()
             if before.nonce != after.nonce { view.pointee.write(.nonce(address), UInt256(after.nonce)) }
@@ -84,8 +84,10 @@ final class ViewStateSource<View: StateAccess>: EVMStateSource {
             if before.codeHash != after.codeHash {
                 view.pointee.write(.codeHash(address), after.codeHash == EVMCode.emptyHash ? .zero : UInt256(after.codeHash))
             }
-        }
-        for (key, value) in diff.storage { view.pointee.write(.storage(key.address, key.slot), value) }
-        if deploys { contracts.deploy(diff.code) } else { undeployedCode = diff.code }
+        }, slot: { key, value in
+            view.pointee.write(.storage(key.address, key.slot), value)
+        })
+        let code = world.deployedCode
+        if deploys { contracts.deploy(code) } else { undeployedCode = code }
     }
 }
