@@ -1,9 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Release builds of the hot modules ask for cross-module optimisation; the flag is harmless in debug.
+/// Release builds of the hot modules ask for cross-module optimisation, and keep LLVM from
+/// merging look-alike specialisations: merging turns the direct calls of a specialised
+/// transaction loop back into indirect calls through witness tables.
 let hotPathSettings: [SwiftSetting] = [
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+    .unsafeFlags(["-cross-module-optimization", "-Xfrontend", "-disable-llvm-merge-functions-pass"],
+                 .when(configuration: .release)),
 ]
 
 let package = Package(

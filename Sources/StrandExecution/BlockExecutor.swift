@@ -114,7 +114,7 @@ public struct SerialExecutor: BlockExecutor {
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
         for index in transactions.indices {
-            let plan = TransactionPlan(transactions[index], context: context, withinBlockGasLimit: fits[index])
+            let plan = TransactionPlan(transactions[index], feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index])
             finisher.add(transactions[index], inputIndex: index,
                          outcome: TransactionProcessor.execute(transactions[index], plan: plan, view: &view, contracts: contracts))
         }
@@ -133,10 +133,13 @@ public struct SerialExecutor: BlockExecutor {
 
 /// Reads through to the block's start state unless the block wrote the key; every key gets
 /// a dense slot on first touch.
+///
+/// Inlinable for the reason `SlotView` is.
+@usableFromInline
 struct InterningView<Reader: StateReader>: StateAccess {
-    let reader: Reader
-    let keyIndex = KeyIndex()
-    var slots: [Slot] = []
+    @usableFromInline let reader: Reader
+    @usableFromInline let keyIndex = KeyIndex()
+    @usableFromInline var slots: [Slot] = []
 
     init(reader: Reader, expectedKeys: Int) {
         self.reader = reader
@@ -144,16 +147,19 @@ struct InterningView<Reader: StateReader>: StateAccess {
         slots.reserveCapacity(expectedKeys)
     }
 
-    private mutating func slot(_ key: StateKey) -> Int {
+    @inlinable
+    mutating func slot(_ key: StateKey) -> Int {
         let (id, isNew) = keyIndex.intern(key)
         if isNew { slots.append(Slot(value: reader.value(of: key), loaded: true, written: false)) }
         return Int(id)
     }
 
+    @inlinable
     mutating func read(_ key: StateKey) -> UInt256 {
         slots[slot(key)].value
     }
 
+    @inlinable
     mutating func write(_ key: StateKey, _ value: UInt256) {
         let id = slot(key)
         slots[id].value = value

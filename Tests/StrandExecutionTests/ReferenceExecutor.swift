@@ -14,7 +14,7 @@ struct ReferenceExecutor: BlockExecutor {
         let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
         DeepStackThread.ensuring {
             for (index, tx) in transactions.enumerated() {
-                let plan = TransactionPlan(tx, context: context, withinBlockGasLimit: fits[index])
+                let plan = TransactionPlan(tx, feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index])
                 finisher.add(tx, inputIndex: index,
                              outcome: TransactionProcessor.execute(tx, plan: plan, view: &view, contracts: contracts))
             }

@@ -63,29 +63,27 @@ import Testing
         let declared = StateKey.balance(Address(lastBytesOf: Keccak256.hash([1])))
         let readOnly = StateKey.nonce(Address(lastBytesOf: Keccak256.hash([2])))
         let stranger = StateKey.balance(Address(lastBytesOf: Keccak256.hash([3])))
-        let state = InMemoryState([declared: UInt256(5), stranger: UInt256(9)])
         var keys = [declared, readOnly]
         var writes = [true, false]
         var ids: [Int32] = [0, 1]
+        var startValues = [UInt256(5), UInt256.zero]
         var slots = [Slot(), Slot()]
-        withUnsafePointer(to: state) { reader in
-            slots.withUnsafeMutableBufferPointer { slots in
-                func view() -> SlotView<InMemoryState> {
-                    SlotView(reader: reader, slots: slots.baseAddress!, keys: &keys, isWrite: &writes, keyIDs: &ids, count: 2)
-                }
-                var inside = view()
-                #expect(inside.read(declared) == UInt256(5))
-                inside.write(declared, UInt256(6))
-                #expect(inside.read(declared) == UInt256(6) && !inside.violated)
-
-                var outside = view()
-                #expect(outside.read(stranger) == UInt256(9))
-                #expect(outside.violated)
-
-                var writesReadOnly = view()
-                writesReadOnly.write(readOnly, .one)
-                #expect(writesReadOnly.violated)
+        slots.withUnsafeMutableBufferPointer { slots in
+            func view() -> SlotView {
+                SlotView(slots: slots.baseAddress!, keys: &keys, isWrite: &writes, keyIDs: &ids, startValues: &startValues, count: 2)
             }
+            var inside = view()
+            #expect(inside.read(declared) == UInt256(5))
+            inside.write(declared, UInt256(6))
+            #expect(inside.read(declared) == UInt256(6) && !inside.violated)
+
+            var outside = view()
+            _ = outside.read(stranger)
+            #expect(outside.violated)
+
+            var writesReadOnly = view()
+            writesReadOnly.write(readOnly, .one)
+            #expect(writesReadOnly.violated)
         }
     }
 }

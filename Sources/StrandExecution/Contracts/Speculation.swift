@@ -11,9 +11,11 @@ import StrandTypes
 /// sees exactly the start state, so the run's result is its result and it is not run again.
 struct Speculation: Sendable {
     /// The keys the run touched, in the order first touched; a key both read and written counts
-    /// as written. `values` holds each key's last value in the run.
+    /// as written. `startValues` holds each key's value in the start state, `values` its last
+    /// value in the run.
     var keys: [StateKey]
     var isWrite: [Bool]
+    var startValues: [UInt256]
     var values: [UInt256]
     /// The run's result, valid as the real one when nothing before the transaction in the
     /// block writes a key it touched and its nonce was due at the block's start.
@@ -27,12 +29,13 @@ struct Speculation: Sendable {
         for entry in tx.transaction.content.accessList {
             for slot in entry.storageKeys { view.hint(.storage(entry.address, slot)) }
         }
-        (keys, isWrite, values) = (view.keys, view.isWrite, view.values)
+        (keys, isWrite, startValues, values) = (view.keys, view.isWrite, view.startValues, view.values)
         nonceWasDue = reader.value(of: .nonce(tx.sender)) == UInt256(tx.transaction.content.nonce)
     }
 }
 
-/// Reads the start state and remembers every key touched, and whether it was written.
+/// Reads the start state and remembers every key touched, whether it was written, and its
+/// start value.
 ///
 /// A transaction touches a handful of keys, so they sit in a small array searched from the
 /// end (recent keys are touched again soonest): cheaper than hashing each one.
@@ -40,12 +43,14 @@ struct RecordingView<Reader: StateReader>: StateAccess {
     let reader: Reader
     private(set) var keys: [StateKey] = []
     private(set) var isWrite: [Bool] = []
+    private(set) var startValues: [UInt256] = []
     private(set) var values: [UInt256] = []
 
     init(reader: Reader) {
         self.reader = reader
         keys.reserveCapacity(16)
         isWrite.reserveCapacity(16)
+        startValues.reserveCapacity(16)
         values.reserveCapacity(16)
     }
 
@@ -61,9 +66,7 @@ struct RecordingView<Reader: StateReader>: StateAccess {
     mutating func read(_ key: StateKey) -> UInt256 {
         if let i = index(of: key) { return values[i] }
         let value = reader.value(of: key)
-        keys.append(key)
-        isWrite.append(false)
-        values.append(value)
+        append(key, written: false, start: value, last: value)
         return value
     }
 
@@ -72,17 +75,21 @@ struct RecordingView<Reader: StateReader>: StateAccess {
             isWrite[i] = true
             values[i] = value
         } else {
-            keys.append(key)
-            isWrite.append(true)
-            values.append(value)
+            append(key, written: true, start: reader.value(of: key), last: value)
         }
     }
 
-    /// Adds `key` as read, if it is not there yet, without reading it.
+    /// Adds `key` as read, if it is not there yet.
     mutating func hint(_ key: StateKey) {
         guard index(of: key) == nil else { return }
+        let value = reader.value(of: key)
+        append(key, written: false, start: value, last: value)
+    }
+
+    private mutating func append(_ key: StateKey, written: Bool, start: UInt256, last: UInt256) {
         keys.append(key)
-        isWrite.append(false)
-        values.append(.zero)
+        isWrite.append(written)
+        startValues.append(start)
+        values.append(last)
     }
 }

@@ -5,16 +5,21 @@ import StrandTypes
 /// so steady state allocates nothing, and are raw memory, so the hot loop pays no
 /// copy-on-write or bounds checks.
 ///
+/// Inlinable, for the serial executor's view (see `SlotView`); its fields are exempt from
+/// dynamic exclusivity checks, which inlined class fields would otherwise pay per access
+/// (one owner uses an index at a time).
+///
 /// - Complexity: expected O(1) per key.
+@usableFromInline
 final class KeyIndex {
-    private var table: UnsafeMutablePointer<Int32>
-    private var tableCapacity: Int
-    private var mask: Int
-    private var keyStorage: UnsafeMutablePointer<StateKey>
+    @usableFromInline @exclusivity(unchecked) var table: UnsafeMutablePointer<Int32>
+    @usableFromInline @exclusivity(unchecked) var tableCapacity: Int
+    @usableFromInline @exclusivity(unchecked) var mask: Int
+    @usableFromInline @exclusivity(unchecked) var keyStorage: UnsafeMutablePointer<StateKey>
     /// Each key's `mixedHash`, so that growing never hashes again.
-    private var hashStorage: UnsafeMutablePointer<UInt64>
-    private var keyCapacity: Int
-    private(set) var count = 0
+    @usableFromInline @exclusivity(unchecked) var hashStorage: UnsafeMutablePointer<UInt64>
+    @usableFromInline @exclusivity(unchecked) var keyCapacity: Int
+    @usableFromInline @exclusivity(unchecked) var count = 0
 
     init() {
         tableCapacity = 16
@@ -51,14 +56,14 @@ final class KeyIndex {
     }
 
     /// The id of `key`, adding it if new; `isNew` says which.
-    @inline(__always)
+    @inlinable @inline(__always)
     func intern(_ key: StateKey) -> (id: Int32, isNew: Bool) {
         intern(key, hash: key.mixedHash)
     }
 
     /// The same, with `key.mixedHash` computed by the caller (planners hash in parallel, so
     /// that the DAG builder, one thread, does not).
-    @inline(__always)
+    @inlinable @inline(__always)
     func intern(_ key: StateKey, hash: UInt64) -> (id: Int32, isNew: Bool) {
         if count * 2 >= tableCapacity { grow() }
         var position = Int(truncatingIfNeeded: hash) & mask
@@ -78,6 +83,7 @@ final class KeyIndex {
     }
 
     /// The id of `key`, if interned.
+    @inlinable
     func lookup(_ key: StateKey) -> Int32? {
         var position = Int(truncatingIfNeeded: key.mixedHash) & mask
         while true {
@@ -88,7 +94,8 @@ final class KeyIndex {
         }
     }
 
-    private func reserveKeys(_ capacity: Int) {
+    @usableFromInline
+    func reserveKeys(_ capacity: Int) {
         guard capacity > keyCapacity else { return }
         let storage = UnsafeMutablePointer<StateKey>.allocate(capacity: capacity)
         storage.moveInitialize(from: keyStorage, count: count)
@@ -101,7 +108,8 @@ final class KeyIndex {
         keyCapacity = capacity
     }
 
-    private func grow() {
+    @usableFromInline
+    func grow() {
         let capacity = tableCapacity * 2
         table.deallocate()
         table = .allocate(capacity: capacity)

@@ -32,11 +32,13 @@ extension Buffers {
         let started = clock.now
 
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
+        let feesEnabled = context.feesEnabled
         let speculative = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
         Self.fit(&plans, count, .placeholder)
         Self.fit(&keys, count * stride, .nonce(.zero))
         Self.fit(&keyHashes, count * stride, 0)
         Self.fit(&isWrite, count * stride, false)
+        Self.fit(&startValues, count * stride, .zero)
         Self.fit(&accessCounts, count, 0)
         Self.fit(&knownAccess, count, true)
         Self.fit(&outcomes, count, TransactionOutcome(status: nil))
@@ -48,16 +50,10 @@ extension Buffers {
             return planAndBuildDAG(
                 count: count, stride: stride, chunkSize: Self.speculationChunk, expectedKeysPerTransaction: 6, pool: pool
             ) { i, out in
-                let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
+                let plan = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i])
+                guard plan.isContract else { return out.plan(i, plan, of: transactions[i], stride: stride, reader: state) }
                 out.plans[i] = plan
                 let base = i * stride
-                guard plan.isContract else {
-                    var builder = AccessSetBuilder(keys: out.keys + base, isWrite: out.isWrite + base)
-                    plan.recordAccess(of: transactions[i], into: &builder)
-                    out.accessCounts[i] = UInt8(builder.count)
-                    out.knownAccess[i] = true
-                    return
-                }
                 let speculation = Speculation(transactions[i], plan: plan, reader: state, contracts: speculative)
                 let size = speculation.keys.count
                 out.knownAccess[i] = size <= stride
@@ -66,6 +62,7 @@ extension Buffers {
                     for a in 0..<size {
                         out.keys[base + a] = speculation.keys[a]
                         out.isWrite[base + a] = speculation.isWrite[a]
+                        out.startValues[base + a] = speculation.startValues[a]
                     }
                 }
                 speculationsOut[i] = speculation

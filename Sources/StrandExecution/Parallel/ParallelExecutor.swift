@@ -67,12 +67,13 @@ private struct ExecutionStep<Reader: StateReader> {
     let transactions: [RecoveredTransaction]
     let plans: UnsafeBufferPointer<TransactionPlan>
     let reusable: UnsafeBufferPointer<Speculation?>
-    let reader: UnsafePointer<Reader>
+    let reader: Reader
     let contracts: ContractContext
     let slots: UnsafeMutablePointer<Slot>
     let keys: UnsafePointer<StateKey>
     let isWrite: UnsafePointer<Bool>
     let keyIDs: UnsafePointer<Int32>
+    let startValues: UnsafePointer<UInt256>
     let accessCounts: UnsafePointer<UInt8>
     let stride: Int
     let outcomes: UnsafeMutablePointer<TransactionOutcome>
@@ -86,14 +87,14 @@ private struct ExecutionStep<Reader: StateReader> {
         if !knownAccess[i] {
             // A barrier runs alone (the DAG orders it after every earlier transaction and before
             // every later one), so it may touch any key.
-            var view = BarrierView(reader: reader, slots: slots, keyIndex: keyIndex, writes: barrierWrites)
-            outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view, contracts: contracts)
+            var barrier = BarrierView(reader: reader, slots: slots, keyIndex: keyIndex, writes: barrierWrites)
+            outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &barrier, contracts: contracts)
             violations[i] = false
             return
         }
         let base = i * stride
-        var view = SlotView(reader: reader, slots: slots, keys: keys + base, isWrite: isWrite + base,
-                            keyIDs: keyIDs + base, count: Int(accessCounts[i]))
+        var view = SlotView(slots: slots, keys: keys + base, isWrite: isWrite + base, keyIDs: keyIDs + base,
+                            startValues: startValues + base, count: Int(accessCounts[i]))
         outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view, contracts: contracts)
         violations[i] = view.violated
     }
@@ -112,24 +113,28 @@ private struct ExecutionStep<Reader: StateReader> {
 }
 
 /// What barrier transactions wrote to keys no other transaction of the block declared.
+@usableFromInline
 final class BarrierWrites: @unchecked Sendable {
     /// Touched only by barriers, which run alone.
-    var values: [StateKey: UInt256] = [:]
+    @usableFromInline var values: [StateKey: UInt256] = [:]
 }
 
 /// A barrier transaction's view: every key, through the block's slots where the key has one,
 /// else through `BarrierWrites` and the start state.
+@usableFromInline
 struct BarrierView<Reader: StateReader>: StateAccess {
-    let reader: UnsafePointer<Reader>
-    let slots: UnsafeMutablePointer<Slot>
-    let keyIndex: KeyIndex
-    let writes: BarrierWrites
+    @usableFromInline let reader: Reader
+    @usableFromInline let slots: UnsafeMutablePointer<Slot>
+    @usableFromInline let keyIndex: KeyIndex
+    @usableFromInline let writes: BarrierWrites
 
+    @inlinable
     mutating func read(_ key: StateKey) -> UInt256 {
         if let id = keyIndex.lookup(key) { return (slots + Int(id)).value(of: key, loadingFrom: reader) }
-        return writes.values[key] ?? reader.pointee.value(of: key)
+        return writes.values[key] ?? reader.value(of: key)
     }
 
+    @inlinable
     mutating func write(_ key: StateKey, _ value: UInt256) {
         if let id = keyIndex.lookup(key) {
             slots[Int(id)] = Slot(value: value, loaded: true, written: true)
@@ -140,18 +145,26 @@ struct BarrierView<Reader: StateReader>: StateAccess {
 }
 
 /// One transaction's slot: the key's value as this block has it so far.
+@usableFromInline
 struct Slot {
-    var value = UInt256.zero
-    var loaded = false
-    var written = false
+    @usableFromInline var value = UInt256.zero
+    @usableFromInline var loaded = false
+    @usableFromInline var written = false
+
+    @inlinable
+    init(value: UInt256 = .zero, loaded: Bool = false, written: Bool = false) {
+        self.value = value
+        self.loaded = loaded
+        self.written = written
+    }
 }
 
 extension UnsafeMutablePointer where Pointee == Slot {
     /// The slot's value, read from the block's start state on first touch.
-    @inline(__always)
-    func value<Reader: StateReader>(of key: StateKey, loadingFrom reader: UnsafePointer<Reader>) -> UInt256 {
+    @inlinable @inline(__always)
+    func value<Reader: StateReader>(of key: StateKey, loadingFrom reader: Reader) -> UInt256 {
         if !pointee.loaded {
-            pointee.value = reader.pointee.value(of: key)
+            pointee.value = reader.value(of: key)
             pointee.loaded = true
         }
         return pointee.value
@@ -171,6 +184,8 @@ struct Buffers: ~Copyable {
     /// Each access's `StateKey.mixedHash`, computed by the planners for the DAG builder.
     var keyHashes: [UInt64] = []
     var isWrite: [Bool] = []
+    /// Each access's value in the block's start state, read by the planners.
+    var startValues: [UInt256] = []
     var accessCounts: [UInt8] = []
     var knownAccess: [Bool] = []
     var outcomes: [TransactionOutcome] = []
@@ -190,16 +205,13 @@ struct Buffers: ~Copyable {
         // 1 and 2. Plan on every thread; whichever thread comes first also builds the DAG,
         // chunk by chunk, right behind the planners (and plans itself when it catches up).
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
+        let feesEnabled = context.feesEnabled
         resize(count)
         let dagNanoseconds = planAndBuildDAG(
             count: count, stride: Self.stride, chunkSize: Self.planChunk, expectedKeysPerTransaction: 3, pool: pool
         ) { i, out in
-            let plan = TransactionPlan(transactions[i], context: context, withinBlockGasLimit: fits[i])
-            var set = AccessSetBuilder(keys: out.keys + i * Self.stride, isWrite: out.isWrite + i * Self.stride)
-            plan.recordAccess(of: transactions[i], into: &set)
-            out.plans[i] = plan
-            out.accessCounts[i] = UInt8(set.count)
-            out.knownAccess[i] = true
+            out.plan(i, TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i]),
+                     of: transactions[i], stride: Self.stride, reader: state)
         }
         statistics.dagBuildNanoseconds = dagNanoseconds
         statistics.planningNanoseconds = stopwatch.lap() - statistics.dagBuildNanoseconds
@@ -218,8 +230,20 @@ struct Buffers: ~Copyable {
         let keys: UnsafeMutablePointer<StateKey>
         let keyHashes: UnsafeMutablePointer<UInt64>
         let isWrite: UnsafeMutablePointer<Bool>
+        let startValues: UnsafeMutablePointer<UInt256>
         let accessCounts: UnsafeMutablePointer<UInt8>
         let knownAccess: UnsafeMutablePointer<Bool>
+
+        /// Stores a plan whose access set is known from the plan itself, with each key's start value.
+        func plan(_ i: Int, _ plan: TransactionPlan, of tx: RecoveredTransaction, stride: Int, reader: some StateReader) {
+            let base = i * stride
+            var set = AccessSetBuilder(keys: keys + base, isWrite: isWrite + base)
+            plan.recordAccess(of: tx, into: &set)
+            for a in base..<(base + set.count) { startValues[a] = reader.value(of: keys[a]) }
+            plans[i] = plan
+            accessCounts[i] = UInt8(set.count)
+            knownAccess[i] = true
+        }
     }
 
     /// Steps 1 and 2: `planOne` fills each transaction's plan and access set, on every thread,
@@ -242,10 +266,12 @@ struct Buffers: ~Copyable {
           keyHashes.withUnsafeMutableBufferPointer { keyHashes in
             keys.withUnsafeMutableBufferPointer { keys in
                 isWrite.withUnsafeMutableBufferPointer { isWrite in
+                  startValues.withUnsafeMutableBufferPointer { startValues in
                     accessCounts.withUnsafeMutableBufferPointer { accessCounts in
                         knownAccess.withUnsafeMutableBufferPointer { knownAccess in
                             let out = PlanningBuffers(plans: plans.baseAddress!, keys: keys.baseAddress!,
                                                       keyHashes: keyHashes.baseAddress!, isWrite: isWrite.baseAddress!,
+                                                      startValues: startValues.baseAddress!,
                                                       accessCounts: accessCounts.baseAddress!, knownAccess: knownAccess.baseAddress!)
                             let (dag, keyIndex) = (dag, keyIndex)
                             func planChunk(_ chunk: Int) {
@@ -282,6 +308,7 @@ struct Buffers: ~Copyable {
                             }
                         }
                     }
+                  }
                 }
             }
           }
@@ -311,13 +338,11 @@ struct Buffers: ~Copyable {
                                 accessCounts.withUnsafeBufferPointer { accessCounts in
                                   knownAccess.withUnsafeBufferPointer { knownAccess in
                                     reusable.withUnsafeBufferPointer { reusable in
-                                        // The reader is borrowed through a pointer: a copy per transaction
-                                        // would bump one shared reference count from every core.
-                                        withUnsafePointer(to: state) { reader in
+                                        startValues.withUnsafeBufferPointer { startValues in
                                             let step = ExecutionStep(
-                                                transactions: transactions, plans: plans, reusable: reusable, reader: reader,
+                                                transactions: transactions, plans: plans, reusable: reusable, reader: state,
                                                 contracts: contracts, slots: slots.baseAddress!, keys: keys.baseAddress!,
-                                                isWrite: isWrite.baseAddress!, keyIDs: dag.keyIDs.base,
+                                                isWrite: isWrite.baseAddress!, keyIDs: dag.keyIDs.base, startValues: startValues.baseAddress!,
                                                 accessCounts: accessCounts.baseAddress!, stride: stride,
                                                 outcomes: outcomes.baseAddress!, violations: violations.baseAddress!,
                                                 knownAccess: knownAccess.baseAddress!, keyIndex: keyIndex, barrierWrites: barrierWrites)
@@ -361,6 +386,7 @@ struct Buffers: ~Copyable {
         Self.fit(&keys, count * Self.stride, .nonce(.zero))
         Self.fit(&keyHashes, count * Self.stride, 0)
         Self.fit(&isWrite, count * Self.stride, false)
+        Self.fit(&startValues, count * Self.stride, .zero)
         Self.fit(&accessCounts, count, 0)
         Self.fit(&knownAccess, count, true)
         Self.fit(&outcomes, count, TransactionOutcome(status: nil))
@@ -373,41 +399,63 @@ struct Buffers: ~Copyable {
     }
 }
 
-/// A transaction's window on the block's slots: only the keys of its access set.
-struct SlotView<Reader: StateReader>: StateAccess {
-    let reader: UnsafePointer<Reader>
-    let slots: UnsafeMutablePointer<Slot>
-    let keys: UnsafePointer<StateKey>
-    let isWrite: UnsafePointer<Bool>
-    let keyIDs: UnsafePointer<Int32>
-    let count: Int
+/// A transaction's window on the block's slots: only the keys of its access set, each loaded
+/// on first touch from the start value its planner read.
+///
+/// It never reads the state itself: a reader stored in a view is copied on every call, and
+/// the copy bumps reference counts that every core shares. `@usableFromInline` with
+/// `@inlinable` accessors, as every view is, so that modules specialising the executor by
+/// cross-module optimisation call them directly rather than through a witness table.
+@usableFromInline
+struct SlotView: StateAccess {
+    @usableFromInline let slots: UnsafeMutablePointer<Slot>
+    @usableFromInline let keys: UnsafePointer<StateKey>
+    @usableFromInline let isWrite: UnsafePointer<Bool>
+    @usableFromInline let keyIDs: UnsafePointer<Int32>
+    @usableFromInline let startValues: UnsafePointer<UInt256>
+    @usableFromInline let count: Int
     /// Set when the transaction touched a key outside its access set, or wrote one it
     /// declared read-only; the executor then discards the parallel result.
-    var violated = false
+    @usableFromInline var violated = false
 
-    @inline(__always)
-    private func entry(_ key: StateKey) -> Int? {
+    init(slots: UnsafeMutablePointer<Slot>, keys: UnsafePointer<StateKey>, isWrite: UnsafePointer<Bool>,
+         keyIDs: UnsafePointer<Int32>, startValues: UnsafePointer<UInt256>, count: Int) {
+        self.slots = slots
+        self.keys = keys
+        self.isWrite = isWrite
+        self.keyIDs = keyIDs
+        self.startValues = startValues
+        self.count = count
+    }
+
+    @inlinable @inline(__always)
+    func entry(_ key: StateKey) -> Int? {
         for j in 0..<count where keys[j] == key { return j }
         return nil
     }
 
+    @inlinable
     mutating func read(_ key: StateKey) -> UInt256 {
         guard let j = entry(key) else {
+            // The result is discarded: any value serves.
             violated = true
-            return reader.pointee.value(of: key)
+            return .zero
         }
-        return (slots + Int(keyIDs[j])).value(of: key, loadingFrom: reader)
+        let slot = slots + Int(keyIDs[j])
+        if !slot.pointee.loaded {
+            slot.pointee.value = startValues[j]
+            slot.pointee.loaded = true
+        }
+        return slot.pointee.value
     }
 
+    @inlinable
     mutating func write(_ key: StateKey, _ value: UInt256) {
         guard let j = entry(key), isWrite[j] else {
             violated = true
             return
         }
-        let slot = slots + Int(keyIDs[j])
-        slot.pointee.value = value
-        slot.pointee.loaded = true
-        slot.pointee.written = true
+        slots[Int(keyIDs[j])] = Slot(value: value, loaded: true, written: true)
     }
 }
 

@@ -1,8 +1,9 @@
 /// Raw memory for plain values, kept and reused across blocks: the executor's hot loops
-/// index it without copy-on-write checks, bounds checks or reallocation.
+/// index it without copy-on-write checks, bounds checks, reallocation or dynamic
+/// exclusivity checks (one owner uses a buffer at a time).
 final class ScratchBuffer<Element: BitwiseCopyable> {
-    private(set) var base: UnsafeMutablePointer<Element>
-    private(set) var capacity: Int
+    @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<Element>
+    @exclusivity(unchecked) private(set) var capacity: Int
 
     init() {
         capacity = 16

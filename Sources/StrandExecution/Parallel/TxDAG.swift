@@ -8,6 +8,8 @@ import StrandTypes
 /// Built in one pass over the access sets with a per-key index (last writer, and the
 /// readers since it, chained through the access entries): O(total keys), never pairwise.
 /// Successors are kept in compressed rows, in increasing order, so the DAG is deterministic.
+/// Its fields are exempt from dynamic exclusivity checks: one thread builds it, and the
+/// builder's loop would otherwise pay a check per access of each counter.
 final class TxDAG {
     /// Successors of transaction i: `successors[successorStart[i]..<successorStart[i + 1]]`.
     let successorStart = ScratchBuffer<Int32>()
@@ -15,10 +17,10 @@ final class TxDAG {
     let inDegree = ScratchBuffer<Int32>()
     /// The key id of each access entry (entry a of transaction i is at i × stride + a).
     let keyIDs = ScratchBuffer<Int32>()
-    private(set) var count = 0
-    private(set) var edgeCount = 0
-    private(set) var criticalPathLength = 0
-    private(set) var maximumWidth = 0
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private(set) var edgeCount = 0
+    @exclusivity(unchecked) private(set) var criticalPathLength = 0
+    @exclusivity(unchecked) private(set) var maximumWidth = 0
 
     // Scratch, kept between blocks.
     private let depth = ScratchBuffer<Int32>()
@@ -30,9 +32,9 @@ final class TxDAG {
     private let nextReader = ScratchBuffer<Int32>()
     private let widths = ScratchBuffer<Int32>()
 
-    private var stride = 1
-    private var lastBarrier: Int32 = -1
-    private var added = 0
+    @exclusivity(unchecked) private var stride = 1
+    @exclusivity(unchecked) private var lastBarrier: Int32 = -1
+    @exclusivity(unchecked) private var added = 0
 
     /// Builds the DAG of `count` transactions whose access sets sit in `keys`/`isWrite` at
     /// `i × stride`, `accessCounts[i]` long; `knownAccess[i] == false` makes i a barrier.

@@ -32,11 +32,14 @@ struct TransactionPlan: Sendable {
 
     /// Plans `tx`; `withinBlockGasLimit` says whether the gas limits of the block's
     /// transactions up to and including this one fit the block's gas limit.
-    init(_ tx: RecoveredTransaction, context: BlockContext, withinBlockGasLimit: Bool) {
+    ///
+    /// Takes the one flag it needs rather than the `BlockContext`: copying the context per
+    /// transaction, on every core, would bump the shared reference count of its closure.
+    init(_ tx: RecoveredTransaction, feesEnabled: Bool, withinBlockGasLimit: Bool) {
         let content = tx.transaction.content
         intrinsicGas = content.intrinsicGas
         // EIP-1559 with a zero base fee: the effective price is the priority fee, capped by the max fee.
-        gasPrice = context.feesEnabled ? min(content.maxFeePerGas, content.maxPriorityFeePerGas) : .zero
+        gasPrice = feesEnabled ? min(content.maxFeePerGas, content.maxPriorityFeePerGas) : .zero
         let (fee, feeOverflow) = UInt256(content.gasLimit).multipliedReportingOverflow(by: gasPrice)
         let (cost, costOverflow) = content.value.addingReportingOverflow(fee)
         upfrontCost = cost

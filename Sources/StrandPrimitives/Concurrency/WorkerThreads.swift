@@ -64,40 +64,94 @@ private struct Job {
 
 /// What the pool and its threads share. The threads hold it, not the pool, so that
 /// dropping the pool shuts the threads down.
+///
+/// A job is announced by bumping `epoch`. An idle worker polls it for `spinTime`
+/// before it sleeps on its semaphore: a block runs several jobs back to back, microseconds
+/// apart, and a futex wake-up costs tens of microseconds on a virtual machine. A worker going
+/// to sleep and a submitter waking it meet on the worker's `sleeping` flag (both sides write,
+/// then read the other's variable, sequentially consistent), so no wake-up is lost and no
+/// signal is left over.
 private final class SharedState: @unchecked Sendable {
+    static let spinTime = Duration.microseconds(200)
+
+    private let workerCount: Int
     private let wakeUps: [DispatchSemaphore]
-    private let finished = DispatchSemaphore(value: 0)
+    private let sleeping: UnsafeMutablePointer<Atomic<Bool>>
+    private let epoch = Atomic<Int>(0)
+    private let unfinished = Atomic<Int>(0)
     private let nextChunk = Atomic<Int>(0)
-    // Written by the submitting thread before the wake-up signals and read by the
-    // workers after them; the semaphores order the accesses.
+    private let shuttingDown = Atomic<Bool>(false)
+    // Written by the submitting thread before `epoch` is bumped and read by the workers
+    // after they see it bumped.
     private var job: Job?
-    private var shuttingDown = false
 
     init(backgroundThreads: Int) {
+        workerCount = backgroundThreads
         wakeUps = (0..<backgroundThreads).map { _ in DispatchSemaphore(value: 0) }
+        sleeping = .allocate(capacity: max(backgroundThreads, 1))
+        for i in 0..<backgroundThreads { (sleeping + i).initialize(to: Atomic(false)) }
+    }
+
+    deinit {
+        sleeping.deinitialize(count: workerCount)
+        sleeping.deallocate()
     }
 
     /// Runs `job` on every thread, the caller's included; returns when all are done.
     func run(_ job: Job) {
         self.job = job
         nextChunk.store(0, ordering: .relaxed)
-        for wakeUp in wakeUps { wakeUp.signal() }
+        unfinished.store(workerCount, ordering: .relaxed)
+        announce()
         runChunks()
-        for _ in wakeUps { finished.wait() }
+        var polls = 0
+        while unfinished.load(ordering: .acquiring) > 0 {
+            polls += 1
+            if polls > 1_000 { sched_yield() }
+        }
         self.job = nil
     }
 
     func shutDown() {
-        shuttingDown = true
-        for wakeUp in wakeUps { wakeUp.signal() }
+        shuttingDown.store(true, ordering: .sequentiallyConsistent)
+        announce()
+    }
+
+    private func announce() {
+        epoch.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        for i in 0..<workerCount where sleeping[i].exchange(false, ordering: .sequentiallyConsistent) {
+            wakeUps[i].signal()
+        }
     }
 
     func workerLoop(index: Int) {
+        var seen = 0
         while true {
-            wakeUps[index].wait()
-            if shuttingDown { return }
+            seen = waitForEpoch(after: seen, index: index)
+            if shuttingDown.load(ordering: .sequentiallyConsistent) { return }
             runChunks()
-            finished.signal()
+            unfinished.wrappingSubtract(1, ordering: .releasing)
+        }
+    }
+
+    /// Polls, then sleeps, until `epoch` moves past `seen`; returns its new value.
+    private func waitForEpoch(after seen: Int, index: Int) -> Int {
+        let started = ContinuousClock.now
+        var polls = 0
+        while true {
+            let current = epoch.load(ordering: .acquiring)
+            if current != seen { return current }
+            polls += 1
+            guard polls % 64 == 0, ContinuousClock.now - started > Self.spinTime else { continue }
+            sleeping[index].store(true, ordering: .sequentiallyConsistent)
+            if epoch.load(ordering: .sequentiallyConsistent) != seen {
+                // A job came meanwhile. If the submitter already saw this worker asleep, its
+                // signal is on the way: take it, so that none is left for a later sleep.
+                if !sleeping[index].exchange(false, ordering: .sequentiallyConsistent) { wakeUps[index].wait() }
+            } else {
+                wakeUps[index].wait()
+            }
+            return epoch.load(ordering: .acquiring)
         }
     }
 
