@@ -52,6 +52,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // Compiler intrinsics for the hot loops (prefetch).
+        .target(name: "CStrandIntrinsics"),
         // Straightforward C implementations that benchmarks compare Strand against.
         .target(name: "CStrandReference", dependencies: ["CSecp256k1", "CLMDB"], cSettings: [.unsafeFlags(["-O3"])]),
 
@@ -60,7 +62,10 @@ let package = Package(
         .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1"], swiftSettings: hotPathSettings),
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
-        .target(name: "StrandExecution", dependencies: ["StrandPrimitives", "StrandTypes", "StrandEVM"], swiftSettings: hotPathSettings),
+        .target(
+            name: "StrandExecution", dependencies: ["StrandPrimitives", "StrandTypes", "StrandEVM", "CStrandIntrinsics"],
+            swiftSettings: hotPathSettings
+        ),
         .target(
             name: "StrandEVM",
             dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "COpenSSL"],

@@ -1,9 +1,15 @@
+import CStrandIntrinsics
 import StrandTypes
 
 /// Interns a block's state keys into dense ids 0, 1, 2, … with an open-addressing table
 /// (linear probing on the keyed `StateKey.mixedHash`). Its buffers are kept between blocks,
 /// so steady state allocates nothing, and are raw memory, so the hot loop pays no
 /// copy-on-write or bounds checks.
+///
+/// A table entry holds the id and the hash's upper half, so that a probe touches one cache
+/// line: the key itself is compared only when the halves match. The builder of a block's DAG
+/// interns tens of thousands of new keys, each a likely cache miss; `prefetch` lets it ask for
+/// the entries of keys it will intern shortly.
 ///
 /// Inlinable, for the serial executor's view (see `SlotView`); its fields are exempt from
 /// dynamic exclusivity checks, which inlined class fields would otherwise pay per access
@@ -12,7 +18,8 @@ import StrandTypes
 /// - Complexity: expected O(1) per key.
 @usableFromInline
 final class KeyIndex {
-    @usableFromInline @exclusivity(unchecked) var table: UnsafeMutablePointer<Int32>
+    /// 0 for an empty entry, else `hash & tagMask | (id + 1)`.
+    @usableFromInline @exclusivity(unchecked) var table: UnsafeMutablePointer<UInt64>
     @usableFromInline @exclusivity(unchecked) var tableCapacity: Int
     @usableFromInline @exclusivity(unchecked) var mask: Int
     @usableFromInline @exclusivity(unchecked) var keyStorage: UnsafeMutablePointer<StateKey>
@@ -21,11 +28,14 @@ final class KeyIndex {
     @usableFromInline @exclusivity(unchecked) var keyCapacity: Int
     @usableFromInline @exclusivity(unchecked) var count = 0
 
+    /// The hash bits kept in an entry; the position comes from the low bits.
+    @usableFromInline static let tagMask: UInt64 = 0xFFFF_FFFF_0000_0000
+
     init() {
         tableCapacity = 16
         mask = 15
         table = .allocate(capacity: 16)
-        table.initialize(repeating: -1, count: 16)
+        table.initialize(repeating: 0, count: 16)
         keyCapacity = 8
         keyStorage = .allocate(capacity: 8)
         hashStorage = .allocate(capacity: 8)
@@ -50,9 +60,15 @@ final class KeyIndex {
             tableCapacity = capacity
         }
         mask = tableCapacity - 1
-        table.update(repeating: -1, count: tableCapacity)
+        table.update(repeating: 0, count: tableCapacity)
         reserveKeys(expectedKeys)
         count = 0
+    }
+
+    /// Starts loading the table entry where a key with `hash` is looked up first.
+    @inlinable @inline(__always)
+    func prefetch(hash: UInt64) {
+        strand_prefetch(table + (Int(truncatingIfNeeded: hash) & mask))
     }
 
     /// The id of `key`, adding it if new; `isNew` says which.
@@ -66,18 +82,22 @@ final class KeyIndex {
     @inlinable @inline(__always)
     func intern(_ key: StateKey, hash: UInt64) -> (id: Int32, isNew: Bool) {
         if count * 2 >= tableCapacity { grow() }
+        let tag = hash & Self.tagMask
         var position = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let id = table[position]
-            if id < 0 {
+            let entry = table[position]
+            if entry == 0 {
                 if count == keyCapacity { reserveKeys(keyCapacity * 2) }
                 (keyStorage + count).initialize(to: key)
                 hashStorage[count] = hash
-                table[position] = Int32(count)
+                table[position] = tag | UInt64(count + 1)
                 count += 1
                 return (Int32(count - 1), true)
             }
-            if hashStorage[Int(id)] == hash && keyStorage[Int(id)] == key { return (id, false) }
+            if entry & Self.tagMask == tag {
+                let id = Int(truncatingIfNeeded: entry & ~Self.tagMask) - 1
+                if keyStorage[id] == key { return (Int32(id), false) }
+            }
             position = (position + 1) & mask
         }
     }
@@ -85,11 +105,16 @@ final class KeyIndex {
     /// The id of `key`, if interned.
     @inlinable
     func lookup(_ key: StateKey) -> Int32? {
-        var position = Int(truncatingIfNeeded: key.mixedHash) & mask
+        let hash = key.mixedHash
+        let tag = hash & Self.tagMask
+        var position = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let id = table[position]
-            if id < 0 { return nil }
-            if keyStorage[Int(id)] == key { return id }
+            let entry = table[position]
+            if entry == 0 { return nil }
+            if entry & Self.tagMask == tag {
+                let id = Int(truncatingIfNeeded: entry & ~Self.tagMask) - 1
+                if keyStorage[id] == key { return Int32(id) }
+            }
             position = (position + 1) & mask
         }
     }
@@ -113,13 +138,14 @@ final class KeyIndex {
         let capacity = tableCapacity * 2
         table.deallocate()
         table = .allocate(capacity: capacity)
-        table.initialize(repeating: -1, count: capacity)
+        table.initialize(repeating: 0, count: capacity)
         tableCapacity = capacity
         mask = capacity - 1
         for id in 0..<count {
-            var position = Int(truncatingIfNeeded: hashStorage[id]) & mask
-            while table[position] >= 0 { position = (position + 1) & mask }
-            table[position] = Int32(id)
+            let hash = hashStorage[id]
+            var position = Int(truncatingIfNeeded: hash) & mask
+            while table[position] != 0 { position = (position + 1) & mask }
+            table[position] = hash & Self.tagMask | UInt64(id + 1)
         }
     }
 }

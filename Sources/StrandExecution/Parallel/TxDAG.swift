@@ -33,6 +33,8 @@ final class TxDAG {
     private let widths = ScratchBuffer<Int32>()
 
     @exclusivity(unchecked) private var stride = 1
+    /// How many transactions ahead the builder prefetches key-index entries.
+    static let prefetchDistance = 8
     @exclusivity(unchecked) private var lastBarrier: Int32 = -1
     @exclusivity(unchecked) private var added = 0
 
@@ -59,8 +61,9 @@ final class TxDAG {
         inDegree.reset(count: count, to: 0)
         depth.reset(count: count, to: 0)
         lastEdgeTarget.reset(count: count, to: -1)
-        keyIDs.reset(count: accesses, to: -1)
-        nextReader.reset(count: accesses, to: -1)
+        // Written before they are read (an access's id and reader link when it is added).
+        keyIDs.reserve(accesses)
+        nextReader.reserve(accesses)
         // At most one new key per access: room for every key up front.
         lastWriter.reserve(accesses)
         readerHead.reserve(accesses)
@@ -79,6 +82,11 @@ final class TxDAG {
         added = range.upperBound
         for i in range {
             let tx = Int32(i)
+            // New keys miss the cache in the key index: ask for a later transaction's entries now.
+            let ahead = i + Self.prefetchDistance
+            if ahead < range.upperBound {
+                for a in (ahead * stride)..<(ahead * stride + Int(accessCounts[ahead])) { keyIndex.prefetch(hash: keyHashes[a]) }
+            }
             if !knownAccess[i] {
                 for j in (lastBarrier + 1)..<tx { addEdge(from: j, to: tx) }
                 addEdge(from: lastBarrier, to: tx)

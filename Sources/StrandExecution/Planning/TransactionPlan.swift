@@ -36,22 +36,25 @@ struct TransactionPlan: Sendable {
     /// Takes the one flag it needs rather than the `BlockContext`: copying the context per
     /// transaction, on every core, would bump the shared reference count of its closure.
     init(_ tx: RecoveredTransaction, feesEnabled: Bool, withinBlockGasLimit: Bool) {
-        let content = tx.transaction.content
-        intrinsicGas = content.intrinsicGas
+        // Fields are read through the transaction, not from a copy of its content: a copy
+        // would retain and release the content's arrays, per transaction.
+        let transaction = tx.transaction
+        intrinsicGas = transaction.content.intrinsicGas
         // EIP-1559 with a zero base fee: the effective price is the priority fee, capped by the max fee.
-        gasPrice = feesEnabled ? min(content.maxFeePerGas, content.maxPriorityFeePerGas) : .zero
-        let (fee, feeOverflow) = UInt256(content.gasLimit).multipliedReportingOverflow(by: gasPrice)
-        let (cost, costOverflow) = content.value.addingReportingOverflow(fee)
+        gasPrice = feesEnabled ? min(transaction.content.maxFeePerGas, transaction.content.maxPriorityFeePerGas) : .zero
+        let gasLimit = transaction.content.gasLimit
+        let (fee, feeOverflow) = UInt256(gasLimit).multipliedReportingOverflow(by: gasPrice)
+        let (cost, costOverflow) = transaction.content.value.addingReportingOverflow(fee)
         upfrontCost = cost
         if !withinBlockGasLimit {
             kind = .excluded(.blockGasLimitReached)
         } else if feeOverflow || costOverflow {
             kind = .excluded(.feeOverflow)
-        } else if content.gasLimit < intrinsicGas {
-            kind = .excluded(.intrinsicGasTooLow(required: intrinsicGas, gasLimit: content.gasLimit))
-        } else if let to = content.to, to == ParallelTransfer.address {
-            kind = .parallelTransfer(ParallelTransfer.decode(content.data))
-        } else if content.to == nil || !content.data.isEmpty {
+        } else if gasLimit < intrinsicGas {
+            kind = .excluded(.intrinsicGasTooLow(required: intrinsicGas, gasLimit: gasLimit))
+        } else if transaction.content.to == ParallelTransfer.address {
+            kind = .parallelTransfer(ParallelTransfer.decode(transaction.content.data))
+        } else if tx.mayRunContractCode {
             kind = .contract
         } else {
             kind = .valueTransfer
@@ -96,11 +99,16 @@ func blockGasLimitFits(_ transactions: [RecoveredTransaction], gasLimit: UInt64)
     }
 }
 
-/// Whether any transaction may run EVM code (a creation, or data for another target than
-/// ParallelTransfer): such blocks need a deep stack, and access sets learnt by speculation.
+/// Whether any transaction may run EVM code: such blocks need a deep stack, and access sets
+/// learnt by speculation.
 func containsContractTransactions(_ transactions: [RecoveredTransaction]) -> Bool {
-    transactions.contains { tx in
-        let content = tx.transaction.content
-        return content.to == nil || (content.to != ParallelTransfer.address && !content.data.isEmpty)
+    transactions.contains { $0.mayRunContractCode }
+}
+
+extension RecoveredTransaction {
+    /// A creation, or data for another target than ParallelTransfer.
+    var mayRunContractCode: Bool {
+        guard let to = transaction.content.to else { return true }
+        return to != ParallelTransfer.address && !transaction.content.data.isEmpty
     }
 }

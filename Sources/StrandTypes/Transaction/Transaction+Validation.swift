@@ -26,8 +26,9 @@ extension UnsignedTransaction {
     public var intrinsicGas: UInt64 {
         var gas: UInt64 = 21_000
         let zeros = data.withUnsafeBufferPointer { bytes in
+            // Branch-free, so that the loop vectorises.
             var count = 0
-            for byte in bytes where byte == 0 { count &+= 1 }
+            for byte in bytes { count &+= byte == 0 ? 1 : 0 }
             return count
         }
         gas += UInt64(zeros) * 4 + UInt64(data.count - zeros) * 16
