@@ -15,26 +15,33 @@ enum ContractCall {
         let content = tx.transaction.content, sender = tx.sender, gasPrice = plan.gasPrice
         return withUnsafeMutablePointer(to: &view) { view in
             let source = ViewStateSource(view: view, contracts: contracts, deploys: !speculative)
-            return WorldState.borrowing(source: source) { world in
-                let evm = EVM(state: world, block: contracts.environment)
-                let options = TransactOptions(gasPrice: gasPrice, creditCoinbase: false, checkNonce: !speculative,
-                                              checkSenderCode: !contracts.isSimulation)
-                let result: EVMTransactionOutcome
-                do throws(TransactionValidityError) {
-                    result = try evm.transact(content, sender: sender, options: options)
-                } catch {
-                    return .excluded(ExclusionReason(error))
-                }
-                source.write(world)
-                var outcome = TransactionOutcome(status: result.succeeded ? .success : .failure)
-                outcome.gasUsed = result.gasUsed
-                outcome.output = result.output
-                outcome.logs = result.logs
-                outcome.contractAddress = result.contractAddress
-                if speculative { outcome.deployedCode = source.undeployedCode }
-                outcome.fee = UInt256(result.gasUsed) &* gasPrice
-                return outcome
+            return run(content, sender: sender, gasPrice: gasPrice, source: source, contracts: contracts, speculative: speculative)
+        }
+    }
+
+    private static func run(
+        _ content: UnsignedTransaction, sender: Address, gasPrice: UInt256, source: ViewStateSource,
+        contracts: ContractContext, speculative: Bool
+    ) -> TransactionOutcome {
+        WorldState.borrowing(source: source) { world in
+            let evm = EVM(state: world, block: contracts.environment)
+            let options = TransactOptions(gasPrice: gasPrice, creditCoinbase: false, checkNonce: !speculative,
+                                          checkSenderCode: !contracts.isSimulation)
+            let result: EVMTransactionOutcome
+            do throws(TransactionValidityError) {
+                result = try evm.transact(content, sender: sender, options: options)
+            } catch {
+                return .excluded(ExclusionReason(error))
             }
+            source.write(world)
+            var outcome = TransactionOutcome(status: result.succeeded ? .success : .failure)
+            outcome.gasUsed = result.gasUsed
+            outcome.output = result.output
+            outcome.logs = result.logs
+            outcome.contractAddress = result.contractAddress
+            if speculative { outcome.deployedCode = source.undeployedCode }
+            outcome.fee = UInt256(result.gasUsed) &* gasPrice
+            return outcome
         }
     }
 }

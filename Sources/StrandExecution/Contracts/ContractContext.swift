@@ -39,8 +39,15 @@ final class ContractContext: Sendable {
 /// The executor's state view as the EVM's state source. Flat state stores "no code" as a
 /// zero code hash and an account as three keys; the EVM sees `AccountInfo`s. Remembers what
 /// it handed out, so that a transaction's diff is written back only where a field changed.
-final class ViewStateSource<View: StateAccess>: EVMStateSource {
-    private let view: UnsafeMutablePointer<View>
+///
+/// Not generic: the EVM calls its source through an existential, and a generic class's
+/// methods would run unspecialised, copying the view's reader (bumping reference counts that
+/// every core shares) on each read. It reaches the view through functions made in specialised
+/// code instead, which capture nothing, so that making them allocates nothing.
+final class ViewStateSource: EVMStateSource {
+    private let view: UnsafeMutableRawPointer
+    private let readView: (UnsafeMutableRawPointer, StateKey) -> UInt256
+    private let writeView: (UnsafeMutableRawPointer, StateKey, UInt256) -> Void
     private let contracts: ContractContext
     private let deploys: Bool
     /// Accounts handed out, in a small array: a transaction loads a handful.
@@ -48,16 +55,23 @@ final class ViewStateSource<View: StateAccess>: EVMStateSource {
     /// Code the transaction deployed, when `deploys` is off.
     private(set) var undeployedCode: [Hash: [UInt8]] = [:]
 
-    init(view: UnsafeMutablePointer<View>, contracts: ContractContext, deploys: Bool = true) {
-        self.view = view
+    /// - Parameter view: valid for the source's lifetime (one transaction).
+    init<View: StateAccess>(view: UnsafeMutablePointer<View>, contracts: ContractContext, deploys: Bool = true) {
+        self.view = UnsafeMutableRawPointer(view)
+        readView = { $0.assumingMemoryBound(to: View.self).pointee.read($1) }
+        writeView = { $0.assumingMemoryBound(to: View.self).pointee.write($1, $2) }
         self.contracts = contracts
         self.deploys = deploys
     }
 
+    private func read(_ key: StateKey) -> UInt256 { readView(view, key) }
+
+    private func write(_ key: StateKey, _ value: UInt256) { writeView(view, key, value) }
+
     func account(_ address: Address) -> AccountInfo? {
-        let nonce = view.pointee.read(.nonce(address))
-        let balance = view.pointee.read(.balance(address))
-        let codeHash = view.pointee.read(.codeHash(address))
+        let nonce = read(.nonce(address))
+        let balance = read(.balance(address))
+        let codeHash = read(.codeHash(address))
         let info = AccountInfo(nonce: nonce.uint64 ?? .max, balance: balance,
                                codeHash: codeHash.isZero ? EVMCode.emptyHash : Hash(codeHash))
         if let i = loaded.lastIndex(where: { $0.address == address }) { loaded[i].info = info } else { loaded.append((address, info)) }
@@ -65,7 +79,7 @@ final class ViewStateSource<View: StateAccess>: EVMStateSource {
     }
 
     func storage(_ address: Address, slot: UInt256) -> UInt256 {
-        view.pointee.read(.storage(address, slot))
+        read(.storage(address, slot))
     }
 
     func code(hash: Hash) -> [UInt8] { contracts.code(hash: hash) }
@@ -79,13 +93,13 @@ final class ViewStateSource<View: StateAccess>: EVMStateSource {
         world.forEachChange(account: { address, info in
             let before = loaded.last(where: { $0.address == address })?.info ?? AccountInfo()
             let after = info ?? AccountInfo()
-            if before.nonce != after.nonce { view.pointee.write(.nonce(address), UInt256(after.nonce)) }
-            if before.balance != after.balance { view.pointee.write(.balance(address), after.balance) }
+            if before.nonce != after.nonce { write(.nonce(address), UInt256(after.nonce)) }
+            if before.balance != after.balance { write(.balance(address), after.balance) }
             if before.codeHash != after.codeHash {
-                view.pointee.write(.codeHash(address), after.codeHash == EVMCode.emptyHash ? .zero : UInt256(after.codeHash))
+                write(.codeHash(address), after.codeHash == EVMCode.emptyHash ? .zero : UInt256(after.codeHash))
             }
         }, slot: { key, value in
-            view.pointee.write(.storage(key.address, key.slot), value)
+            write(.storage(key.address, key.slot), value)
         })
         let code = world.deployedCode
         if deploys { contracts.deploy(code) } else { undeployedCode = code }

@@ -4,76 +4,90 @@ import StrandTypes
 
 /// A contract transaction run against the block's start state, to learn its access set.
 ///
-/// Kept: the keys it read and wrote, plus the storage keys of its EIP-2930 access list as
-/// reads (a hint for paths the start state did not take). The set is an assumption: execution
-/// along the DAG checks every access against it, and the block is run again serially if any
-/// falls outside. Where nothing earlier in the block writes a key of the set, the transaction
-/// sees exactly the start state, so the run's result is its result and it is not run again.
+/// The set goes straight into the planner's buffers for the transaction (`AccessRecord`): the
+/// keys it read and wrote, each key's start value and last value in the run, plus the storage
+/// keys of its EIP-2930 access list as reads (a hint for paths the start state did not take).
+/// The set is an assumption: execution along the DAG checks every access against it, and the
+/// block is run again serially if any falls outside. Where nothing earlier in the block writes
+/// a key of the set, the transaction sees exactly the start state, so the run's result is its
+/// result and it is not run again.
 struct Speculation: Sendable {
-    /// The keys the run touched, in the order first touched; a key both read and written counts
-    /// as written. `startValues` holds each key's value in the start state, `values` its last
-    /// value in the run.
-    var keys: [StateKey]
-    var isWrite: [Bool]
-    var startValues: [UInt256]
-    var values: [UInt256]
     /// The run's result, valid as the real one when nothing before the transaction in the
     /// block writes a key it touched and its nonce was due at the block's start.
     var outcome: TransactionOutcome
     var nonceWasDue: Bool
+    /// Keys recorded, or nil when the set did not fit the record: the transaction is then a
+    /// barrier, and this run's result is never used.
+    var keyCount: Int?
 
     /// Runs `tx` against the block's start state; code it deploys stays in `outcome`.
-    init(_ tx: RecoveredTransaction, plan: TransactionPlan, reader: some StateReader, contracts: ContractContext) {
-        var view = RecordingView(reader: reader)
+    init(_ tx: RecoveredTransaction, plan: TransactionPlan, reader: some StateReader, contracts: ContractContext,
+         record: AccessRecord) {
+        var view = RecordingView(reader: reader, record: record)
         outcome = ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts, speculative: true)
         for entry in tx.transaction.content.accessList {
             for slot in entry.storageKeys { view.hint(.storage(entry.address, slot)) }
         }
-        (keys, isWrite, startValues, values) = (view.keys, view.isWrite, view.startValues, view.values)
+        keyCount = view.overflowed ? nil : view.count
         nonceWasDue = reader.value(of: .nonce(tx.sender)) == UInt256(tx.transaction.content.nonce)
     }
 }
 
-/// Reads the start state and remembers every key touched, whether it was written, and its
-/// start value.
-///
-/// A transaction touches a handful of keys, so they sit in a small array searched from the
-/// end (recent keys are touched again soonest): cheaper than hashing each one.
-struct RecordingView<Reader: StateReader>: StateAccess {
-    let reader: Reader
-    private(set) var keys: [StateKey] = []
-    private(set) var isWrite: [Bool] = []
-    private(set) var startValues: [UInt256] = []
-    private(set) var values: [UInt256] = []
+/// Where a speculative run records one transaction's access set: its stretch of the
+/// planner's buffers, `capacity` entries long.
+@usableFromInline
+struct AccessRecord {
+    @usableFromInline let keys: UnsafeMutablePointer<StateKey>
+    @usableFromInline let isWrite: UnsafeMutablePointer<Bool>
+    @usableFromInline let startValues: UnsafeMutablePointer<UInt256>
+    @usableFromInline let lastValues: UnsafeMutablePointer<UInt256>
+    @usableFromInline let capacity: Int
+}
 
-    init(reader: Reader) {
+/// Reads the start state and records every key touched, whether it was written, its start
+/// value and its last value, in an `AccessRecord`: no allocation per transaction.
+///
+/// A transaction touches a handful of keys, so they are searched from the most recent (touched
+/// again soonest): cheaper than hashing each one. A set larger than the record stops the
+/// recording; the run goes on (its result is discarded) reading the start state.
+///
+/// Inlinable for the reason `SlotView` is.
+@usableFromInline
+struct RecordingView<Reader: StateReader>: StateAccess {
+    @usableFromInline let reader: Reader
+    @usableFromInline let record: AccessRecord
+    @usableFromInline var count = 0
+    @usableFromInline var overflowed = false
+
+    init(reader: Reader, record: AccessRecord) {
         self.reader = reader
-        keys.reserveCapacity(16)
-        isWrite.reserveCapacity(16)
-        startValues.reserveCapacity(16)
-        values.reserveCapacity(16)
+        self.record = record
     }
 
-    private func index(of key: StateKey) -> Int? {
-        var i = keys.count - 1
+    /// Static, so that calling it from a mutating accessor does not copy the view (and its reader).
+    @inlinable
+    static func index(of key: StateKey, in record: AccessRecord, count: Int) -> Int? {
+        var i = count - 1
         while i >= 0 {
-            if keys[i] == key { return i }
+            if record.keys[i] == key { return i }
             i -= 1
         }
         return nil
     }
 
+    @inlinable
     mutating func read(_ key: StateKey) -> UInt256 {
-        if let i = index(of: key) { return values[i] }
+        if let i = Self.index(of: key, in: record, count: count) { return record.lastValues[i] }
         let value = reader.value(of: key)
         append(key, written: false, start: value, last: value)
         return value
     }
 
+    @inlinable
     mutating func write(_ key: StateKey, _ value: UInt256) {
-        if let i = index(of: key) {
-            isWrite[i] = true
-            values[i] = value
+        if let i = Self.index(of: key, in: record, count: count) {
+            record.isWrite[i] = true
+            record.lastValues[i] = value
         } else {
             append(key, written: true, start: reader.value(of: key), last: value)
         }
@@ -81,15 +95,21 @@ struct RecordingView<Reader: StateReader>: StateAccess {
 
     /// Adds `key` as read, if it is not there yet.
     mutating func hint(_ key: StateKey) {
-        guard index(of: key) == nil else { return }
+        guard Self.index(of: key, in: record, count: count) == nil else { return }
         let value = reader.value(of: key)
         append(key, written: false, start: value, last: value)
     }
 
-    private mutating func append(_ key: StateKey, written: Bool, start: UInt256, last: UInt256) {
-        keys.append(key)
-        isWrite.append(written)
-        startValues.append(start)
-        values.append(last)
+    @inlinable
+    mutating func append(_ key: StateKey, written: Bool, start: UInt256, last: UInt256) {
+        guard count < record.capacity else {
+            overflowed = true
+            return
+        }
+        record.keys[count] = key
+        record.isWrite[count] = written
+        record.startValues[count] = start
+        record.lastValues[count] = last
+        count += 1
     }
 }

@@ -17,9 +17,10 @@ extension Buffers {
     ///
     /// 1. Plan every transaction and, for contract transactions, learn the access set by
     ///    running it against the block's start state (`Speculation`), all in parallel.
-    /// 2. Build the DAG from the plans' exact sets and the speculated ones, chunk by chunk
-    ///    right behind the speculating threads (a fixed stride of 32 keys; a larger set makes
-    ///    its transaction a barrier, which runs alone with access to every key).
+    /// 2. Build the DAG from the plans' exact sets and the speculated ones (recorded straight
+    ///    into the planning buffers), chunk by chunk right behind the speculating threads (a
+    ///    fixed stride of 32 keys; a larger set makes its transaction a barrier, which runs
+    ///    alone with access to every key).
     /// 3. and 4. as for native blocks: every access is checked against the set the DAG
     ///    assumed, and any access outside it makes the caller run the block serially.
     mutating func executeSpeculatively<Reader: StateReader & Sendable>(
@@ -43,6 +44,8 @@ extension Buffers {
         Self.fit(&knownAccess, count, true)
         Self.fit(&outcomes, count, TransactionOutcome(status: nil))
         Self.fit(&violations, count, false)
+        speculatedLastValues.reserve(count * stride)
+        let lastValues = speculatedLastValues.base
         var speculations = [Speculation?](repeating: nil, count: count)
         statistics.dagBuildNanoseconds = speculations.withUnsafeMutableBufferPointer { speculationsBuffer in
             let speculationsOut = speculationsBuffer
@@ -54,17 +57,11 @@ extension Buffers {
                 guard plan.isContract else { return out.plan(i, plan, of: transactions[i], stride: stride, reader: state) }
                 out.plans[i] = plan
                 let base = i * stride
-                let speculation = Speculation(transactions[i], plan: plan, reader: state, contracts: speculative)
-                let size = speculation.keys.count
-                out.knownAccess[i] = size <= stride
-                out.accessCounts[i] = out.knownAccess[i] ? UInt8(size) : 0
-                if out.knownAccess[i] {
-                    for a in 0..<size {
-                        out.keys[base + a] = speculation.keys[a]
-                        out.isWrite[base + a] = speculation.isWrite[a]
-                        out.startValues[base + a] = speculation.startValues[a]
-                    }
-                }
+                let record = AccessRecord(keys: out.keys + base, isWrite: out.isWrite + base, startValues: out.startValues + base,
+                                          lastValues: lastValues + base, capacity: stride)
+                let speculation = Speculation(transactions[i], plan: plan, reader: state, contracts: speculative, record: record)
+                out.knownAccess[i] = speculation.keyCount != nil
+                out.accessCounts[i] = UInt8(speculation.keyCount ?? 0)
                 speculationsOut[i] = speculation
             }
         }

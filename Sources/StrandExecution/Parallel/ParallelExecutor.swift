@@ -74,6 +74,8 @@ private struct ExecutionStep<Reader: StateReader> {
     let isWrite: UnsafePointer<Bool>
     let keyIDs: UnsafePointer<Int32>
     let startValues: UnsafePointer<UInt256>
+    /// Where speculative runs left their last values (see `Speculation`).
+    let lastValues: UnsafePointer<UInt256>
     let accessCounts: UnsafePointer<UInt8>
     let stride: Int
     let outcomes: UnsafeMutablePointer<TransactionOutcome>
@@ -104,7 +106,7 @@ private struct ExecutionStep<Reader: StateReader> {
     func applySpeculation(_ i: Int) {
         let base = i * stride
         for a in 0..<Int(accessCounts[i]) where isWrite[base + a] {
-            slots[Int(keyIDs[base + a])] = Slot(value: reusable[i]!.values[a], loaded: true, written: true)
+            slots[Int(keyIDs[base + a])] = Slot(value: lastValues[base + a], loaded: true, written: true)
         }
         contracts.deploy(reusable[i]!.outcome.deployedCode)
         outcomes[i] = reusable[i]!.outcome
@@ -186,6 +188,8 @@ struct Buffers: ~Copyable {
     var isWrite: [Bool] = []
     /// Each access's value in the block's start state, read by the planners.
     var startValues: [UInt256] = []
+    /// Each speculated access's value at the end of its speculative run.
+    let speculatedLastValues = ScratchBuffer<UInt256>()
     var accessCounts: [UInt8] = []
     var knownAccess: [Bool] = []
     var outcomes: [TransactionOutcome] = []
@@ -343,6 +347,7 @@ struct Buffers: ~Copyable {
                                                 transactions: transactions, plans: plans, reusable: reusable, reader: state,
                                                 contracts: contracts, slots: slots.baseAddress!, keys: keys.baseAddress!,
                                                 isWrite: isWrite.baseAddress!, keyIDs: dag.keyIDs.base, startValues: startValues.baseAddress!,
+                                                lastValues: speculatedLastValues.base,
                                                 accessCounts: accessCounts.baseAddress!, stride: stride,
                                                 outcomes: outcomes.baseAddress!, violations: violations.baseAddress!,
                                                 knownAccess: knownAccess.baseAddress!, keyIndex: keyIndex, barrierWrites: barrierWrites)
