@@ -72,7 +72,7 @@ private struct Job {
 /// then read the other's variable, sequentially consistent), so no wake-up is lost and no
 /// signal is left over.
 private final class SharedState: @unchecked Sendable {
-    static let spinTime = Duration.microseconds(200)
+    static let spinTime = Duration.microseconds(50)
 
     private let workerCount: Int
     private let wakeUps: [DispatchSemaphore]
