@@ -48,6 +48,23 @@ import Testing
         if type != .legacy { #expect(tx.encoded.first == type.rawValue) }
     }
 
+    /// Intrinsic gas counts zero bytes eight at a time: it must agree with a plain count for
+    /// every length and mix, tails and high bytes (0x80, 0xff) included.
+    @Test func intrinsicGasCountsZeroBytesLikeAPlainLoop() {
+        var generator = SeededGenerator(seed: 11)
+        for length in 0..<70 {
+            for _ in 0..<20 {
+                let data = (0..<length).map { _ -> UInt8 in
+                    switch generator.next() % 4 { case 0: 0; case 1: 0x80; case 2: 0xff; default: UInt8(truncatingIfNeeded: generator.next()) }
+                }
+                let zeros = data.filter { $0 == 0 }.count
+                let content = UnsignedTransaction(type: .dynamicFee, chainID: 1, nonce: 0, maxPriorityFeePerGas: .zero,
+                                                  maxFeePerGas: .zero, gasLimit: 100_000, to: .zero, value: .zero, data: data)
+                #expect(content.intrinsicGas == 21_000 + UInt64(zeros) * 4 + UInt64(length - zeros) * 16)
+            }
+        }
+    }
+
     @Test func contractCreationGas() throws {
         let content = UnsignedTransaction(type: .dynamicFee, chainID: 1, nonce: 0, gasLimit: 100_000, to: nil,
                                           data: [UInt8](repeating: 1, count: 33))
