@@ -139,18 +139,25 @@ public struct SerialExecutor: BlockExecutor {
 struct InterningView<Reader: StateReader>: StateAccess {
     @usableFromInline let reader: Reader
     @usableFromInline let keyIndex = KeyIndex()
+    /// The key of each slot (the index's references are slot ids).
+    @usableFromInline let keys = ScratchBuffer<StateKey>()
     @usableFromInline var slots: [Slot] = []
 
     init(reader: Reader, expectedKeys: Int) {
         self.reader = reader
         keyIndex.reset(expectedKeys: expectedKeys)
+        keys.reserve(expectedKeys)
         slots.reserveCapacity(expectedKeys)
     }
 
     @inlinable
     mutating func slot(_ key: StateKey) -> Int {
-        let (id, isNew) = keyIndex.intern(key)
-        if isNew { slots.append(Slot(value: reader.value(of: key), loaded: true, written: false)) }
+        let (id, isNew) = keyIndex.intern(key, hash: key.mixedHash, reference: keyIndex.count, in: keys.base)
+        if isNew {
+            if Int(id) == keys.capacity { keys.reserve(Int(id) + 1, keeping: Int(id)) }
+            keys[Int(id)] = key
+            slots.append(Slot(value: reader.value(of: key), loaded: true, written: false))
+        }
         return Int(id)
     }
 
@@ -168,7 +175,7 @@ struct InterningView<Reader: StateReader>: StateAccess {
 
     /// Every written key with its final value, unsorted.
     var writtenEntries: [(key: StateKey, value: UInt256)] {
-        slots.indices.compactMap { id in slots[id].written ? (keyIndex.keys[id], slots[id].value) : nil }
+        slots.indices.compactMap { id in slots[id].written ? (keys[id], slots[id].value) : nil }
     }
 }
 

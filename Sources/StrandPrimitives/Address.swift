@@ -3,7 +3,7 @@
 /// Printed in EIP-55 mixed-case checksum form; parsed from hex, where a mixed-case input
 /// must carry a valid checksum (all lower- or all upper-case input is accepted as is).
 @frozen
-public struct Address: Hashable, Sendable {
+public struct Address: Hashable, Sendable, BitwiseCopyable {
     @usableFromInline var w0, w1: UInt64
     @usableFromInline var w2: UInt32
 

@@ -3,7 +3,7 @@
 /// Stored as four machine words whose memory image is the 32 bytes in order, so hashing
 /// and comparing cost four word operations and `withUnsafeBytes` is a view, not a copy.
 @frozen
-public struct Hash: Hashable, Sendable {
+public struct Hash: Hashable, Sendable, BitwiseCopyable {
     @usableFromInline var w0, w1, w2, w3: UInt64
 
     public static let byteCount = 32

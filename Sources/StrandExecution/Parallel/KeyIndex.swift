@@ -6,10 +6,12 @@ import StrandTypes
 /// so steady state allocates nothing, and are raw memory, so the hot loop pays no
 /// copy-on-write or bounds checks.
 ///
-/// A table entry holds the id and the hash's upper half, so that a probe touches one cache
-/// line: the key itself is compared only when the halves match. The builder of a block's DAG
-/// interns tens of thousands of new keys, each a likely cache miss; `prefetch` lets it ask for
-/// the entries of keys it will intern shortly.
+/// The keys themselves stay where the caller keeps them (the planners' access sets, the
+/// serial view's key list): the index remembers each id's position there, its *reference*, so
+/// that interning a new key writes 12 bytes, not a 56-byte copy. A table entry holds the id and
+/// the hash's upper half, so that a probe touches one cache line: a key is compared only when
+/// the halves match. The builder of a block's DAG interns tens of thousands of new keys, each a
+/// likely cache miss; `prefetch` lets it ask for the entries of keys it will intern shortly.
 ///
 /// Inlinable, for the serial executor's view (see `SlotView`); its fields are exempt from
 /// dynamic exclusivity checks, which inlined class fields would otherwise pay per access
@@ -22,7 +24,8 @@ final class KeyIndex {
     @usableFromInline @exclusivity(unchecked) var table: UnsafeMutablePointer<UInt64>
     @usableFromInline @exclusivity(unchecked) var tableCapacity: Int
     @usableFromInline @exclusivity(unchecked) var mask: Int
-    @usableFromInline @exclusivity(unchecked) var keyStorage: UnsafeMutablePointer<StateKey>
+    /// Where each id's key sits in the caller's key buffer.
+    @usableFromInline @exclusivity(unchecked) var references: UnsafeMutablePointer<Int32>
     /// Each key's `mixedHash`, so that growing never hashes again.
     @usableFromInline @exclusivity(unchecked) var hashStorage: UnsafeMutablePointer<UInt64>
     @usableFromInline @exclusivity(unchecked) var keyCapacity: Int
@@ -37,18 +40,19 @@ final class KeyIndex {
         table = .allocate(capacity: 16)
         table.initialize(repeating: 0, count: 16)
         keyCapacity = 8
-        keyStorage = .allocate(capacity: 8)
+        references = .allocate(capacity: 8)
         hashStorage = .allocate(capacity: 8)
     }
 
     deinit {
         table.deallocate()
-        keyStorage.deallocate()
+        references.deallocate()
         hashStorage.deallocate()
     }
 
-    /// The key of each id, valid until the next `reset`.
-    var keys: UnsafeBufferPointer<StateKey> { UnsafeBufferPointer(start: keyStorage, count: count) }
+    /// The position of id's key in the caller's key buffer.
+    @inlinable
+    func reference(of id: Int) -> Int { Int(references[id]) }
 
     /// Empties the index, sized for about `expectedKeys` keys.
     func reset(expectedKeys: Int) {
@@ -71,16 +75,11 @@ final class KeyIndex {
         strand_prefetch(table + (Int(truncatingIfNeeded: hash) & mask))
     }
 
-    /// The id of `key`, adding it if new; `isNew` says which.
+    /// The id of `key` (whose `mixedHash` is `hash`), adding it if new with `reference`, the
+    /// position where the caller keeps it in `keys`; `isNew` says which. Interned keys are
+    /// compared by reading `keys`: each must still sit at its reference until `reset`.
     @inlinable @inline(__always)
-    func intern(_ key: StateKey) -> (id: Int32, isNew: Bool) {
-        intern(key, hash: key.mixedHash)
-    }
-
-    /// The same, with `key.mixedHash` computed by the caller (planners hash in parallel, so
-    /// that the DAG builder, one thread, does not).
-    @inlinable @inline(__always)
-    func intern(_ key: StateKey, hash: UInt64) -> (id: Int32, isNew: Bool) {
+    func intern(_ key: StateKey, hash: UInt64, reference: Int, in keys: UnsafePointer<StateKey>) -> (id: Int32, isNew: Bool) {
         if count * 2 >= tableCapacity { grow() }
         let tag = hash & Self.tagMask
         var position = Int(truncatingIfNeeded: hash) & mask
@@ -88,7 +87,7 @@ final class KeyIndex {
             let entry = table[position]
             if entry == 0 {
                 if count == keyCapacity { reserveKeys(keyCapacity * 2) }
-                (keyStorage + count).initialize(to: key)
+                references[count] = Int32(truncatingIfNeeded: reference)
                 hashStorage[count] = hash
                 table[position] = tag | UInt64(count + 1)
                 count += 1
@@ -96,16 +95,15 @@ final class KeyIndex {
             }
             if entry & Self.tagMask == tag {
                 let id = Int(truncatingIfNeeded: entry & ~Self.tagMask) - 1
-                if keyStorage[id] == key { return (Int32(id), false) }
+                if keys[Int(references[id])] == key { return (Int32(id), false) }
             }
             position = (position + 1) & mask
         }
     }
 
-    /// The id of `key`, if interned.
+    /// The id of `key` (whose `mixedHash` is `hash`), if interned; keys are read from `keys`.
     @inlinable
-    func lookup(_ key: StateKey) -> Int32? {
-        let hash = key.mixedHash
+    func lookup(_ key: StateKey, hash: UInt64, in keys: UnsafePointer<StateKey>) -> Int32? {
         let tag = hash & Self.tagMask
         var position = Int(truncatingIfNeeded: hash) & mask
         while true {
@@ -113,7 +111,7 @@ final class KeyIndex {
             if entry == 0 { return nil }
             if entry & Self.tagMask == tag {
                 let id = Int(truncatingIfNeeded: entry & ~Self.tagMask) - 1
-                if keyStorage[id] == key { return Int32(id) }
+                if keys[Int(references[id])] == key { return Int32(id) }
             }
             position = (position + 1) & mask
         }
@@ -122,10 +120,10 @@ final class KeyIndex {
     @usableFromInline
     func reserveKeys(_ capacity: Int) {
         guard capacity > keyCapacity else { return }
-        let storage = UnsafeMutablePointer<StateKey>.allocate(capacity: capacity)
-        storage.moveInitialize(from: keyStorage, count: count)
-        keyStorage.deallocate()
-        keyStorage = storage
+        let grown = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        grown.update(from: references, count: count)
+        references.deallocate()
+        references = grown
         let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
         hashes.update(from: hashStorage, count: count)
         hashStorage.deallocate()

@@ -89,7 +89,7 @@ private struct ExecutionStep<Reader: StateReader> {
         if !knownAccess[i] {
             // A barrier runs alone (the DAG orders it after every earlier transaction and before
             // every later one), so it may touch any key.
-            var barrier = BarrierView(reader: reader, slots: slots, keyIndex: keyIndex, writes: barrierWrites)
+            var barrier = BarrierView(reader: reader, slots: slots, keyIndex: keyIndex, keys: keys, writes: barrierWrites)
             outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &barrier, contracts: contracts)
             violations[i] = false
             return
@@ -128,17 +128,19 @@ struct BarrierView<Reader: StateReader>: StateAccess {
     @usableFromInline let reader: Reader
     @usableFromInline let slots: UnsafeMutablePointer<Slot>
     @usableFromInline let keyIndex: KeyIndex
+    /// The planners' access sets, where the index's keys sit.
+    @usableFromInline let keys: UnsafePointer<StateKey>
     @usableFromInline let writes: BarrierWrites
 
     @inlinable
     mutating func read(_ key: StateKey) -> UInt256 {
-        if let id = keyIndex.lookup(key) { return (slots + Int(id)).value(of: key, loadingFrom: reader) }
+        if let id = keyIndex.lookup(key, hash: key.mixedHash, in: keys) { return (slots + Int(id)).value(of: key, loadingFrom: reader) }
         return writes.values[key] ?? reader.value(of: key)
     }
 
     @inlinable
     mutating func write(_ key: StateKey, _ value: UInt256) {
-        if let id = keyIndex.lookup(key) {
+        if let id = keyIndex.lookup(key, hash: key.mixedHash, in: keys) {
             slots[Int(id)] = Slot(value: value, loaded: true, written: true)
         } else {
             writes.values[key] = value
@@ -376,9 +378,12 @@ struct Buffers: ~Copyable {
 
         // 4. Finish.
         let finisher = outcomes.withUnsafeBufferPointer { BlockFinisher(transactions, outcomes: $0, workers: pool.threads) }
-        var final = FinalView(reader: state, keyIndex: keyIndex, slots: slots, extra: barrierWrites.values)
-        finisher.creditFees(to: context.sealer, view: &final)
-        let entries = final.sortedWrites(workers: pool.threads)
+        let entries = keys.withUnsafeBufferPointer { keys in
+            var final = FinalView(reader: state, keyIndex: keyIndex, keys: keys.baseAddress!, slots: slots,
+                                  extra: barrierWrites.values)
+            finisher.creditFees(to: context.sealer, view: &final)
+            return final.sortedWrites(workers: pool.threads)
+        }
         let changes = StateChanges(sortedEntries: entries, code: contracts.deployedCode, workers: pool.threads)
         statistics.finalizationNanoseconds = stopwatch.lap()
         return BlockExecutionResult(included: finisher.included, receipts: finisher.receipts,
@@ -468,17 +473,19 @@ struct SlotView: StateAccess {
 struct FinalView<Reader: StateReader>: StateAccess {
     let reader: Reader
     let keyIndex: KeyIndex
+    /// The planners' access sets, where the index's keys sit.
+    let keys: UnsafePointer<StateKey>
     var slots: [Slot]
     /// Writes to keys no transaction touched (e.g. the sealer's balance).
     var extra: [StateKey: UInt256] = [:]
 
     mutating func read(_ key: StateKey) -> UInt256 {
-        if let id = keyIndex.lookup(key), slots[Int(id)].loaded { return slots[Int(id)].value }
+        if let id = keyIndex.lookup(key, hash: key.mixedHash, in: keys), slots[Int(id)].loaded { return slots[Int(id)].value }
         return extra[key] ?? reader.value(of: key)
     }
 
     mutating func write(_ key: StateKey, _ value: UInt256) {
-        if let id = keyIndex.lookup(key) {
+        if let id = keyIndex.lookup(key, hash: key.mixedHash, in: keys) {
             slots[Int(id)] = Slot(value: value, loaded: true, written: true)
         } else {
             extra[key] = value
@@ -497,7 +504,7 @@ struct FinalView<Reader: StateReader>: StateAccess {
                     let bounds = (part * slots.count / partCount)..<((part + 1) * slots.count / partCount)
                     var entries: [(key: StateKey, value: UInt256)] = []
                     entries.reserveCapacity(bounds.count)
-                    for id in bounds where slots[id].written { entries.append((keyIndex.keys[id], slots[id].value)) }
+                    for id in bounds where slots[id].written { entries.append((keys[keyIndex.reference(of: id)], slots[id].value)) }
                     if part == 0 { for (key, value) in extra { entries.append((key, value)) } }
                     partsOut[part] = StateKey.sorted(entries)
                 }

@@ -1,9 +1,10 @@
 /// Raw memory for plain values, kept and reused across blocks: the executor's hot loops
 /// index it without copy-on-write checks, bounds checks, reallocation or dynamic
 /// exclusivity checks (one owner uses a buffer at a time).
+@usableFromInline
 final class ScratchBuffer<Element: BitwiseCopyable> {
-    @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<Element>
-    @exclusivity(unchecked) private(set) var capacity: Int
+    @usableFromInline @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<Element>
+    @usableFromInline @exclusivity(unchecked) private(set) var capacity: Int
 
     init() {
         capacity = 16
@@ -19,6 +20,7 @@ final class ScratchBuffer<Element: BitwiseCopyable> {
     }
 
     /// Makes room for `count` elements, keeping the first `kept` (none by default).
+    @usableFromInline
     func reserve(_ count: Int, keeping kept: Int = 0) {
         guard count > capacity else { return }
         capacity = max(count, capacity * 2)
@@ -28,7 +30,7 @@ final class ScratchBuffer<Element: BitwiseCopyable> {
         base = grown
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     subscript(index: Int) -> Element {
         get { base[index] }
         set { base[index] = newValue }

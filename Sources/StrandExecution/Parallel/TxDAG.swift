@@ -96,7 +96,7 @@ final class TxDAG {
             if lastBarrier >= 0 { addEdge(from: lastBarrier, to: tx) }
             let base = i * stride
             for a in base..<(base + Int(accessCounts[i])) {
-                let (id, isNew) = keyIndex.intern(keys[a], hash: keyHashes[a])
+                let (id, isNew) = keyIndex.intern(keys[a], hash: keyHashes[a], reference: a, in: keys)
                 let k = Int(id)
                 if isNew {
                     lastWriter[k] = -1

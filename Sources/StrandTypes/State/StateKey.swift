@@ -6,8 +6,8 @@ import StrandPrimitives
 /// nonce, balance, code hash (read as a number) or slot value; zero means absent, so an
 /// emptied slot or account is deleted rather than stored as zero.
 @frozen
-public struct StateKey: Hashable, Sendable {
-    public enum Kind: UInt8, Sendable, CaseIterable {
+public struct StateKey: Hashable, Sendable, BitwiseCopyable {
+    public enum Kind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case nonce = 0
         case balance = 1
         case codeHash = 2
