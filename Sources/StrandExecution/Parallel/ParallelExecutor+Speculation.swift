@@ -78,13 +78,16 @@ extension Buffers {
         }
 
         // A transaction that depends on nothing earlier sees the start state: its speculative
-        // run is its run.
-        for i in 0..<count where speculations[i] != nil {
-            if !(knownAccess[i] && dag.inDegree[i] == 0 && speculations[i]!.nonceWasDue) { speculations[i] = nil }
-        }
+        // run is its run. The others' runs are dropped here (read in place: copying a
+        // speculation retains its outcome's arrays).
         let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
-        let result = executeAlongDAG(transactions, on: state, context: context, pool: pool, stride: stride,
-                                     contracts: contracts, statistics: statistics, reusable: speculations)
+        let result = speculations.withUnsafeMutableBufferPointer { speculations in
+            for i in 0..<count where speculations[i] != nil {
+                if !(knownAccess[i] && dag.inDegree[i] == 0 && speculations[i]!.nonceWasDue) { speculations[i] = nil }
+            }
+            return executeAlongDAG(transactions, on: state, context: context, pool: pool, stride: stride,
+                                   contracts: contracts, statistics: statistics, reusable: speculations)
+        }
         // Thousands of recorded sets to free: on all cores, not on this thread after the block.
         speculations.withUnsafeMutableBufferPointer { buffer in
             let speculationsOut = buffer

@@ -66,7 +66,8 @@ public final class ParallelExecutor: BlockExecutor, Sendable {
 private struct ExecutionStep<Reader: StateReader> {
     let transactions: [RecoveredTransaction]
     let plans: UnsafeBufferPointer<TransactionPlan>
-    let reusable: UnsafeBufferPointer<Speculation?>
+    /// Speculative runs to keep (nil: run the transaction); each is moved out when applied.
+    let reusable: UnsafeMutableBufferPointer<Speculation?>
     let reader: Reader
     let contracts: ContractContext
     let slots: UnsafeMutablePointer<Slot>
@@ -108,8 +109,9 @@ private struct ExecutionStep<Reader: StateReader> {
         for a in 0..<Int(accessCounts[i]) where isWrite[base + a] {
             slots[Int(keyIDs[base + a])] = Slot(value: lastValues[base + a], loaded: true, written: true)
         }
-        contracts.deploy(reusable[i]!.outcome.deployedCode)
-        outcomes[i] = reusable[i]!.outcome
+        let speculation = reusable[i].take()!
+        contracts.deploy(speculation.outcome.deployedCode)
+        outcomes[i] = speculation.outcome
         violations[i] = false
     }
 }
@@ -326,7 +328,8 @@ struct Buffers: ~Copyable {
     /// nil if a transaction left its access set.
     mutating func executeAlongDAG<Reader: StateReader & Sendable>(
         _ transactions: [RecoveredTransaction], on state: Reader, context: BlockContext, pool: WorkerPool,
-        stride: Int, contracts: ContractContext, statistics: ExecutionStatistics, reusable: [Speculation?] = []
+        stride: Int, contracts: ContractContext, statistics: ExecutionStatistics,
+        reusable: UnsafeMutableBufferPointer<Speculation?> = UnsafeMutableBufferPointer(start: nil, count: 0)
     ) -> BlockExecutionResult? {
         let count = transactions.count
         var statistics = statistics
@@ -343,7 +346,6 @@ struct Buffers: ~Copyable {
                             isWrite.withUnsafeBufferPointer { isWrite in
                                 accessCounts.withUnsafeBufferPointer { accessCounts in
                                   knownAccess.withUnsafeBufferPointer { knownAccess in
-                                    reusable.withUnsafeBufferPointer { reusable in
                                         startValues.withUnsafeBufferPointer { startValues in
                                             let step = ExecutionStep(
                                                 transactions: transactions, plans: plans, reusable: reusable, reader: state,
@@ -353,7 +355,7 @@ struct Buffers: ~Copyable {
                                                 accessCounts: accessCounts.baseAddress!, stride: stride,
                                                 outcomes: outcomes.baseAddress!, violations: violations.baseAddress!,
                                                 knownAccess: knownAccess.baseAddress!, keyIndex: keyIndex, barrierWrites: barrierWrites)
-                                            if reusable.count == count && !reusable.contains(where: { $0 == nil }) {
+                                            if reusable.count == count && (0..<count).allSatisfy({ reusable[$0] != nil }) {
                                                 // Nothing left to run (a conflict-free contract block): results only
                                                 // need writing, in any order, as no two share a written key.
                                                 pool.threads.parallelFor(count, chunkSize: 64) { range in
@@ -364,7 +366,6 @@ struct Buffers: ~Copyable {
                                             }
                                             return violations.contains(true)
                                         }
-                                    }
                                   }
                                 }
                             }
