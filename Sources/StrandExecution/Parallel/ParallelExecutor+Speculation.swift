@@ -46,7 +46,10 @@ extension Buffers {
         Self.fit(&violations, count, false)
         speculatedLastValues.reserve(count * stride)
         let lastValues = speculatedLastValues.base
-        var speculations = [Speculation?](repeating: nil, count: count)
+        // Taken for the block and handed back empty, so that its pages stay mapped between blocks.
+        var speculations = speculationBuffer
+        speculationBuffer = []
+        Self.fit(&speculations, count, nil)
         statistics.dagBuildNanoseconds = speculations.withUnsafeMutableBufferPointer { speculationsBuffer in
             let speculationsOut = speculationsBuffer
             // A contract call touches a handful of keys of its own (sender, slots) besides shared ones.
@@ -95,6 +98,7 @@ extension Buffers {
                 for i in range { speculationsOut[i] = nil }
             }
         }
+        speculationBuffer = speculations
         return result
     }
 }

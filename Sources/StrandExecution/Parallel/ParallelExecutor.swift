@@ -152,7 +152,7 @@ struct BarrierView<Reader: StateReader>: StateAccess {
 
 /// One transaction's slot: the key's value as this block has it so far.
 @usableFromInline
-struct Slot {
+struct Slot: BitwiseCopyable {
     @usableFromInline var value = UInt256.zero
     @usableFromInline var loaded = false
     @usableFromInline var written = false
@@ -194,11 +194,14 @@ struct Buffers: ~Copyable {
     var startValues: [UInt256] = []
     /// Each speculated access's value at the end of its speculative run.
     let speculatedLastValues = ScratchBuffer<UInt256>()
+    /// The speculative runs of a contract block; all nil between blocks.
+    var speculationBuffer: [Speculation?] = []
     var accessCounts: [UInt8] = []
     var knownAccess: [Bool] = []
     var outcomes: [TransactionOutcome] = []
     var violations: [Bool] = []
-    var slots: [Slot] = []
+    /// One per key of the block, cleared in parallel at the start of execution.
+    let slots = ScratchBuffer<Slot>()
     let keyIndex = KeyIndex()
     let dag = TxDAG()
 
@@ -336,37 +339,40 @@ struct Buffers: ~Copyable {
         var stopwatch = Stopwatch()
         // 3. Execute.
         let barrierWrites = BarrierWrites()
-        slots.removeAll(keepingCapacity: true)
-        slots.append(contentsOf: repeatElement(Slot(), count: keyIndex.count))
-        let violated = slots.withUnsafeMutableBufferPointer { slots in
-            outcomes.withUnsafeMutableBufferPointer { outcomes in
-                violations.withUnsafeMutableBufferPointer { violations in
-                    plans.withUnsafeBufferPointer { plans in
-                        keys.withUnsafeBufferPointer { keys in
-                            isWrite.withUnsafeBufferPointer { isWrite in
-                                accessCounts.withUnsafeBufferPointer { accessCounts in
-                                  knownAccess.withUnsafeBufferPointer { knownAccess in
-                                        startValues.withUnsafeBufferPointer { startValues in
-                                            let step = ExecutionStep(
-                                                transactions: transactions, plans: plans, reusable: reusable, reader: state,
-                                                contracts: contracts, slots: slots.baseAddress!, keys: keys.baseAddress!,
-                                                isWrite: isWrite.baseAddress!, keyIDs: dag.keyIDs.base, startValues: startValues.baseAddress!,
-                                                lastValues: speculatedLastValues.base,
-                                                accessCounts: accessCounts.baseAddress!, stride: stride,
-                                                outcomes: outcomes.baseAddress!, violations: violations.baseAddress!,
-                                                knownAccess: knownAccess.baseAddress!, keyIndex: keyIndex, barrierWrites: barrierWrites)
-                                            if reusable.count == count && (0..<count).allSatisfy({ reusable[$0] != nil }) {
-                                                // Nothing left to run (a conflict-free contract block): results only
-                                                // need writing, in any order, as no two share a written key.
-                                                pool.threads.parallelFor(count, chunkSize: 64) { range in
-                                                    for i in range { step.applySpeculation(i) }
-                                                }
-                                            } else {
-                                                statistics.workerIdleNanoseconds = pool.run(dag, count: count) { step.run($0) }
+        let slotCount = keyIndex.count
+        slots.reserve(slotCount)
+        let slots = slots.base
+        // Megabytes to clear for a large block: on all cores.
+        pool.threads.parallelFor(slotCount, chunkSize: 8_192) { range in
+            (slots + range.lowerBound).update(repeating: Slot(), count: range.count)
+        }
+        let violated = outcomes.withUnsafeMutableBufferPointer { outcomes in
+            violations.withUnsafeMutableBufferPointer { violations in
+                plans.withUnsafeBufferPointer { plans in
+                    keys.withUnsafeBufferPointer { keys in
+                        isWrite.withUnsafeBufferPointer { isWrite in
+                            accessCounts.withUnsafeBufferPointer { accessCounts in
+                                knownAccess.withUnsafeBufferPointer { knownAccess in
+                                    startValues.withUnsafeBufferPointer { startValues in
+                                        let step = ExecutionStep(
+                                            transactions: transactions, plans: plans, reusable: reusable, reader: state,
+                                            contracts: contracts, slots: slots, keys: keys.baseAddress!,
+                                            isWrite: isWrite.baseAddress!, keyIDs: dag.keyIDs.base,
+                                            startValues: startValues.baseAddress!, lastValues: speculatedLastValues.base,
+                                            accessCounts: accessCounts.baseAddress!, stride: stride,
+                                            outcomes: outcomes.baseAddress!, violations: violations.baseAddress!,
+                                            knownAccess: knownAccess.baseAddress!, keyIndex: keyIndex, barrierWrites: barrierWrites)
+                                        if reusable.count == count && (0..<count).allSatisfy({ reusable[$0] != nil }) {
+                                            // Nothing left to run (a conflict-free contract block): results only
+                                            // need writing, in any order, as no two share a written key.
+                                            pool.threads.parallelFor(count, chunkSize: 64) { range in
+                                                for i in range { step.applySpeculation(i) }
                                             }
-                                            return violations.contains(true)
+                                        } else {
+                                            statistics.workerIdleNanoseconds = pool.run(dag, count: count) { step.run($0) }
                                         }
-                                  }
+                                        return violations.contains(true)
+                                    }
                                 }
                             }
                         }
@@ -381,7 +387,7 @@ struct Buffers: ~Copyable {
         let finisher = outcomes.withUnsafeBufferPointer { BlockFinisher(transactions, outcomes: $0, workers: pool.threads) }
         let entries = keys.withUnsafeBufferPointer { keys in
             var final = FinalView(reader: state, keyIndex: keyIndex, keys: keys.baseAddress!, slots: slots,
-                                  extra: barrierWrites.values)
+                                  slotCount: slotCount, extra: barrierWrites.values)
             finisher.creditFees(to: context.sealer, view: &final)
             return final.sortedWrites(workers: pool.threads)
         }
@@ -476,7 +482,8 @@ struct FinalView<Reader: StateReader>: StateAccess {
     let keyIndex: KeyIndex
     /// The planners' access sets, where the index's keys sit.
     let keys: UnsafePointer<StateKey>
-    var slots: [Slot]
+    let slots: UnsafeMutablePointer<Slot>
+    let slotCount: Int
     /// Writes to keys no transaction touched (e.g. the sealer's balance).
     var extra: [StateKey: UInt256] = [:]
 
@@ -496,13 +503,13 @@ struct FinalView<Reader: StateReader>: StateAccess {
     /// Every written key with its final value, sorted by key: each thread collects and sorts
     /// a range of the slots, then the sorted parts are merged.
     func sortedWrites(workers: WorkerThreads) -> [(key: StateKey, value: UInt256)] {
-        let partCount = min(workers.parallelism, max(1, slots.count / 4096))
+        let partCount = min(workers.parallelism, max(1, slotCount / 4096))
         var parts = [[(key: StateKey, value: UInt256)]](repeating: [], count: partCount)
         parts.withUnsafeMutableBufferPointer { partsBuffer in
             let partsOut = partsBuffer
             workers.parallelFor(partCount, chunkSize: 1) { range in
                 for part in range {
-                    let bounds = (part * slots.count / partCount)..<((part + 1) * slots.count / partCount)
+                    let bounds = (part * slotCount / partCount)..<((part + 1) * slotCount / partCount)
                     var entries: [(key: StateKey, value: UInt256)] = []
                     entries.reserveCapacity(bounds.count)
                     for id in bounds where slots[id].written { entries.append((keys[keyIndex.reference(of: id)], slots[id].value)) }
