@@ -94,12 +94,16 @@ public struct ExecutorBenchmarks {
             precondition(reference.excluded.isEmpty && reference.receipts.allSatisfy { $0.status == .success },
                          "every benchmark transfer should succeed")
             for executor in executors {
-                // Serial and parallel blocks interleaved, so that both see the same machine.
+                // Serial and parallel blocks interleaved, so that both see the same machine. Each
+                // result is freed after its timing: in a node it outlives execution (commit, RPC).
                 var serialTimes: [Double] = [], parallelTimes: [Double] = []
                 var last: BlockExecutionResult?
                 for _ in 0..<repetitions {
-                    serialTimes.append(seconds { _ = serial.execute(workload.transactions, on: workload.state, context: context) })
-                    parallelTimes.append(seconds { last = executor.execute(workload.transactions, on: workload.state, context: context) })
+                    let (_, serialTime) = timed { serial.execute(workload.transactions, on: workload.state, context: context) }
+                    serialTimes.append(serialTime)
+                    let (result, parallelTime) = timed { executor.execute(workload.transactions, on: workload.state, context: context) }
+                    parallelTimes.append(parallelTime)
+                    last = result
                 }
                 precondition(last!.changes.digest == reference.changes.digest && last!.receipts == reference.receipts,
                              "parallel result differs from serial")
@@ -140,8 +144,12 @@ public struct ExecutorBenchmarks {
         return samples
     }
 
-    private func seconds(_ body: () -> Void) -> Double {
-        ContinuousClock().measure(body).nanoseconds / 1e9
+    /// `body`'s result and its run time in seconds; the result is freed by the caller, untimed.
+    private func timed(_ body: () -> BlockExecutionResult) -> (BlockExecutionResult, Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = body()
+        return (result, (clock.now - start).nanoseconds / 1e9)
     }
 
     private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
