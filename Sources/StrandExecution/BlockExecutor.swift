@@ -40,22 +40,23 @@ struct BlockFinisher {
     }
 
     /// The finisher of a whole block at once: a serial pass for positions, cumulative gas,
-    /// exclusions and fees, then receipts and the included list built on all threads.
-    init(_ transactions: [RecoveredTransaction], outcomes: UnsafeBufferPointer<TransactionOutcome>, workers: WorkerThreads) {
+    /// exclusions and fees, then receipts and the included list built on all threads. Each
+    /// included outcome is moved into its receipt (its slot is left holding an empty outcome),
+    /// so that no output or log array is retained and released again.
+    init(_ transactions: [RecoveredTransaction], outcomes: UnsafeMutableBufferPointer<TransactionOutcome>, workers: WorkerThreads) {
         var position = [Int32](repeating: -1, count: transactions.count)
         var cumulative = [UInt64](repeating: 0, count: transactions.count)
         var includedCount = 0
         for i in transactions.indices {
-            let outcome = outcomes[i]
-            guard outcome.status != nil else {
-                excluded.append(ExcludedTransaction(inputIndex: i, hash: transactions[i].transaction.hash, reason: outcome.exclusion!))
+            guard outcomes[i].status != nil else {
+                excluded.append(ExcludedTransaction(inputIndex: i, hash: transactions[i].transaction.hash, reason: outcomes[i].exclusion!))
                 continue
             }
-            cumulativeGas += outcome.gasUsed
+            cumulativeGas += outcomes[i].gasUsed
             cumulative[i] = cumulativeGas
             position[i] = Int32(includedCount)
             includedCount += 1
-            fees = fees &+ outcome.fee
+            fees = fees &+ outcomes[i].fee
         }
         included = [RecoveredTransaction](unsafeUninitializedCapacity: includedCount) { includedBuffer, includedInitialized in
             receipts = [Receipt](unsafeUninitializedCapacity: includedCount) { receiptBuffer, receiptsInitialized in
@@ -63,7 +64,8 @@ struct BlockFinisher {
                 workers.parallelFor(transactions.count, chunkSize: 256) { range in
                     for i in range where position[i] >= 0 {
                         let slot = Int(position[i])
-                        let outcome = outcomes[i]
+                        let outcome = (outcomes.baseAddress! + i).move()
+                        (outcomes.baseAddress! + i).initialize(to: TransactionOutcome(status: nil))
                         (includedOut.baseAddress! + slot).initialize(to: transactions[i])
                         (receiptsOut.baseAddress! + slot).initialize(to: Receipt(
                             status: outcome.status!, gasUsed: outcome.gasUsed, cumulativeGasUsed: cumulative[i],

@@ -384,7 +384,7 @@ struct Buffers: ~Copyable {
         if violated { return nil }
 
         // 4. Finish.
-        let finisher = outcomes.withUnsafeBufferPointer { BlockFinisher(transactions, outcomes: $0, workers: pool.threads) }
+        let finisher = outcomes.withUnsafeMutableBufferPointer { BlockFinisher(transactions, outcomes: $0, workers: pool.threads) }
         let entries = keys.withUnsafeBufferPointer { keys in
             var final = FinalView(reader: state, keyIndex: keyIndex, keys: keys.baseAddress!, slots: slots,
                                   slotCount: slotCount, extra: barrierWrites.values)
