@@ -207,7 +207,6 @@ public enum ParallelTransfer {
     }
 
     /// Runs a call. It checks everything before it writes, so a revert writes nothing.
-    @inline(__always)
     static func execute<View: StateAccess>(_ call: Call, view: inout View) -> Outcome {
         switch call {
         case .add(let user, let amount):
