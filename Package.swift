@@ -51,13 +51,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // Compiler intrinsics for the hot loops (prefetch).
+        // Compiler intrinsics for the hot loops (prefetch) and the process's hash seed.
         .target(name: "CStrandIntrinsics"),
         // Straightforward C implementations that benchmarks compare Strand against.
         .target(name: "CStrandReference", dependencies: ["CSecp256k1", "CLMDB"], cSettings: [.unsafeFlags(["-O3"])]),
 
         // MARK: Libraries
-        .target(name: "StrandPrimitives", swiftSettings: hotPathSettings),
+        .target(name: "StrandPrimitives", dependencies: ["CStrandIntrinsics"], swiftSettings: hotPathSettings),
         .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1"], swiftSettings: hotPathSettings),
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),

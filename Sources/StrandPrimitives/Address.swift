@@ -71,7 +71,7 @@ public struct Address: Hashable, Sendable, BitwiseCopyable {
     public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
 
     /// Mixes the 20 bytes into a running 64-bit hash state (see `Hash.mixed(into:)`).
-    @inlinable
+    @inlinable @inline(__always)
     public func mixed(into state: UInt64) -> UInt64 {
         var h = state
         h = (h ^ w0) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32

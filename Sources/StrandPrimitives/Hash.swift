@@ -51,7 +51,7 @@ public struct Hash: Hashable, Sendable, BitwiseCopyable {
     /// Mixes the 32 bytes into a running 64-bit hash state, one multiply-xorshift round per
     /// word, for the executor's hash tables. Seeded with a secret, it spreads keys that an
     /// attacker chose to collide; it is not a cryptographic digest.
-    @inlinable
+    @inlinable @inline(__always)
     public func mixed(into state: UInt64) -> UInt64 {
         var h = state
         h = (h ^ w0) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32

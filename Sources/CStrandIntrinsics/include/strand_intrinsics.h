@@ -1,11 +1,22 @@
 #ifndef STRAND_INTRINSICS_H
 #define STRAND_INTRINSICS_H
 
-/// Compiler intrinsics Swift does not expose. Static inline, so that they cost an instruction.
+#include <stdint.h>
+
+/// What the hot loops need that Swift does not offer cheaply: compiler intrinsics, and a
+/// per-process value set before `main`, which Swift code can read without the check a lazy
+/// Swift global costs on every access (a call the optimizer cannot see through).
 
 /// Asks the CPU to bring the cache line at `address` closer, for a read soon.
 static inline void strand_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
+}
+
+/// A random secret, drawn once per process at load time: the seed of Strand's key hashes.
+extern uint64_t strand_hash_seed_value;
+
+static inline uint64_t strand_hash_seed(void) {
+    return strand_hash_seed_value;
 }
 
 #endif

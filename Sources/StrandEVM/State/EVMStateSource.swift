@@ -51,12 +51,9 @@ extension StateKey {
 /// Hashes as one pre-mixed word, seeded per process like `StateKey.mixedHash`, so that the
 /// EVM's dictionaries feed the hasher 8 bytes instead of 52.
 public struct SlotKey: Hashable, Sendable {
-    @usableFromInline
-    static let hashSeed = UInt64.random(in: .min ... .max)
-
     @inlinable
     public func hash(into hasher: inout Hasher) {
-        var h = address.mixed(into: Self.hashSeed)
+        var h = address.mixed(into: HashSeed.process ^ 0x5107)
         h = (h ^ slot.w0) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32
         h = (h ^ slot.w1) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32
         h = (h ^ slot.w2) &* 0x9E37_79B9_7F4A_7C15; h ^= h >> 32

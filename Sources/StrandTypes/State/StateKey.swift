@@ -33,16 +33,17 @@ public struct StateKey: Hashable, Sendable, BitwiseCopyable {
         StateKey(address: address, kind: .storage, slot: slot)
     }
 
-    /// A secret per process, so that no one can choose keys that collide in `mixedHash`.
-    @usableFromInline
-    static let hashSeed = UInt64.random(in: .min ... .max)
-
     /// A well-mixed 64-bit hash of every byte of the key, seeded with a per-process secret,
     /// for the executor's open-addressing tables: keys that come from the network (user
     /// names, addresses) cannot be chosen to pile up in one probe sequence.
-    @inlinable
+    ///
+    /// Always inlined, and seeded without a lazy global (`HashSeed`): a dictionary lookup that
+    /// hashes through an opaque call cannot see that it releases nothing, so the caller retains
+    /// the dictionary around every lookup — from every core at once, for a state shared by the
+    /// executor's threads.
+    @inlinable @inline(__always)
     public var mixedHash: UInt64 {
-        var h = address.mixed(into: Self.hashSeed ^ UInt64(kind.rawValue))
+        var h = address.mixed(into: HashSeed.process ^ UInt64(kind.rawValue))
         if kind == .storage { h = slot.mixed(into: h) }
         h ^= h >> 33
         h &*= 0xFF51_AFD7_ED55_8CCD
@@ -52,7 +53,7 @@ public struct StateKey: Hashable, Sendable, BitwiseCopyable {
 
     /// Feeds the hasher one pre-mixed word instead of eight fields: dictionaries keyed by
     /// state keys (the EVM's views, in-memory states) hash several per transaction.
-    @inlinable
+    @inlinable @inline(__always)
     public func hash(into hasher: inout Hasher) {
         hasher.combine(mixedHash)
     }
