@@ -10,11 +10,11 @@ import Glibc
 /// `SerialExecutor`, bit for bit, for any number of threads.
 ///
 /// 1. Plan (parallel): decode each transaction's call and write its access set into flat
-///    buffers; no state is read.
+///    buffers, with each key's value in the start state.
 /// 2. Build the DAG (serial, O(total keys)); each distinct key gets a dense id and a slot.
 ///    One thread builds it chunk by chunk right behind the others' planning.
 /// 3. Execute (parallel, `WorkerPool`): a transaction reads and writes only the slots of
-///    its own access set, loading a slot from the start state on first touch. Conflicting
+///    its own access set, a slot taking its planned start value on first touch. Conflicting
 ///    transactions are ordered by the DAG, so no slot is ever touched by two at once.
 /// 4. Finish: receipts in block order, the sealer's fees, the written slots sorted (in
 ///    parallel) into `StateChanges`, encoded and hashed chunk by chunk on all cores.
