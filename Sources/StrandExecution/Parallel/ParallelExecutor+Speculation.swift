@@ -85,11 +85,17 @@ extension Buffers {
         // speculation retains its outcome's arrays).
         let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
         let result = speculations.withUnsafeMutableBufferPointer { speculations in
+            var reused = 0
             for i in 0..<count where speculations[i] != nil {
-                if !(knownAccess[i] && dag.inDegree[i] == 0 && speculations[i]!.nonceWasDue) { speculations[i] = nil }
+                if knownAccess[i] && dag.inDegree[i] == 0 && speculations[i]!.nonceWasDue {
+                    reused += 1
+                } else {
+                    speculations[i] = nil
+                }
             }
             return executeAlongDAG(transactions, on: state, context: context, pool: pool, stride: stride,
-                                   contracts: contracts, statistics: statistics, reusable: speculations)
+                                   contracts: contracts, statistics: statistics, reusable: speculations,
+                                   everyTransactionReused: reused == count)
         }
         // Thousands of recorded sets to free: on all cores, not on this thread after the block.
         speculations.withUnsafeMutableBufferPointer { buffer in

@@ -328,11 +328,13 @@ struct Buffers: ~Copyable {
     }
 
     /// Steps 3 and 4: runs the planned transactions along the DAG, then finishes the block;
-    /// nil if a transaction left its access set.
+    /// nil if a transaction left its access set. `reusable` holds the speculative runs to keep;
+    /// when every transaction has one, the scheduler is skipped.
     mutating func executeAlongDAG<Reader: StateReader & Sendable>(
         _ transactions: [RecoveredTransaction], on state: Reader, context: BlockContext, pool: WorkerPool,
         stride: Int, contracts: ContractContext, statistics: ExecutionStatistics,
-        reusable: UnsafeMutableBufferPointer<Speculation?> = UnsafeMutableBufferPointer(start: nil, count: 0)
+        reusable: UnsafeMutableBufferPointer<Speculation?> = UnsafeMutableBufferPointer(start: nil, count: 0),
+        everyTransactionReused: Bool = false
     ) -> BlockExecutionResult? {
         let count = transactions.count
         var statistics = statistics
@@ -362,7 +364,7 @@ struct Buffers: ~Copyable {
                                             accessCounts: accessCounts.baseAddress!, stride: stride,
                                             outcomes: outcomes.baseAddress!, violations: violations.baseAddress!,
                                             knownAccess: knownAccess.baseAddress!, keyIndex: keyIndex, barrierWrites: barrierWrites)
-                                        if reusable.count == count && (0..<count).allSatisfy({ reusable[$0] != nil }) {
+                                        if everyTransactionReused {
                                             // Nothing left to run (a conflict-free contract block): results only
                                             // need writing, in any order, as no two share a written key.
                                             pool.threads.parallelFor(count, chunkSize: 64) { range in
