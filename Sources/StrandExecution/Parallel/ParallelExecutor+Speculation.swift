@@ -35,17 +35,7 @@ extension Buffers {
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let feesEnabled = context.feesEnabled
         let speculative = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
-        Self.fit(&plans, count, .placeholder)
-        Self.fit(&keys, count * stride, .nonce(.zero))
-        Self.fit(&keyHashes, count * stride, 0)
-        Self.fit(&isWrite, count * stride, false)
-        Self.fit(&startValues, count * stride, .zero)
-        Self.fit(&accessCounts, count, 0)
-        Self.fit(&knownAccess, count, true)
-        Self.fit(&outcomes, count, TransactionOutcome(status: nil))
-        Self.fit(&violations, count, false)
-        speculatedLastValues.reserve(count * stride)
-        let lastValues = speculatedLastValues.base
+        let sets = prepare(count, stride: stride)
         // Taken for the block and handed back empty, so that its pages stay mapped between blocks.
         var speculations = speculationBuffer
         speculationBuffer = []
@@ -54,17 +44,18 @@ extension Buffers {
             let speculationsOut = speculationsBuffer
             // A contract call touches a handful of keys of its own (sender, slots) besides shared ones.
             return planAndBuildDAG(
-                count: count, stride: stride, chunkSize: Self.speculationChunk, expectedKeysPerTransaction: 6, pool: pool
-            ) { i, out in
-                let plan = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i])
-                guard plan.isContract else { return out.plan(i, plan, of: transactions[i], stride: stride, reader: state) }
-                out.plans[i] = plan
+                count: count, sets: sets, chunkSize: Self.speculationChunk, expectedKeysPerTransaction: 6, pool: pool
+            ) { i, plans in
+                plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i])
+                guard plans[i].isContract else { return sets.record(plans[i], of: transactions[i], at: i, reader: state) }
                 let base = i * stride
-                let record = AccessRecord(keys: out.keys + base, isWrite: out.isWrite + base, startValues: out.startValues + base,
-                                          lastValues: lastValues + base, capacity: stride)
-                let speculation = Speculation(transactions[i], plan: plan, reader: state, contracts: speculative, record: record)
-                out.knownAccess[i] = speculation.keyCount != nil
-                out.accessCounts[i] = UInt8(speculation.keyCount ?? 0)
+                let record = AccessRecord(keys: sets.keys + base, isWrite: sets.isWrite + base,
+                                          startValues: sets.startValues + base, lastValues: sets.lastValues + base,
+                                          capacity: stride)
+                let speculation = Speculation(transactions[i], plan: plans[i], reader: state, contracts: speculative,
+                                              record: record)
+                sets.knownAccess[i] = speculation.keyCount != nil
+                sets.accessCounts[i] = UInt8(speculation.keyCount ?? 0)
                 speculationsOut[i] = speculation
             }
         }
@@ -87,13 +78,13 @@ extension Buffers {
         let result = speculations.withUnsafeMutableBufferPointer { speculations in
             var reused = 0
             for i in 0..<count where speculations[i] != nil {
-                if knownAccess[i] && dag.inDegree[i] == 0 && speculations[i]!.nonceWasDue {
+                if sets.knownAccess[i] && dag.inDegree[i] == 0 && speculations[i]!.nonceWasDue {
                     reused += 1
                 } else {
                     speculations[i] = nil
                 }
             }
-            return executeAlongDAG(transactions, on: state, context: context, pool: pool, stride: stride,
+            return executeAlongDAG(transactions, on: state, context: context, pool: pool, sets: sets,
                                    contracts: contracts, statistics: statistics, reusable: speculations,
                                    everyTransactionReused: reused == count)
         }

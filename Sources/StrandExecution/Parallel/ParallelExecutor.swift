@@ -70,34 +70,27 @@ private struct ExecutionStep<Reader: StateReader> {
     let reusable: UnsafeMutableBufferPointer<Speculation?>
     let reader: Reader
     let contracts: ContractContext
+    let sets: AccessSets
     let slots: UnsafeMutablePointer<Slot>
-    let keys: UnsafePointer<StateKey>
-    let isWrite: UnsafePointer<Bool>
     let keyIDs: UnsafePointer<Int32>
-    let startValues: UnsafePointer<UInt256>
-    /// Where speculative runs left their last values (see `Speculation`).
-    let lastValues: UnsafePointer<UInt256>
-    let accessCounts: UnsafePointer<UInt8>
-    let stride: Int
     let outcomes: UnsafeMutablePointer<TransactionOutcome>
     let violations: UnsafeMutablePointer<Bool>
-    let knownAccess: UnsafePointer<Bool>
     let keyIndex: KeyIndex
     let barrierWrites: BarrierWrites
 
     func run(_ i: Int) {
         if i < reusable.count, reusable[i] != nil { return applySpeculation(i) }
-        if !knownAccess[i] {
+        if !sets.knownAccess[i] {
             // A barrier runs alone (the DAG orders it after every earlier transaction and before
             // every later one), so it may touch any key.
-            var barrier = BarrierView(reader: reader, slots: slots, keyIndex: keyIndex, keys: keys, writes: barrierWrites)
+            var barrier = BarrierView(reader: reader, slots: slots, keyIndex: keyIndex, keys: sets.keys, writes: barrierWrites)
             outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &barrier, contracts: contracts)
             violations[i] = false
             return
         }
-        let base = i * stride
-        var view = SlotView(slots: slots, keys: keys + base, isWrite: isWrite + base, keyIDs: keyIDs + base,
-                            startValues: startValues + base, count: Int(accessCounts[i]))
+        let base = i * sets.stride
+        var view = SlotView(slots: slots, keys: sets.keys + base, isWrite: sets.isWrite + base, keyIDs: keyIDs + base,
+                            startValues: sets.startValues + base, count: Int(sets.accessCounts[i]))
         outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view, contracts: contracts)
         violations[i] = view.violated
     }
@@ -105,9 +98,8 @@ private struct ExecutionStep<Reader: StateReader> {
     /// The speculative run's written values go straight into their slots (the set is in the
     /// run's order), and its outcome is the transaction's.
     func applySpeculation(_ i: Int) {
-        let base = i * stride
-        for a in 0..<Int(accessCounts[i]) where isWrite[base + a] {
-            slots[Int(keyIDs[base + a])] = Slot(value: lastValues[base + a], loaded: true, written: true)
+        for a in sets.range(of: i) where sets.isWrite[a] {
+            slots[Int(keyIDs[a])] = Slot(value: sets.lastValues[a], loaded: true, written: true)
         }
         let speculation = reusable[i].take()!
         contracts.deploy(speculation.outcome.deployedCode)
@@ -186,20 +178,19 @@ struct Buffers: ~Copyable {
     static let planChunk = 256
 
     var plans: [TransactionPlan] = []
-    var keys: [StateKey] = []
-    /// Each access's `StateKey.mixedHash`, computed by the planners for the DAG builder.
-    var keyHashes: [UInt64] = []
-    var isWrite: [Bool] = []
-    /// Each access's value in the block's start state, read by the planners.
-    var startValues: [UInt256] = []
-    /// Each speculated access's value at the end of its speculative run.
-    let speculatedLastValues = ScratchBuffer<UInt256>()
+    var outcomes: [TransactionOutcome] = []
+    // The access sets' memory (see `AccessSets`).
+    let keys = ScratchBuffer<StateKey>()
+    let keyHashes = ScratchBuffer<UInt64>()
+    let isWrite = ScratchBuffer<Bool>()
+    let startValues = ScratchBuffer<UInt256>()
+    let lastValues = ScratchBuffer<UInt256>()
+    let accessCounts = ScratchBuffer<UInt8>()
+    let knownAccess = ScratchBuffer<Bool>()
+    /// Written for every transaction it runs.
+    let violations = ScratchBuffer<Bool>()
     /// The speculative runs of a contract block; all nil between blocks.
     var speculationBuffer: [Speculation?] = []
-    var accessCounts: [UInt8] = []
-    var knownAccess: [Bool] = []
-    var outcomes: [TransactionOutcome] = []
-    var violations: [Bool] = []
     /// One per key of the block, cleared in parallel at the start of execution.
     let slots = ScratchBuffer<Slot>()
     let keyIndex = KeyIndex()
@@ -217,12 +208,12 @@ struct Buffers: ~Copyable {
         // chunk by chunk, right behind the planners (and plans itself when it catches up).
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let feesEnabled = context.feesEnabled
-        resize(count)
+        let sets = prepare(count, stride: Self.stride)
         let dagNanoseconds = planAndBuildDAG(
-            count: count, stride: Self.stride, chunkSize: Self.planChunk, expectedKeysPerTransaction: 3, pool: pool
-        ) { i, out in
-            out.plan(i, TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i]),
-                     of: transactions[i], stride: Self.stride, reader: state)
+            count: count, sets: sets, chunkSize: Self.planChunk, expectedKeysPerTransaction: 3, pool: pool
+        ) { i, plans in
+            plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i])
+            sets.record(plans[i], of: transactions[i], at: i, reader: state)
         }
         statistics.dagBuildNanoseconds = dagNanoseconds
         statistics.planningNanoseconds = stopwatch.lap() - statistics.dagBuildNanoseconds
@@ -231,41 +222,20 @@ struct Buffers: ~Copyable {
         statistics.maximumWidth = dag.maximumWidth
 
         let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
-        return executeAlongDAG(transactions, on: state, context: context, pool: pool, stride: Self.stride,
+        return executeAlongDAG(transactions, on: state, context: context, pool: pool, sets: sets,
                                contracts: contracts, statistics: statistics)
     }
 
-    /// Where a planner writes transaction i's plan and access set (at i × stride).
-    struct PlanningBuffers {
-        let plans: UnsafeMutablePointer<TransactionPlan>
-        let keys: UnsafeMutablePointer<StateKey>
-        let keyHashes: UnsafeMutablePointer<UInt64>
-        let isWrite: UnsafeMutablePointer<Bool>
-        let startValues: UnsafeMutablePointer<UInt256>
-        let accessCounts: UnsafeMutablePointer<UInt8>
-        let knownAccess: UnsafeMutablePointer<Bool>
-
-        /// Stores a plan whose access set is known from the plan itself, with each key's start value.
-        func plan(_ i: Int, _ plan: TransactionPlan, of tx: RecoveredTransaction, stride: Int, reader: some StateReader) {
-            let base = i * stride
-            var set = AccessSetBuilder(keys: keys + base, isWrite: isWrite + base)
-            plan.recordAccess(of: tx, into: &set)
-            for a in base..<(base + set.count) { startValues[a] = reader.value(of: keys[a]) }
-            plans[i] = plan
-            accessCounts[i] = UInt8(set.count)
-            knownAccess[i] = true
-        }
-    }
-
-    /// Steps 1 and 2: `planOne` fills each transaction's plan and access set, on every thread,
-    /// chunk by chunk; the first thread to arrive builds the DAG right behind the planners, in
-    /// block order, planning itself when it catches up. Returns the DAG builder's time.
+    /// Steps 1 and 2: `planOne` stores each transaction's plan and records its access set in
+    /// `sets`, on every thread, chunk by chunk; the first thread to arrive builds the DAG right
+    /// behind the planners, in block order, planning itself when it catches up. Returns the
+    /// DAG builder's time.
     mutating func planAndBuildDAG(
-        count: Int, stride: Int, chunkSize: Int, expectedKeysPerTransaction: Int, pool: WorkerPool,
-        planOne: (Int, PlanningBuffers) -> Void
+        count: Int, sets: AccessSets, chunkSize: Int, expectedKeysPerTransaction: Int, pool: WorkerPool,
+        planOne: (Int, UnsafeMutablePointer<TransactionPlan>) -> Void
     ) -> UInt64 {
         keyIndex.reset(expectedKeys: count * expectedKeysPerTransaction)
-        dag.begin(count: count, stride: stride)
+        dag.begin(count: count, stride: sets.stride)
         let chunkCount = (count + chunkSize - 1) / chunkSize
         let planned = UnsafeMutablePointer<Atomic<Bool>>.allocate(capacity: max(chunkCount, 1))
         for c in 0..<chunkCount { (planned + c).initialize(to: Atomic(false)) }
@@ -273,56 +243,36 @@ struct Buffers: ~Copyable {
         let nextChunk = Atomic<Int>(0)
         let builderTaken = Atomic<Bool>(false)
         let dagNanoseconds = Atomic<UInt64>(0)
+        let (dag, keyIndex) = (dag, keyIndex)
         plans.withUnsafeMutableBufferPointer { plans in
-          keyHashes.withUnsafeMutableBufferPointer { keyHashes in
-            keys.withUnsafeMutableBufferPointer { keys in
-                isWrite.withUnsafeMutableBufferPointer { isWrite in
-                  startValues.withUnsafeMutableBufferPointer { startValues in
-                    accessCounts.withUnsafeMutableBufferPointer { accessCounts in
-                        knownAccess.withUnsafeMutableBufferPointer { knownAccess in
-                            let out = PlanningBuffers(plans: plans.baseAddress!, keys: keys.baseAddress!,
-                                                      keyHashes: keyHashes.baseAddress!, isWrite: isWrite.baseAddress!,
-                                                      startValues: startValues.baseAddress!,
-                                                      accessCounts: accessCounts.baseAddress!, knownAccess: knownAccess.baseAddress!)
-                            let (dag, keyIndex) = (dag, keyIndex)
-                            func planChunk(_ chunk: Int) {
-                                for i in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count) {
-                                    planOne(i, out)
-                                    for a in (i * stride)..<(i * stride + Int(out.accessCounts[i])) {
-                                        out.keyHashes[a] = out.keys[a].mixedHash
-                                    }
-                                }
-                                planned[chunk].store(true, ordering: .releasing)
-                            }
-                            pool.threads.parallelFor(pool.threadCount, chunkSize: 1) { _ in
-                                guard builderTaken.compareExchange(expected: false, desired: true,
-                                                                   ordering: .acquiringAndReleasing).exchanged else {
-                                    while case let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue, c < chunkCount {
-                                        planChunk(c)
-                                    }
-                                    return
-                                }
-                                for c in 0..<chunkCount {
-                                    while !planned[c].load(ordering: .acquiring) {
-                                        let next = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
-                                        if next < chunkCount { planChunk(next) } else { sched_yield() }
-                                    }
-                                    let start = ContinuousClock.now
-                                    dag.add((c * chunkSize)..<min((c + 1) * chunkSize, count),
-                                            keys: out.keys, keyHashes: out.keyHashes, isWrite: out.isWrite,
-                                            accessCounts: out.accessCounts, knownAccess: out.knownAccess, keyIndex: keyIndex)
-                                    dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
-                                }
-                                let start = ContinuousClock.now
-                                dag.finish()
-                                dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
-                            }
-                        }
-                    }
-                  }
+            let plans = plans.baseAddress!
+            func planChunk(_ chunk: Int) {
+                for i in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count) {
+                    planOne(i, plans)
+                    for a in sets.range(of: i) { sets.keyHashes[a] = sets.keys[a].mixedHash }
                 }
+                planned[chunk].store(true, ordering: .releasing)
             }
-          }
+            pool.threads.parallelFor(pool.threadCount, chunkSize: 1) { _ in
+                guard builderTaken.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
+                    while case let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue, c < chunkCount { planChunk(c) }
+                    return
+                }
+                for c in 0..<chunkCount {
+                    while !planned[c].load(ordering: .acquiring) {
+                        let next = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+                        if next < chunkCount { planChunk(next) } else { sched_yield() }
+                    }
+                    let start = ContinuousClock.now
+                    dag.add((c * chunkSize)..<min((c + 1) * chunkSize, count),
+                            keys: sets.keys, keyHashes: sets.keyHashes, isWrite: sets.isWrite,
+                            accessCounts: sets.accessCounts, knownAccess: sets.knownAccess, keyIndex: keyIndex)
+                    dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
+                }
+                let start = ContinuousClock.now
+                dag.finish()
+                dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
+            }
         }
         return dagNanoseconds.load(ordering: .relaxed)
     }
@@ -332,7 +282,7 @@ struct Buffers: ~Copyable {
     /// when every transaction has one, the scheduler is skipped.
     mutating func executeAlongDAG<Reader: StateReader & Sendable>(
         _ transactions: [RecoveredTransaction], on state: Reader, context: BlockContext, pool: WorkerPool,
-        stride: Int, contracts: ContractContext, statistics: ExecutionStatistics,
+        sets: AccessSets, contracts: ContractContext, statistics: ExecutionStatistics,
         reusable: UnsafeMutableBufferPointer<Speculation?> = UnsafeMutableBufferPointer(start: nil, count: 0),
         everyTransactionReused: Bool = false
     ) -> BlockExecutionResult? {
@@ -348,68 +298,56 @@ struct Buffers: ~Copyable {
         pool.threads.parallelFor(slotCount, chunkSize: 8_192) { range in
             (slots + range.lowerBound).update(repeating: Slot(), count: range.count)
         }
-        let violated = outcomes.withUnsafeMutableBufferPointer { outcomes in
-            violations.withUnsafeMutableBufferPointer { violations in
-                plans.withUnsafeBufferPointer { plans in
-                    keys.withUnsafeBufferPointer { keys in
-                        isWrite.withUnsafeBufferPointer { isWrite in
-                            accessCounts.withUnsafeBufferPointer { accessCounts in
-                                knownAccess.withUnsafeBufferPointer { knownAccess in
-                                    startValues.withUnsafeBufferPointer { startValues in
-                                        let step = ExecutionStep(
-                                            transactions: transactions, plans: plans, reusable: reusable, reader: state,
-                                            contracts: contracts, slots: slots, keys: keys.baseAddress!,
-                                            isWrite: isWrite.baseAddress!, keyIDs: dag.keyIDs.base,
-                                            startValues: startValues.baseAddress!, lastValues: speculatedLastValues.base,
-                                            accessCounts: accessCounts.baseAddress!, stride: stride,
-                                            outcomes: outcomes.baseAddress!, violations: violations.baseAddress!,
-                                            knownAccess: knownAccess.baseAddress!, keyIndex: keyIndex, barrierWrites: barrierWrites)
-                                        if everyTransactionReused {
-                                            // Nothing left to run (a conflict-free contract block): results only
-                                            // need writing, in any order, as no two share a written key.
-                                            pool.threads.parallelFor(count, chunkSize: 64) { range in
-                                                for i in range { step.applySpeculation(i) }
-                                            }
-                                        } else {
-                                            statistics.workerIdleNanoseconds = pool.run(dag, count: count) { step.run($0) }
-                                        }
-                                        return violations.contains(true)
-                                    }
-                                }
-                            }
-                        }
+        let violations = violations.base
+        outcomes.withUnsafeMutableBufferPointer { outcomes in
+            plans.withUnsafeBufferPointer { plans in
+                let step = ExecutionStep(
+                    transactions: transactions, plans: plans, reusable: reusable, reader: state, contracts: contracts,
+                    sets: sets, slots: slots, keyIDs: dag.keyIDs.base, outcomes: outcomes.baseAddress!,
+                    violations: violations, keyIndex: keyIndex, barrierWrites: barrierWrites)
+                if everyTransactionReused {
+                    // Nothing left to run (a conflict-free contract block): results only need
+                    // writing, in any order, as no two share a written key.
+                    pool.threads.parallelFor(count, chunkSize: 64) { range in
+                        for i in range { step.applySpeculation(i) }
                     }
+                } else {
+                    statistics.workerIdleNanoseconds = pool.run(dag, count: count) { step.run($0) }
                 }
             }
         }
+        let violated = (0..<count).contains { violations[$0] }
         statistics.executionNanoseconds = stopwatch.lap()
         if violated { return nil }
 
         // 4. Finish.
         let finisher = outcomes.withUnsafeMutableBufferPointer { BlockFinisher(transactions, outcomes: $0, workers: pool.threads) }
-        let entries = keys.withUnsafeBufferPointer { keys in
-            var final = FinalView(reader: state, keyIndex: keyIndex, keys: keys.baseAddress!, slots: slots,
-                                  slotCount: slotCount, extra: barrierWrites.values)
-            finisher.creditFees(to: context.sealer, view: &final)
-            return final.sortedWrites(workers: pool.threads)
-        }
+        var final = FinalView(reader: state, keyIndex: keyIndex, keys: sets.keys, slots: slots, slotCount: slotCount,
+                              extra: barrierWrites.values)
+        finisher.creditFees(to: context.sealer, view: &final)
+        let entries = final.sortedWrites(workers: pool.threads)
         let changes = StateChanges(sortedEntries: entries, code: contracts.deployedCode, workers: pool.threads)
         statistics.finalizationNanoseconds = stopwatch.lap()
         return BlockExecutionResult(included: finisher.included, receipts: finisher.receipts,
                                     excluded: finisher.excluded, changes: changes, statistics: statistics)
     }
 
-    /// Sizes the per-transaction buffers for `count` transactions, keeping capacity.
-    private mutating func resize(_ count: Int) {
+    /// Sizes the per-transaction buffers for `count` transactions with access sets of up to
+    /// `stride` keys, keeping capacity; the access sets' memory is written before it is read.
+    mutating func prepare(_ count: Int, stride: Int) -> AccessSets {
         Self.fit(&plans, count, .placeholder)
-        Self.fit(&keys, count * Self.stride, .nonce(.zero))
-        Self.fit(&keyHashes, count * Self.stride, 0)
-        Self.fit(&isWrite, count * Self.stride, false)
-        Self.fit(&startValues, count * Self.stride, .zero)
-        Self.fit(&accessCounts, count, 0)
-        Self.fit(&knownAccess, count, true)
         Self.fit(&outcomes, count, TransactionOutcome(status: nil))
-        Self.fit(&violations, count, false)
+        keys.reserve(count * stride)
+        keyHashes.reserve(count * stride)
+        isWrite.reserve(count * stride)
+        startValues.reserve(count * stride)
+        lastValues.reserve(count * stride)
+        accessCounts.reserve(count)
+        knownAccess.reserve(count)
+        violations.reserve(count)
+        return AccessSets(stride: stride, keys: keys.base, keyHashes: keyHashes.base, isWrite: isWrite.base,
+                          startValues: startValues.base, lastValues: lastValues.base,
+                          accessCounts: accessCounts.base, knownAccess: knownAccess.base)
     }
 
     static func fit<T>(_ array: inout [T], _ count: Int, _ filler: T) {

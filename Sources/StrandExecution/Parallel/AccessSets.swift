@@ -1,0 +1,33 @@
+import StrandPrimitives
+import StrandTypes
+
+/// One block's access sets in flat raw memory: transaction i's entries sit at i × `stride`,
+/// `accessCounts[i]` of them. The planners write them; the DAG builder and the workers read
+/// them. Raw pointers into `Buffers`' scratch memory, valid for one block.
+struct AccessSets {
+    let stride: Int
+    let keys: UnsafeMutablePointer<StateKey>
+    /// Each entry's `StateKey.mixedHash`, computed by the planners for the DAG builder.
+    let keyHashes: UnsafeMutablePointer<UInt64>
+    let isWrite: UnsafeMutablePointer<Bool>
+    /// Each entry's value in the block's start state.
+    let startValues: UnsafeMutablePointer<UInt256>
+    /// Each speculated entry's value at the end of its speculative run (contract blocks only).
+    let lastValues: UnsafeMutablePointer<UInt256>
+    let accessCounts: UnsafeMutablePointer<UInt8>
+    /// False for a barrier: a transaction whose set is unknown.
+    let knownAccess: UnsafeMutablePointer<Bool>
+
+    /// Transaction i's entries, for its view.
+    func range(of i: Int) -> Range<Int> { (i * stride)..<(i * stride + Int(accessCounts[i])) }
+
+    /// Records the access set that `plan` declares for transaction i, with each key's start
+    /// value and hash.
+    func record(_ plan: TransactionPlan, of tx: RecoveredTransaction, at i: Int, reader: some StateReader) {
+        var set = AccessSetBuilder(keys: keys + i * stride, isWrite: isWrite + i * stride)
+        plan.recordAccess(of: tx, into: &set)
+        accessCounts[i] = UInt8(set.count)
+        knownAccess[i] = true
+        for a in range(of: i) { startValues[a] = reader.value(of: keys[a]) }
+    }
+}
