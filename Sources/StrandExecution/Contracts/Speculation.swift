@@ -21,15 +21,20 @@ struct Speculation: Sendable {
     var keyCount: Int?
 
     /// Runs `tx` against the block's start state; code it deploys stays in `outcome`.
-    init(_ tx: RecoveredTransaction, plan: TransactionPlan, reader: some StateReader, contracts: ContractContext,
-         record: AccessRecord) {
+    init<Reader: StateReader>(_ tx: RecoveredTransaction, plan: TransactionPlan, reader: Reader, contracts: ContractContext,
+                              record: AccessRecord) {
         var view = RecordingView(reader: reader, record: record)
         outcome = ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts, speculative: true)
         for entry in tx.transaction.content.accessList {
             for slot in entry.storageKeys { view.hint(.storage(entry.address, slot)) }
         }
         keyCount = view.overflowed ? nil : view.count
-        nonceWasDue = reader.value(of: .nonce(tx.sender)) == UInt256(tx.transaction.content.nonce)
+        // The run read the sender's nonce (the EVM checks it first): take its start value from
+        // the record rather than reading the state again.
+        let nonceKey = StateKey.nonce(tx.sender)
+        let startNonce = RecordingView<Reader>.index(of: nonceKey, in: record, count: view.count)
+            .map { record.startValues[$0] } ?? reader.value(of: nonceKey)
+        nonceWasDue = startNonce == UInt256(tx.transaction.content.nonce)
     }
 }
 
