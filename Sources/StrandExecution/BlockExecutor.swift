@@ -141,7 +141,7 @@ public struct SerialExecutor: BlockExecutor {
 struct InterningView<Reader: StateReader>: StateAccess {
     @usableFromInline let reader: Reader
     @usableFromInline let keyIndex = KeyIndex()
-    /// The key of each slot (the index's references are slot ids).
+    /// The key of each slot (the index's positions are slot ids).
     @usableFromInline let keys = ScratchBuffer<StateKey>()
     @usableFromInline var slots: [Slot] = []
 
@@ -154,7 +154,7 @@ struct InterningView<Reader: StateReader>: StateAccess {
 
     @inlinable
     mutating func slot(_ key: StateKey) -> Int {
-        let (id, isNew) = keyIndex.intern(key, hash: key.mixedHash, reference: keyIndex.count, in: keys.base)
+        let (id, isNew) = keyIndex.intern(key, hash: key.mixedHash, position: slots.count, in: keys.base)
         if isNew {
             if Int(id) == keys.capacity { keys.reserve(Int(id) + 1, keeping: Int(id)) }
             keys[Int(id)] = key

@@ -20,10 +20,7 @@ import Testing
             counts[i] = UInt8(set.count)
         }
         let dag = TxDAG()
-        let index = KeyIndex()
-        index.reset(expectedKeys: 8)
-        dag.build(count: sets.count, stride: stride, keys: keys, isWrite: writes, accessCounts: counts,
-                  knownAccess: known, keyIndex: index)
+        dag.build(count: sets.count, stride: stride, keys: keys, isWrite: writes, accessCounts: counts, knownAccess: known)
         let successors = (0..<sets.count).map { i in
             (Int(dag.successorStart[i])..<Int(dag.successorStart[i + 1])).map { Int(dag.successors[$0]) }
         }
@@ -85,5 +82,98 @@ import Testing
             writesReadOnly.write(readOnly, .one)
             #expect(writesReadOnly.violated)
         }
+    }
+}
+
+@Suite struct KeyIndexTests {
+    static func key(_ n: Int) -> StateKey { .balance(Address(lastBytesOf: Keccak256.hash(Array(String(n).utf8)))) }
+
+    @Test func concurrentInterningGivesOnePositionPerKey() {
+        // Four threads intern 20,000 accesses of 3,000 keys, many of them at the same moment.
+        let threads = 4, perThread = 5_000
+        var generator = SeededGenerator(seed: 7)
+        let numbers = (0..<threads * perThread).map { _ in Int(generator.next() % 3_000) }
+        let keys = numbers.map(Self.key)
+        let index = KeyIndex()
+        index.reset(expectedKeys: keys.count)
+        var positions = [Int32](repeating: -1, count: keys.count)
+        let workers = WorkerThreads(parallelism: threads)
+        keys.withUnsafeBufferPointer { keys in
+            positions.withUnsafeMutableBufferPointer { out in
+                let (keys, out) = (keys, out)
+                workers.parallelFor(threads, chunkSize: 1) { range in
+                    for t in range {
+                        for a in (t * perThread)..<((t + 1) * perThread) {
+                            out[a] = index.internConcurrently(keys[a], hash: keys[a].mixedHash, position: a,
+                                                              in: keys.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        var positionOfNumber: [Int: Int32] = [:]
+        for (a, number) in numbers.enumerated() {
+            #expect(keys[Int(positions[a])] == keys[a])
+            #expect(positionOfNumber[number, default: positions[a]] == positions[a], "key \(number) got two positions")
+            positionOfNumber[number] = positions[a]
+        }
+        #expect(Set(positionOfNumber.values).count == positionOfNumber.count)
+        keys.withUnsafeBufferPointer { keys in
+            for (number, position) in positionOfNumber {
+                #expect(index.lookup(Self.key(number), hash: Self.key(number).mixedHash, in: keys.baseAddress!) == position)
+            }
+            #expect(index.lookup(Self.key(-1), hash: Self.key(-1).mixedHash, in: keys.baseAddress!) == nil)
+        }
+    }
+
+    @Test func serialInterningGrows() {
+        let keys = (0..<1_000).map(Self.key)
+        let index = KeyIndex()
+        index.reset(expectedKeys: 4)
+        keys.withUnsafeBufferPointer { keys in
+            for (a, key) in keys.enumerated() {
+                #expect(index.intern(key, hash: key.mixedHash, position: a, in: keys.baseAddress!) == (Int32(a), true))
+            }
+            for (a, key) in keys.enumerated() {
+                #expect(index.intern(key, hash: key.mixedHash, position: 0, in: keys.baseAddress!) == (Int32(a), false))
+            }
+        }
+        #expect(index.count == 1_000 && index.capacity >= 2_000)
+    }
+
+    /// The planners' DAG (keys interned concurrently, or again by the builder when the index was
+    /// sized too small) equals the one built on one thread from the same sets.
+    @Test(arguments: [1, 12])
+    func plannedDAGEqualsReference(expectedKeysPerTransaction: Int) {
+        let count = 3_000, stride = AccessSetBuilder.capacity
+        var generator = SeededGenerator(seed: 11)
+        let sets = (0..<count).map { _ in
+            (0..<(1 + Int(generator.next() % UInt64(stride - 1)))).map { _ in
+                (Self.key(Int(generator.next() % 4_000)), generator.next() % 3 == 0)
+            }
+        }
+        var buffers = Buffers()
+        Buffers.fit(&buffers.plans, count, .placeholder)
+        let prepared = buffers.prepare(count, stride: stride)
+        let pool = WorkerPool(threads: 2)
+        _ = buffers.planAndBuildDAG(count: count, sets: prepared, chunkSize: 64,
+                                    expectedKeysPerTransaction: expectedKeysPerTransaction, pool: pool) { i, _ in
+            for (a, (key, write)) in sets[i].enumerated() {
+                prepared.keys[i * stride + a] = key
+                prepared.isWrite[i * stride + a] = write
+            }
+            prepared.accessCounts[i] = UInt8(sets[i].count)
+            prepared.knownAccess[i] = true
+        }
+        let reference = TxDAG()
+        reference.build(count: count, stride: stride, keys: prepared.keys, isWrite: prepared.isWrite,
+                        accessCounts: prepared.accessCounts, knownAccess: prepared.knownAccess)
+        let planned = buffers.dag
+        #expect(planned.keyCount == reference.keyCount && planned.edgeCount == reference.edgeCount)
+        #expect((0...count).allSatisfy { planned.successorStart[$0] == reference.successorStart[$0] })
+        #expect((0..<planned.edgeCount).allSatisfy { planned.successors[$0] == reference.successors[$0] })
+        #expect((0..<planned.keyCount).allSatisfy { id in
+            prepared.keys[Int(planned.positionsByID[id])] == prepared.keys[Int(reference.positionsByID[id])]
+        })
     }
 }

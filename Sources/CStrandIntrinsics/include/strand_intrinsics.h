@@ -7,9 +7,10 @@
 /// per-process value set before `main`, which Swift code can read without the check a lazy
 /// Swift global costs on every access (a call the optimizer cannot see through).
 
-/// Asks the CPU to bring the cache line at `address` closer, for a read soon.
-static inline void strand_prefetch(const void *address) {
-    __builtin_prefetch(address, 0, 3);
+/// Asks the CPU to bring the cache line at `address` closer, owned for a write soon (a line
+/// another core wrote moves once, not once to read and again to write).
+static inline void strand_prefetch_for_write(const void *address) {
+    __builtin_prefetch(address, 1, 3);
 }
 
 /// A random secret, drawn once per process at load time: the seed of Strand's key hashes.

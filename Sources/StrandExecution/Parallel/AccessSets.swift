@@ -7,8 +7,13 @@ import StrandTypes
 struct AccessSets {
     let stride: Int
     let keys: UnsafeMutablePointer<StateKey>
-    /// Each entry's `StateKey.mixedHash`, computed by the planners for the DAG builder.
+    /// Each entry's `StateKey.mixedHash`, computed by the planners to intern it.
     let keyHashes: UnsafeMutablePointer<UInt64>
+    /// Each entry's key as the block's `KeyIndex` knows it: the position of its first interned
+    /// copy in `keys` (written by the planners).
+    let keyPositions: UnsafeMutablePointer<Int32>
+    /// Each entry's key id, its slot: -1 from the planners, then given by the DAG builder.
+    let keyIDs: UnsafeMutablePointer<Int32>
     let isWrite: UnsafeMutablePointer<Bool>
     /// Each entry's value in the block's start state.
     let startValues: UnsafeMutablePointer<UInt256>

@@ -12,7 +12,9 @@ import Glibc
 /// 1. Plan (parallel): decode each transaction's call and write its access set into flat
 ///    buffers, with each key's value in the start state.
 /// 2. Build the DAG (serial, O(total keys)); each distinct key gets a dense id and a slot.
-///    One thread builds it chunk by chunk right behind the others' planning.
+///    The planners intern their keys into one shared `KeyIndex` as they go, so that the
+///    builder never hashes or compares a key: one thread builds the DAG chunk by chunk right
+///    behind the others' planning.
 /// 3. Execute (parallel, `WorkerPool`): a transaction reads and writes only the slots of
 ///    its own access set, a slot taking its planned start value on first touch. Conflicting
 ///    transactions are ordered by the DAG, so no slot is ever touched by two at once.
@@ -72,10 +74,9 @@ private struct ExecutionStep<Reader: StateReader> {
     let contracts: ContractContext
     let sets: AccessSets
     let slots: UnsafeMutablePointer<Slot>
-    let keyIDs: UnsafePointer<Int32>
     let outcomes: UnsafeMutablePointer<TransactionOutcome>
     let violations: UnsafeMutablePointer<Bool>
-    let keyIndex: KeyIndex
+    let lookup: KeyLookup
     let barrierWrites: BarrierWrites
 
     func run(_ i: Int) {
@@ -83,13 +84,13 @@ private struct ExecutionStep<Reader: StateReader> {
         if !sets.knownAccess[i] {
             // A barrier runs alone (the DAG orders it after every earlier transaction and before
             // every later one), so it may touch any key.
-            var barrier = BarrierView(reader: reader, slots: slots, keyIndex: keyIndex, keys: sets.keys, writes: barrierWrites)
+            var barrier = BarrierView(reader: reader, slots: slots, lookup: lookup, writes: barrierWrites)
             outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &barrier, contracts: contracts)
             violations[i] = false
             return
         }
         let base = i * sets.stride
-        var view = SlotView(slots: slots, keys: sets.keys + base, isWrite: sets.isWrite + base, keyIDs: keyIDs + base,
+        var view = SlotView(slots: slots, keys: sets.keys + base, isWrite: sets.isWrite + base, keyIDs: sets.keyIDs + base,
                             startValues: sets.startValues + base, count: Int(sets.accessCounts[i]))
         outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view, contracts: contracts)
         violations[i] = view.violated
@@ -99,7 +100,7 @@ private struct ExecutionStep<Reader: StateReader> {
     /// run's order), and its outcome is the transaction's.
     func applySpeculation(_ i: Int) {
         for a in sets.range(of: i) where sets.isWrite[a] {
-            slots[Int(keyIDs[a])] = Slot(value: sets.lastValues[a], loaded: true, written: true)
+            slots[Int(sets.keyIDs[a])] = Slot(value: sets.lastValues[a], loaded: true, written: true)
         }
         let speculation = reusable[i].take()!
         contracts.deploy(speculation.outcome.deployedCode)
@@ -115,27 +116,41 @@ final class BarrierWrites: @unchecked Sendable {
     @usableFromInline var values: [StateKey: UInt256] = [:]
 }
 
+/// The block's keys by value, for the views that may touch any key: a barrier's, the finisher's.
+@usableFromInline
+struct KeyLookup {
+    @usableFromInline let index: KeyIndex
+    /// The planners' access sets, where the index's keys sit, and each entry's key id.
+    @usableFromInline let keys: UnsafePointer<StateKey>
+    @usableFromInline let keyIDs: UnsafePointer<Int32>
+
+    /// The slot of `key`, if an access set of the block holds it.
+    @inlinable
+    func id(of key: StateKey) -> Int? {
+        guard let position = index.lookup(key, hash: key.mixedHash, in: keys) else { return nil }
+        return Int(keyIDs[Int(position)])
+    }
+}
+
 /// A barrier transaction's view: every key, through the block's slots where the key has one,
 /// else through `BarrierWrites` and the start state.
 @usableFromInline
 struct BarrierView<Reader: StateReader>: StateAccess {
     @usableFromInline let reader: Reader
     @usableFromInline let slots: UnsafeMutablePointer<Slot>
-    @usableFromInline let keyIndex: KeyIndex
-    /// The planners' access sets, where the index's keys sit.
-    @usableFromInline let keys: UnsafePointer<StateKey>
+    @usableFromInline let lookup: KeyLookup
     @usableFromInline let writes: BarrierWrites
 
     @inlinable
     mutating func read(_ key: StateKey) -> UInt256 {
-        if let id = keyIndex.lookup(key, hash: key.mixedHash, in: keys) { return (slots + Int(id)).value(of: key, loadingFrom: reader) }
+        if let id = lookup.id(of: key) { return (slots + id).value(of: key, loadingFrom: reader) }
         return writes.values[key] ?? reader.value(of: key)
     }
 
     @inlinable
     mutating func write(_ key: StateKey, _ value: UInt256) {
-        if let id = keyIndex.lookup(key, hash: key.mixedHash, in: keys) {
-            slots[Int(id)] = Slot(value: value, loaded: true, written: true)
+        if let id = lookup.id(of: key) {
+            slots[id] = Slot(value: value, loaded: true, written: true)
         } else {
             writes.values[key] = value
         }
@@ -182,6 +197,8 @@ struct Buffers: ~Copyable {
     // The access sets' memory (see `AccessSets`).
     let keys = ScratchBuffer<StateKey>()
     let keyHashes = ScratchBuffer<UInt64>()
+    let keyPositions = ScratchBuffer<Int32>()
+    let keyIDs = ScratchBuffer<Int32>()
     let isWrite = ScratchBuffer<Bool>()
     let startValues = ScratchBuffer<UInt256>()
     let lastValues = ScratchBuffer<UInt256>()
@@ -194,6 +211,9 @@ struct Buffers: ~Copyable {
     /// One per key of the block, cleared in parallel at the start of execution.
     let slots = ScratchBuffer<Slot>()
     let keyIndex = KeyIndex()
+    /// The last block's accesses per transaction, rounded up: the next block's key index is
+    /// sized for at least as many keys.
+    var accessesPerTransactionSeen = 0
     let dag = TxDAG()
 
     /// The block's result, or nil if a transaction left its access set.
@@ -227,14 +247,15 @@ struct Buffers: ~Copyable {
     }
 
     /// Steps 1 and 2: `planOne` stores each transaction's plan and records its access set in
-    /// `sets`, on every thread, chunk by chunk; the first thread to arrive builds the DAG right
-    /// behind the planners, in block order, planning itself when it catches up. Returns the
-    /// DAG builder's time.
+    /// `sets`, on every thread, chunk by chunk; each planner then interns its chunk's keys into
+    /// the shared key index. The first thread to arrive builds the DAG right behind the
+    /// planners, in block order, planning itself when it catches up. Returns the DAG builder's
+    /// time.
     mutating func planAndBuildDAG(
         count: Int, sets: AccessSets, chunkSize: Int, expectedKeysPerTransaction: Int, pool: WorkerPool,
         planOne: (Int, UnsafeMutablePointer<TransactionPlan>) -> Void
     ) -> UInt64 {
-        keyIndex.reset(expectedKeys: count * expectedKeysPerTransaction)
+        keyIndex.reset(expectedKeys: count * max(expectedKeysPerTransaction, accessesPerTransactionSeen))
         dag.begin(count: count, stride: sets.stride)
         let chunkCount = (count + chunkSize - 1) / chunkSize
         let planned = UnsafeMutablePointer<Atomic<Bool>>.allocate(capacity: max(chunkCount, 1))
@@ -243,13 +264,40 @@ struct Buffers: ~Copyable {
         let nextChunk = Atomic<Int>(0)
         let builderTaken = Atomic<Bool>(false)
         let dagNanoseconds = Atomic<UInt64>(0)
+        // Each chunk reserves room in the index for all its accesses before interning them, so
+        // that the table, which cannot grow while shared, never fills past its limit; a chunk
+        // that finds no room leaves the whole block to be interned again by the builder.
+        let keyRoom = KeyIndex.concurrentLoadLimit(capacity: keyIndex.capacity)
+        let accessesReserved = Atomic<Int>(0)
+        let overflowed = Atomic<Bool>(false)
         let (dag, keyIndex) = (dag, keyIndex)
+        func addToDAG(_ range: Range<Int>) {
+            dag.add(range, keyPositions: sets.keyPositions, keyIDs: sets.keyIDs, isWrite: sets.isWrite,
+                    accessCounts: sets.accessCounts, knownAccess: sets.knownAccess)
+        }
         plans.withUnsafeMutableBufferPointer { plans in
             let plans = plans.baseAddress!
             func planChunk(_ chunk: Int) {
-                for i in (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count) {
+                let transactions = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count)
+                var accesses = 0
+                for i in transactions {
                     planOne(i, plans)
-                    for a in sets.range(of: i) { sets.keyHashes[a] = sets.keys[a].mixedHash }
+                    for a in sets.range(of: i) {
+                        sets.keyHashes[a] = sets.keys[a].mixedHash
+                        sets.keyIDs[a] = -1
+                        keyIndex.prefetchForInterning(hash: sets.keyHashes[a])
+                    }
+                    accesses += Int(sets.accessCounts[i])
+                }
+                if accessesReserved.wrappingAdd(accesses, ordering: .relaxed).newValue <= keyRoom {
+                    for i in transactions {
+                        for a in sets.range(of: i) {
+                            sets.keyPositions[a] = keyIndex.internConcurrently(
+                                sets.keys[a], hash: sets.keyHashes[a], position: a, in: sets.keys)
+                        }
+                    }
+                } else {
+                    overflowed.store(true, ordering: .relaxed)
                 }
                 planned[chunk].store(true, ordering: .releasing)
             }
@@ -263,17 +311,31 @@ struct Buffers: ~Copyable {
                         let next = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
                         if next < chunkCount { planChunk(next) } else { sched_yield() }
                     }
+                    if overflowed.load(ordering: .relaxed) { continue }
                     let start = ContinuousClock.now
-                    dag.add((c * chunkSize)..<min((c + 1) * chunkSize, count),
-                            keys: sets.keys, keyHashes: sets.keyHashes, isWrite: sets.isWrite,
-                            accessCounts: sets.accessCounts, knownAccess: sets.knownAccess, keyIndex: keyIndex)
+                    addToDAG((c * chunkSize)..<min((c + 1) * chunkSize, count))
                     dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
                 }
                 let start = ContinuousClock.now
+                if overflowed.load(ordering: .relaxed) {
+                    // More keys than the index was sized for: intern them all here, growing it.
+                    keyIndex.reset(expectedKeys: accessesReserved.load(ordering: .relaxed))
+                    for i in 0..<count {
+                        for a in sets.range(of: i) {
+                            sets.keyIDs[a] = -1
+                            sets.keyPositions[a] = keyIndex.intern(sets.keys[a], hash: sets.keyHashes[a], position: a,
+                                                                   in: sets.keys).position
+                        }
+                    }
+                    dag.begin(count: count, stride: sets.stride)
+                    addToDAG(0..<count)
+                }
                 dag.finish()
                 dagNanoseconds.wrappingAdd((ContinuousClock.now - start).nanoseconds, ordering: .relaxed)
             }
         }
+        let accesses = accessesReserved.load(ordering: .relaxed)
+        accessesPerTransactionSeen = count == 0 ? 0 : (accesses + count - 1) / count
         return dagNanoseconds.load(ordering: .relaxed)
     }
 
@@ -291,7 +353,7 @@ struct Buffers: ~Copyable {
         var stopwatch = Stopwatch()
         // 3. Execute.
         let barrierWrites = BarrierWrites()
-        let slotCount = keyIndex.count
+        let slotCount = dag.keyCount
         slots.reserve(slotCount)
         let slots = slots.base
         // Megabytes to clear for a large block: on all cores.
@@ -303,8 +365,8 @@ struct Buffers: ~Copyable {
             plans.withUnsafeBufferPointer { plans in
                 let step = ExecutionStep(
                     transactions: transactions, plans: plans, reusable: reusable, reader: state, contracts: contracts,
-                    sets: sets, slots: slots, keyIDs: dag.keyIDs.base, outcomes: outcomes.baseAddress!,
-                    violations: violations, keyIndex: keyIndex, barrierWrites: barrierWrites)
+                    sets: sets, slots: slots, outcomes: outcomes.baseAddress!, violations: violations,
+                    lookup: KeyLookup(index: keyIndex, keys: sets.keys, keyIDs: sets.keyIDs), barrierWrites: barrierWrites)
                 if everyTransactionReused {
                     // Nothing left to run (a conflict-free contract block): results only need
                     // writing, in any order, as no two share a written key.
@@ -322,7 +384,8 @@ struct Buffers: ~Copyable {
 
         // 4. Finish.
         let finisher = outcomes.withUnsafeMutableBufferPointer { BlockFinisher(transactions, outcomes: $0, workers: pool.threads) }
-        var final = FinalView(reader: state, keyIndex: keyIndex, keys: sets.keys, slots: slots, slotCount: slotCount,
+        var final = FinalView(reader: state, lookup: KeyLookup(index: keyIndex, keys: sets.keys, keyIDs: sets.keyIDs),
+                              positionsByID: dag.positionsByID.base, slots: slots, slotCount: slotCount,
                               extra: barrierWrites.values)
         finisher.creditFees(to: context.sealer, view: &final)
         let entries = final.sortedWrites(workers: pool.threads)
@@ -339,13 +402,16 @@ struct Buffers: ~Copyable {
         Self.fit(&outcomes, count, TransactionOutcome(status: nil))
         keys.reserve(count * stride)
         keyHashes.reserve(count * stride)
+        keyPositions.reserve(count * stride)
+        keyIDs.reserve(count * stride)
         isWrite.reserve(count * stride)
         startValues.reserve(count * stride)
         lastValues.reserve(count * stride)
         accessCounts.reserve(count)
         knownAccess.reserve(count)
         violations.reserve(count)
-        return AccessSets(stride: stride, keys: keys.base, keyHashes: keyHashes.base, isWrite: isWrite.base,
+        return AccessSets(stride: stride, keys: keys.base, keyHashes: keyHashes.base, keyPositions: keyPositions.base,
+                          keyIDs: keyIDs.base, isWrite: isWrite.base,
                           startValues: startValues.base, lastValues: lastValues.base,
                           accessCounts: accessCounts.base, knownAccess: knownAccess.base)
     }
@@ -419,22 +485,22 @@ struct SlotView: StateAccess {
 /// The block's state after every transaction, for the serial finishing steps.
 struct FinalView<Reader: StateReader>: StateAccess {
     let reader: Reader
-    let keyIndex: KeyIndex
-    /// The planners' access sets, where the index's keys sit.
-    let keys: UnsafePointer<StateKey>
+    let lookup: KeyLookup
+    /// Where each slot's key sits in the access sets.
+    let positionsByID: UnsafePointer<Int32>
     let slots: UnsafeMutablePointer<Slot>
     let slotCount: Int
     /// Writes to keys no transaction touched (e.g. the sealer's balance).
     var extra: [StateKey: UInt256] = [:]
 
     mutating func read(_ key: StateKey) -> UInt256 {
-        if let id = keyIndex.lookup(key, hash: key.mixedHash, in: keys), slots[Int(id)].loaded { return slots[Int(id)].value }
+        if let id = lookup.id(of: key), slots[id].loaded { return slots[id].value }
         return extra[key] ?? reader.value(of: key)
     }
 
     mutating func write(_ key: StateKey, _ value: UInt256) {
-        if let id = keyIndex.lookup(key, hash: key.mixedHash, in: keys) {
-            slots[Int(id)] = Slot(value: value, loaded: true, written: true)
+        if let id = lookup.id(of: key) {
+            slots[id] = Slot(value: value, loaded: true, written: true)
         } else {
             extra[key] = value
         }
@@ -452,7 +518,7 @@ struct FinalView<Reader: StateReader>: StateAccess {
                     let bounds = (part * slotCount / partCount)..<((part + 1) * slotCount / partCount)
                     var entries: [(key: StateKey, value: UInt256)] = []
                     entries.reserveCapacity(bounds.count)
-                    for id in bounds where slots[id].written { entries.append((keys[keyIndex.reference(of: id)], slots[id].value)) }
+                    for id in bounds where slots[id].written { entries.append((lookup.keys[Int(positionsByID[id])], slots[id].value)) }
                     if part == 0 { for (key, value) in extra { entries.append((key, value)) } }
                     partsOut[part] = StateKey.sorted(entries)
                 }

@@ -7,6 +7,8 @@ import StrandTypes
 ///
 /// Built in one pass over the access sets with a per-key index (last writer, and the
 /// readers since it, chained through the access entries): O(total keys), never pairwise.
+/// The keys come interned (`KeyIndex`, by the planners, on every core): the builder, the one
+/// serial step of a block, follows positions and never hashes or compares a key.
 /// Successors are kept in compressed rows, in increasing order, so the DAG is deterministic.
 /// Its fields are exempt from dynamic exclusivity checks: one thread builds it, and the
 /// builder's loop would otherwise pay a check per access of each counter.
@@ -15,9 +17,10 @@ final class TxDAG {
     let successorStart = ScratchBuffer<Int32>()
     let successors = ScratchBuffer<Int32>()
     let inDegree = ScratchBuffer<Int32>()
-    /// The key id of each access entry (entry a of transaction i is at i × stride + a).
-    let keyIDs = ScratchBuffer<Int32>()
+    /// The position (see `KeyIndex`) of each key id's key, ids counted from 0 in block order.
+    let positionsByID = ScratchBuffer<Int32>()
     @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private(set) var keyCount = 0
     @exclusivity(unchecked) private(set) var edgeCount = 0
     @exclusivity(unchecked) private(set) var criticalPathLength = 0
     @exclusivity(unchecked) private(set) var maximumWidth = 0
@@ -33,23 +36,28 @@ final class TxDAG {
     private let widths = ScratchBuffer<Int32>()
 
     @exclusivity(unchecked) private var stride = 1
-    /// How many transactions ahead the builder prefetches key-index entries.
-    static let prefetchDistance = 8
     @exclusivity(unchecked) private var lastBarrier: Int32 = -1
     @exclusivity(unchecked) private var added = 0
 
     /// Builds the DAG of `count` transactions whose access sets sit in `keys`/`isWrite` at
     /// `i × stride`, `accessCounts[i]` long; `knownAccess[i] == false` makes i a barrier.
+    /// Interns the keys itself, on this thread.
     func build(
         count: Int, stride: Int, keys: UnsafePointer<StateKey>, isWrite: UnsafePointer<Bool>,
-        accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>, keyIndex: KeyIndex
+        accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>
     ) {
-        let hashes = (0..<count * stride).map { a in a % stride < Int(accessCounts[a / stride]) ? keys[a].mixedHash : 0 }
-        begin(count: count, stride: stride)
-        hashes.withUnsafeBufferPointer { hashes in
-            add(0..<count, keys: keys, keyHashes: hashes.baseAddress!, isWrite: isWrite, accessCounts: accessCounts,
-                knownAccess: knownAccess, keyIndex: keyIndex)
+        let index = KeyIndex()
+        index.reset(expectedKeys: count * stride)
+        var positions = [Int32](repeating: 0, count: count * stride)
+        var keyIDs = [Int32](repeating: -1, count: count * stride)
+        for i in 0..<count {
+            for a in (i * stride)..<(i * stride + Int(accessCounts[i])) {
+                positions[a] = index.intern(keys[a], hash: keys[a].mixedHash, position: a, in: keys).position
+            }
         }
+        begin(count: count, stride: stride)
+        add(0..<count, keyPositions: positions, keyIDs: &keyIDs, isWrite: isWrite, accessCounts: accessCounts,
+            knownAccess: knownAccess)
         finish()
     }
 
@@ -61,32 +69,31 @@ final class TxDAG {
         inDegree.reset(count: count, to: 0)
         depth.reset(count: count, to: 0)
         lastEdgeTarget.reset(count: count, to: -1)
-        // Written before they are read (an access's id and reader link when it is added).
-        keyIDs.reserve(accesses)
+        // Written before they are read (a reader link when its access is added, a key's fields
+        // when its id is given).
         nextReader.reserve(accesses)
         // At most one new key per access: room for every key up front.
+        positionsByID.reserve(accesses)
         lastWriter.reserve(accesses)
         readerHead.reserve(accesses)
+        keyCount = 0
         edgeCount = 0
         lastBarrier = -1
         added = 0
     }
 
     /// Adds the transactions of `range`, which must start where the previous one ended.
-    /// `keyHashes[a]` is `keys[a].mixedHash`.
+    /// `keyPositions[a]` is the position of access a's key in the block's `KeyIndex`; `keyIDs`
+    /// must hold -1 for each access on entry, and gets each access's key id: a dense number,
+    /// given in order of first access, which the DAG keeps at the key's position meanwhile.
     func add(
-        _ range: Range<Int>, keys: UnsafePointer<StateKey>, keyHashes: UnsafePointer<UInt64>, isWrite: UnsafePointer<Bool>,
-        accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>, keyIndex: KeyIndex
+        _ range: Range<Int>, keyPositions: UnsafePointer<Int32>, keyIDs: UnsafeMutablePointer<Int32>,
+        isWrite: UnsafePointer<Bool>, accessCounts: UnsafePointer<UInt8>, knownAccess: UnsafePointer<Bool>
     ) {
         precondition(range.lowerBound == added, "TxDAG.add out of order")
         added = range.upperBound
         for i in range {
             let tx = Int32(i)
-            // New keys miss the cache in the key index: ask for a later transaction's entries now.
-            let ahead = i + Self.prefetchDistance
-            if ahead < range.upperBound {
-                for a in (ahead * stride)..<(ahead * stride + Int(accessCounts[ahead])) { keyIndex.prefetch(hash: keyHashes[a]) }
-            }
             if !knownAccess[i] {
                 for j in (lastBarrier + 1)..<tx { addEdge(from: j, to: tx) }
                 addEdge(from: lastBarrier, to: tx)
@@ -96,13 +103,18 @@ final class TxDAG {
             if lastBarrier >= 0 { addEdge(from: lastBarrier, to: tx) }
             let base = i * stride
             for a in base..<(base + Int(accessCounts[i])) {
-                let (id, isNew) = keyIndex.intern(keys[a], hash: keyHashes[a], reference: a, in: keys)
-                let k = Int(id)
-                if isNew {
-                    lastWriter[k] = -1
-                    readerHead[k] = -1
+                let position = Int(keyPositions[a])
+                var id = keyIDs[position]
+                if id < 0 {
+                    id = Int32(keyCount)
+                    keyIDs[position] = id
+                    positionsByID[keyCount] = Int32(position)
+                    lastWriter[keyCount] = -1
+                    readerHead[keyCount] = -1
+                    keyCount += 1
                 }
                 keyIDs[a] = id
+                let k = Int(id)
                 if lastWriter[k] >= 0 { addEdge(from: lastWriter[k], to: tx) }
                 if isWrite[a] {
                     var reader = readerHead[k]
