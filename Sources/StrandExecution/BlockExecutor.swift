@@ -102,8 +102,11 @@ public struct SerialExecutor: BlockExecutor {
         _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
     ) -> BlockExecutionResult {
         // Contract code recurses on the native stack: run on a deep-stack thread.
-        guard containsContractTransactions(transactions) else { return executeHere(transactions, on: state, context: context) }
-        return DeepStackThread.ensuring { executeHere(transactions, on: state, context: context) }
+        // Unretained for the reason the parallel executor's readers are: the two differ only in scheduling.
+        SharedReader.withUnretained(state) { reader in
+            guard containsContractTransactions(transactions) else { return executeHere(transactions, on: reader, context: context) }
+            return DeepStackThread.ensuring { executeHere(transactions, on: reader, context: context) }
+        }
     }
 
     private func executeHere(

@@ -49,11 +49,15 @@ public final class ParallelExecutor: BlockExecutor, Sendable {
                         result.statistics.speculationSkipped = true
                         return result
                     }
-                    return buffers.executeSpeculatively(transactions, on: state, context: context, pool: pool)
+                    return SharedReader.withUnretained(state) { reader in
+                        buffers.executeSpeculatively(transactions, on: reader, context: context, pool: pool)
+                    }
                 }
             }
         } else {
-            result = buffers.withLock { $0.execute(transactions, on: state, context: context, pool: pool) }
+            result = SharedReader.withUnretained(state) { reader in
+                buffers.withLock { $0.execute(transactions, on: reader, context: context, pool: pool) }
+            }
         }
         return result ?? {
             var result = SerialExecutor().execute(transactions, on: state, context: context)
