@@ -52,10 +52,12 @@ final class KeyIndex: @unchecked Sendable {
     static func concurrentLoadLimit(capacity: Int) -> Int { capacity / 2 }
 
     /// Empties the index, sized for about `expectedKeys` keys (at least half its entries free).
+    /// A table much larger than that is given back, so that one unusual block does not make
+    /// every later one clear it.
     func reset(expectedKeys: Int) {
         var wanted = 16
         while wanted < expectedKeys * 2 { wanted <<= 1 }
-        if wanted > capacity {
+        if wanted > capacity || capacity > wanted * 4 {
             table.deinitialize(count: capacity)
             table.deallocate()
             table = .allocate(capacity: wanted)
