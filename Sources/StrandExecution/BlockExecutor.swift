@@ -101,10 +101,10 @@ public struct SerialExecutor: BlockExecutor {
     public func execute(
         _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
     ) -> BlockExecutionResult {
-        // Contract code recurses on the native stack: run on a deep-stack thread.
-        // Unretained for the reason the parallel executor's readers are: the two differ only in scheduling.
+        // Read as the parallel executor reads (`UnretainedReader`): the two differ only in scheduling.
         SharedReader.withUnretained(state) { reader in
             guard containsContractTransactions(transactions) else { return executeHere(transactions, on: reader, context: context) }
+            // Contract code recurses on the native stack: run on a deep-stack thread.
             return DeepStackThread.ensuring { executeHere(transactions, on: reader, context: context) }
         }
     }
