@@ -148,4 +148,36 @@ import Testing
             expectSame(serial, parallel, "\(threads) threads")
         }
     }
+
+    /// Transactions touching many more keys than a fresh executor sizes its key index for: the
+    /// first block overflows the shared index and is interned again by the DAG builder, the next
+    /// is sized from it; both equal serial execution and stay conflict-free.
+    @Test func manyKeysPerTransactionOverflowTheSizedIndex() {
+        var workload = ExecutorWorkload.erc20Transfers(count: 200, conflict: 0, artifact: Self.artifact)
+        // SSTORE(caller + k, block number) for 20 slots: 20 keys of the caller's own.
+        var program: [UInt8] = []
+        for k in 1...20 { program += [0x43, 0x33, 0x60, UInt8(k), 0x01, 0x55] }
+        program.append(0x00)
+        let many = Address(low: 0x4444)
+        var values = workload.state.values
+        values[.codeHash(many)] = UInt256(Keccak256.hash(program))
+        var code = workload.state.code
+        code[Keccak256.hash(program)] = program
+        workload.state = InMemoryState(values, code: code)
+        workload.transactions = (0..<200).map { i in
+            ExecutorWorkload.transaction(sender: 6_000 + i, nonce: 0, to: many, data: [0x01], gasLimit: 1_000_000)
+        }
+        let serial = SerialExecutor().execute(workload.transactions, on: workload.state, context: context)
+        #expect(serial.receipts.count == 200 && serial.receipts.allSatisfy { $0.status == .success })
+        #expect(serial.changes.entries.count >= 200 * 20)
+        for threads in [2, 3] {
+            let executor = ParallelExecutor(threads: threads)
+            for block in 0..<2 {
+                let parallel = executor.execute(workload.transactions, on: workload.state, context: context)
+                #expect(!parallel.statistics.reexecutedSerially && parallel.statistics.criticalPathLength == 1,
+                        "\(threads) threads, block \(block)")
+                expectSame(serial, parallel, "\(threads) threads, block \(block)")
+            }
+        }
+    }
 }
