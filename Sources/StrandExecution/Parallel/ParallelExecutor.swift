@@ -511,16 +511,16 @@ struct FinalView<Reader: StateReader>: StateAccess {
     }
 
     /// Every written key with its final value, sorted by key: each thread collects and sorts
-    /// a range of the slots, then the sorted parts are merged.
-    func sortedWrites(workers: WorkerThreads) -> [(key: StateKey, value: UInt256)] {
+    /// a range of the slots, then the sorted parts are merged on all threads.
+    func sortedWrites(workers: WorkerThreads) -> [WrittenEntry] {
         let partCount = min(workers.parallelism, max(1, slotCount / 4096))
-        var parts = [[(key: StateKey, value: UInt256)]](repeating: [], count: partCount)
+        var parts = [[WrittenEntry]](repeating: [], count: partCount)
         parts.withUnsafeMutableBufferPointer { partsBuffer in
             let partsOut = partsBuffer
             workers.parallelFor(partCount, chunkSize: 1) { range in
                 for part in range {
                     let bounds = (part * slotCount / partCount)..<((part + 1) * slotCount / partCount)
-                    var entries: [(key: StateKey, value: UInt256)] = []
+                    var entries: [WrittenEntry] = []
                     entries.reserveCapacity(bounds.count)
                     for id in bounds where slots[id].written { entries.append((lookup.keys[Int(positionsByID[id])], slots[id].value)) }
                     if part == 0 { for (key, value) in extra { entries.append((key, value)) } }
@@ -528,64 +528,8 @@ struct FinalView<Reader: StateReader>: StateAccess {
                 }
             }
         }
-        if parts.count == 2 { return mergeTwo(parts[0], parts[1], workers: workers) }
-        return mergeSorted(parts)
+        return mergeSortedParts(parts, workers: workers)
     }
-}
-
-/// Two sorted lists of distinct keys merged from both ends at once: one thread takes the
-/// smallest half from the fronts, another the largest half from the backs.
-func mergeTwo(
-    _ a: [(key: StateKey, value: UInt256)], _ b: [(key: StateKey, value: UInt256)], workers: WorkerThreads
-) -> [(key: StateKey, value: UInt256)] {
-    let total = a.count + b.count
-    let front = total / 2
-    return [(key: StateKey, value: UInt256)](unsafeUninitializedCapacity: total) { out, initialized in
-        let output = out
-        workers.parallelFor(2, chunkSize: 1) { range in
-            for half in range {
-                if half == 0 {
-                    var i = 0, j = 0
-                    for k in 0..<front {
-                        let takeB = i == a.count || (j < b.count && b[j].key < a[i].key)
-                        (output.baseAddress! + k).initialize(to: takeB ? b[j] : a[i])
-                        if takeB { j += 1 } else { i += 1 }
-                    }
-                } else {
-                    var i = a.count - 1, j = b.count - 1
-                    for k in stride(from: total - 1, through: front, by: -1) {
-                        let takeA = j < 0 || (i >= 0 && b[j].key < a[i].key)
-                        (output.baseAddress! + k).initialize(to: takeA ? a[i] : b[j])
-                        if takeA { i -= 1 } else { j -= 1 }
-                    }
-                }
-            }
-        }
-        initialized = total
-    }
-}
-
-/// One sorted list from sorted lists of distinct keys, merged pairwise.
-func mergeSorted(_ parts: [[(key: StateKey, value: UInt256)]]) -> [(key: StateKey, value: UInt256)] {
-    var parts = parts
-    while parts.count > 1 {
-        var merged: [[(key: StateKey, value: UInt256)]] = []
-        for p in stride(from: 0, to: parts.count, by: 2) {
-            guard p + 1 < parts.count else { merged.append(parts[p]); continue }
-            let (a, b) = (parts[p], parts[p + 1])
-            var out: [(key: StateKey, value: UInt256)] = []
-            out.reserveCapacity(a.count + b.count)
-            var i = 0, j = 0
-            while i < a.count && j < b.count {
-                if b[j].key < a[i].key { out.append(b[j]); j += 1 } else { out.append(a[i]); i += 1 }
-            }
-            out.append(contentsOf: a[i...])
-            out.append(contentsOf: b[j...])
-            merged.append(out)
-        }
-        parts = merged
-    }
-    return parts.first ?? []
 }
 
 /// Wall time in laps: each `lap()` returns the nanoseconds since the previous one.
