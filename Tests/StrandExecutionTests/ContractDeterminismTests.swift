@@ -12,6 +12,14 @@ import Testing
     static let executors = (1...8).map { ParallelExecutor(threads: $0) }
     let context = BlockContext(number: 3, timestamp: 3, sealer: ExecutorWorkload.sender(0))
 
+    /// `state` with `program` as the code of `address`.
+    static func deploying(_ program: [UInt8], at address: Address, in state: InMemoryState) -> InMemoryState {
+        var values = state.values, code = state.code
+        values[.codeHash(address)] = UInt256(Keccak256.hash(program))
+        code[Keccak256.hash(program)] = program
+        return InMemoryState(values, code: code)
+    }
+
     func expectSame(_ a: BlockExecutionResult, _ b: BlockExecutionResult, _ label: String) {
         #expect(a.included == b.included, "\(label): included")
         #expect(a.receipts == b.receipts, "\(label): receipts")
@@ -131,11 +139,7 @@ import Testing
         for k in 1...40 { program += [0x43, 0x60, UInt8(k), 0x01, 0x60, UInt8(k), 0x55] }
         program.append(0x00)
         let wide = Address(low: 0x3333)
-        var values = workload.state.values
-        values[.codeHash(wide)] = UInt256(Keccak256.hash(program))
-        var code = workload.state.code
-        code[Keccak256.hash(program)] = program
-        workload.state = InMemoryState(values, code: code)
+        workload.state = Self.deploying(program, at: wide, in: workload.state)
         for position in [0, 60, 119] {
             workload.transactions[position] = ExecutorWorkload.transaction(
                 sender: 5_000 + position, nonce: 0, to: wide, data: [0x01], gasLimit: 2_000_000)
@@ -159,11 +163,7 @@ import Testing
         for k in 1...20 { program += [0x43, 0x33, 0x60, UInt8(k), 0x01, 0x55] }
         program.append(0x00)
         let many = Address(low: 0x4444)
-        var values = workload.state.values
-        values[.codeHash(many)] = UInt256(Keccak256.hash(program))
-        var code = workload.state.code
-        code[Keccak256.hash(program)] = program
-        workload.state = InMemoryState(values, code: code)
+        workload.state = Self.deploying(program, at: many, in: workload.state)
         workload.transactions = (0..<200).map { i in
             ExecutorWorkload.transaction(sender: 6_000 + i, nonce: 0, to: many, data: [0x01], gasLimit: 1_000_000)
         }
