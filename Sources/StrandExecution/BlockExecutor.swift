@@ -117,7 +117,7 @@ public struct SerialExecutor: BlockExecutor {
         var view = InterningView(reader: state, expectedKeys: transactions.count * 3)
         var finisher = BlockFinisher(capacity: transactions.count)
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
-        let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
+        let contracts = ContractContext(block: context, reader: state)
         for index in transactions.indices {
             let plan = TransactionPlan(transactions[index], feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index])
             finisher.add(transactions[index], inputIndex: index,

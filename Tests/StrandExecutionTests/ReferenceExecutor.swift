@@ -11,7 +11,7 @@ struct ReferenceExecutor: BlockExecutor {
         var view = DictionaryView(reader: state)
         var finisher = BlockFinisher(capacity: transactions.count)
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
-        let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
+        let contracts = ContractContext(block: context, reader: state)
         DeepStackThread.ensuring {
             for (index, tx) in transactions.enumerated() {
                 let plan = TransactionPlan(tx, feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index])

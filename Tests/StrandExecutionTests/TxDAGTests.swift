@@ -156,8 +156,10 @@ import Testing
         Buffers.fit(&buffers.plans, count, .placeholder)
         let prepared = buffers.prepare(count, stride: stride)
         let pool = WorkerPool(threads: 2)
-        _ = buffers.planAndBuildDAG(count: count, sets: prepared, chunkSize: 64,
-                                    expectedKeysPerTransaction: expectedKeysPerTransaction, pool: pool) { i, _ in
+        var statistics = ExecutionStatistics()
+        buffers.planAndBuildDAG(count: count, sets: prepared, chunkSize: 64,
+                                expectedKeysPerTransaction: expectedKeysPerTransaction, pool: pool,
+                                statistics: &statistics) { i, _ in
             for (a, (key, write)) in sets[i].enumerated() {
                 prepared.keys[i * stride + a] = key
                 prepared.isWrite[i * stride + a] = write
@@ -170,6 +172,7 @@ import Testing
                         accessCounts: prepared.accessCounts, knownAccess: prepared.knownAccess)
         let planned = buffers.dag
         #expect(planned.keyCount == reference.keyCount && planned.edgeCount == reference.edgeCount)
+        #expect(statistics.edgeCount == reference.edgeCount && statistics.criticalPathLength == reference.criticalPathLength)
         #expect((0...count).allSatisfy { planned.successorStart[$0] == reference.successorStart[$0] })
         #expect((0..<planned.edgeCount).allSatisfy { planned.successors[$0] == reference.successors[$0] })
         #expect((0..<planned.keyCount).allSatisfy { id in

@@ -11,13 +11,14 @@ final class ContractContext: Sendable {
     private let deployed = Mutex<[Hash: [UInt8]]>([:])
     private let codeReader: @Sendable (Hash) -> [UInt8]?
 
-    init(block context: BlockContext, codeReader: @escaping @Sendable (Hash) -> [UInt8]?) {
+    /// - Parameter reader: the block's start state, where code not deployed in the block is read.
+    init(block context: BlockContext, reader: some StateReader & Sendable) {
         environment = BlockEnvironment(
             number: context.number, timestamp: context.timestamp, gasLimit: context.gasLimit,
             coinbase: context.sealer, baseFee: .zero, chainID: UInt256(context.chainID),
             blockHash: context.blockHash
         )
-        self.codeReader = codeReader
+        codeReader = { [reader] in reader.code(hash: $0) }
         isSimulation = context.isSimulation
     }
 

@@ -100,9 +100,7 @@ struct RecordingView<Reader: StateReader>: StateAccess {
 
     /// Adds `key` as read, if it is not there yet.
     mutating func hint(_ key: StateKey) {
-        guard Self.index(of: key, in: record, count: count) == nil else { return }
-        let value = reader.value(of: key)
-        append(key, written: false, start: value, last: value)
+        _ = read(key)
     }
 
     @inlinable

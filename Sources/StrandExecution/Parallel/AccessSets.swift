@@ -23,6 +23,13 @@ struct AccessSets {
     /// False for a barrier: a transaction whose set is unknown.
     let knownAccess: UnsafeMutablePointer<Bool>
 
+    /// Transaction i's stretch of the sets, for its speculative run to record into.
+    func speculationRecord(at i: Int) -> AccessRecord {
+        let base = i * stride
+        return AccessRecord(keys: keys + base, isWrite: isWrite + base, startValues: startValues + base,
+                            lastValues: lastValues + base, capacity: stride)
+    }
+
     /// Transaction i's entries, for its view.
     func range(of i: Int) -> Range<Int> { (i * stride)..<(i * stride + Int(accessCounts[i])) }
 

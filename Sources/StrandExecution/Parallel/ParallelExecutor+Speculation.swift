@@ -34,35 +34,29 @@ extension Buffers {
 
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let feesEnabled = context.feesEnabled
-        let speculative = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
+        let speculative = ContractContext(block: context, reader: state)
         let sets = prepare(count, stride: stride)
         // Taken for the block and handed back empty, so that its pages stay mapped between blocks.
         var speculations = speculationBuffer
         speculationBuffer = []
         Self.fit(&speculations, count, nil)
-        statistics.dagBuildNanoseconds = speculations.withUnsafeMutableBufferPointer { speculationsBuffer in
+        speculations.withUnsafeMutableBufferPointer { speculationsBuffer in
             let speculationsOut = speculationsBuffer
             // A contract call touches a handful of keys of its own (sender, slots) besides shared ones.
-            return planAndBuildDAG(
-                count: count, sets: sets, chunkSize: Self.speculationChunk, expectedKeysPerTransaction: 6, pool: pool
+            planAndBuildDAG(
+                count: count, sets: sets, chunkSize: Self.speculationChunk, expectedKeysPerTransaction: 6, pool: pool,
+                statistics: &statistics
             ) { i, plans in
                 plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i])
                 guard plans[i].isContract else { return sets.record(plans[i], of: transactions[i], at: i, reader: state) }
-                let base = i * stride
-                let record = AccessRecord(keys: sets.keys + base, isWrite: sets.isWrite + base,
-                                          startValues: sets.startValues + base, lastValues: sets.lastValues + base,
-                                          capacity: stride)
                 let speculation = Speculation(transactions[i], plan: plans[i], reader: state, contracts: speculative,
-                                              record: record)
+                                              record: sets.speculationRecord(at: i))
                 sets.knownAccess[i] = speculation.keyCount != nil
                 sets.accessCounts[i] = UInt8(speculation.keyCount ?? 0)
                 speculationsOut[i] = speculation
             }
         }
         statistics.planningNanoseconds = (clock.now - started).nanoseconds - statistics.dagBuildNanoseconds
-        statistics.edgeCount = dag.edgeCount
-        statistics.criticalPathLength = dag.criticalPathLength
-        statistics.maximumWidth = dag.maximumWidth
 
         // Speculating a block that is mostly one chain costs more than it gains: the chain runs
         // again in order. Then the next contract blocks run serially, and every eighth is
@@ -74,7 +68,7 @@ extension Buffers {
         // A transaction that depends on nothing earlier sees the start state: its speculative
         // run is its run. The others' runs are dropped here (read in place: copying a
         // speculation retains its outcome's arrays).
-        let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
+        let contracts = ContractContext(block: context, reader: state)
         let result = speculations.withUnsafeMutableBufferPointer { speculations in
             var reused = 0
             for i in 0..<count where speculations[i] != nil {

@@ -233,19 +233,16 @@ struct Buffers: ~Copyable {
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let feesEnabled = context.feesEnabled
         let sets = prepare(count, stride: Self.stride)
-        let dagNanoseconds = planAndBuildDAG(
-            count: count, sets: sets, chunkSize: Self.planChunk, expectedKeysPerTransaction: 3, pool: pool
+        planAndBuildDAG(
+            count: count, sets: sets, chunkSize: Self.planChunk, expectedKeysPerTransaction: 3, pool: pool,
+            statistics: &statistics
         ) { i, plans in
             plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i])
             sets.record(plans[i], of: transactions[i], at: i, reader: state)
         }
-        statistics.dagBuildNanoseconds = dagNanoseconds
         statistics.planningNanoseconds = stopwatch.lap() - statistics.dagBuildNanoseconds
-        statistics.edgeCount = dag.edgeCount
-        statistics.criticalPathLength = dag.criticalPathLength
-        statistics.maximumWidth = dag.maximumWidth
 
-        let contracts = ContractContext(block: context, codeReader: { [state] in state.code(hash: $0) })
+        let contracts = ContractContext(block: context, reader: state)
         return executeAlongDAG(transactions, on: state, context: context, pool: pool, sets: sets,
                                contracts: contracts, statistics: statistics)
     }
@@ -253,12 +250,12 @@ struct Buffers: ~Copyable {
     /// Steps 1 and 2: `planOne` stores each transaction's plan and records its access set in
     /// `sets`, on every thread, chunk by chunk; each planner then interns its chunk's keys into
     /// the shared key index. The first thread to arrive builds the DAG right behind the
-    /// planners, in block order, planning itself when it catches up. Returns the DAG builder's
-    /// time.
+    /// planners, in block order, planning itself when it catches up. Records the builder's time
+    /// and the DAG's shape in `statistics`.
     mutating func planAndBuildDAG(
         count: Int, sets: AccessSets, chunkSize: Int, expectedKeysPerTransaction: Int, pool: WorkerPool,
-        planOne: (Int, UnsafeMutablePointer<TransactionPlan>) -> Void
-    ) -> UInt64 {
+        statistics: inout ExecutionStatistics, planOne: (Int, UnsafeMutablePointer<TransactionPlan>) -> Void
+    ) {
         keyIndex.reset(expectedKeys: count * max(expectedKeysPerTransaction, accessesPerTransactionSeen))
         dag.begin(count: count, stride: sets.stride)
         let chunkCount = (count + chunkSize - 1) / chunkSize
@@ -340,7 +337,10 @@ struct Buffers: ~Copyable {
         }
         let accesses = accessesReserved.load(ordering: .relaxed)
         accessesPerTransactionSeen = count == 0 ? 0 : (accesses + count - 1) / count
-        return dagNanoseconds.load(ordering: .relaxed)
+        statistics.dagBuildNanoseconds = dagNanoseconds.load(ordering: .relaxed)
+        statistics.edgeCount = dag.edgeCount
+        statistics.criticalPathLength = dag.criticalPathLength
+        statistics.maximumWidth = dag.maximumWidth
     }
 
     /// Steps 3 and 4: runs the planned transactions along the DAG, then finishes the block;
