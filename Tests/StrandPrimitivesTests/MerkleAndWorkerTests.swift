@@ -35,4 +35,22 @@ import Testing
             #expect(hits.withLock { $0.allSatisfy { $0 == 1 } }, "count \(count), threads \(threads)")
         }
     }
+
+    /// Many more threads than cores, jobs back to back: a worker that finishes a job while the
+    /// submitter is still announcing it (preempted in its wake-up loop) must not run it again
+    /// and count itself done twice, or `parallelFor` returns while chunks are still running.
+    @Test func returnsOnlyWhenEveryChunkIsDone() {
+        for _ in 0..<100 {
+            let pool = WorkerThreads(parallelism: 16)
+            for _ in 0..<25 {
+                let done = Atomic<Int>(0)
+                pool.parallelFor(12, chunkSize: 1) { _ in
+                    var spin = 0
+                    for k in 0..<2_000 { spin &+= k }
+                    done.wrappingAdd(1 + spin & 0, ordering: .relaxed)
+                }
+                #expect(done.load(ordering: .relaxed) == 12)
+            }
+        }
+    }
 }

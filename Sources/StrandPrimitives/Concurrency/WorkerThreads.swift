@@ -135,6 +135,11 @@ private final class SharedState: @unchecked Sendable {
     }
 
     /// Polls, then sleeps, until `epoch` moves past `seen`; returns its new value.
+    ///
+    /// A wake-up does not prove a new job: a submitter still walking its announcement loop
+    /// (preempted in it, say) can find this worker asleep again after it already ran that job,
+    /// and signal it. Only a moved `epoch` ends the wait, or the worker would run the job twice
+    /// and count itself finished twice, letting `run` return while others are still in it.
     private func waitForEpoch(after seen: Int, index: Int) -> Int {
         let started = ContinuousClock.now
         var polls = 0
@@ -151,7 +156,7 @@ private final class SharedState: @unchecked Sendable {
             } else {
                 wakeUps[index].wait()
             }
-            return epoch.load(ordering: .acquiring)
+            // Back to the top: a stale wake-up leaves `epoch` at `seen`, and the worker sleeps again.
         }
     }
 
