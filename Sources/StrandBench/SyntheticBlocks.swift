@@ -26,7 +26,7 @@ public struct SyntheticBlocks {
         }
         var accounts: [Address: Genesis.Account] = [:]
         for key in senders { accounts[key.address] = Genesis.Account(balance: UInt256(1) << 100) }
-        genesis = Genesis(chainID: Self.chainID, sealers: [senders[0].address], accounts: accounts)
+        genesis = Genesis(config: ChainConfig(chainID: Self.chainID, validators: [NodeID(senders[0].publicKey)]), accounts: accounts)
         generator = SeededGenerator(seed: seed)
         nonces = Array(repeating: firstNonce, count: senderCount)
     }

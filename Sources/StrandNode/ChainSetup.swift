@@ -3,7 +3,8 @@ import StrandCrypto
 import StrandPrimitives
 import StrandTypes
 
-/// `strand chain init`: a genesis, node keys and configs, and funded development accounts.
+/// `strand chain init`: a genesis listing the node's consensus key as the validator, the node's
+/// key and config, and funded development accounts.
 public struct ChainSetup {
     public var directory: String
     public var nodes = 1
@@ -26,7 +27,7 @@ public struct ChainSetup {
         public var genesis: String
         public var configs: [String]
         public var accounts: String?
-        public var sealers: [Address]
+        public var validators: [NodeID]
     }
 
     /// Writes everything; refuses a directory that already holds a chain.
@@ -37,6 +38,9 @@ public struct ChainSetup {
             throw Failure(description: "\(genesisURL.path) exists: \(directory) already holds a chain")
         }
         guard nodes >= 1 else { throw Failure(description: "--nodes must be at least 1") }
+        guard nodes == 1 else {
+            throw Failure(description: "--nodes \(nodes): a chain of several nodes needs the P2P network, which is not built yet; use --nodes 1")
+        }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
 
         var nodeKeys: [PrivateKey] = []
@@ -65,9 +69,10 @@ public struct ChainSetup {
             accounts[key.address, default: Genesis.Account()].balance = developmentBalance
             development.append(["address": key.address.description, "privateKey": Hex.encode(key.bytes)])
         }
-        let sealers = nodeKeys.map(\.address)
-        let genesis = Genesis(chainID: chainID, timestamp: UInt64(Date().timeIntervalSince1970), sealers: sealers, accounts: accounts)
-        try genesisJSON(genesis).write(to: genesisURL, options: .atomic)
+        let validators = nodeKeys.map { CryptoSuite.secp256k1.nodeID(of: $0) }
+        let genesis = Genesis(config: ChainConfig(chainID: chainID, validators: validators),
+                              timestamp: SystemClock().wallMilliseconds(), accounts: accounts)
+        try genesis.json.write(to: genesisURL, options: .atomic)
 
         var accountsPath: String?
         if developmentAccounts > 0 {
@@ -77,18 +82,6 @@ public struct ChainSetup {
             chmod(url.path, 0o600)
             accountsPath = url.path
         }
-        return Written(genesis: genesisURL.path, configs: configs, accounts: accountsPath, sealers: sealers)
-    }
-
-    private func genesisJSON(_ genesis: Genesis) throws -> Data {
-        var accounts: [String: Any] = [:]
-        for (address, account) in genesis.accounts {
-            accounts[address.description] = ["balance": account.balance.description]
-        }
-        let object: [String: Any] = [
-            "chainId": genesis.chainID, "timestamp": genesis.timestamp, "gasLimit": genesis.gasLimit,
-            "sealers": genesis.sealers.map(\.description), "accounts": accounts,
-        ]
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return Written(genesis: genesisURL.path, configs: configs, accounts: accountsPath, validators: validators)
     }
 }

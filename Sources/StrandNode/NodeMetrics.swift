@@ -10,6 +10,9 @@ public final class NodeMetrics: Sendable {
     let lastCommitMicros = Atomic<UInt64>(0)
     let lastBlockTransactions = Atomic<UInt64>(0)
     let excluded = Atomic<UInt64>(0)
+    /// 1 while the ledger's commits fail (and are retried); admission is paused meanwhile.
+    let commitFailing = Atomic<UInt64>(0)
+    let commitFailures = Atomic<UInt64>(0)
     private let rejected = Mutex<[TxPoolError.Code: UInt64]>([:])
 
     func reject(_ code: TxPoolError.Code) {
@@ -41,6 +44,10 @@ public final class NodeMetrics: Sendable {
                [("", lastExecutionMicros.load(ordering: .relaxed))])
         metric("strand_block_commit_microseconds", "gauge", "Ledger commit time of the latest block.",
                [("", lastCommitMicros.load(ordering: .relaxed))])
+        metric("strand_ledger_commit_failing", "gauge", "1 while block commits fail and are retried; transactions are refused meanwhile.",
+               [("", commitFailing.load(ordering: .relaxed))])
+        metric("strand_ledger_commit_failures_total", "counter", "Failed block commit attempts.",
+               [("", commitFailures.load(ordering: .relaxed))])
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -14,12 +14,14 @@ final class NodeRPCService: RPCService {
     let metrics: NodeMetrics
     let feesEnabled: Bool
     let recent: RecentBlocks
+    let clock: any NodeClock
     static let clientVersion = "Strand/0.1.0/linux/swift6"
     /// Widest block range `eth_getLogs` scans in one call.
     static let maxLogRange: UInt64 = 10_000
 
-    init(ledger: Ledger, pool: TransactionPool, metrics: NodeMetrics, feesEnabled: Bool, recent: RecentBlocks) {
+    init(ledger: Ledger, pool: TransactionPool, metrics: NodeMetrics, feesEnabled: Bool, recent: RecentBlocks, clock: any NodeClock) {
         self.recent = recent
+        self.clock = clock
         self.ledger = ledger
         self.pool = pool
         self.metrics = metrics
@@ -96,7 +98,7 @@ final class NodeRPCService: RPCService {
             let head = ledger.head
             return ["blockNumber": quantity(head.number), "txSum": quantity(head.transactionCount), "failedTxSum": "0x0"]
         case "getPendingTxSize": return quantity(UInt64(pool.count))
-        case "getSealerList": return ledger.sealers.map(\.description)
+        case "getSealerList": return ledger.config.validators.map(\.description)
         case "getSyncStatus":
             let head = ledger.head
             return ["isSyncing": false, "blockNumber": head.number, "latestHash": head.hash.description,
@@ -192,9 +194,9 @@ final class NodeRPCService: RPCService {
         // The executor never looks at signatures: the caller is the sender.
         var context = BlockContext(
             number: snapshot.head.number + 1, timestamp: UInt64(Date().timeIntervalSince1970),
-            sealer: ledger.sealers.first ?? .zero, gasLimit: pool.config.blockGasLimit, feesEnabled: false,
+            sealer: ledger.config.suite.address(of: ledger.config.validators[0]), gasLimit: pool.config.blockGasLimit, feesEnabled: false,
             chainID: ledger.chainID,
-            blockHash: BlockProducer.blockHashes(ledger: ledger, parent: (snapshot.head.number, snapshot.head.hash)))
+            blockHash: ChainTip.blockHashes(ledger: ledger, parent: (snapshot.head.number, snapshot.head.hash)))
         context.isSimulation = true
         func run(gasLimit: UInt64) throws(RPCError) -> Receipt {
             var limited = content
@@ -364,7 +366,7 @@ final class NodeRPCService: RPCService {
             "stateRoot": header.stateRoot.description, "receiptsRoot": header.receiptsRoot.description,
             "miner": header.sealer.description, "difficulty": "0x0", "totalDifficulty": "0x0",
             "extraData": Hex.encode(header.extraData), "size": quantity(UInt64(header.encoded.count + block.encodedBody.count)),
-            "gasLimit": quantity(header.gasLimit), "gasUsed": quantity(header.gasUsed), "timestamp": quantity(header.timestamp),
+            "gasLimit": quantity(header.gasLimit), "gasUsed": quantity(header.gasUsed), "timestamp": quantity(header.evmTimestamp),
             "baseFeePerGas": "0x0", "uncles": [Any](),
             "transactions": full
                 ? block.transactions.enumerated().map {

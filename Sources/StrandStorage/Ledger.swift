@@ -1,3 +1,4 @@
+import Foundation
 import StrandPrimitives
 import StrandTypes
 import Synchronization
@@ -10,20 +11,29 @@ import Synchronization
 public final class Ledger: Sendable {
     let env: LMDBEnvironment
     let tables: LedgerTables
+    private let lock: DataDirectoryLock
     private let headState: Mutex<ChainHead>
     // Held across a commit, so that the head cannot move between check and write.
     private let commitLock = Mutex(())
 
     /// Hash of block 0; names the chain.
     public let genesisHash: Hash
-    public let chainID: UInt64
-    public let sealers: [Address]
+    /// What the genesis fixed: chain id, suite, validators, limits.
+    public let config: ChainConfig
+    public var chainID: UInt64 { config.chainID }
 
     public var durability: LMDBOptions.Durability { env.options.durability }
 
-    /// Opens the ledger in `directory`. An empty directory is initialised from `genesis`;
+    /// Opens the ledger in `directory` and locks it against every other opener until the
+    /// ledger is released (`LedgerError.locked` names the holder). An empty directory is initialised from `genesis`;
     /// one that holds a chain must hold the chain of `genesis`, when one is given.
     public init(directory: String, options: LMDBOptions = LMDBOptions(), genesis: Genesis? = nil) throws(LedgerError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .storage(LMDBError(operation: "create directory \(directory): \(error.localizedDescription)", code: EIO))
+        }
+        lock = try DataDirectoryLock(directory: directory)
         do {
             env = try LMDBEnvironment(path: directory, options: options)
             tables = try LedgerTables(env)
@@ -44,7 +54,9 @@ public final class Ledger: Sendable {
             headState = Mutex(ChainHead(number: 0, hash: genesisBlock.hash, stateRoot: .zero, transactionCount: 0))
         }
         genesisHash = genesisBlock.hash
-        (chainID, sealers) = try Self.chainConfiguration(of: genesisBlock.header)
+        do { config = try ChainConfig.decode(genesisBlock.header.extraData) } catch {
+            throw .corrupt("genesis extra data: \(error)")
+        }
         if stored == nil, let genesis {
             try writeBlock(genesisBlock, receipts: [], changes: genesis.stateChanges, head: nil)
         }
@@ -207,21 +219,5 @@ public final class Ledger: Sendable {
         } catch {
             throw LedgerError(wrapping: error, mapSize: env.options.mapSize)
         }
-    }
-
-    /// Chain id and sealers from the genesis header's extra data, rlp([chainId, [sealers…]]).
-    static func chainConfiguration(of genesis: BlockHeader) throws(LedgerError) -> (UInt64, [Address]) {
-        let result = genesis.extraData.withUnsafeBytes { buffer in
-            Result { () throws(RLPError) -> (UInt64, [Address]) in
-                var reader = RLPReader(buffer)
-                var fields = try reader.readList()
-                let chainID = try fields.readUInt64()
-                var list = try fields.readList()
-                var sealers: [Address] = []
-                while !list.isAtEnd { sealers.append(try list.readAddress()) }
-                return (chainID, sealers)
-            }
-        }
-        do { return try result.get() } catch { throw .corrupt("genesis extra data: \(error)") }
     }
 }

@@ -17,6 +17,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
     case mapFull(mapSize: Int)
     /// Stored data that does not decode: the data directory is damaged.
     case corrupt(String)
+    /// Another ledger (this process or another) holds the data directory.
+    case locked(directory: String, holderPID: Int32?)
     /// Any other LMDB failure.
     case storage(LMDBError)
 
@@ -32,6 +34,8 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .mapFull(let mapSize):
             "ledger map of \(mapSize >> 20) MiB is full; nothing was written. Reopen with a larger map size"
         case .corrupt(let what): "ledger data is damaged: \(what)"
+        case .locked(let directory, let pid):
+            "data directory \(directory) is in use by \(pid.map { "process \($0)" } ?? "another process"); one node per data directory"
         case .storage(let error): "storage: \(error)"
         }
     }

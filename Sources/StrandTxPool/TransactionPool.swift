@@ -34,11 +34,22 @@ public final class TransactionPool: Sendable {
     public let config: TxPoolConfig
     private let verifier: SignatureVerifier
     private let state = Mutex(PoolState())
+    /// Why admission is refused for now, if it is (the ledger cannot commit).
+    private let pausedReason = Mutex<String?>(nil)
+    private let onAdmitted: @Sendable (Int) -> Void
 
-    public init(config: TxPoolConfig, verifier: SignatureVerifier) {
+    /// - Parameter onAdmitted: called after each admission with how many transactions were
+    ///   added (the block driver wakes on it).
+    public init(config: TxPoolConfig, verifier: SignatureVerifier, onAdmitted: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.config = config
         self.verifier = verifier
+        self.onAdmitted = onAdmitted
     }
+
+    /// Refuses every admission with `reason` (code `unavailable`) until `resumeAdmission()`.
+    public func pauseAdmission(because reason: String) { pausedReason.withLock { $0 = reason } }
+
+    public func resumeAdmission() { pausedReason.withLock { $0 = nil } }
 
     /// The number of transactions held.
     public var count: Int { state.withLock { $0.byHash.count } }
@@ -63,6 +74,9 @@ public final class TransactionPool: Sendable {
     /// - Complexity: one decode and one signature recovery per new transaction, the
     ///   recoveries spread over all cores.
     public func admit(_ raws: [[UInt8]], accounts: some StateReader) -> [Result<Hash, TxPoolError>] {
+        if let reason = pausedReason.withLock({ $0 }) {
+            return Array(repeating: .failure(TxPoolError(.unavailable, "node not accepting transactions: \(reason)")), count: raws.count)
+        }
         var results = [Result<Hash, TxPoolError>](repeating: .failure(TxPoolError(.malformed, "unprocessed")), count: raws.count)
         var decoded: [(index: Int, tx: Transaction)] = []
         decoded.reserveCapacity(raws.count)
@@ -91,6 +105,8 @@ public final class TransactionPool: Sendable {
             case .success(let tx): results[entry.index] = insert(tx, accounts: accounts)
             }
         }
+        let added = results.reduce(0) { count, result in if case .success = result { count + 1 } else { count } }
+        if added > 0 { onAdmitted(added) }
         return results
     }
 

@@ -15,6 +15,8 @@ public struct TxPoolError: Error, Equatable, Sendable, CustomStringConvertible {
         case gasLimitTooHigh = "gas_limit_too_high"
         case insufficientBalance = "insufficient_balance"
         case poolFull = "pool_full"
+        /// The node cannot take transactions for now (its ledger cannot commit).
+        case unavailable = "unavailable"
     }
 
     public let code: Code

@@ -1,20 +1,26 @@
 import Foundation
+import StrandCrypto
 import StrandPrimitives
 
 /// A chain's starting point, read from a genesis JSON file:
 ///
 ///     {
-///       "chainId": 20200,
-///       "timestamp": 0,                      // optional, seconds
-///       "gasLimit": 300000000,               // optional, per block
-///       "sealers": ["0x…", …],
+///       "config": {
+///         "chainId": 20200,
+///         "cryptoSuite": "secp256k1",            // optional
+///         "validators": ["<128 hex digits>", …],  // node IDs
+///         "blockGasLimit": 300000000,            // optional, and so are the rest
+///         "maxBlockTransactions": 4000, "maxBlockBytes": 33554432,
+///         "consensusTimeoutMs": 3000, "groupId": 1, "blockLimitWindow": 1000
+///       },
+///       "timestamp": 0,                          // optional, milliseconds
 ///       "accounts": {
 ///         "0x…": { "balance": "1000000", "nonce": "0", "code": "0x…", "storage": { "0x01": "0x2a" } }
 ///       }
 ///     }
 ///
 /// Quantities are decimal or 0x-hex strings (or JSON integers); every field of an account
-/// is optional.
+/// is optional. `json` writes this shape, `init(json:)` reads it.
 public struct Genesis: Sendable, Equatable {
     public struct Account: Sendable, Equatable {
         public var balance: UInt256 = .zero
@@ -30,18 +36,14 @@ public struct Genesis: Sendable, Equatable {
         }
     }
 
-    public var chainID: UInt64
+    public var config: ChainConfig
+    /// Milliseconds since the Unix epoch.
     public var timestamp: UInt64
-    public var gasLimit: UInt64
-    public var sealers: [Address]
     public var accounts: [Address: Account]
 
-    public init(chainID: UInt64, timestamp: UInt64 = 0, gasLimit: UInt64 = 300_000_000, sealers: [Address],
-                accounts: [Address: Account] = [:]) {
-        self.chainID = chainID
+    public init(config: ChainConfig, timestamp: UInt64 = 0, accounts: [Address: Account] = [:]) {
+        self.config = config
         self.timestamp = timestamp
-        self.gasLimit = gasLimit
-        self.sealers = sealers
         self.accounts = accounts
     }
 
@@ -63,18 +65,13 @@ public struct Genesis: Sendable, Equatable {
         return StateChanges(writes, code: code)
     }
 
-    /// Block 0. Its extra data is rlp([chainId, [sealers…]]), so the genesis hash names the
+    /// Block 0. Its extra data is the encoded `ChainConfig`, so the genesis hash names the
     /// chain's configuration as well as its state.
     public var block: Block {
-        var extra = RLPEncoder()
-        extra.appendList { list in
-            list.append(chainID)
-            list.appendList { sealerList in for sealer in sealers { sealerList.append(sealer) } }
-        }
         let header = BlockHeader(
             parentHash: .zero, number: 0, timestamp: timestamp, sealer: .zero,
             transactionsRoot: Block.transactionsRoot([]), receiptsRoot: Block.receiptsRoot([]),
-            stateRoot: stateChanges.stateRoot(after: .zero), gasUsed: 0, gasLimit: gasLimit, extraData: extra.bytes)
+            stateRoot: stateChanges.stateRoot(after: .zero), gasUsed: 0, gasLimit: config.blockGasLimit, extraData: config.encoded)
         return Block(header: header, transactions: [])
     }
 }
@@ -91,23 +88,13 @@ extension Genesis {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw GenesisError(message: "not a JSON object")
         }
-        let known: Set = ["chainId", "timestamp", "gasLimit", "sealers", "accounts"]
-        if let unknown = root.keys.first(where: { !known.contains($0) }) {
+        let known: Set = ["config", "timestamp", "accounts"]
+        if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw GenesisError(message: "unknown field \"\(unknown)\"")
         }
-        guard let chainIDValue = root["chainId"] else { throw GenesisError(message: "missing \"chainId\"") }
-        let chainID = try Self.uint64(chainIDValue, "chainId")
-        guard chainID > 0 else { throw GenesisError(message: "\"chainId\" must be positive") }
+        guard let configFields = root["config"] as? [String: Any] else { throw GenesisError(message: "missing \"config\" object") }
+        let config = try Self.chainConfig(configFields)
         let timestamp = try root["timestamp"].map { v throws(GenesisError) in try Self.uint64(v, "timestamp") } ?? 0
-        let gasLimit = try root["gasLimit"].map { v throws(GenesisError) in try Self.uint64(v, "gasLimit") } ?? 300_000_000
-        guard let sealerList = root["sealers"] as? [String], !sealerList.isEmpty else {
-            throw GenesisError(message: "\"sealers\" must be a non-empty list of addresses")
-        }
-        var sealers: [Address] = []
-        for text in sealerList {
-            do { sealers.append(try Address(hex: text)) } catch { throw GenesisError(message: "sealer \(text): \(error)") }
-        }
-        guard Set(sealers).count == sealers.count else { throw GenesisError(message: "duplicate sealer") }
         var accounts: [Address: Account] = [:]
         if let accountMap = root["accounts"] {
             guard let accountMap = accountMap as? [String: Any] else {
@@ -120,7 +107,63 @@ extension Genesis {
                 accounts[address] = try Self.account(fields, name: text)
             }
         }
-        self.init(chainID: chainID, timestamp: timestamp, gasLimit: gasLimit, sealers: sealers, accounts: accounts)
+        self.init(config: config, timestamp: timestamp, accounts: accounts)
+    }
+
+    private static func chainConfig(_ fields: [String: Any]) throws(GenesisError) -> ChainConfig {
+        let known: Set = ["chainId", "cryptoSuite", "validators", "blockGasLimit", "maxBlockTransactions", "maxBlockBytes",
+                          "consensusTimeoutMs", "groupId", "blockLimitWindow"]
+        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw GenesisError(message: "config: unknown field \"\(unknown)\"")
+        }
+        guard let chainID = fields["chainId"] else { throw GenesisError(message: "missing \"config.chainId\"") }
+        guard let list = fields["validators"] as? [String], !list.isEmpty else {
+            throw GenesisError(message: "\"config.validators\" must be a non-empty list of node IDs (128 hex digits)")
+        }
+        var validators: [NodeID] = []
+        for text in list {
+            do { validators.append(try NodeID(hex: text)) } catch { throw GenesisError(message: "validator \(text.prefix(16))…: \(error)") }
+        }
+        var config = ChainConfig(chainID: try uint64(chainID, "config.chainId"), validators: validators)
+        if let suite = fields["cryptoSuite"] {
+            guard let name = suite as? String, let known = CryptoSuite(rawValue: name) else {
+                throw GenesisError(message: "config.cryptoSuite must be one of \(CryptoSuite.allCases.map(\.rawValue))")
+            }
+            config.suite = known
+        }
+        func optional(_ name: String, _ apply: (UInt64) -> Void) throws(GenesisError) {
+            if let value = fields[name] { apply(try uint64(value, "config.\(name)")) }
+        }
+        try optional("blockGasLimit") { config.blockGasLimit = $0 }
+        try optional("maxBlockTransactions") { config.maxBlockTransactions = Int(clamping: $0) }
+        try optional("maxBlockBytes") { config.maxBlockBytes = Int(clamping: $0) }
+        try optional("consensusTimeoutMs") { config.consensusTimeoutMilliseconds = $0 }
+        try optional("groupId") { config.groupID = $0 }
+        try optional("blockLimitWindow") { config.blockLimitWindow = $0 }
+        do { try config.validate() } catch { throw GenesisError(message: error.message) }
+        return config
+    }
+
+    /// The genesis JSON document, in the shape `init(json:)` reads.
+    public var json: Data {
+        var accountObjects: [String: Any] = [:]
+        for (address, account) in accounts {
+            var object: [String: Any] = ["balance": account.balance.description]
+            if account.nonce != 0 { object["nonce"] = String(account.nonce) }
+            if !account.code.isEmpty { object["code"] = Hex.encode(account.code) }
+            if !account.storage.isEmpty {
+                object["storage"] = Dictionary(uniqueKeysWithValues: account.storage.map { ($0.key.description, $0.value.hexString) })
+            }
+            accountObjects[address.description] = object
+        }
+        let configObject: [String: Any] = [
+            "chainId": config.chainID, "cryptoSuite": config.suite.rawValue, "validators": config.validators.map(\.description),
+            "blockGasLimit": config.blockGasLimit, "maxBlockTransactions": config.maxBlockTransactions,
+            "maxBlockBytes": config.maxBlockBytes, "consensusTimeoutMs": config.consensusTimeoutMilliseconds,
+            "groupId": config.groupID, "blockLimitWindow": config.blockLimitWindow,
+        ]
+        let root: [String: Any] = ["config": configObject, "timestamp": timestamp, "accounts": accountObjects]
+        return try! JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
     }
 
     private static func account(_ fields: [String: Any], name: String) throws(GenesisError) -> Account {

@@ -48,7 +48,7 @@ extension LedgerCommand {
 
         @OptionGroup var ledger: LedgerOptionGroup
 
-        @Option(help: "The genesis JSON file (chainId, sealers, accounts).")
+        @Option(help: "The genesis JSON file (config with chain id and validators, accounts).")
         var genesis: String
 
         func run() throws {
@@ -74,7 +74,8 @@ extension LedgerCommand {
                 print("""
                     chain id:      \(opened.chainID)
                     genesis:       \(opened.genesisHash)
-                    sealers:       \(opened.sealers.map(\.description).joined(separator: ", "))
+                    crypto suite:  \(opened.config.suite)
+                    validators:    \(opened.config.validators.map(\.description).joined(separator: ", "))
                     head:          block \(head.number), \(head.hash)
                     state root:    \(head.stateRoot)
                     transactions:  \(head.transactionCount)

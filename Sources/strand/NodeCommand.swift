@@ -128,7 +128,7 @@ struct ChainCommand: ParsableCommand {
                     }
                 }
                 let written = try setup.write()
-                printToStandardError("genesis: \(written.genesis) (chain \(chainID), sealers \(written.sealers.map(\.description).joined(separator: ", ")))")
+                printToStandardError("genesis: \(written.genesis) (chain \(chainID), validator \(written.validators.map(\.description).joined(separator: ", ")))")
                 if let accounts = written.accounts { printToStandardError("development accounts: \(accounts)") }
                 for config in written.configs { print(config) }
             }

@@ -14,12 +14,12 @@ import Testing
         var header = next.block.header
         header.extraData = [1, 2, 3]
         let key = PrivateKey.random()
-        header.sealerSignatures = [SealerSignature(sealerIndex: 2, signature: key.sign(messageHash: header.hash))]
+        header.seal = BlockSeal(view: 7, signatures: [BlockSeal.Signature(validatorIndex: 2, signature: key.sign(messageHash: header.hash))])
         let decoded = try BlockHeader.decode(header.encoded)
         #expect(decoded == header)
         // The signatures sign the hash, so they are not part of it.
         var unsigned = header
-        unsigned.sealerSignatures = []
+        unsigned.seal = BlockSeal()
         #expect(unsigned.hash == header.hash)
 
         let log = Log(address: key.address, topics: [Keccak256.hash([9])], data: [0xde, 0xad])
@@ -103,7 +103,8 @@ import Testing
         let ledger = fixture.ledger!
         #expect(ledger.head.number == 0)
         #expect(ledger.chainID == SyntheticBlocks.chainID)
-        #expect(ledger.sealers == [fixture.synthetic.senders[0].address])
+        #expect(ledger.config == fixture.synthetic.genesis.config)
+        #expect(ledger.config.validators == [NodeID(fixture.synthetic.senders[0].publicKey)])
         #expect(ledger.head.stateRoot == fixture.synthetic.genesis.stateChanges.stateRoot(after: .zero))
         for key in fixture.synthetic.senders {
             #expect(try ledger.value(of: .balance(key.address)) == UInt256.one << 100)
@@ -256,7 +257,7 @@ import Testing
         #expect(fixture.ledger.head.number == 5)
 
         var other = fixture.synthetic.genesis
-        other.chainID += 1
+        other.config.chainID += 1
         #expect(throws: LedgerError.genesisMismatch(stored: fixture.ledger.genesisHash, given: other.block.hash)) {
             try fixture.reopen(genesis: other)
         }
@@ -267,21 +268,20 @@ import Testing
 
     @Test func fullMapIsAClearErrorAndWritesNothing() throws {
         let fixture = try LedgerFixture(options: LMDBOptions(mapSize: 1 << 20))
-        let ledger = fixture.ledger!
         var sawFull = false
         for _ in 0..<50 {
-            let head = ledger.head
+            let head = fixture.ledger.head
             do {
                 try fixture.commitBlock(transactions: 2, keys: 2_000, churn: false)
             } catch let error as LedgerError {
                 #expect(error == .mapFull(mapSize: 1 << 20))
-                #expect(ledger.head == head)
+                #expect(fixture.ledger.head == head)
                 sawFull = true
                 break
             }
         }
         #expect(sawFull)
-        _ = try ledger.verify()
+        _ = try fixture.ledger.verify()
         // Reopened with room, the same ledger goes on.
         try fixture.reopen(options: LMDBOptions(mapSize: 1 << 28))
         try fixture.commitBlock(transactions: 2, keys: 2_000, churn: false)
@@ -289,22 +289,41 @@ import Testing
     }
 
     @Test func genesisFileParsing() throws {
+        let validator = NodeID(PrivateKey.random().publicKey)
         let json = """
-            {"chainId": 7, "gasLimit": "0x1000", "sealers": ["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"],
+            {"config": {"chainId": 7, "blockGasLimit": "0x1000", "validators": ["\(validator)"], "groupId": 3},
              "accounts": {"0x00000000000000000000000000000000000000aa":
                  {"balance": "1000", "nonce": 2, "code": "0x6000", "storage": {"0x01": "0x2a"}}}}
             """
         let genesis = try Genesis(json: Data(json.utf8))
         let address = try Address(hex: "0x00000000000000000000000000000000000000aa")
-        #expect(genesis.chainID == 7 && genesis.gasLimit == 4096)
+        #expect(genesis.config == ChainConfig(chainID: 7, validators: [validator], blockGasLimit: 4096, groupID: 3))
         #expect(genesis.accounts[address] == Genesis.Account(balance: UInt256(1000), nonce: 2, code: [0x60, 0x00],
                                                              storage: [Hash(UInt256(1)): UInt256(42)]))
         let changes = genesis.stateChanges
         #expect(changes.entries.count == 4)
         #expect(changes.code[Keccak256.hash([0x60, 0x00])] == [0x60, 0x00])
-        for bad in [#"{"sealers": []}"#, #"{"chainId": 1, "sealers": []}"#, #"{"chainId": 1, "sealers": ["0x12"]}"#,
-                    #"{"chainId": 1, "sealers": ["0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"], "extra": 1}"#, "[]"] {
+        // What `json` writes reads back the same.
+        #expect(try Genesis(json: genesis.json) == genesis)
+        #expect(try ChainConfig.decode(genesis.config.encoded) == genesis.config)
+        let id = "\"\(validator)\""
+        for bad in [#"{"config": {"validators": []}}"#, #"{"config": {"chainId": 1, "validators": []}}"#,
+                    #"{"config": {"chainId": 1, "validators": ["0x12"]}}"#,
+                    #"{"config": {"chainId": 1, "validators": [\#(id), \#(id)]}}"#,
+                    #"{"config": {"chainId": 1, "validators": [\#(id)], "cryptoSuite": "rot13"}}"#,
+                    #"{"config": {"chainId": 1, "validators": [\#(id)]}, "extra": 1}"#,
+                    #"{"chainId": 1, "sealers": ["0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"]}"#, "[]"] {
             #expect(throws: GenesisError.self) { try Genesis(json: Data(bad.utf8)) }
         }
+    }
+
+    @Test func secondOpenerOfADataDirectoryIsRefusedWithTheHolder() throws {
+        let fixture = try LedgerFixture()
+        #expect(throws: LedgerError.locked(directory: fixture.directory, holderPID: getpid())) {
+            try Ledger(directory: fixture.directory)
+        }
+        // Released with the ledger, the directory opens again.
+        try fixture.reopen()
+        #expect(fixture.ledger.head.number == 0)
     }
 }

@@ -1,24 +1,14 @@
 import StrandCrypto
 import StrandPrimitives
 
-/// A sealer's signature over a block hash, for PBFT's commit certificates.
-public struct SealerSignature: Hashable, Sendable {
-    /// The sealer's position in the chain's sealer list.
-    public var sealerIndex: UInt32
-    public var signature: RecoverableSignature
-
-    public init(sealerIndex: UInt32, signature: RecoverableSignature) {
-        self.sealerIndex = sealerIndex
-        self.signature = signature
-    }
-}
-
-/// A block's header. Its hash covers every field but the sealer signatures, which sign it.
+/// A block's header. Its hash covers every field but the seal, which signs it.
 public struct BlockHeader: Hashable, Sendable {
     public var parentHash: Hash
     public var number: UInt64
-    /// Seconds since the Unix epoch.
+    /// Milliseconds since the Unix epoch, as FISCO's headers count: several blocks a second are
+    /// normal. The EVM's TIMESTAMP is this in seconds (`evmTimestamp`).
     public var timestamp: UInt64
+    /// The proposer's account address.
     public var sealer: Address
     public var transactionsRoot: Hash
     public var receiptsRoot: Hash
@@ -27,11 +17,11 @@ public struct BlockHeader: Hashable, Sendable {
     public var gasUsed: UInt64
     public var gasLimit: UInt64
     public var extraData: [UInt8]
-    public var sealerSignatures: [SealerSignature]
+    public var seal: BlockSeal
 
     public init(parentHash: Hash, number: UInt64, timestamp: UInt64, sealer: Address, transactionsRoot: Hash,
                 receiptsRoot: Hash, stateRoot: Hash, gasUsed: UInt64, gasLimit: UInt64,
-                extraData: [UInt8] = [], sealerSignatures: [SealerSignature] = []) {
+                extraData: [UInt8] = [], seal: BlockSeal = BlockSeal()) {
         self.parentHash = parentHash
         self.number = number
         self.timestamp = timestamp
@@ -42,19 +32,22 @@ public struct BlockHeader: Hashable, Sendable {
         self.gasUsed = gasUsed
         self.gasLimit = gasLimit
         self.extraData = extraData
-        self.sealerSignatures = sealerSignatures
+        self.seal = seal
     }
 
-    /// keccak(rlp([the ten fields before the signatures])).
+    /// The EVM's TIMESTAMP: whole seconds.
+    public var evmTimestamp: UInt64 { timestamp / 1000 }
+
+    /// keccak(rlp([the ten fields before the seal])).
     public var hash: Hash {
         var encoder = RLPEncoder(reservingCapacity: 256 + extraData.count)
         encoder.appendList { encodeSignedFields(to: &$0) }
         return Keccak256.hash(encoder.bytes)
     }
 
-    /// rlp([ten fields…, [[sealerIndex, r, s, recoveryID]…]]).
+    /// rlp([ten fields…, [view, [[validatorIndex, r, s, recoveryID]…]]]).
     public var encoded: [UInt8] {
-        var encoder = RLPEncoder(reservingCapacity: 256 + extraData.count + 72 * sealerSignatures.count)
+        var encoder = RLPEncoder(reservingCapacity: 256 + extraData.count + 72 * seal.signatures.count)
         encode(to: &encoder)
         return encoder.bytes
     }
@@ -62,13 +55,16 @@ public struct BlockHeader: Hashable, Sendable {
     func encode(to encoder: inout RLPEncoder) {
         encoder.appendList { list in
             encodeSignedFields(to: &list)
-            list.appendList { signatures in
-                for entry in sealerSignatures {
-                    signatures.appendList { item in
-                        item.append(UInt64(entry.sealerIndex))
-                        item.append(entry.signature.r)
-                        item.append(entry.signature.s)
-                        item.append(UInt64(entry.signature.recoveryID))
+            list.appendList { sealList in
+                sealList.append(seal.view)
+                sealList.appendList { signatures in
+                    for entry in seal.signatures {
+                        signatures.appendList { item in
+                            item.append(UInt64(entry.validatorIndex))
+                            item.append(entry.signature.r)
+                            item.append(entry.signature.s)
+                            item.append(UInt64(entry.signature.recoveryID))
+                        }
                     }
                 }
             }
@@ -99,7 +95,9 @@ public struct BlockHeader: Hashable, Sendable {
             sealer: try fields.readAddress(), transactionsRoot: try fields.readHash(), receiptsRoot: try fields.readHash(),
             stateRoot: try fields.readHash(), gasUsed: try fields.readUInt64(), gasLimit: try fields.readUInt64(),
             extraData: Array(try fields.readBytes()))
-        var signatures = try fields.readList()
+        var sealList = try fields.readList()
+        header.seal.view = try sealList.readUInt64()
+        var signatures = try sealList.readList()
         while !signatures.isAtEnd {
             var item = try signatures.readList()
             let index = try item.readUInt64()
@@ -108,11 +106,12 @@ public struct BlockHeader: Hashable, Sendable {
             let recoveryID = try item.readUInt64()
             try item.finish()
             guard index <= UInt64(UInt32.max), recoveryID <= 1 else {
-                throw .invalidValue("sealer signature index \(index) or recovery id \(recoveryID)")
+                throw .invalidValue("seal signature index \(index) or recovery id \(recoveryID)")
             }
-            header.sealerSignatures.append(SealerSignature(
-                sealerIndex: UInt32(index), signature: RecoverableSignature(r: r, s: s, recoveryID: UInt8(recoveryID))))
+            header.seal.signatures.append(BlockSeal.Signature(
+                validatorIndex: UInt32(index), signature: RecoverableSignature(r: r, s: s, recoveryID: UInt8(recoveryID))))
         }
+        try sealList.finish()
         try fields.finish()
         return header
     }

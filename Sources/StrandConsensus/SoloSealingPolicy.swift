@@ -1,0 +1,37 @@
+/// When the one validator of a solo chain seals a block: on size or on time. Pure: the node's
+/// solo driver asks it after every event and carries out the decision.
+public struct SoloSealingPolicy: Sendable, Equatable {
+    /// Seal as soon as this many transactions are ready.
+    public var maxBlockTransactions: Int
+    /// Seal what is ready once this long has passed since the last block.
+    public var blockInterval: Duration
+    /// Seal nothing when nothing is ready.
+    public var skipEmptyBlocks: Bool
+
+    /// 4,000 transactions (FISCO BCOS uses 1,000: larger blocks share each block's fixed costs;
+    /// BENCHMARKS.md has the measurement) or 500 ms, no empty blocks.
+    public init(maxBlockTransactions: Int = 4_000, blockInterval: Duration = .milliseconds(500), skipEmptyBlocks: Bool = true) {
+        self.maxBlockTransactions = maxBlockTransactions
+        self.blockInterval = blockInterval
+        self.skipEmptyBlocks = skipEmptyBlocks
+    }
+
+    public enum Decision: Sendable, Equatable {
+        /// Build and seal a block now.
+        case seal
+        /// Ask again after this long, or sooner when transactions arrive.
+        case wait(Duration)
+        /// Ask again when transactions arrive.
+        case waitForTransactions
+    }
+
+    /// - Parameters:
+    ///   - ready: transactions waiting in the pool.
+    ///   - sinceLastAttempt: time since the last block, or since the last attempt that found
+    ///     nothing to include (so that unready transactions do not make the driver spin).
+    public func decide(ready: Int, sinceLastAttempt elapsed: Duration) -> Decision {
+        if ready >= maxBlockTransactions { return .seal }
+        if ready == 0 && skipEmptyBlocks { return .waitForTransactions }
+        return elapsed >= blockInterval ? .seal : .wait(blockInterval - elapsed)
+    }
+}

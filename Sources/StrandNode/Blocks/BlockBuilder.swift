@@ -1,0 +1,57 @@
+import StrandExecution
+import StrandPrimitives
+import StrandTxPool
+import StrandTypes
+
+/// Builds the block this node proposes: selects ready transactions from the pool, executes
+/// them on the tip's state and assembles the header with every root. The solo driver seals
+/// what it builds; under PBFT the leader proposes it.
+struct BlockBuilder: Sendable {
+    let chain: ChainConfig
+    let pool: TransactionPool
+    let executor: ParallelExecutor
+    /// The proposer's account: the header's sealer, paid the fees when fees are on.
+    let proposer: Address
+    /// Most transactions this node puts in a block: its sealing policy's, within the chain's limit.
+    let maxTransactions: Int
+    let feesEnabled: Bool
+    let metrics: NodeMetrics
+
+    /// The next block on `tip`, stamped `wallMilliseconds` (or just after the parent, if the
+    /// clock is behind it); nil when nothing could be included. Included transactions leave
+    /// the pool, and so do those execution excluded for good.
+    func build(on tip: ChainTip, wallMilliseconds: UInt64) -> ExecutedBlock? {
+        var candidates = pool.select(limit: min(maxTransactions, chain.maxBlockTransactions), gasLimit: chain.blockGasLimit, accounts: tip.state)
+        candidates.removeSubrange(Self.prefixFitting(candidates, maxBytes: chain.maxBlockBytes)...)
+        guard !candidates.isEmpty else { return nil }
+        let timestamp = max(wallMilliseconds, tip.timestamp + 1)
+        let context = BlockContext(
+            number: tip.number + 1, timestamp: timestamp / 1000, sealer: proposer, gasLimit: chain.blockGasLimit,
+            feesEnabled: feesEnabled, chainID: chain.chainID, blockHash: tip.blockHashes)
+        let started = ContinuousClock.now
+        let result = executor.execute(candidates, on: tip.state, context: context)
+        let executionMicros = (ContinuousClock.now - started).microseconds
+        pool.remove(result.excluded.map(\.hash))
+        metrics.excluded.wrappingAdd(UInt64(result.excluded.count), ordering: .relaxed)
+        guard !result.included.isEmpty else { return nil }
+        let block = Block.assemble(
+            number: context.number, parentHash: tip.hash, parentStateRoot: tip.stateRoot, timestamp: timestamp,
+            sealer: proposer, gasLimit: chain.blockGasLimit, transactions: result.included.map(\.transaction),
+            receipts: result.receipts, changes: result.changes)
+        // Out of the pool now, so that the next block does not take them again.
+        pool.removeCommitted(result.included, accounts: tip.state.adding(result.changes))
+        return ExecutedBlock(block: block, receipts: result.receipts, changes: result.changes, senders: result.included.map(\.sender),
+                             executionMicros: executionMicros, excluded: result.excluded.count)
+    }
+
+    /// How many of `candidates`, from the first, fit a body of `maxBytes` (a sender's later
+    /// nonces that do not fit wait for the next block).
+    static func prefixFitting(_ candidates: [RecoveredTransaction], maxBytes: Int) -> Int {
+        var bytes = 16
+        for (index, tx) in candidates.enumerated() {
+            bytes += tx.transaction.encoded.count + 5
+            if bytes > maxBytes { return index }
+        }
+        return candidates.count
+    }
+}

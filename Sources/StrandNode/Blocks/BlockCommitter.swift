@@ -1,0 +1,133 @@
+import Dispatch
+import Foundation
+import Logging
+import StrandPrimitives
+import StrandStorage
+import StrandTxPool
+import StrandTypes
+import Synchronization
+
+/// Writes executed blocks to the ledger, strictly in order, and tells the rest of the node:
+/// recent blocks for RPC, metrics, the log. With pipelining, one block commits on a thread
+/// of its own while the next executes; `tip()` then layers its writes over the ledger's state.
+///
+/// A commit that fails for the storage (a full disk, an I/O error) is retried with back-off
+/// and never dropped: meanwhile the pool refuses new transactions with the reason, and
+/// `/metrics` shows `strand_ledger_commit_failing 1`. Blocks are handed in from one thread
+/// (the driver's) at a time.
+final class BlockCommitter: @unchecked Sendable {
+    typealias Commit = @Sendable (Block, [Receipt], StateChanges) throws -> Void
+
+    let ledger: Ledger
+    let pool: TransactionPool
+    let recent: RecentBlocks
+    let metrics: NodeMetrics
+    let logger: Logger
+    let pipelining: Bool
+    /// First and longest wait between attempts of a failing commit.
+    let retryBackoff: (first: Duration, longest: Duration)
+    private let commit: Commit
+    private let queue = DispatchQueue(label: "strand-committer")
+    private let stopping = Atomic<Bool>(false)
+    // The driver's thread alone touches this.
+    private var inFlight: (executed: ExecutedBlock, done: DispatchSemaphore)?
+
+    init(ledger: Ledger, pool: TransactionPool, recent: RecentBlocks, metrics: NodeMetrics, pipelining: Bool, logger: Logger,
+         retryBackoff: (first: Duration, longest: Duration) = (.milliseconds(50), .seconds(5)), commit: Commit? = nil) {
+        self.ledger = ledger
+        self.pool = pool
+        self.recent = recent
+        self.metrics = metrics
+        self.pipelining = pipelining
+        self.logger = logger
+        self.retryBackoff = retryBackoff
+        if let commit {
+            self.commit = commit
+        } else {
+            self.commit = { block, receipts, changes in try ledger.commit(block, receipts: receipts, changes: changes) }
+        }
+    }
+
+    /// The parent of the next block and the state after it.
+    func tip() throws(LedgerError) -> ChainTip {
+        let snapshot = try ledger.snapshot()
+        if let pending = inFlight?.executed, pending.block.number > snapshot.head.number {
+            return ChainTip(parent: pending.block.header, state: PendingState(base: snapshot, layers: [pending.changes]), ledger: ledger)
+        }
+        guard let header = (try? snapshot.header(number: snapshot.head.number)) ?? nil else {
+            throw .corrupt("header of head block \(snapshot.head.number) unreadable")
+        }
+        return ChainTip(parent: header, state: PendingState(base: snapshot, layers: []), ledger: ledger)
+    }
+
+    /// Commits `executed` after the block in flight; returns at once with pipelining, else
+    /// once it is on disk.
+    func submit(_ executed: ExecutedBlock) {
+        drain()
+        let done = DispatchSemaphore(value: 0)
+        inFlight = (executed, done)
+        queue.async { [self] in
+            commitRetrying(executed)
+            done.signal()
+        }
+        if !pipelining { drain() }
+    }
+
+    /// Waits for the block in flight, if any.
+    func drain() {
+        guard let (_, done) = inFlight else { return }
+        done.wait()
+        inFlight = nil
+    }
+
+    /// Gives up retrying a failing commit (its block is then lost, and logged so), and waits.
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        drain()
+    }
+
+    private func commitRetrying(_ executed: ExecutedBlock) {
+        let block = executed.block
+        var wait = retryBackoff.first
+        while true {
+            let started = ContinuousClock.now
+            do {
+                try commit(block, executed.receipts, executed.changes)
+                published(executed, commitMicros: (ContinuousClock.now - started).microseconds)
+                return
+            } catch {
+                metrics.commitFailures.wrappingAdd(1, ordering: .relaxed)
+                guard case .storage? = error as? LedgerError else {
+                    // Not the disk: the block itself is wrong, and retrying cannot mend it.
+                    logger.critical("commit of block \(block.number) refused: \(error); its \(block.transactions.count) transactions are dropped")
+                    return
+                }
+                if metrics.commitFailing.exchange(1, ordering: .relaxed) == 0 {
+                    pool.pauseAdmission(because: "the ledger cannot commit (\(error)); retry when the node recovers")
+                }
+                guard !stopping.load(ordering: .relaxed) else {
+                    logger.critical("commit of block \(block.number) failed at shutdown: \(error); its \(block.transactions.count) transactions are lost")
+                    return
+                }
+                logger.error("commit of block \(block.number) failed: \(error); retrying in \(wait)")
+                Thread.sleep(forTimeInterval: Double(wait.milliseconds) / 1000)
+                wait = min(wait * 2, retryBackoff.longest)
+            }
+        }
+    }
+
+    private func published(_ executed: ExecutedBlock, commitMicros: UInt64) {
+        let block = executed.block
+        if metrics.commitFailing.exchange(0, ordering: .relaxed) == 1 {
+            pool.resumeAdmission()
+            logger.notice("ledger commits again at block \(block.number)")
+        }
+        recent.add(RecentBlocks.Entry(block: block, receipts: executed.receipts, senders: executed.senders))
+        metrics.committed.wrappingAdd(UInt64(block.transactions.count), ordering: .relaxed)
+        metrics.blockHeight.store(block.number, ordering: .relaxed)
+        metrics.lastBlockTransactions.store(UInt64(block.transactions.count), ordering: .relaxed)
+        metrics.lastExecutionMicros.store(executed.executionMicros, ordering: .relaxed)
+        metrics.lastCommitMicros.store(commitMicros, ordering: .relaxed)
+        logger.info("committed block \(block.number): \(block.transactions.count) transactions, \(executed.excluded) excluded, execution \(executed.executionMicros) µs, commit \(commitMicros) µs")
+    }
+}

@@ -1,0 +1,95 @@
+import StrandCrypto
+import StrandExecution
+import StrandPrimitives
+import StrandTxPool
+import StrandTypes
+
+/// Checks a block that someone else built against its parent and the chain's rules,
+/// executes it, and compares what execution gives with what the header claims. The one
+/// path for a replica's proposal, a synced block and a replayed one; the committer then
+/// writes what it returns.
+///
+/// On any refusal nothing has changed: the checks come first and execution writes only
+/// into the `ExecutedBlock` it returns.
+struct BlockImporter: Sendable {
+    let chain: ChainConfig
+    let rules: TransactionRules
+    let verifier: SignatureVerifier
+    let executor: ParallelExecutor
+    let feesEnabled: Bool
+    let clock: any NodeClock
+    /// How far ahead of this node's clock a block's timestamp may be: clocks of institutions
+    /// differ, and a node whose clock is behind must still follow the chain.
+    var maxClockDriftMilliseconds: UInt64 = 60_000
+    /// The local pool, which forgets what an imported block included.
+    let pool: TransactionPool?
+
+    /// Checks the seal, then as `importBlock`: for sync and replay, where the block is final.
+    func importSealed(_ block: Block, on tip: ChainTip) throws(BlockImportError) -> ExecutedBlock {
+        do { try chain.verifySeal(of: block.header) } catch { throw .badSeal(error) }
+        return try importBlock(block, on: tip)
+    }
+
+    /// Checks the header and body, executes the block on the tip's state, and compares the
+    /// receipts root, state root and gas used with the header's.
+    func importBlock(_ block: Block, on tip: ChainTip) throws(BlockImportError) -> ExecutedBlock {
+        try checkHeader(block, on: tip)
+        let recovered = try recoverSenders(block.transactions)
+        let header = block.header
+        let context = BlockContext(
+            number: header.number, timestamp: header.evmTimestamp, sealer: header.sealer, gasLimit: header.gasLimit,
+            feesEnabled: feesEnabled, chainID: chain.chainID, blockHash: tip.blockHashes)
+        let started = ContinuousClock.now
+        let result = executor.execute(recovered, on: tip.state, context: context)
+        let executionMicros = (ContinuousClock.now - started).microseconds
+        if let excluded = result.excluded.first {
+            throw .badTransaction(index: excluded.inputIndex, reason: excluded.reason.description)
+        }
+        let receiptsRoot = Block.receiptsRoot(result.receipts)
+        guard receiptsRoot == header.receiptsRoot else {
+            throw .receiptsRootMismatch(inHeader: header.receiptsRoot, computed: receiptsRoot)
+        }
+        let stateRoot = result.changes.stateRoot(after: tip.stateRoot)
+        guard stateRoot == header.stateRoot else { throw .stateRootMismatch(inHeader: header.stateRoot, computed: stateRoot) }
+        let gasUsed = result.receipts.last?.cumulativeGasUsed ?? 0
+        guard gasUsed == header.gasUsed else { throw .gasUsedMismatch(inHeader: header.gasUsed, computed: gasUsed) }
+        pool?.removeCommitted(recovered, accounts: tip.state.adding(result.changes))
+        return ExecutedBlock(block: block, receipts: result.receipts, changes: result.changes, senders: recovered.map(\.sender),
+                             executionMicros: executionMicros, excluded: 0)
+    }
+
+    /// The rules a header and body must meet before anything runs.
+    func checkHeader(_ block: Block, on tip: ChainTip) throws(BlockImportError) {
+        let header = block.header
+        guard header.number == tip.number + 1 else { throw .wrongNumber(expected: tip.number + 1, got: header.number) }
+        guard header.parentHash == tip.hash else { throw .wrongParent(expected: tip.hash, got: header.parentHash) }
+        guard header.timestamp > tip.timestamp else { throw .timestampNotAfterParent(parent: tip.timestamp, got: header.timestamp) }
+        let now = clock.wallMilliseconds()
+        guard header.timestamp <= now &+ maxClockDriftMilliseconds else { throw .timestampInFuture(now: now, got: header.timestamp) }
+        guard header.gasLimit == chain.blockGasLimit else { throw .wrongGasLimit(expected: chain.blockGasLimit, got: header.gasLimit) }
+        guard block.transactions.count <= chain.maxBlockTransactions else {
+            throw .tooManyTransactions(limit: chain.maxBlockTransactions, got: block.transactions.count)
+        }
+        let bodyBytes = block.transactions.reduce(16) { $0 + $1.encoded.count + 5 }
+        guard bodyBytes <= chain.maxBlockBytes else { throw .tooLarge(limit: chain.maxBlockBytes, got: bodyBytes) }
+        let transactionsRoot = Block.transactionsRoot(block.transactions)
+        guard transactionsRoot == header.transactionsRoot else {
+            throw .transactionsRootMismatch(inHeader: header.transactionsRoot, computed: transactionsRoot)
+        }
+    }
+
+    private func recoverSenders(_ transactions: [Transaction]) throws(BlockImportError) -> [RecoveredTransaction] {
+        for (index, tx) in transactions.enumerated() {
+            do { try tx.validate(rules) } catch { throw .badTransaction(index: index, reason: "\(error)") }
+        }
+        var recovered: [RecoveredTransaction] = []
+        recovered.reserveCapacity(transactions.count)
+        for (index, outcome) in verifier.recoverSenders(transactions).enumerated() {
+            switch outcome {
+            case .success(let tx): recovered.append(tx)
+            case .failure(let error): throw .badTransaction(index: index, reason: "\(error)")
+            }
+        }
+        return recovered
+    }
+}

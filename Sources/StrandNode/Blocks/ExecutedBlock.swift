@@ -1,0 +1,77 @@
+import StrandPrimitives
+import StrandStorage
+import StrandTypes
+
+/// A block with the outcome of executing it: what the committer writes. Built by the
+/// `BlockBuilder` (a block this node proposes) or the `BlockImporter` (someone else's).
+struct ExecutedBlock: Sendable {
+    var block: Block
+    let receipts: [Receipt]
+    let changes: StateChanges
+    let senders: [Address]
+    let executionMicros: UInt64
+    /// Transactions the builder left out (zero for an imported block, which may leave none out).
+    let excluded: Int
+}
+
+/// What the next block builds on: the parent (the block in commit, if any, else the
+/// committed head) and the state after it.
+struct ChainTip: Sendable {
+    let number: UInt64
+    let hash: Hash
+    let stateRoot: Hash
+    /// Milliseconds, as headers count.
+    let timestamp: UInt64
+    let state: PendingState
+    /// BLOCKHASH for the block after this tip.
+    let blockHashes: @Sendable (UInt64) -> Hash
+
+    init(parent: BlockHeader, state: PendingState, ledger: Ledger) {
+        number = parent.number
+        hash = parent.hash
+        stateRoot = parent.stateRoot
+        timestamp = parent.timestamp
+        self.state = state
+        blockHashes = Self.blockHashes(ledger: ledger, parent: (parent.number, hash))
+    }
+
+    /// BLOCKHASH for a block whose parent may still be committing: the parent's hash is known,
+    /// every earlier block is in the ledger (commits are in order, one in flight).
+    static func blockHashes(ledger: Ledger, parent: (number: UInt64, hash: Hash)) -> @Sendable (UInt64) -> Hash {
+        { number in
+            if number == parent.number { return parent.hash }
+            return (try? ledger.header(number: number))??.hash ?? .zero
+        }
+    }
+}
+
+/// The committed state with the writes of blocks not yet committed layered on top (the last
+/// layer wins): what the next block executes on while the previous one is written. Reads
+/// binary-search each layer's sorted entries, so layering builds nothing. Thread-safe.
+struct PendingState: StateReader, Sendable {
+    let base: LedgerSnapshot
+    let layers: [StateChanges]
+
+    func value(of key: StateKey) -> UInt256 {
+        for layer in layers.reversed() {
+            let entries = layer.entries
+            var low = 0, high = entries.count
+            while low < high {
+                let middle = (low + high) / 2
+                if entries[middle].key < key { low = middle + 1 } else { high = middle }
+            }
+            if low < entries.count && entries[low].key == key { return entries[low].value }
+        }
+        return base.value(of: key)
+    }
+
+    func code(hash: Hash) -> [UInt8]? {
+        for layer in layers.reversed() { if let code = layer.code[hash] { return code } }
+        return base.code(hash: hash)
+    }
+
+    /// This state with `changes` on top.
+    func adding(_ changes: StateChanges) -> PendingState {
+        PendingState(base: base, layers: layers + [changes])
+    }
+}

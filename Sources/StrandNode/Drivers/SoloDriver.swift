@@ -1,0 +1,118 @@
+import Dispatch
+import Logging
+import StrandConsensus
+import StrandCrypto
+import StrandPrimitives
+import StrandTxPool
+import StrandTypes
+import Synchronization
+
+/// Drives a solo chain: asks the sealing policy after every event (transactions admitted, a
+/// block committed, the policy's own timer), builds and seals a block when it says so, and
+/// hands the block to the committer. Waits on a wake-up, never polls.
+///
+/// `step()` is one turn of that loop; tests call it directly under a `ManualClock`.
+final class SoloDriver: @unchecked Sendable {
+    let policy: SoloSealingPolicy
+    let builder: BlockBuilder
+    let committer: BlockCommitter
+    let clock: any NodeClock
+    let logger: Logger
+    private let sealingKey: PrivateKey
+    private let validatorIndex: Int
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let wakeupPending = Atomic<Bool>(false)
+    private let running = Atomic<Bool>(false)
+    private let stopped = DispatchSemaphore(value: 0)
+    // The driver's thread alone touches this.
+    private var lastAttempt: Duration
+
+    struct NotAValidator: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// - Throws: `NotAValidator` unless `key` is the chain's one validator.
+    init(policy: SoloSealingPolicy, builder: BlockBuilder, committer: BlockCommitter, key: PrivateKey,
+         clock: any NodeClock, logger: Logger) throws(NotAValidator) {
+        let chain = builder.chain
+        let nodeID = chain.suite.nodeID(of: key)
+        guard let index = chain.validatorIndex(of: nodeID) else {
+            throw NotAValidator(description: "this node (\(nodeID)) is not a validator of the chain; its genesis lists \(chain.validators.map(\.description))")
+        }
+        guard chain.validators.count == 1 else {
+            throw NotAValidator(description: "the chain has \(chain.validators.count) validators; a solo node seals only a chain of one (PBFT is not built yet)")
+        }
+        self.policy = policy
+        self.builder = builder
+        self.committer = committer
+        self.clock = clock
+        self.logger = logger
+        sealingKey = key
+        validatorIndex = index
+        lastAttempt = clock.monotonic() - policy.blockInterval
+    }
+
+    /// Transactions arrived (or anything else worth a look): the driver asks the policy again.
+    func wake() {
+        if !wakeupPending.exchange(true, ordering: .acquiringAndReleasing) { wakeup.signal() }
+    }
+
+    func start() {
+        running.store(true, ordering: .relaxed)
+        // Contract code recurses on the native stack: the driver is a deep-stack thread.
+        DeepStackThread.start { [self] in
+            loop()
+            stopped.signal()
+        }
+    }
+
+    /// Returns once the block in progress, if any, is committed (or given up, if the ledger fails).
+    func stop() {
+        guard running.exchange(false, ordering: .relaxed) else { return }
+        wake()
+        stopped.wait()
+        committer.stop()
+    }
+
+    private func loop() {
+        while running.load(ordering: .relaxed) {
+            switch step() {
+            case .seal: continue
+            case .wait(let duration):
+                _ = wakeup.wait(timeout: .now() + .microseconds(Int(clamping: duration.microseconds)))
+            case .waitForTransactions:
+                wakeup.wait()
+            }
+            wakeupPending.store(false, ordering: .releasing)
+        }
+        committer.drain()
+    }
+
+    /// Asks the policy once and does what it says: `.seal` means a block was attempted (the
+    /// next step may follow at once), a wait is the caller's to carry out.
+    @discardableResult
+    func step() -> SoloSealingPolicy.Decision {
+        let now = clock.monotonic()
+        let decision = policy.decide(ready: builder.pool.count, sinceLastAttempt: now - lastAttempt)
+        guard decision == .seal else { return decision }
+        lastAttempt = now
+        do {
+            try sealBlock()
+        } catch {
+            logger.error("block production failed: \(error)")
+            return .wait(.milliseconds(100))
+        }
+        return .seal
+    }
+
+    /// Builds, seals and submits one block; false when nothing could be included.
+    @discardableResult
+    func sealBlock() throws -> Bool {
+        let tip = try committer.tip()
+        guard var executed = builder.build(on: tip, wallMilliseconds: clock.wallMilliseconds()) else { return false }
+        let signature = builder.chain.sealSignature(for: executed.block.header, validatorIndex: validatorIndex, key: sealingKey)
+        executed.block.header.seal = BlockSeal(view: 0, signatures: [signature])
+        committer.submit(executed)
+        return true
+    }
+}
