@@ -5,6 +5,11 @@ public struct LMDBError: Error, Equatable, Sendable, CustomStringConvertible {
     public let operation: String
     public let code: Int32
 
+    public init(operation: String, code: Int32) {
+        self.operation = operation
+        self.code = code
+    }
+
     public var isMapFull: Bool { code == MDB_MAP_FULL }
 
     public var description: String {

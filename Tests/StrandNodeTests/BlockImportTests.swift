@@ -1,0 +1,110 @@
+@testable import StrandNode
+import StrandConsensus
+import StrandCrypto
+import StrandPrimitives
+import StrandStorage
+import StrandTypes
+import Testing
+
+/// Blocks built by one node import into another through the one import path; every broken
+/// rule is refused by name and leaves the ledger as it was.
+@Suite struct BlockImportTests {
+    @Test func blocksBuiltByOneLedgerImportIntoAnother() throws {
+        let leader = try NodeHarness()
+        let replica = try NodeHarness()
+        for count in [5, 1, 12] {
+            try leader.admitTransfers(count)
+            leader.clock.advance(by: .milliseconds(3))
+            let block = try leader.sealBlock()
+            let executed = try replica.importer.importSealed(block, on: try replica.committer.tip())
+            replica.committer.submit(executed)
+            replica.committer.drain()
+        }
+        #expect(replica.ledger.head == leader.ledger.head)
+        #expect(replica.ledger.head.number == 3)
+        #expect(try replica.ledger.receipts(blockNumber: 3) == leader.ledger.receipts(blockNumber: 3))
+        _ = try replica.ledger.verify()
+    }
+
+    /// The next block of `leader`, built and sealed but not yet committed anywhere else.
+    private func nextBlock(_ leader: NodeHarness) throws -> Block {
+        try leader.admitTransfers(3)
+        leader.clock.advance(by: .milliseconds(5))
+        return try leader.sealBlock()
+    }
+
+    @Test func brokenBlocksAreRefusedByNameAndChangeNothing() throws {
+        let leader = try NodeHarness()
+        let replica = try NodeHarness()
+        let good = try nextBlock(leader)
+        let headBefore = replica.ledger.head
+        let tip = try replica.committer.tip()
+
+        func refusal(_ edit: (inout Block) -> Void) -> BlockImportError? {
+            var block = good
+            edit(&block)
+            do {
+                _ = try replica.importer.importBlock(block, on: tip)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(refusal { $0.header.stateRoot = Hash(UInt256(7)) }
+                == .stateRootMismatch(inHeader: Hash(UInt256(7)), computed: good.header.stateRoot))
+        #expect(refusal { $0.header.receiptsRoot = Hash(UInt256(8)) }
+                == .receiptsRootMismatch(inHeader: Hash(UInt256(8)), computed: good.header.receiptsRoot))
+        #expect(refusal { $0.header.parentHash = Hash(UInt256(9)) } == .wrongParent(expected: tip.hash, got: Hash(UInt256(9))))
+        #expect(refusal { $0.header.number = 2 } == .wrongNumber(expected: 1, got: 2))
+        #expect(refusal { $0.header.timestamp = tip.timestamp }
+                == .timestampNotAfterParent(parent: tip.timestamp, got: tip.timestamp))
+        let farAhead = replica.clock.wallMilliseconds() + 3_600_000
+        #expect(refusal { $0.header.timestamp = farAhead }
+                == .timestampInFuture(now: replica.clock.wallMilliseconds(), got: farAhead))
+        #expect(refusal { $0.header.gasLimit = 1 } == .wrongGasLimit(expected: replica.ledger.config.blockGasLimit, got: 1))
+        #expect(refusal { $0.header.gasUsed += 1 }
+                == .gasUsedMismatch(inHeader: good.header.gasUsed + 1, computed: good.header.gasUsed))
+        #expect(refusal { $0.transactions.removeLast() }.map {
+            if case .transactionsRootMismatch = $0 { true } else { false }
+        } == true)
+        // A transaction replayed in the same block cannot execute.
+        #expect(refusal {
+            $0.transactions.append($0.transactions[0])
+            $0.header.transactionsRoot = Block.transactionsRoot($0.transactions)
+        }.map { if case .badTransaction(index: 3, _) = $0 { true } else { false } } == true)
+        #expect(replica.ledger.head == headBefore)
+        #expect(replica.pool.count == 0)
+
+        // The good block still imports after all that.
+        replica.committer.submit(try replica.importer.importSealed(good, on: tip))
+        replica.committer.drain()
+        #expect(replica.ledger.head == leader.ledger.head)
+    }
+
+    @Test func sealsNeedTheValidatorsSignatures() throws {
+        let leader = try NodeHarness()
+        let replica = try NodeHarness()
+        let good = try nextBlock(leader)
+        let tip = try replica.committer.tip()
+        var unsealed = good
+        unsealed.header.seal = BlockSeal()
+        #expect(throws: BlockImportError.badSeal(.noQuorum(signers: 0, needed: 1))) {
+            try replica.importer.importSealed(unsealed, on: tip)
+        }
+        var forged = good
+        forged.header.seal = BlockSeal(signatures: [
+            replica.ledger.config.sealSignature(for: good.header, validatorIndex: 0, key: NodeHarness.accounts[0]),
+        ])
+        #expect(throws: BlockImportError.badSeal(.wrongSigner(index: 0))) { try replica.importer.importSealed(forged, on: tip) }
+        var otherView = good
+        otherView.header.seal.view = 1
+        #expect(throws: BlockImportError.badSeal(.wrongSigner(index: 0))) { try replica.importer.importSealed(otherView, on: tip) }
+        var twice = good
+        twice.header.seal.signatures.append(twice.header.seal.signatures[0])
+        #expect(throws: BlockImportError.badSeal(.duplicateSigner(index: 0))) { try replica.importer.importSealed(twice, on: tip) }
+        #expect(replica.ledger.head.number == 0)
+        // ChainConfig's quorum rule: n − ⌊(n−1)/3⌋.
+        let ids = (0..<7).map { _ in NodeID(PrivateKey.random().publicKey) }
+        #expect([1, 2, 3, 4, 5, 6, 7].map { ChainConfig(chainID: 1, validators: Array(ids.prefix($0))).quorum } == [1, 2, 3, 3, 4, 5, 5])
+    }
+}

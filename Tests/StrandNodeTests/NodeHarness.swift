@@ -1,0 +1,91 @@
+import Foundation
+import Logging
+@testable import StrandNode
+import StrandConsensus
+import StrandCrypto
+import StrandExecution
+import StrandPrimitives
+import StrandStorage
+import StrandTestSupport
+import StrandTxPool
+import StrandTypes
+
+/// One node's block machinery on a ledger in a fresh temporary directory, with no sockets
+/// and a manual clock: builder, importer, committer and solo driver, wired as `Node` wires them.
+final class NodeHarness {
+    static let chainID: UInt64 = 20200
+    /// The validator of every harness chain, and funded accounts: the same on every harness,
+    /// so that two harnesses hold the same chain.
+    static let validatorKey = try! PrivateKey(Keccak256.hash(Array("harness validator".utf8)).bytes)
+    static let accounts = (0..<4).map { try! PrivateKey(Keccak256.hash(Array("harness account \($0)".utf8)).bytes) }
+    static let genesis = Genesis(
+        config: ChainConfig(chainID: chainID, validators: [NodeID(validatorKey.publicKey)]), timestamp: 1_700_000_000_000,
+        accounts: Dictionary(uniqueKeysWithValues: accounts.map { ($0.address, Genesis.Account(balance: UInt256(1) << 80)) }))
+
+    let directory: String
+    let clock = ManualClock()
+    let ledger: Ledger
+    let pool: TransactionPool
+    let metrics = NodeMetrics()
+    let recent: RecentBlocks
+    let builder: BlockBuilder
+    let importer: BlockImporter
+    let committer: BlockCommitter
+    let driver: SoloDriver
+    private var nonces = [UInt64](repeating: 0, count: NodeHarness.accounts.count)
+
+    init(pipelining: Bool = false, policy: SoloSealingPolicy = SoloSealingPolicy(),
+         commit: BlockCommitter.Commit? = nil) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("strand-node-\(UUID().uuidString)").path
+        ledger = try Ledger(directory: directory, options: LMDBOptions(mapSize: 1 << 28), genesis: Self.genesis)
+        let chain = ledger.config
+        let verifier = SignatureVerifier(threads: 2)
+        pool = TransactionPool(config: TxPoolConfig(chainID: chain.chainID, blockGasLimit: chain.blockGasLimit), verifier: verifier)
+        recent = RecentBlocks(verifier: verifier)
+        var logger = Logger(label: "harness")
+        logger.logLevel = .warning
+        let executor = ParallelExecutor(threads: 2)
+        builder = BlockBuilder(chain: chain, pool: pool, executor: executor, proposer: Self.validatorKey.address,
+                               maxTransactions: policy.maxBlockTransactions, feesEnabled: false, metrics: metrics)
+        importer = BlockImporter(chain: chain, rules: pool.config.rules, verifier: verifier, executor: executor,
+                                 feesEnabled: false, clock: clock, pool: pool)
+        committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics, pipelining: pipelining,
+                                   logger: logger, retryBackoff: (.milliseconds(1), .milliseconds(4)), commit: commit)
+        driver = try SoloDriver(policy: policy, builder: builder, committer: committer, key: Self.validatorKey, clock: clock, logger: logger)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Signed transfers of 1 wei from the harness accounts, round-robin, with the next nonces.
+    func transfers(_ count: Int) -> [[UInt8]] {
+        (0..<count).map { i in
+            let sender = i % Self.accounts.count
+            defer { nonces[sender] += 1 }
+            return UnsignedTransaction(
+                type: .dynamicFee, chainID: Self.chainID, nonce: nonces[sender], gasLimit: 21_000,
+                to: Self.accounts[(sender + 1) % Self.accounts.count].address, value: UInt256(1)
+            ).signed(with: Self.accounts[sender]).encoded
+        }
+    }
+
+    /// Admits `count` transfers into the pool; every one must be accepted.
+    func admitTransfers(_ count: Int) throws {
+        let snapshot = try ledger.snapshot()
+        for result in pool.admit(transfers(count), accounts: snapshot) { _ = try result.get() }
+    }
+
+    /// Builds, seals and commits one block from the pool; returns it.
+    @discardableResult
+    func sealBlock() throws -> Block {
+        guard try driver.sealBlock() else { throw HarnessFailure("nothing to seal") }
+        committer.drain()
+        return try ledger.block(number: ledger.head.number)!
+    }
+}
+
+struct HarnessFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
