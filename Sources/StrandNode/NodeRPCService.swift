@@ -191,9 +191,14 @@ final class NodeRPCService: RPCService {
         let nonce = snapshot.value(of: .nonce(from)).uint64 ?? 0
         let content = UnsignedTransaction(type: .dynamicFee, chainID: ledger.chainID, nonce: nonce, gasLimit: gas, to: to,
                                           value: value, data: data)
+        // Simulated in the block the transaction will plausibly land in: the next one, in a
+        // later second than the head's (a contract may do more when TIMESTAMP has moved, as
+        // Uniswap's price accumulators do; estimating in the head's second would then fall short).
+        let headSeconds = ((try? snapshot.header(number: snapshot.head.number)) ?? nil)?.evmTimestamp ?? 0
+        let timestamp = max(clock.wallMilliseconds() / 1000, headSeconds + 1)
         // The executor never looks at signatures: the caller is the sender.
         var context = BlockContext(
-            number: snapshot.head.number + 1, timestamp: UInt64(Date().timeIntervalSince1970),
+            number: snapshot.head.number + 1, timestamp: timestamp,
             sealer: ledger.config.suite.address(of: ledger.config.validators[0]), gasLimit: pool.config.blockGasLimit, feesEnabled: false,
             chainID: ledger.chainID,
             blockHash: ChainTip.blockHashes(ledger: ledger, parent: (snapshot.head.number, snapshot.head.hash)))

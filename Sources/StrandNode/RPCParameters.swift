@@ -54,9 +54,17 @@ struct RPCParameters {
         do { return try Hex.decode(text, prefix: .required) } catch { throw .invalidParams("\(name): \(error)") }
     }
 
-    /// A 0x-hex quantity (or, leniently, a JSON number).
+    /// A 0x-hex quantity (or, leniently, a non-negative JSON integer that a double holds exactly).
     static func quantity(_ value: Any, _ name: String) throws(RPCError) -> UInt256 {
-        if let number = value as? NSNumber, !(value is Bool), number.int64Value >= 0 { return UInt256(UInt64(number.int64Value)) }
+        if let number = value as? NSNumber, !(value is Bool) {
+            // JSON numbers arrive as doubles or integers; anything fractional, negative or past
+            // 2⁵³ (where doubles stop counting exactly) is refused rather than rounded.
+            let double = number.doubleValue
+            guard double >= 0, double <= 9_007_199_254_740_992, double.rounded() == double else {
+                throw .invalidParams("\(name) must be a 0x-prefixed hex quantity (or a JSON integer from 0 to 2^53), not \(number)")
+            }
+            return UInt256(UInt64(double))
+        }
         guard let text = value as? String, text.hasPrefix("0x") || text.hasPrefix("0X") else {
             throw .invalidParams("\(name) must be a 0x-prefixed hex quantity")
         }

@@ -160,9 +160,15 @@ public struct StateTest: @unchecked Sendable {
             maxFee = try number(tx["gasPrice"] ?? "0x0")
             priorityFee = maxFee
         }
+        // A value wider than 256 bits is a transaction no chain could carry: invalid, as the
+        // test expects, not a malformed file.
+        let amount: UInt256
+        do { amount = try number(values[value]) } catch NumberParseError.overflow {
+            return (nil, sender, "value exceeds 256 bits")
+        }
         let unsigned = UnsignedTransaction(
             type: type, chainID: 1, nonce: nonce, maxPriorityFeePerGas: priorityFee, maxFeePerGas: maxFee,
-            gasLimit: gasLimit, to: to, value: try number(values[value]), data: try bytes(datas[data]),
+            gasLimit: gasLimit, to: to, value: amount, data: try bytes(datas[data]),
             accessList: accessList
         )
         return (unsigned, sender, nil)

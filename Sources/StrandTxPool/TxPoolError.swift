@@ -36,7 +36,7 @@ public struct TxPoolError: Error, Equatable, Sendable, CustomStringConvertible {
             self.init(.malformed, "\(error)")
         case .badSignature:
             self.init(.badSignature, "\(error)")
-        case .chainIDMismatch:
+        case .chainIDMismatch, .zeroChainID:
             self.init(.wrongChain, "\(error)")
         default:
             self.init(.invalid, "\(error)")

@@ -19,10 +19,16 @@ extension Tx {
             discussion: """
                 Accepts legacy (with or without EIP-155), EIP-2930 and EIP-1559 transactions. \
                 Prints type, chain id, nonce, gas fields, recipient, value, data, access list, \
-                hash, the recovered sender and the intrinsic gas. On malformed input prints one \
-                line naming the problem and exits with code 1.
+                hash, the recovered sender and the intrinsic gas, then checks the transaction as a \
+                chain would (signature, low s, nonce range, fee arithmetic, intrinsic gas, init-code \
+                size, a chain id that is not 0; with --chain-id, that chain's id too). Malformed \
+                input prints one line naming the problem; an invalid transaction prints its fields \
+                and then the rule it breaks. Either exits with code 1.
                 """
         )
+
+        @Option(name: .customLong("chain-id"), help: "Also check that the transaction is for chain N.")
+        var chainID: UInt64?
 
         @Argument(help: "The raw transaction in hex (0x optional).")
         var hex: String?
@@ -50,7 +56,16 @@ extension Tx {
                     throw CLIError("not hex: \(error)")
                 }
                 let tx = try Transaction.decode(bytes)
-                print(TransactionJSON.render(tx, sender: try tx.recoverSender()))
+                // Without --chain-id every rule but the chain's own applies.
+                let rules = TransactionRules(chainID: chainID ?? tx.chainID ?? 0)
+                let sender = Result { () throws(TransactionError) in try tx.recoverSender() }
+                print(TransactionJSON.render(tx, sender: try? sender.get()))
+                do {
+                    try tx.validate(rules)
+                    _ = try sender.get()
+                } catch {
+                    throw CLIError("invalid transaction: \(error)")
+                }
             }
         }
     }
@@ -129,7 +144,7 @@ extension Tx {
 
 /// The JSON that `strand tx decode` prints; quantities are hex strings, as JSON-RPC writes them.
 enum TransactionJSON {
-    static func render(_ tx: Transaction, sender: Address) -> String {
+    static func render(_ tx: Transaction, sender: Address?) -> String {
         var fields: [(String, String)] = [
             ("type", quote(String(format: "0x%x", tx.type.rawValue))),
             ("chainId", tx.chainID.map { quote(UInt256($0).hexString) } ?? "null"),
@@ -159,7 +174,7 @@ enum TransactionJSON {
             ("r", quote(tx.signature.r.hexString)),
             ("s", quote(tx.signature.s.hexString)),
             ("hash", quote(tx.hash.description)),
-            ("sender", quote(sender.checksummed)),
+            ("sender", sender.map { quote($0.checksummed) } ?? "null"),
             ("intrinsicGas", quote(UInt256(tx.intrinsicGas).hexString)),
         ]
         return "{\n" + fields.map { "  \"\($0)\": \($1)" }.joined(separator: ",\n") + "\n}"

@@ -62,7 +62,7 @@ import Testing
     static func matches(_ error: TransactionError, _ exception: String) -> Bool {
         let name = exception.replacingOccurrences(of: "TransactionException.", with: "")
         switch (error, name) {
-        case (.chainIDMismatch, "INVALID_CHAINID"),
+        case (.chainIDMismatch, "INVALID_CHAINID"), (.zeroChainID, "INVALID_CHAINID"),
              // A legacy v carries the chain id; one that encodes none is this exception too.
              (.badV, "INVALID_CHAINID"),
              (.nonceTooLarge, "NONCE_OVERFLOW"),

@@ -7,6 +7,7 @@ Runs in its own virtual environment (web3, eth-account, vyper): scripts/test.sh 
 import json
 import os
 import sys
+import time
 
 import vyper
 from web3 import Web3
@@ -107,8 +108,24 @@ def test_erc20(chain):
     assert 21_000 < estimate < 100_000, estimate
 
 
+def test_estimate_in_the_next_block(chain):
+    """web3's default flow (build_transaction → eth_estimateGas → sign → send) right after a block:
+    the estimate must hold in whichever block the transaction lands, here one whose
+    timestamp may have moved on and makes the contract write a fresh slot."""
+    abi, bytecode = compile_vyper("Accumulator.vy")
+    alice = chain.accounts[0]
+    accumulator, _ = deploy(chain, alice, abi, bytecode)
+    for round in range(3):
+        tx = accumulator.functions.poke().build_transaction(sender(chain, alice))
+        # The block that mines it is in a later second than the head the estimate saw.
+        time.sleep(1.05)
+        r = send(chain, alice, tx)
+        assert r.status == 1, (round, tx["gas"], r)
+    assert accumulator.functions.count().call() == 3
+
+
 def main():
-    return run_tests([test_vyper_contract, test_erc20])
+    return run_tests([test_vyper_contract, test_erc20, test_estimate_in_the_next_block])
 
 
 if __name__ == "__main__":

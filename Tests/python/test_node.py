@@ -221,6 +221,78 @@ def test_fuzzed_input_changes_nothing(chain):
     assert after["number"] == before["number"] and after["stateRoot"] == before["stateRoot"], "fuzzed input changed the chain"
 
 
+def test_out_of_range_numbers_name_the_parameter(chain):
+    """A JSON number or hex quantity out of range, in any parameter, is -32602 naming it."""
+    address = chain.accounts[0].address
+    cases = [
+        ("eth_getBlockByNumber", [2**80, False], "block"),
+        ("eth_getBlockByNumber", [1.5, False], "block"),
+        ("eth_getBlockByNumber", [-1, False], "block"),
+        ("eth_getBlockByNumber", ["0x" + "f" * 17, False], "block"),
+        ("eth_getBalance", [address, "0x" + "1" * 65], "block"),
+        ("eth_feeHistory", [2**64, "latest", []], "block count"),
+        ("eth_call", [{"to": address, "gas": 2**70}, "latest"], "gas"),
+        ("eth_call", [{"to": address, "value": "0x1" + "0" * 64}, "latest"], "value"),
+        ("eth_estimateGas", [{"to": address, "gas": "0x10000000000000000"}], "gas"),
+        ("eth_getStorageAt", [address, 1e300, "latest"], "slot"),
+        ("eth_getLogs", [{"fromBlock": 2**90}], "fromBlock"),
+    ]
+    for method, params, name in cases:
+        error = chain.raw({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).get("error")
+        assert error and error["code"] == -32602 and name in error["message"], (method, params, error)
+
+
+def test_second_node_on_the_same_data_directory_is_refused(chain):
+    second = subprocess.run([STRAND, "node", "--config", os.path.join(chain.dir, "node.toml"), "--rpc-port", str(free_port())],
+                            capture_output=True, text=True, timeout=30)
+    assert second.returncode == 1, second
+    assert os.path.join(chain.dir, "data") in second.stderr and f"process {chain.process.pid}" in second.stderr, second.stderr
+
+
+def test_tx_decode_checks_what_a_chain_checks(chain):
+    """Every Cancun case of Ethereum's TransactionTests through `strand tx decode --chain-id 1`:
+    valid ones print their hash and sender and exit 0, invalid ones exit 1 naming a rule."""
+    root = os.path.join(os.path.dirname(ROOT), "shared", "testvectors", "ethereum", "TransactionTests")
+    checked = 0
+    for folder, _, files in os.walk(root):
+        for name in sorted(files):
+            if not name.endswith(".json"):
+                continue
+            with open(os.path.join(folder, name)) as f:
+                for test_name, test in json.load(f).items():
+                    cancun = test.get("result", {}).get("Cancun")
+                    if cancun is None:
+                        continue
+                    run = subprocess.run([STRAND, "tx", "decode", "--chain-id", "1", test["txbytes"]],
+                                         capture_output=True, text=True, timeout=30)
+                    if "exception" in cancun:
+                        assert run.returncode == 1 and "error:" in run.stderr, (test_name, cancun, run)
+                    else:
+                        assert run.returncode == 0, (test_name, run.stderr)
+                        decoded = json.loads(run.stdout)
+                        assert decoded["hash"] == cancun["hash"], test_name
+                        assert decoded["sender"].lower() == cancun["sender"].lower(), test_name
+                    checked += 1
+    assert checked >= 90, checked
+    # Without --chain-id only the chain's own id goes unchecked; chain id 0 never passes.
+    a = chain.accounts[0]
+    base = {"to": a.address, "value": 1, "gas": 21000, "gasPrice": 0, "nonce": 0, "chainId": 7}
+    ok = subprocess.run([STRAND, "tx", "decode", "0x" + a.sign_transaction(base).raw_transaction.hex()], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    wrong = subprocess.run([STRAND, "tx", "decode", "--chain-id", "8", "0x" + a.sign_transaction(base).raw_transaction.hex()],
+                           capture_output=True, text=True)
+    assert wrong.returncode == 1 and "chain id 7" in wrong.stderr and '"nonce"' in wrong.stdout, wrong
+    low = subprocess.run([STRAND, "tx", "decode", "0x" + a.sign_transaction({**base, "gas": 20000}).raw_transaction.hex()],
+                         capture_output=True, text=True)
+    assert low.returncode == 1 and "intrinsic gas" in low.stderr, low
+    high_nonce = subprocess.run([STRAND, "tx", "decode", "0x" + a.sign_transaction({**base, "nonce": 2**64 - 1}).raw_transaction.hex()],
+                                capture_output=True, text=True)
+    assert high_nonce.returncode == 1 and "nonce" in high_nonce.stderr, high_nonce
+    tip = {"to": a.address, "value": 1, "gas": 21000, "maxFeePerGas": 1, "maxPriorityFeePerGas": 2, "nonce": 0, "chainId": 7}
+    tipped = subprocess.run([STRAND, "tx", "decode", "0x" + a.sign_transaction(tip).raw_transaction.hex()], capture_output=True, text=True)
+    assert tipped.returncode == 1 and "priority fee" in tipped.stderr, tipped
+
+
 def test_metrics(chain):
     with urllib.request.urlopen(chain.url + "/metrics", timeout=10) as response:
         text = response.read().decode()
@@ -270,7 +342,9 @@ def run_tests(tests, verify_ledger=True):
 def main():
     return run_tests([test_chain_identity, test_legacy_transfer, test_eip1559_transfer_with_web3_fees,
                       test_parallel_transfer_calls, test_bad_transactions_are_rejected,
-                      test_bad_requests_get_standard_errors, test_fuzzed_input_changes_nothing, test_metrics])
+                      test_bad_requests_get_standard_errors, test_fuzzed_input_changes_nothing,
+                      test_out_of_range_numbers_name_the_parameter, test_second_node_on_the_same_data_directory_is_refused,
+                      test_tx_decode_checks_what_a_chain_checks, test_metrics])
 
 
 if __name__ == "__main__":

@@ -59,11 +59,12 @@ extension UnsignedTransaction {
 
 extension Transaction {
     /// Checks what a chain requires of a well-formed transaction: size, chain id, signature
-    /// ranges and low s (EIP-2), nonce range, fee arithmetic, init-code size and intrinsic gas.
+    /// ranges and low s (EIP-2), a chain id that is not 0, nonce range, fee arithmetic, init-code size and intrinsic gas.
     public func validate(_ rules: TransactionRules) throws(TransactionError) {
         guard encoded.count <= rules.maxEncodedSize else {
             throw .tooLarge(size: encoded.count, limit: rules.maxEncodedSize)
         }
+        guard content.chainID != 0 else { throw .zeroChainID }
         switch content.chainID {
         case nil where !rules.allowUnprotectedLegacy, .some(_) where content.chainID != rules.chainID:
             throw .chainIDMismatch(expected: rules.chainID, actual: content.chainID)
