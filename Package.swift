@@ -77,11 +77,10 @@ let package = Package(
             dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandEVM"]
         ),
         .target(name: "StrandTxPool", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"], swiftSettings: hotPathSettings),
-        .target(name: "StrandConsensus", dependencies: ["StrandTypes"]),
+        .target(name: "StrandConsensus"),
         .target(
             name: "StrandRPC",
             dependencies: [
-                "StrandPrimitives", "StrandTypes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -93,6 +92,7 @@ let package = Package(
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution",
                 "StrandTxPool", "StrandConsensus", "StrandRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -100,7 +100,7 @@ let package = Package(
             name: "StrandBench",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandEVM",
-                "CStrandReference", "CSecp256k1", "CLMDB", "CJemalloc",
+                "StrandTestSupport", "CStrandReference", "CJemalloc",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -110,38 +110,62 @@ let package = Package(
             name: "strand",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
-                "StrandNode", "StrandEVM", "StrandStateTest", "CJemalloc",
+                "StrandNode", "StrandEVM", "StrandStateTest", "StrandTestSupport", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         .executableTarget(
             name: "strand-loadgen",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandExecution", "StrandEVM", "CJemalloc",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandTestSupport", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
 
         // MARK: Tests
-        .target(name: "StrandTestSupport", dependencies: ["StrandPrimitives"], path: "Tests/StrandTestSupport"),
+        // Fixtures that tests, benchmarks and the load generator share, never a production module's:
+        // test vectors, a manual clock, in-memory state, the ERC-20 artifact, synthetic blocks, workloads.
+        .target(
+            name: "StrandTestSupport",
+            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandExecution", "StrandEVM"],
+            path: "Tests/StrandTestSupport"
+        ),
         .testTarget(
             name: "StrandPrimitivesTests",
             dependencies: ["StrandPrimitives", "StrandTestSupport", .product(name: "BigInt", package: "BigInt")]
         ),
-        .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandTestSupport"]),
-        .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandTestSupport"]),
-        .testTarget(name: "StrandExecutionTests", dependencies: ["StrandExecution", "StrandBench", "StrandTestSupport"]),
+        .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),
+        .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),
+        .testTarget(
+            name: "StrandExecutionTests",
+            dependencies: ["StrandExecution", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]
+        ),
         .testTarget(
             name: "StrandEVMTests",
-            dependencies: ["StrandEVM", "StrandExecution", "StrandStateTest", "StrandTestSupport", "StrandTypes", "StrandCrypto"],
+            dependencies: ["StrandEVM", "StrandExecution", "StrandStateTest", "StrandTestSupport", "StrandTypes", "StrandCrypto",
+                           "StrandPrimitives"],
             exclude: ["Fixtures"],
             resources: []
         ),
-        .testTarget(name: "StrandTxPoolTests", dependencies: ["StrandTxPool", "StrandExecution", "StrandTestSupport"]),
-        .testTarget(name: "StrandNodeTests", dependencies: ["StrandNode", "StrandRPC", "StrandBench", "StrandTestSupport"]),
-        .testTarget(name: "StrandStorageTests", dependencies: ["StrandStorage", "StrandBench", "StrandTestSupport"]),
+        .testTarget(
+            name: "StrandTxPoolTests",
+            dependencies: ["StrandTxPool", "StrandCrypto", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]
+        ),
+        .testTarget(
+            name: "StrandNodeTests",
+            dependencies: [
+                "StrandNode", "StrandRPC", "StrandConsensus", "StrandCrypto", "StrandExecution", "StrandPrimitives",
+                "StrandStorage", "StrandTxPool", "StrandTypes", "StrandTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "StrandStorageTests",
+            dependencies: ["StrandStorage", "StrandCrypto", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -161,12 +161,7 @@ extension EVM {
 
     /// keccak(rlp([sender, nonce]))[12...]
     public static func createAddress(_ sender: Address, nonce: UInt64) -> Address {
-        var encoder = RLPEncoder(reservingCapacity: 32)
-        encoder.appendList { list in
-            list.append(sender)
-            list.append(nonce)
-        }
-        return Address(lastBytesOf: Keccak256.hash(encoder.bytes))
+        Address.contract(createdBy: sender, nonce: nonce)
     }
 
     /// keccak(0xff ‖ sender ‖ salt ‖ keccak(initCode))[12...]

@@ -357,6 +357,12 @@ final class NodeRPCService: RPCService {
 
     private func quantity(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
+    /// Ethereum clients refuse extra data past 32 bytes (web3.py's proof-of-authority check);
+    /// the genesis block's holds the chain config, so longer data is shown as its Keccak-256.
+    static func ethereumExtraData(_ bytes: [UInt8]) -> String {
+        bytes.count <= 32 ? Hex.encode(bytes) : Keccak256.hash(bytes).description
+    }
+
     private static let emptyBloom = "0x" + String(repeating: "0", count: 512)
 
     private func blockJSON(_ entry: RecentBlocks.Entry, full: Bool) -> [String: Any] {
@@ -370,7 +376,7 @@ final class NodeRPCService: RPCService {
             "logsBloom": Self.emptyBloom, "transactionsRoot": header.transactionsRoot.description,
             "stateRoot": header.stateRoot.description, "receiptsRoot": header.receiptsRoot.description,
             "miner": header.sealer.description, "difficulty": "0x0", "totalDifficulty": "0x0",
-            "extraData": Hex.encode(header.extraData), "size": quantity(UInt64(header.encoded.count + block.encodedBody.count)),
+            "extraData": Self.ethereumExtraData(header.extraData), "size": quantity(UInt64(header.encoded.count + block.encodedBody.count)),
             "gasLimit": quantity(header.gasLimit), "gasUsed": quantity(header.gasUsed), "timestamp": quantity(header.evmTimestamp),
             "baseFeePerGas": "0x0", "uncles": [Any](),
             "transactions": full

@@ -3,7 +3,7 @@ import CJemalloc
 import Foundation
 import Histogram
 import StrandCrypto
-import StrandExecution
+import StrandTestSupport
 import StrandPrimitives
 import StrandTypes
 import Synchronization

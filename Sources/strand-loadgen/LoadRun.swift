@@ -1,9 +1,8 @@
 import Foundation
 import Histogram
 import StrandCrypto
-import StrandEVM
-import StrandExecution
 import StrandPrimitives
+import StrandTestSupport
 import StrandTypes
 import Synchronization
 
@@ -379,7 +378,7 @@ final class LoadRun: @unchecked Sendable {
         progress("setup: deploying the ERC-20 from \(deployer.address)")
         try sendAndWait([UnsignedTransaction(type: .dynamicFee, chainID: chainID, nonce: nonces[0], gasLimit: 5_000_000, to: nil,
                                              data: artifact.deployment(supply: supply)).signed(with: deployer).encoded])
-        let token = EVM.createAddress(deployer.address, nonce: nonces[0])
+        let token = Address.contract(createdBy: deployer.address, nonce: nonces[0])
         nonces[0] += 1
         let code = try control.call("eth_getCode", [token.description, "latest"]) as? String ?? "0x"
         guard code.count > 2 else { throw RPCClient.Failure(description: "the ERC-20 deployment left no code at \(token)") }

@@ -3,6 +3,7 @@ import Foundation
 import StrandBench
 import StrandExecution
 import StrandPrimitives
+import StrandTestSupport
 
 #if canImport(Glibc)
 import Glibc

@@ -3,6 +3,7 @@ import Foundation
 import StrandBench
 import StrandPrimitives
 import StrandStorage
+import StrandTestSupport
 import StrandTypes
 
 struct LedgerCommand: ParsableCommand {

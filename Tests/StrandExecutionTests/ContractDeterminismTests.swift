@@ -1,7 +1,6 @@
-import StrandBench
+import StrandTestSupport
 @testable import StrandExecution
 import StrandPrimitives
-import StrandTestSupport
 import StrandTypes
 import Testing
 

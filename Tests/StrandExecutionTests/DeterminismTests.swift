@@ -1,4 +1,4 @@
-import StrandBench
+import StrandTestSupport
 @testable import StrandExecution
 import StrandPrimitives
 import StrandTypes

@@ -1,5 +1,5 @@
 import Foundation
-import StrandBench
+import StrandTestSupport
 import StrandPrimitives
 import StrandStorage
 import StrandTypes

@@ -1,5 +1,5 @@
 import StrandCrypto
-import StrandExecution
+import StrandTestSupport
 import StrandPrimitives
 import StrandTxPool
 import StrandTypes

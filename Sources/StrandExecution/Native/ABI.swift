@@ -3,12 +3,6 @@ import StrandPrimitives
 /// The slice of Solidity's ABI that native contracts and the RPC layer need: selectors, reading `uint256` and
 /// `string` arguments strictly, and encoding results and `Error(string)` reverts.
 public enum ABI {
-    /// The first four bytes of keccak(signature), big-endian.
-    static func selector(_ signature: String) -> UInt32 {
-        let digest = Keccak256.hash(Array(signature.utf8)).bytes
-        return UInt32(digest[0]) << 24 | UInt32(digest[1]) << 16 | UInt32(digest[2]) << 8 | UInt32(digest[3])
-    }
-
     /// Why calldata could not be decoded; becomes the revert reason.
     struct DecodingError: Error {
         let reason: StaticString
