@@ -3,37 +3,31 @@
 # `perf record -e cpu-clock -g` (no hardware counters on these VMs) while strand-loadgen runs
 # WORKLOAD, then writes perf/out/top.txt (top symbols, demangled) and perf/out/flame.svg.
 #
-#   perf/record.sh [dag-transfer|transfer|hotspot|erc20] [TXS] [extra strand-loadgen options…]
+#   perf/record.sh [dag-transfer|transfer|hotspot|erc20] [TXS] [extra strand-loadgen options…]   (TXS 200000, as bench.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 workload=${1:-dag-transfer}
-txs=${2:-100000}
+txs=${2:-200000}
 shift 2 2>/dev/null || shift $# || true
 command -v perf >/dev/null || { echo "perf/record.sh: perf is missing (apt-get install linux-perf)" >&2; exit 1; }
 
-swift build -c release >/dev/null
+source scripts/lib/node.sh
+build_release
 out=perf/out
 mkdir -p "$out"
-work=$(mktemp -d)
+scratch_dir
 port=18945
-node_pid=""; perf_pid=""
-cleanup() {
-  [ -n "$perf_pid" ] && kill -INT "$perf_pid" 2>/dev/null || true
-  [ -n "$node_pid" ] && kill "$node_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+perf_pid=""
+trap '[ -n "$perf_pid" ] && kill -INT "$perf_pid" 2>/dev/null; stop_node; rm -rf "$work"' EXIT
 
-.build/release/strand chain init --dir "$work/chain" --accounts 4 --rpc-port "$port" >/dev/null
-.build/release/strand node --config "$work/chain/node.toml" --log-level warning &
-node_pid=$!
-sleep 1
+# The node and the load of scripts/bench.sh: a fresh durable chain, strand-loadgen's defaults.
+start_node "$work/chain" "$port"
 perf record -e cpu-clock -g -p "$node_pid" -o "$out/perf.data" 2>"$out/perf-record.log" &
 perf_pid=$!
-.build/release/strand-loadgen --rpc "http://127.0.0.1:$port" --keys "$work/chain/accounts.json" \
+"$loadgen" --rpc "http://127.0.0.1:$port" --keys "$work/chain/accounts.json" \
   --workload "$workload" --txs "$txs" "$@" | tee "$out/loadgen.txt"
 kill -INT "$perf_pid"; wait "$perf_pid" || true; perf_pid=""
-kill -TERM "$node_pid"; wait "$node_pid" || true; node_pid=""
+stop_node
 
 perf report -i "$out/perf.data" --no-children --stdio --sort symbol --percent-limit 0.5 2>/dev/null \
   | grep -E '^ +[0-9]' | head -40 | sed -E 's/ +-? +-? *$//' \

@@ -9,15 +9,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 txs=${1:-100000}
-source scripts/lib/bench-node.sh
-bench_setup
+source scripts/lib/node.sh
+build_release
+scratch_dir
 port=18846
 
 run() {
   local workload=$1
   start_node "$work/chain" "$port"
   echo "==> strand-loadgen $workload, $txs transactions" >&2
-  "$loadgen" --rpc "http://127.0.0.1:$port" --workload "$workload" --txs "$txs" --users 10000 --json > "$work/$workload.json"
+  "$loadgen" --rpc "http://127.0.0.1:$port" --workload "$workload" --txs "$txs" --json > "$work/$workload.json"
   stop_node
 }
 

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 
 txs=${1:-200000}
 shift || true
-source scripts/lib/bench-node.sh
-bench_setup
+source scripts/lib/node.sh
+build_release
+scratch_dir
 port=18845
 
 echo "==> reference: libsecp256k1 recovery rate, 1 thread and all cores" >&2
@@ -24,10 +25,9 @@ echo "==> a fresh durable chain" >&2
 start_node "$work/chain" "$port" "$(printf '[sealer]\npipelining = %s' "${PIPELINING:-true}")"
 
 echo "==> strand-loadgen dag-transfer, $txs transactions" >&2
-# Two connections of 1,000-transaction batches saturate this node best on 2 cores (measured:
-# 4 × 200 gives 23–24k TPS, 2 × 1000 gives 26–29k); later options override these.
-result=$("$loadgen" --rpc "http://127.0.0.1:$port" --workload dag-transfer --txs "$txs" --users 10000 \
-  --connections 2 --batch 1000 --json "$@")
+# strand-loadgen's defaults are the best-measured shape (2 connections × 1,000-transaction
+# batches, 10,000 users); later options override them.
+result=$("$loadgen" --rpc "http://127.0.0.1:$port" --workload dag-transfer --txs "$txs" --json "$@")
 peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$node_pid/status")
 stop_node
 

@@ -6,23 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/install-deps.sh
-echo "==> building (release)"
-swift build -c release
-strand=".build/release/strand"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+source scripts/lib/node.sh
+build_release
+scratch_dir
 
 rpc() { curl -s -X POST -H 'Content-Type: application/json' --data "$1" "http://127.0.0.1:$port/"; echo; }
 
 echo
-echo "==> strand chain init: one node, 2 funded development accounts"
+echo "==> strand chain init: one node, funded development accounts; the node started"
 port=18645
-"$strand" chain init --dir "$work/chain" --accounts 2 --rpc-port "$port"
-"$strand" node --config "$work/chain/node.toml" --log-level warning &
-node_pid=$!
-trap 'kill $node_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 50); do rpc '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' >/dev/null 2>&1 && break; sleep 0.1; done
+start_node "$work/chain" "$port"
 
 echo
 echo "==> demo load: 20 signed transfers from account 0 to account 1, sent as one JSON-RPC batch"
@@ -40,7 +33,7 @@ echo "block number:       $(rpc '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumb
 echo "receiver's balance: $(rpc "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\",\"params\":[\"$to\",\"latest\"]}")"
 echo "metrics:"
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^strand_(block_height|transactions_committed_total|block_execution)'
-kill -TERM $node_pid; wait $node_pid || true
+stop_node
 "$strand" ledger verify --data "$work/chain/data"
 
 echo

@@ -51,7 +51,7 @@ struct LoadGen: ParsableCommand {
     var accounts: Int?
 
     @Option(help: "ParallelTransfer users for dag-transfer and hotspot.")
-    var users: Int = 1_000
+    var users: Int = 10_000
 
     @Option(help: "hotspot: fraction of transfers from the hot user, 0–1.")
     var conflict: Double = 0.1
@@ -62,11 +62,13 @@ struct LoadGen: ParsableCommand {
     @Option(help: "Target submission rate, transactions per second (0 = as fast as possible).")
     var qps: Int = 0
 
+    // The defaults are the shape that loads a node best, as scripts/bench.sh measures it
+    // (BENCHMARKS.md: two connections of 1,000-transaction batches on 2 cores).
     @Option(help: "Transactions per JSON-RPC batch.")
-    var batch: Int = 200
+    var batch: Int = 1_000
 
     @Option(help: "Concurrent connections.")
-    var connections: Int = 4
+    var connections: Int = 2
 
     @Option(help: "Stop sending after this many seconds (0 = send everything).")
     var duration: Double = 0

@@ -1,17 +1,21 @@
-# Shared by the end-to-end benchmark scripts (sourced, not run): a release build, a scratch
-# directory removed on exit, and a node started on a fresh durable chain.
+# Starting and stopping a node for the scripts (sourced, not run): demo.sh, bench.sh,
+# bench-erc20.sh and perf/record.sh all start their nodes here.
 #
-#   bench_setup                 install packages, build release; sets $strand $loadgen $work
-#   start_node DIR PORT [TOML]  chain init in DIR, extra node.toml lines, start, wait for RPC; sets $node_pid
-#                               ($MAX_BLOCK_TXS, when set, replaces the sealer's block size)
+#   build_release               install packages, build release; sets $strand $loadgen
+#   scratch_dir                 a temporary directory removed on exit (stopping the node first); sets $work
+#   start_node DIR PORT [TOML]  chain init in DIR (4 funded accounts), extra node.toml lines, start,
+#                               wait for RPC; sets $node_pid ($MAX_BLOCK_TXS replaces the sealer's block size)
 #   stop_node                   SIGTERM and wait
 
-bench_setup() {
+build_release() {
   scripts/install-deps.sh >/dev/null
   echo "==> building (release)" >&2
   swift build -c release >/dev/null
   strand=.build/release/strand
   loadgen=.build/release/strand-loadgen
+}
+
+scratch_dir() {
   work=$(mktemp -d)
   node_pid=""
   trap 'stop_node; rm -rf "$work"' EXIT
