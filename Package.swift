@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
         .target(
-            name: "StrandExecution", dependencies: ["StrandPrimitives", "StrandTypes", "StrandEVM", "CStrandIntrinsics"],
+            name: "StrandExecution", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandEVM", "CStrandIntrinsics"],
             swiftSettings: hotPathSettings
         ),
         .target(

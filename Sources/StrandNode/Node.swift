@@ -57,8 +57,8 @@ public final class Node: Sendable {
         wakeDriver.target.withLock { $0 = driver }
         server = RPCServer(
             host: config.rpcHost, port: config.rpcPort,
-            service: NodeRPCService(ledger: ledger, pool: pool, metrics: metrics, feesEnabled: config.feesEnabled,
-                                    recent: recent, clock: clock),
+            service: NodeRPCService(RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
+                                               feesEnabled: config.feesEnabled)),
             maxBodyBytes: config.rpcMaxBodyBytes, logger: logger)
     }
 

@@ -7,11 +7,11 @@ enum JSONRPC {
     struct Envelope {
         enum Slot {
             /// The answer to calls[index], with this id.
-            case call(index: Int, id: Any)
+            case call(index: Int, id: JSONValue)
             /// A notification: no answer.
             case notification(index: Int)
             /// An entry that was not a valid request: this error, with this id.
-            case invalid(RPCError, id: Any)
+            case invalid(RPCError, id: JSONValue)
         }
 
         var calls: [RPCCall] = []
@@ -34,41 +34,43 @@ enum JSONRPC {
             throw .parseError("body is not valid JSON")
         }
         var envelope = Envelope()
-        if let batch = json as? [Any] {
+        if case .array(let batch) = JSONValue(foundation: json) {
             guard !batch.isEmpty else { throw .invalidRequest("empty batch") }
             guard batch.count <= maxBatch else { throw .invalidRequest("batch of \(batch.count) exceeds \(maxBatch) calls") }
             envelope.isBatch = true
             for entry in batch { add(entry, to: &envelope) }
         } else {
-            add(json, to: &envelope)
+            add(JSONValue(foundation: json), to: &envelope)
         }
         return envelope
     }
 
-    private static func add(_ entry: Any, to envelope: inout Envelope) {
-        guard let object = entry as? [String: Any] else {
-            envelope.slots.append(.invalid(.invalidRequest("a request must be a JSON object"), id: NSNull()))
+    private static func add(_ entry: JSONValue, to envelope: inout Envelope) {
+        guard let object = entry.objectValue else {
+            envelope.slots.append(.invalid(.invalidRequest("a request must be a JSON object"), id: .null))
             return
         }
         let id = object["id"]
-        guard object["jsonrpc"] as? String == "2.0" else {
-            envelope.slots.append(.invalid(.invalidRequest("\"jsonrpc\" must be \"2.0\""), id: id ?? NSNull()))
+        guard object["jsonrpc"] == "2.0" else {
+            envelope.slots.append(.invalid(.invalidRequest("\"jsonrpc\" must be \"2.0\""), id: id ?? .null))
             return
         }
-        guard let method = object["method"] as? String else {
-            envelope.slots.append(.invalid(.invalidRequest("\"method\" must be a string"), id: id ?? NSNull()))
+        guard let method = object["method"]?.stringValue else {
+            envelope.slots.append(.invalid(.invalidRequest("\"method\" must be a string"), id: id ?? .null))
             return
         }
-        if let id, !(id is String || id is NSNumber || id is NSNull) {
-            envelope.slots.append(.invalid(.invalidRequest("\"id\" must be a string, number or null"), id: NSNull()))
-            return
-        }
-        let params: [Any]
-        switch object["params"] {
-        case nil, is NSNull: params = []
-        case let list as [Any]: params = list
+        switch id {
+        case nil, .string?, .integer?, .double?, .null?: break
         default:
-            envelope.slots.append(.invalid(.invalidParams("\"params\" must be an array"), id: id ?? NSNull()))
+            envelope.slots.append(.invalid(.invalidRequest("\"id\" must be a string, number or null"), id: .null))
+            return
+        }
+        let params: [JSONValue]
+        switch object["params"] {
+        case nil, .null?: params = []
+        case .array(let list)?: params = list
+        default:
+            envelope.slots.append(.invalid(.invalidParams("\"params\" must be an array"), id: id ?? .null))
             return
         }
         let index = envelope.calls.count
@@ -78,7 +80,7 @@ enum JSONRPC {
 
     /// The response body for the answered calls; nil when nothing is to be sent back.
     static func respond(_ envelope: Envelope, _ outcomes: [RPCOutcome]) -> Data? {
-        var answers: [[String: Any]] = []
+        var answers: [JSONValue] = []
         for slot in envelope.slots {
             switch slot {
             case .call(let index, let id): answers.append(answer(outcomes[index].result, id: id))
@@ -87,24 +89,20 @@ enum JSONRPC {
             }
         }
         if answers.isEmpty { return nil }
-        return serialize(envelope.isBatch ? answers : answers[0])
+        return Data(JSONWriter.write(envelope.isBatch ? .array(answers) : answers[0]))
     }
 
     static func errorBody(_ error: RPCError) -> Data {
-        serialize(answer(.failure(error), id: NSNull()))!
+        Data(JSONWriter.write(answer(.failure(error), id: .null)))
     }
 
-    private static func answer(_ result: Result<Any, RPCError>, id: Any) -> [String: Any] {
+    private static func answer(_ result: Result<JSONValue, RPCError>, id: JSONValue) -> JSONValue {
         switch result {
         case .success(let value): return ["jsonrpc": "2.0", "id": id, "result": value]
         case .failure(let error):
-            var object: [String: Any] = ["code": error.code, "message": error.message]
-            if let data = error.data { object["data"] = data }
-            return ["jsonrpc": "2.0", "id": id, "error": object]
+            var object: JSONObject = ["code": .integer(Int64(error.code)), "message": .string(error.message)]
+            if let data = error.data { object["data"] = .string(data) }
+            return ["jsonrpc": "2.0", "id": id, "error": .object(object)]
         }
-    }
-
-    private static func serialize(_ value: Any) -> Data? {
-        Data(JSONWriter.write(value))
     }
 }

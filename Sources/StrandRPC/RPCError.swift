@@ -29,24 +29,23 @@ public struct RPCError: Error, Sendable, Equatable {
     }
 }
 
-/// One call of a request or batch: its method and positional parameters (parsed JSON).
-public struct RPCCall: @unchecked Sendable {
+/// One call of a request or batch: its method and positional parameters.
+public struct RPCCall: Sendable {
     public let method: String
-    /// JSON values as Foundation parses them: String, NSNumber, Bool, [Any], [String: Any], NSNull.
-    public let params: [Any]
+    public let params: [JSONValue]
 
-    public init(method: String, params: [Any]) {
+    public init(method: String, params: [JSONValue]) {
         self.method = method
         self.params = params
     }
 }
 
-/// The answer to one call: a JSON value (as Foundation serialises it) or an error.
-public struct RPCOutcome: @unchecked Sendable {
-    public let result: Result<Any, RPCError>
+/// The answer to one call: a JSON value or an error.
+public struct RPCOutcome: Sendable {
+    public let result: Result<JSONValue, RPCError>
 
-    public init(_ result: Result<Any, RPCError>) { self.result = result }
-    public static func value(_ value: Any) -> RPCOutcome { RPCOutcome(.success(value)) }
+    public init(_ result: Result<JSONValue, RPCError>) { self.result = result }
+    public static func value(_ value: JSONValue) -> RPCOutcome { RPCOutcome(.success(value)) }
     public static func error(_ error: RPCError) -> RPCOutcome { RPCOutcome(.failure(error)) }
 }
 

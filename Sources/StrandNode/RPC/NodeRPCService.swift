@@ -1,0 +1,62 @@
+import StrandPrimitives
+import StrandRPC
+import StrandStorage
+import StrandTxPool
+import StrandTypes
+
+/// The node's JSON-RPC service: Ethereum's and FISCO's namespaces in one dispatch table, and
+/// the raw transactions of a whole batch admitted together (one batch recovery on all cores).
+final class NodeRPCService: RPCService {
+    let node: RPCContext
+    private let table: RPCMethodTable
+    /// Methods that run contract code, which recurses on the native stack.
+    private static let deepStackMethods: Set = ["eth_call", "eth_estimateGas"]
+
+    init(_ node: RPCContext) {
+        self.node = node
+        var table = RPCMethodTable()
+        EthereumNamespace.register(in: &table, node)
+        FiscoNamespace.register(in: &table, node)
+        self.table = table
+    }
+
+    func metricsText() -> String { node.metrics.text(poolSize: node.pool.count) }
+
+    func handle(_ calls: [RPCCall]) -> [RPCOutcome] {
+        // A batch that calls contract code runs on one deep-stack thread, not one thread per call.
+        guard calls.contains(where: { Self.deepStackMethods.contains($0.method) }) else { return handleHere(calls) }
+        return DeepStackThread.ensuring { handleHere(calls) }
+    }
+
+    private func handleHere(_ calls: [RPCCall]) -> [RPCOutcome] {
+        var outcomes = [RPCOutcome](repeating: .error(.internalError("unanswered")), count: calls.count)
+        var raws: [(index: Int, bytes: [UInt8])] = []
+        for (index, call) in calls.enumerated() {
+            if let position = table.rawTransactionMethods[call.method] {
+                let params = RPCParameters(call.params)
+                do { raws.append((index, try params.data(position(params), "raw transaction"))) } catch { outcomes[index] = .error(error) }
+            } else {
+                outcomes[index] = table.answer(call)
+            }
+        }
+        if !raws.isEmpty { admit(raws, into: &outcomes) }
+        return outcomes
+    }
+
+    private func admit(_ raws: [(index: Int, bytes: [UInt8])], into outcomes: inout [RPCOutcome]) {
+        node.metrics.received.wrappingAdd(UInt64(raws.count), ordering: .relaxed)
+        let snapshot: LedgerSnapshot
+        do { snapshot = try node.ledger.snapshot() } catch {
+            for raw in raws { outcomes[raw.index] = .error(.internalError("\(error)")) }
+            return
+        }
+        for (raw, result) in zip(raws, node.pool.admit(raws.map(\.bytes), accounts: snapshot)) {
+            switch result {
+            case .success(let hash): outcomes[raw.index] = .value(.string(hash.description))
+            case .failure(let error):
+                node.metrics.reject(error.code)
+                outcomes[raw.index] = .error(.rejected(error.message, cause: error.code.rawValue))
+            }
+        }
+    }
+}

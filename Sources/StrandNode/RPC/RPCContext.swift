@@ -1,0 +1,56 @@
+import StrandExecution
+import StrandPrimitives
+import StrandRPC
+import StrandStorage
+import StrandTxPool
+import StrandTypes
+
+/// What every RPC namespace reads: the ledger, the pool, recent blocks, metrics, the clock.
+struct RPCContext: Sendable {
+    let ledger: Ledger
+    let pool: TransactionPool
+    let metrics: NodeMetrics
+    let recent: RecentBlocks
+    let clock: any NodeClock
+    let feesEnabled: Bool
+    static let clientVersion = "Strand/0.1.0/linux/swift6"
+
+    func snapshot() throws(RPCError) -> LedgerSnapshot {
+        do { return try ledger.snapshot() } catch { throw .internalError("\(error)") }
+    }
+
+    /// Runs `body` on the latest state; the flat state keeps no history, so other blocks are refused.
+    func atLatest(_ p: RPCParameters, _ tagIndex: Int, _ body: (LedgerSnapshot) throws(RPCError) -> JSONValue) throws(RPCError) -> JSONValue {
+        let snapshot = try snapshot()
+        let tag = try BlockTag(p.optional(tagIndex), name: "block")
+        if case .number(let n) = tag, n != snapshot.head.number {
+            throw RPCError(code: -32000, message: "state of block \(n) is not kept; this node answers for the latest block (\(snapshot.head.number)) only")
+        }
+        if tag == .earliest && snapshot.head.number != 0 {
+            throw RPCError(code: -32000, message: "state of block 0 is not kept; this node answers for the latest block only")
+        }
+        return try body(snapshot)
+    }
+
+    /// The cached block holding `hash`, and the transaction's index in it.
+    func locate(_ hash: Hash, in snapshot: LedgerSnapshot) throws(RPCError) -> (RecentBlocks.Entry, Int)? {
+        do {
+            guard let location = try snapshot.location(ofTransaction: hash),
+                  let entry = try recent.entry(number: location.blockNumber, in: snapshot),
+                  let index = entry.positions[hash] else { return nil }
+            return (entry, index)
+        } catch { throw .internalError("\(error)") }
+    }
+
+    /// The next block's context, for simulating calls: number head + 1, and a TIMESTAMP in a
+    /// later second than the head's (DESIGN-NOTES.md, "Seams for the network").
+    func nextBlockContext(after snapshot: LedgerSnapshot) -> BlockContext {
+        let chain = ledger.config
+        let headSeconds = ((try? snapshot.header(number: snapshot.head.number)) ?? nil)?.evmTimestamp ?? 0
+        return BlockContext(
+            number: snapshot.head.number + 1, timestamp: max(clock.wallMilliseconds() / 1000, headSeconds + 1),
+            sealer: chain.suite.address(of: chain.validators[0]), gasLimit: chain.blockGasLimit, feesEnabled: false,
+            chainID: chain.chainID,
+            blockHash: ChainTip.blockHashes(ledger: ledger, parent: (snapshot.head.number, snapshot.head.hash)))
+    }
+}
