@@ -12,8 +12,12 @@ struct NodeCommand: ParsableCommand {
         discussion: """
             Reads FILE (written by `strand chain init`), opens or creates the ledger, seals \
             blocks from the transaction pool and serves JSON-RPC (eth_* and FISCO names) and \
-            GET /metrics. SIGINT or SIGTERM stops it: the block in progress is committed or \
-            dropped whole and the ledger closed.
+            GET /metrics. The node's key (node.key) must be the chain's one validator: a chain \
+            of several validators needs PBFT, which is not built yet. One node per data \
+            directory: a second one is refused, naming the first one's pid. If the ledger \
+            cannot commit (a full disk), the block is retried and new transactions are refused \
+            until it can. SIGINT or SIGTERM stops it: the block in progress is committed whole \
+            and the ledger closed.
 
             Settings of node.toml (section.key):
             \(NodeConfig.keys.map { "  \($0.name): \($0.meaning)" }.joined(separator: "\n"))
@@ -74,18 +78,19 @@ struct ChainCommand: ParsableCommand {
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a genesis, node keys and configs, and funded development accounts.",
+            abstract: "Write a genesis, the node's consensus key and config, and funded development accounts.",
             discussion: """
-                One node: DIR/genesis.json, DIR/node.toml, DIR/node.key (0600). Several: DIR/nodeK/… \
-                per node, each with its own RPC port. With --accounts N, DIR/accounts.json lists \
-                N funded development accounts with their private keys (0600): for development only.
+                Writes DIR/genesis.json (its config lists the node's consensus key as the one \
+                validator, by node ID), DIR/node.toml and DIR/node.key (0600). With --accounts N, \
+                DIR/accounts.json lists N funded development accounts with their private keys \
+                (0600): for development only.
                 """
         )
 
         @Option(help: "The chain's directory.")
         var dir: String
 
-        @Option(help: "Number of nodes (each a sealer).")
+        @Option(help: "Number of nodes; only 1 until the P2P network is built.")
         var nodes: Int = 1
 
         @Option(name: .customLong("chain-id"), help: "The chain id (EIP-155).")
