@@ -35,6 +35,15 @@ public enum CryptoSuite: String, Sendable, CaseIterable, CustomStringConvertible
         }
     }
 
+    /// The account address of whoever made `signature` over `digest`: sender recovery, the
+    /// hot path (no allocation for secp256k1).
+    @inlinable
+    public func signerAddress(of digest: Hash, signature: RecoverableSignature, requireLowS: Bool = true) throws(SignatureError) -> Address {
+        switch self {
+        case .secp256k1: try signature.recoverSigner(messageHash: digest, requireLowS: requireLowS)
+        }
+    }
+
     /// The account address of a node's key (Ethereum's rule: the last 20 bytes of the key's hash).
     public func address(of node: NodeID) -> Address {
         Address(lastBytesOf: hash(node.bytes))

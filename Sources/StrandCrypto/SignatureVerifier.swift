@@ -19,10 +19,13 @@ public struct RecoveryRequest: Sendable {
 /// core; each thread keeps its own libsecp256k1 context. Results come back in input order.
 public final class SignatureVerifier: Sendable {
     private let workers: WorkerThreads
+    /// The chain's suite, whose signatures this verifier checks.
+    public let suite: CryptoSuite
 
     /// - Parameter threads: worker threads, the caller's included; defaults to the cores available.
-    public init(threads: Int = WorkerThreads.availableCores) {
+    public init(threads: Int = WorkerThreads.availableCores, suite: CryptoSuite = .secp256k1) {
         workers = WorkerThreads(parallelism: threads)
+        self.suite = suite
     }
 
     public var threadCount: Int { workers.parallelism }
@@ -39,13 +42,14 @@ public final class SignatureVerifier: Sendable {
     public func recoverSigners<Item>(
         of items: [Item], request: (Item) -> RecoveryRequest
     ) -> [Result<Address, SignatureError>] {
-        items.withUnsafeBufferPointer { items in
+        let suite = suite
+        return items.withUnsafeBufferPointer { items in
             [Result<Address, SignatureError>](unsafeUninitializedCapacity: items.count) { results, initialized in
                 workers.parallelFor(items.count, chunkSize: 8) { range in
                     for i in range {
                         let r = request(items[i])
                         let outcome = Result { () throws(SignatureError) -> Address in
-                            try r.signature.recoverSigner(messageHash: r.messageHash, requireLowS: r.requireLowS)
+                            try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)
                         }
                         (results.baseAddress! + i).initialize(to: outcome)
                     }

@@ -39,7 +39,7 @@ public final class Node: Sendable {
         var poolConfig = TxPoolConfig(chainID: chain.chainID, blockGasLimit: chain.blockGasLimit, capacity: config.poolCapacity,
                                       maxNonceGap: config.maxNonceGap, feesEnabled: config.feesEnabled)
         poolConfig.rules.allowUnprotectedLegacy = true
-        let verifier = SignatureVerifier(threads: threads)
+        let verifier = SignatureVerifier(threads: threads, suite: chain.suite)
         let wakeDriver = WakeUpRelay()
         let pool = TransactionPool(config: poolConfig, verifier: verifier, onAdmitted: { _ in wakeDriver.wake() })
         self.pool = pool

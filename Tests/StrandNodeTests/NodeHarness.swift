@@ -39,7 +39,7 @@ final class NodeHarness {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("strand-node-\(UUID().uuidString)").path
         ledger = try Ledger(directory: directory, options: LMDBOptions(mapSize: 1 << 28), genesis: Self.genesis)
         let chain = ledger.config
-        let verifier = SignatureVerifier(threads: 2)
+        let verifier = SignatureVerifier(threads: 2, suite: chain.suite)
         pool = TransactionPool(config: TxPoolConfig(chainID: chain.chainID, blockGasLimit: chain.blockGasLimit), verifier: verifier)
         recent = RecentBlocks(verifier: verifier)
         var logger = Logger(label: "harness")
