@@ -4,7 +4,7 @@ import StrandPrimitives
 extension SignatureVerifier {
     /// Recovers the sender of every transaction, on all of the verifier's threads, in input order.
     ///
-    /// - Complexity: one recovery per transaction (≈ 50 µs of one core each).
+    /// - Complexity: one recovery per transaction, the costliest step of admission (BENCHMARKS.md).
     public func recoverSenders(_ transactions: [Transaction]) -> [Result<RecoveredTransaction, TransactionError>] {
         let signers = recoverSigners(of: transactions) { tx in
             RecoveryRequest(messageHash: tx.content.signingHash, signature: tx.signature)

@@ -64,7 +64,7 @@ public final class Transaction: Hashable, Sendable {
         }
     }
 
-    /// The signer, recovered from the signature: ≈ 50 µs. Prefer `SignatureVerifier` for many.
+    /// The signer, recovered from the signature. Prefer `SignatureVerifier` for many: it spreads them over all cores.
     public func recoverSender() throws(TransactionError) -> Address {
         do {
             return try signature.recoverSigner(messageHash: content.signingHash)
