@@ -181,6 +181,16 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "StrandNetworkTests",
+            dependencies: [
+                "StrandNetwork", "StrandCrypto", "StrandPrimitives",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "StrandStorageTests",
             dependencies: ["StrandStorage", "StrandCrypto", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]
         ),

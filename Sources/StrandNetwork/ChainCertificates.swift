@@ -15,7 +15,8 @@ public enum ChainCertificates {
         public let certificate: Certificate
         public let key: P256.Signing.PrivateKey
 
-        public var certificatePEM: String { (try? certificate.serializeAsPEM().pemString) ?? "" }
+        /// PEM text ending in a newline, so that chains concatenate.
+        public var certificatePEM: String { ((try? certificate.serializeAsPEM().pemString) ?? "") + "\n" }
         public var keyPEM: String { key.pemRepresentation }
     }
 
