@@ -83,6 +83,13 @@ let package = Package(
         .target(name: "StrandTxPool", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"], swiftSettings: hotPathSettings),
         .target(name: "StrandConsensus"),
         .target(
+            name: "StrandSync",
+            dependencies: [
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandNetwork",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "StrandNetwork",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes",
@@ -109,7 +116,7 @@ let package = Package(
             name: "StrandNode",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution",
-                "StrandTxPool", "StrandConsensus", "StrandRPC",
+                "StrandTxPool", "StrandConsensus", "StrandRPC", "StrandNetwork", "StrandSync",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -109,6 +109,16 @@ public final class Network: Sendable {
 
     public var connectedPeers: [NodeID] { links.withLock { Array($0.keys) }.sorted() }
 
+    /// Each connected peer with its remote address.
+    public var peerAddresses: [(NodeID, String)] {
+        links.withLock { links in links.map { ($0.key, $0.value.channel.remoteAddress.map(Self.hostAndPort) ?? "?") } }
+            .sorted { $0.0 < $1.0 }
+    }
+
+    static func hostAndPort(_ address: SocketAddress) -> String {
+        "\(address.ipAddress ?? "?"):\(address.port ?? 0)"
+    }
+
     /// Queues `message` for `peer`; false when it has no link or its queue is full.
     @discardableResult
     public func send(_ message: NetworkMessage, to peer: NodeID) -> Bool {

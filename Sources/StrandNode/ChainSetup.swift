@@ -1,15 +1,22 @@
 import Foundation
 import StrandCrypto
+import StrandNetwork
 import StrandPrimitives
 import StrandTypes
 
-/// `strand chain init`: a genesis listing the node's consensus key as the validator, the node's
-/// key and config, and funded development accounts.
+/// `strand chain init`: a genesis listing the validators by node ID; per node its consensus
+/// key, its TLS certificate under an agency under the chain CA, and its config; and funded
+/// development accounts. One node is a chain alone (no network); several are a full mesh.
 public struct ChainSetup {
     public var directory: String
     public var nodes = 1
+    /// How many of the nodes (the first ones) validate; the rest are observers. Nil: all.
+    public var validators: Int?
+    public var agencies = 1
+    public var hosts = ["127.0.0.1"]
     public var chainID: UInt64 = 20200
     public var rpcPort = 8545
+    public var p2pPort = 30300
     public var developmentAccounts = 0
     public var developmentBalance = UInt256(1_000_000_000_000_000_000) &* UInt256(1_000_000)
     public var funded: [Address: UInt256] = [:]
@@ -28,6 +35,7 @@ public struct ChainSetup {
         public var configs: [String]
         public var accounts: String?
         public var validators: [NodeID]
+        public var observers: [NodeID]
     }
 
     /// Writes everything; refuses a directory that already holds a chain.
@@ -37,27 +45,43 @@ public struct ChainSetup {
         guard !FileManager.default.fileExists(atPath: genesisURL.path) else {
             throw Failure(description: "\(genesisURL.path) exists: \(directory) already holds a chain")
         }
+        let validatorCount = validators ?? nodes
         guard nodes >= 1 else { throw Failure(description: "--nodes must be at least 1") }
-        guard nodes == 1 else {
-            throw Failure(description: "--nodes \(nodes): a chain of several nodes needs the P2P network, which is not built yet; use --nodes 1")
+        guard (1...nodes).contains(validatorCount) else { throw Failure(description: "--validators must be 1 to --nodes (\(nodes))") }
+        guard validatorCount == 1 else {
+            throw Failure(description: "--validators \(validatorCount): more than one validator needs PBFT consensus, which is not built yet; use --validators 1 (node0 seals, the others observe)")
         }
+        guard (1...nodes).contains(agencies) else { throw Failure(description: "--agencies must be 1 to --nodes (\(nodes))") }
+        guard !hosts.isEmpty else { throw Failure(description: "--hosts needs at least one address") }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
 
-        var nodeKeys: [PrivateKey] = []
+        let keys = (0..<nodes).map { _ in PrivateKey.random() }
+        let ids = keys.map { CryptoSuite.secp256k1.nodeID(of: $0) }
+        let alone = nodes == 1
+        let tls = alone ? nil : try writeCertificates(root: root, ids: ids)
         var configs: [String] = []
         for index in 0..<nodes {
-            let nodeDirectory = nodes == 1 ? root : root.appendingPathComponent("node\(index)")
+            let nodeDirectory = alone ? root : root.appendingPathComponent("node\(index)")
             try FileManager.default.createDirectory(at: nodeDirectory, withIntermediateDirectories: true)
-            let key = PrivateKey.random()
-            do { try KeyFile.write(key, to: nodeDirectory.appendingPathComponent("node.key").path) } catch {
+            do { try KeyFile.write(keys[index], to: nodeDirectory.appendingPathComponent("node.key").path) } catch {
                 throw Failure(description: error.description)
             }
-            nodeKeys.append(key)
             var config = NodeConfig(genesisPath: "", dataDirectory: "", keyPath: "")
+            let host = hosts[index % hosts.count]
+            config.rpcHost = host
             config.rpcPort = rpcPort + index
+            if let tls {
+                config.network = NetworkConfig(
+                    listenHost: host, listenPort: p2pPort + index,
+                    peers: (0..<nodes).filter { $0 != index }.map {
+                        NetworkConfig.Peer(nodeID: ids[$0], host: hosts[$0 % hosts.count], port: p2pPort + $0)
+                    },
+                    tls: tls[index])
+            }
             let configURL = nodeDirectory.appendingPathComponent("node.toml")
-            let text = "# Strand node configuration; see `strand node --help` for every setting.\n"
-                + config.fileText(genesis: nodes == 1 ? "genesis.json" : "../genesis.json", data: "data", key: "node.key")
+            let role = index < validatorCount ? "validator" : "observer"
+            let text = "# Strand node configuration (\(role)); see `strand node --help` for every setting.\n"
+                + config.fileText(genesis: alone ? "genesis.json" : "../genesis.json", data: "data", key: "node.key")
             try text.write(to: configURL, atomically: true, encoding: .utf8)
             configs.append(configURL.path)
         }
@@ -69,8 +93,8 @@ public struct ChainSetup {
             accounts[key.address, default: Genesis.Account()].balance = developmentBalance
             development.append(["address": key.address.description, "privateKey": Hex.encode(key.bytes)])
         }
-        let validators = nodeKeys.map { CryptoSuite.secp256k1.nodeID(of: $0) }
-        let genesis = Genesis(config: ChainConfig(chainID: chainID, validators: validators),
+        let validatorIDs = Array(ids.prefix(validatorCount))
+        let genesis = Genesis(config: ChainConfig(chainID: chainID, validators: validatorIDs),
                               timestamp: SystemClock().wallMilliseconds(), accounts: accounts)
         try genesis.json.write(to: genesisURL, options: .atomic)
 
@@ -82,6 +106,36 @@ public struct ChainSetup {
             chmod(url.path, 0o600)
             accountsPath = url.path
         }
-        return Written(genesis: genesisURL.path, configs: configs, accounts: accountsPath, validators: validators)
+        return Written(genesis: genesisURL.path, configs: configs, accounts: accountsPath, validators: validatorIDs,
+                       observers: Array(ids.dropFirst(validatorCount)))
+    }
+
+    /// ca/ca.crt and ca.key, agencyK/agency.crt and agency.key, and each node's tls.crt (node,
+    /// then agency) and tls.key; returns each node's TLS files, relative to its directory.
+    private func writeCertificates(root: URL, ids: [NodeID]) throws -> [NetworkConfig.TLSFiles] {
+        let caDirectory = root.appendingPathComponent("ca")
+        try FileManager.default.createDirectory(at: caDirectory, withIntermediateDirectories: true)
+        let chainCA = try ChainCertificates.chainCA(name: "chain \(chainID)")
+        try ChainCertificates.write(chainCA.certificatePEM, to: caDirectory.appendingPathComponent("ca.crt").path, mode: 0o644)
+        try ChainCertificates.write(chainCA.keyPEM, to: caDirectory.appendingPathComponent("ca.key").path, mode: 0o600)
+        var agencyCAs: [ChainCertificates.Issued] = []
+        for index in 0..<agencies {
+            let agencyDirectory = root.appendingPathComponent("agency\(index)")
+            try FileManager.default.createDirectory(at: agencyDirectory, withIntermediateDirectories: true)
+            let agency = try ChainCertificates.agency(name: "agency\(index)", issuer: chainCA)
+            try ChainCertificates.write(agency.certificatePEM, to: agencyDirectory.appendingPathComponent("agency.crt").path, mode: 0o644)
+            try ChainCertificates.write(agency.keyPEM, to: agencyDirectory.appendingPathComponent("agency.key").path, mode: 0o600)
+            agencyCAs.append(agency)
+        }
+        return try ids.enumerated().map { index, id in
+            let nodeDirectory = root.appendingPathComponent("node\(index)")
+            try FileManager.default.createDirectory(at: nodeDirectory, withIntermediateDirectories: true)
+            let agency = agencyCAs[index % agencies]
+            let certificate = try ChainCertificates.node(id, name: "node\(index)", agency: agency)
+            try ChainCertificates.write(certificate.certificatePEM + agency.certificatePEM,
+                                        to: nodeDirectory.appendingPathComponent("tls.crt").path, mode: 0o644)
+            try ChainCertificates.write(certificate.keyPEM, to: nodeDirectory.appendingPathComponent("tls.key").path, mode: 0o600)
+            return NetworkConfig.TLSFiles(chainCA: "../ca/ca.crt", certificateChain: "tls.crt", privateKey: "tls.key")
+        }
     }
 }

@@ -7,6 +7,7 @@ import StrandExecution
 import StrandPrimitives
 import StrandRPC
 import StrandStorage
+import StrandSync
 import StrandTxPool
 import StrandTypes
 import Synchronization
@@ -18,7 +19,10 @@ public final class Node: Sendable {
     public let config: NodeConfig
     public let ledger: Ledger
     public let pool: TransactionPool
-    let driver: SoloDriver
+    /// The sealer, on the validator; nil on an observer.
+    let driver: SoloDriver?
+    let networking: NodeNetworking?
+    let committer: BlockCommitter
     let server: RPCServer
     let logger: Logger
 
@@ -46,39 +50,70 @@ public final class Node: Sendable {
         let recent = RecentBlocks(verifier: verifier)
         let metrics = NodeMetrics()
         metrics.blockHeight.store(ledger.head.number, ordering: .relaxed)
-        let proposer = chain.suite.address(of: chain.suite.nodeID(of: key))
-        let builder = BlockBuilder(
-            chain: chain, pool: pool, executor: ParallelExecutor(threads: threads), proposer: proposer,
-            maxTransactions: config.sealing.maxBlockTransactions, feesEnabled: config.feesEnabled, metrics: metrics)
+        let nodeID = chain.suite.nodeID(of: key)
+        let isValidator = chain.validatorIndex(of: nodeID) != nil
+        let executor = ParallelExecutor(threads: threads)
+        let announce = CommitRelay()
         let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics,
-                                       pipelining: config.pipelining, logger: logger)
-        let driver = try SoloDriver(policy: config.sealing, builder: builder, committer: committer, key: key, clock: clock, logger: logger)
-        self.driver = driver
-        wakeDriver.target.withLock { $0 = driver }
-        server = RPCServer(
-            host: config.rpcHost, port: config.rpcPort,
-            service: NodeRPCService(RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
-                                               feesEnabled: config.feesEnabled)),
-            maxBodyBytes: config.rpcMaxBodyBytes, logger: logger)
+                                       pipelining: config.pipelining, logger: logger, onCommitted: { _ in announce.committed() })
+        self.committer = committer
+        if isValidator {
+            let builder = BlockBuilder(
+                chain: chain, pool: pool, executor: executor, proposer: chain.suite.address(of: nodeID),
+                maxTransactions: config.sealing.maxBlockTransactions, feesEnabled: config.feesEnabled, metrics: metrics)
+            let driver = try SoloDriver(policy: config.sealing, builder: builder, committer: committer, key: key, clock: clock, logger: logger)
+            self.driver = driver
+            wakeDriver.target.withLock { $0 = driver }
+        } else {
+            guard config.network != nil else {
+                throw NodeConfig.Invalid(description: "this node (\(nodeID)) is not a validator of the chain and has no p2p settings: it has no chain to follow")
+            }
+            driver = nil
+        }
+        if let network = config.network {
+            let importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
+                                         feesEnabled: config.feesEnabled, clock: clock, pool: pool)
+            let networking = try NodeNetworking(config: network, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
+                                                importer: importer, committer: committer, follows: !isValidator, clock: clock,
+                                                logger: logger)
+            self.networking = networking
+            announce.sync.withLock { $0 = networking.sync }
+        } else {
+            networking = nil
+        }
+        let context = RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
+                                 feesEnabled: config.feesEnabled, nodeID: nodeID, networking: networking)
+        server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: NodeRPCService(context),
+                           maxBodyBytes: config.rpcMaxBodyBytes, logger: logger)
     }
 
     /// Starts sealing and serving; returns the RPC address.
     @discardableResult
     public func start() throws -> SocketAddress {
-        driver.start()
+        try networking?.start()
+        driver?.start()
         let address = try server.start()
         logger.info("""
             node up: chain \(ledger.chainID), genesis \(ledger.genesisHash), head \(ledger.head.number), \
-            storage \(config.durability), RPC on http://\(config.rpcHost):\(address.port ?? config.rpcPort)
+            storage \(config.durability), RPC on http://\(config.rpcHost):\(address.port ?? config.rpcPort), \
+            \(driver == nil ? "observer" : "validator")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")
             """)
         return address
     }
 
     public func stop() {
         server.stop()
-        driver.stop()
+        driver?.stop()
+        networking?.stop()
+        committer.stop()
         logger.info("node stopped at block \(ledger.head.number)")
     }
+}
+
+/// Lets the committer, made before the network, announce commits to it once it exists.
+private final class CommitRelay: Sendable {
+    let sync = Mutex<SyncService?>(nil)
+    func committed() { sync.withLock { $0 }?.committed() }
 }
 
 /// Lets the pool, made before the driver, wake it once it exists.

@@ -1,5 +1,6 @@
 import Foundation
 import StrandConsensus
+import StrandNetwork
 import StrandStorage
 
 /// Everything a node needs to run, read from `node.toml`. Relative paths are relative to
@@ -21,6 +22,8 @@ public struct NodeConfig: Sendable {
     public var feesEnabled = false
     /// Execute block N+1 while block N commits.
     public var pipelining = true
+    /// The P2P network; nil for a node alone (a one-node chain).
+    public var network: NetworkConfig?
 
     public init(genesisPath: String, dataDirectory: String, keyPath: String) {
         self.genesisPath = genesisPath
@@ -47,6 +50,12 @@ public struct NodeConfig: Sendable {
         ("pool.capacity", "most pending transactions (default 200000)"),
         ("pool.max_nonce_gap", "how far ahead of the account nonce a transaction may be (default 64)"),
         ("fees.enabled", "charge gas × price and pay it to the sealer (default false)"),
+        ("p2p.listen_host", "P2P listen address, also the address this node dials from (default 127.0.0.1)"),
+        ("p2p.listen_port", "P2P port; without it the node runs alone"),
+        ("p2p.peers", "the other nodes, comma-separated NODEID@HOST:PORT; they and the validators are the members admitted"),
+        ("p2p.ca", "the chain CA certificate (PEM), the only root trusted for peers"),
+        ("p2p.cert", "this node's TLS certificate chain (PEM: node, then agency)"),
+        ("p2p.key", "this node's TLS private key (PEM, P-256)"),
     ]
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -94,11 +103,25 @@ public struct NodeConfig: Sendable {
         poolCapacity = try positive("pool.capacity", poolCapacity)
         maxNonceGap = UInt64(try positive("pool.max_nonce_gap", Int(maxNonceGap)))
         feesEnabled = file.boolean("fees.enabled") ?? false
+        if let port = file.integer("p2p.listen_port") {
+            guard (1..<65_536).contains(port) else { throw Invalid(description: "\(path): p2p.listen_port must be 1 to 65535") }
+            var peers: [NetworkConfig.Peer] = []
+            for entry in (file.string("p2p.peers") ?? "").split(separator: ",") {
+                let text = entry.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty { continue }
+                do { peers.append(try NetworkConfig.Peer(parsing: text)) } catch { throw Invalid(description: "\(path): p2p.peers: \(error)") }
+            }
+            network = NetworkConfig(
+                listenHost: file.string("p2p.listen_host") ?? "127.0.0.1", listenPort: port, peers: peers,
+                tls: .init(chainCA: try resolve("p2p.ca"), certificateChain: try resolve("p2p.cert"), privateKey: try resolve("p2p.key")))
+        } else if let stray = ["p2p.peers", "p2p.ca", "p2p.cert", "p2p.key"].first(where: { file.values[$0] != nil }) {
+            throw Invalid(description: "\(path): \(stray) is set but p2p.listen_port is not")
+        }
     }
 
     /// The config file's text for these settings, paths as given.
     public func fileText(genesis: String, data: String, key: String) -> String {
-        ConfigFile(values: [
+        var values: [String: ConfigFile.Value] = [
             "chain.genesis": .string(genesis), "node.data": .string(data), "node.key": .string(key),
             "rpc.host": .string(rpcHost), "rpc.port": .integer(rpcPort),
             "sealer.max_block_txs": .integer(sealing.maxBlockTransactions),
@@ -107,6 +130,15 @@ public struct NodeConfig: Sendable {
             "sealer.skip_empty_blocks": .boolean(sealing.skipEmptyBlocks),
             "executor.threads": .integer(executorThreads),
             "storage.unsafe_no_sync": .boolean(durability == .unsafeNoSync),
-        ]).text
+        ]
+        if let network {
+            values["p2p.listen_host"] = .string(network.listenHost)
+            values["p2p.listen_port"] = .integer(network.listenPort)
+            values["p2p.peers"] = .string(network.peers.map(\.description).joined(separator: ","))
+            values["p2p.ca"] = .string(network.tls.chainCA)
+            values["p2p.cert"] = .string(network.tls.certificateChain)
+            values["p2p.key"] = .string(network.tls.privateKey)
+        }
+        return ConfigFile(values: values).text
     }
 }

@@ -78,26 +78,47 @@ struct ChainCommand: ParsableCommand {
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a genesis, the node's consensus key and config, and funded development accounts.",
+            abstract: "Write a chain: genesis, per-node keys, certificates and configs, funded development accounts.",
             discussion: """
-                Writes DIR/genesis.json (its config lists the node's consensus key as the one \
-                validator, by node ID), DIR/node.toml and DIR/node.key (0600). With --accounts N, \
-                DIR/accounts.json lists N funded development accounts with their private keys \
-                (0600): for development only.
+                One node (--nodes 1): DIR/genesis.json (its config lists the node's consensus key \
+                as the one validator, by node ID), DIR/node.toml and DIR/node.key (0600); no network.
+
+                Several: DIR/ca/ (the chain CA: ca.crt, ca.key 0600), DIR/agencyK/ (agency CAs under \
+                it), DIR/nodeK/ per node (node.key: its consensus key; tls.crt: its certificate, \
+                naming its node ID, then its agency's; tls.key; node.toml with every other node as a \
+                peer), DIR/genesis.json listing the first --validators nodes as validators, the rest \
+                observers. Node K listens for RPC on --rpc-port + K and for P2P on --p2p-port + K, on \
+                host --hosts[K mod count]. Until PBFT is built, only one validator is allowed. \
+                Start the nodes with `strand chain start --dir DIR`.
+
+                With --accounts N, DIR/accounts.json lists N funded development accounts with their \
+                private keys (0600): for development only.
                 """
         )
 
         @Option(help: "The chain's directory.")
         var dir: String
 
-        @Option(help: "Number of nodes; only 1 until the P2P network is built.")
+        @Option(help: "Number of nodes.")
         var nodes: Int = 1
+
+        @Option(help: "How many of the nodes validate (default all; only 1 until PBFT is built).")
+        var validators: Int?
+
+        @Option(help: "Agencies (institutions) issuing the nodes' certificates, round-robin.")
+        var agencies: Int = 1
+
+        @Option(help: "Comma-separated host addresses, node K on host K mod count.")
+        var hosts: String = "127.0.0.1"
 
         @Option(name: .customLong("chain-id"), help: "The chain id (EIP-155).")
         var chainID: UInt64 = 20200
 
         @Option(name: .customLong("rpc-port"), help: "RPC port of the first node; the others count up.")
         var rpcPort: Int = 8545
+
+        @Option(name: .customLong("p2p-port"), help: "P2P port of the first node; the others count up.")
+        var p2pPort: Int = 30300
 
         @Option(help: "Funded development accounts to create.")
         var accounts: Int = 0
@@ -112,15 +133,20 @@ struct ChainCommand: ParsableCommand {
             guard nodes >= 1, nodes <= 64 else { throw ValidationError("--nodes must be 1 to 64") }
             guard accounts >= 0, accounts <= 100_000 else { throw ValidationError("--accounts must be 0 to 100000") }
             guard chainID > 0 else { throw ValidationError("--chain-id must be positive") }
-            guard (1..<65_536).contains(rpcPort) else { throw ValidationError("--rpc-port must be 1 to 65535") }
+            guard (1..<65_536).contains(rpcPort), rpcPort + nodes <= 65_536 else { throw ValidationError("--rpc-port must leave room for every node below 65536") }
+            guard (1..<65_536).contains(p2pPort), p2pPort + nodes <= 65_536 else { throw ValidationError("--p2p-port must leave room for every node below 65536") }
         }
 
         func run() throws {
             try reportingErrors {
                 var setup = ChainSetup(directory: dir)
                 setup.nodes = nodes
+                setup.validators = validators
+                setup.agencies = agencies
+                setup.hosts = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 setup.chainID = chainID
                 setup.rpcPort = rpcPort
+                setup.p2pPort = p2pPort
                 setup.developmentAccounts = accounts
                 do { setup.developmentBalance = try UInt256(parsing: balance) } catch { throw CLIError("--balance: \(error)") }
                 for entry in fund {
@@ -133,7 +159,7 @@ struct ChainCommand: ParsableCommand {
                     }
                 }
                 let written = try setup.write()
-                printToStandardError("genesis: \(written.genesis) (chain \(chainID), validator \(written.validators.map(\.description).joined(separator: ", ")))")
+                printToStandardError("genesis: \(written.genesis) (chain \(chainID), \(written.validators.count) validator(s), \(written.observers.count) observer(s))")
                 if let accounts = written.accounts { printToStandardError("development accounts: \(accounts)") }
                 for config in written.configs { print(config) }
             }

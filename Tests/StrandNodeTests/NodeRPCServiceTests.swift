@@ -1,4 +1,5 @@
 @testable import StrandNode
+import StrandCrypto
 import StrandPrimitives
 import StrandRPC
 import StrandTypes
@@ -9,7 +10,8 @@ import Testing
 @Suite struct NodeRPCServiceTests {
     private func service(_ node: NodeHarness) -> NodeRPCService {
         NodeRPCService(RPCContext(ledger: node.ledger, pool: node.pool, metrics: node.metrics, recent: node.recent,
-                                  clock: node.clock, feesEnabled: false))
+                                  clock: node.clock, feesEnabled: false, nodeID: NodeHarness.genesis.config.validators[0],
+                                  networking: nil))
     }
 
     private func call(_ service: NodeRPCService, _ method: String, _ params: [JSONValue] = []) -> Result<JSONValue, RPCError> {

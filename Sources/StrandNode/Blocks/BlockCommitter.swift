@@ -27,13 +27,17 @@ final class BlockCommitter: @unchecked Sendable {
     /// First and longest wait between attempts of a failing commit.
     let retryBackoff: (first: Duration, longest: Duration)
     private let commit: Commit
+    /// Told after each block is on disk (the network announces the new head).
+    let onCommitted: @Sendable (Block) -> Void
     private let queue = DispatchQueue(label: "strand-committer")
     private let stopping = Atomic<Bool>(false)
     // The driver's thread alone touches this.
     private var inFlight: (executed: ExecutedBlock, done: DispatchSemaphore)?
 
     init(ledger: Ledger, pool: TransactionPool, recent: RecentBlocks, metrics: NodeMetrics, pipelining: Bool, logger: Logger,
-         retryBackoff: (first: Duration, longest: Duration) = (.milliseconds(50), .seconds(5)), commit: Commit? = nil) {
+         retryBackoff: (first: Duration, longest: Duration) = (.milliseconds(50), .seconds(5)), commit: Commit? = nil,
+         onCommitted: @escaping @Sendable (Block) -> Void = { _ in }) {
+        self.onCommitted = onCommitted
         self.ledger = ledger
         self.pool = pool
         self.recent = recent
@@ -128,6 +132,7 @@ final class BlockCommitter: @unchecked Sendable {
         metrics.lastBlockTransactions.store(UInt64(block.transactions.count), ordering: .relaxed)
         metrics.lastExecutionMicros.store(executed.executionMicros, ordering: .relaxed)
         metrics.lastCommitMicros.store(commitMicros, ordering: .relaxed)
+        onCommitted(block)
         logger.info("committed block \(block.number): \(block.transactions.count) transactions, \(executed.excluded) excluded, execution \(executed.executionMicros) µs, commit \(commitMicros) µs")
     }
 }

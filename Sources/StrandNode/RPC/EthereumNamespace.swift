@@ -14,9 +14,13 @@ enum EthereumNamespace {
         table.register("web3_clientVersion") { _ in .string(RPCContext.clientVersion) }
         table.register("net_version") { _ in .string(String(chainID)) }
         table.register("net_listening") { _ in true }
-        table.register("net_peerCount") { _ in "0x0" }
+        table.register("net_peerCount") { _ in quantity(UInt64(node.connectedPeers.count)) }
         table.register("eth_chainId") { _ in quantity(chainID) }
-        table.register("eth_syncing") { _ in false }
+        table.register("eth_syncing") { _ in
+            let head = node.ledger.head.number
+            guard let best = node.networking?.sync.bestKnownHeight, best > head else { return false }
+            return ["startingBlock": "0x0", "currentBlock": quantity(head), "highestBlock": quantity(best)]
+        }
         table.register("eth_accounts") { _ in [] }
         table.register("eth_blockNumber") { _ in quantity(node.ledger.head.number) }
         table.register("eth_gasPrice") { _ in "0x0" }

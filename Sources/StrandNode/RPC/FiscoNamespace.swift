@@ -14,12 +14,26 @@ enum FiscoNamespace {
         }
         table.register("getPendingTxSize") { _ in quantity(UInt64(node.pool.count)) }
         table.register("getSealerList") { _ in .array(node.ledger.config.validators.map { .string($0.description) }) }
+        table.register("getObserverList") { _ in .array(node.observers.map { .string($0.description) }) }
+        table.register("getNodeIDList") { _ in .array(([node.nodeID] + node.connectedPeers).map { .string($0.description) }) }
         table.register("getSyncStatus") { _ in
             let head = node.ledger.head
-            return ["isSyncing": false, "blockNumber": .integer(Int64(head.number)), "latestHash": .string(head.hash.description),
-                    "genesisHash": .string(node.ledger.genesisHash.description), "peers": []]
+            let heights = node.networking?.sync.peerHeights ?? [:]
+            let best = node.networking?.sync.bestKnownHeight ?? head.number
+            return [
+                "isSyncing": .bool(best > head.number), "nodeId": .string(node.nodeID.description),
+                "blockNumber": .integer(Int64(head.number)), "knownHighestNumber": .integer(Int64(best)),
+                "latestHash": .string(head.hash.description), "genesisHash": .string(node.ledger.genesisHash.description),
+                "peers": .array(node.connectedPeers.map { peer in
+                    ["nodeId": .string(peer.description), "blockNumber": .integer(Int64(heights[peer] ?? 0))]
+                }),
+            ]
         }
-        table.register("getPeers") { _ in [] }
+        table.register("getPeers") { _ in
+            .array((node.networking?.network.peerAddresses ?? []).map { peer, address in
+                ["NodeID": .string(peer.description), "IPAndPort": .string(address), "Topic": []]
+            })
+        }
         table.register("getPbftView") { _ in "0x0" }
         table.register("getTransactionReceipt") { p in
             try EthereumNamespace.receipt(try p.hash(p.count > 1 ? 1 : 0, "transaction hash"), node)

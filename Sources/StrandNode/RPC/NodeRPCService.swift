@@ -20,7 +20,9 @@ final class NodeRPCService: RPCService {
         self.table = table
     }
 
-    func metricsText() -> String { node.metrics.text(poolSize: node.pool.count) }
+    func metricsText() -> String {
+        node.metrics.text(poolSize: node.pool.count) + (node.networking.map { NetworkMetricsText.text($0, head: node.ledger.head.number) } ?? "")
+    }
 
     func handle(_ calls: [RPCCall]) -> [RPCOutcome] {
         // A batch that calls contract code runs on one deep-stack thread, not one thread per call.
@@ -50,9 +52,13 @@ final class NodeRPCService: RPCService {
             for raw in raws { outcomes[raw.index] = .error(.internalError("\(error)")) }
             return
         }
+        var admitted: [[UInt8]] = []
+        defer { node.networking?.sync.gossip(admitted) }
         for (raw, result) in zip(raws, node.pool.admit(raws.map(\.bytes), accounts: snapshot)) {
             switch result {
-            case .success(let hash): outcomes[raw.index] = .value(.string(hash.description))
+            case .success(let hash):
+                outcomes[raw.index] = .value(.string(hash.description))
+                admitted.append(raw.bytes)
             case .failure(let error):
                 node.metrics.reject(error.code)
                 outcomes[raw.index] = .error(.rejected(error.message, cause: error.code.rawValue))

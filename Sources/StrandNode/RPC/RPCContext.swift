@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandExecution
 import StrandPrimitives
 import StrandRPC
@@ -13,7 +14,18 @@ struct RPCContext: Sendable {
     let recent: RecentBlocks
     let clock: any NodeClock
     let feesEnabled: Bool
+    let nodeID: NodeID
+    /// The network, when the node has one.
+    let networking: NodeNetworking?
     static let clientVersion = "Strand/0.1.0/linux/swift6"
+
+    var connectedPeers: [NodeID] { networking?.network.connectedPeers ?? [] }
+
+    /// Members that are not validators.
+    var observers: [NodeID] {
+        let validators = Set(ledger.config.validators)
+        return (networking?.members ?? [nodeID]).filter { !validators.contains($0) }.sorted()
+    }
 
     func snapshot() throws(RPCError) -> LedgerSnapshot {
         do { return try ledger.snapshot() } catch { throw .internalError("\(error)") }

@@ -1,0 +1,72 @@
+import Logging
+import StrandCrypto
+import StrandNetwork
+import StrandPrimitives
+import StrandStorage
+import StrandSync
+import StrandTxPool
+import StrandTypes
+import Synchronization
+
+/// The node's place in the network: its links (`Network`) and what moves over them
+/// (`SyncService`), wired to the pool, the importer and the committer. An observer follows
+/// the chain by importing what peers serve; the validator seals and serves.
+final class NodeNetworking: Sendable {
+    let network: Network
+    let sync: SyncService
+    let nodeID: NodeID
+    let members: Set<NodeID>
+
+    /// - Parameter follows: import blocks peers serve (an observer); a solo validator does not.
+    init(config: NetworkConfig, nodeID: NodeID, chain: ChainConfig, ledger: Ledger, pool: TransactionPool,
+         importer: BlockImporter, committer: BlockCommitter, follows: Bool, clock: any NodeClock, logger: Logger) throws {
+        self.nodeID = nodeID
+        members = Set(chain.validators).union(config.peers.map(\.nodeID)).union([nodeID])
+        sync = SyncService(
+            ledger: ledger, clock: clock, follows: follows, logger: logger,
+            importBlocks: { blocks in Self.importInOrder(blocks, importer: importer, committer: committer, logger: logger) },
+            admit: { raws in
+                guard let snapshot = try? ledger.snapshot() else { return }
+                _ = pool.admit(raws, accounts: snapshot)
+            })
+        let sync = sync
+        network = try Network(
+            config: config, nodeID: nodeID, chainID: chain.chainID, genesisHash: ledger.genesisHash, members: members,
+            clock: clock, logger: logger,
+            onMessage: { message, peer in sync.handle(message, from: peer) },
+            onPeerChange: { peer, up in sync.peerChanged(peer, up: up) })
+        sync.attach(network)
+    }
+
+    func start() throws {
+        try network.start()
+        sync.start()
+    }
+
+    func stop() {
+        sync.stop()
+        network.stop()
+    }
+
+    /// Imports sealed blocks one after another through the one import path; stops at the first
+    /// refusal (the peer's fault) or local failure.
+    private static func importInOrder(_ blocks: [Block], importer: BlockImporter, committer: BlockCommitter,
+                                      logger: Logger) -> (imported: Int, refused: String?) {
+        var imported = 0
+        for block in blocks {
+            do {
+                let tip = try committer.tip()
+                // A block already here (a duplicate answer) is skipped, not held against the peer.
+                if block.number <= tip.number { continue }
+                committer.submit(try importer.importSealed(block, on: tip))
+                imported += 1
+            } catch let error as BlockImportError where error.isPeerFault {
+                return (imported, "block \(block.number): \(error)")
+            } catch {
+                logger.error("importing block \(block.number): \(error)")
+                return (imported, nil)
+            }
+        }
+        return (imported, nil)
+    }
+}

@@ -1,0 +1,207 @@
+import Dispatch
+import Logging
+import StrandCrypto
+import StrandNetwork
+import StrandPrimitives
+import StrandStorage
+import StrandTypes
+import Synchronization
+
+/// What moves over the network for the chain: transactions gossiped to every peer's pool,
+/// heads announced on every commit and every second, and sealed blocks fetched in ranges by a
+/// node that is behind and imported through the node's one import path.
+///
+/// All its work runs on one serial queue; `handle` and the others may be called from anywhere.
+public final class SyncService: Sendable {
+    /// Imports blocks in order: how many went in, and why the first bad one was refused.
+    public typealias Import = @Sendable ([Block]) -> (imported: Int, refused: String?)
+    public typealias Admit = @Sendable ([[UInt8]]) -> Void
+
+    let ledger: Ledger
+    let clock: any NodeClock
+    let logger: Logger
+    /// Whether this node imports what peers serve (an observer does; a solo validator seals).
+    let follows: Bool
+    private let importBlocks: Import
+    private let admit: Admit
+    private let queue = DispatchQueue(label: "strand-sync")
+    private let network = Mutex<Network?>(nil)
+    private let planner = Mutex(SyncPlanner())
+    private let pendingGossip = Mutex<[[UInt8]]>([])
+    // Dispatch sources are thread-safe; this one fires on `queue` only.
+    private nonisolated(unsafe) let timer: DispatchSourceTimer
+    /// Most bytes of blocks sent in one answer.
+    static let maxAnswerBytes = 16 << 20
+    /// Transactions gathered into one gossip message at most.
+    static let gossipBatch = 2_000
+    public let metrics = SyncMetrics()
+
+    public init(ledger: Ledger, clock: any NodeClock, follows: Bool, logger: Logger, importBlocks: @escaping Import,
+                admit: @escaping Admit) {
+        self.ledger = ledger
+        self.clock = clock
+        self.follows = follows
+        self.logger = logger
+        self.importBlocks = importBlocks
+        self.admit = admit
+        timer = DispatchSource.makeTimerSource(queue: queue)
+    }
+
+    /// The network this service speaks on; set once, before `start()`.
+    public func attach(_ network: Network) { self.network.withLock { $0 = network } }
+
+    public func start() {
+        var ticks = 0
+        timer.schedule(deadline: .now(), repeating: .milliseconds(20))
+        timer.setEventHandler { [self] in
+            flushGossip()
+            ticks += 1
+            if ticks % 50 == 0 {
+                announceHead()
+                carryOut(planner.withLock { $0.tick(localHeight: ledger.head.number, now: clock.monotonic()) })
+            }
+        }
+        timer.resume()
+    }
+
+    public func stop() {
+        timer.cancel()
+        queue.sync {}
+    }
+
+    /// Where sync stands, for RPC: the best height peers reported and each peer's.
+    public var peerHeights: [NodeID: UInt64] { planner.withLock { $0.heights } }
+    public var bestKnownHeight: UInt64 { max(planner.withLock { $0.bestKnownHeight }, ledger.head.number) }
+
+    // MARK: Events
+
+    public func handle(_ message: NetworkMessage, from peer: NodeID) {
+        queue.async { [self] in
+            switch message {
+            case .transactions(let raws):
+                metrics.gossipReceived.wrappingAdd(UInt64(raws.count), ordering: .relaxed)
+                admit(raws)
+            case .status(let status):
+                guard follows else { return }
+                carryOut(planner.withLock { $0.status(of: peer, height: status.height, localHeight: ledger.head.number, now: clock.monotonic()) })
+            case .getBlocks(let from, let count):
+                serve(from: from, count: count, to: peer)
+            case .blocks(let raws):
+                guard follows else { return }
+                importServed(raws, from: peer)
+            case .hello, .ping, .pong:
+                break
+            }
+        }
+    }
+
+    public func peerChanged(_ peer: NodeID, up: Bool) {
+        queue.async { [self] in
+            if up {
+                send(.status(headStatus), to: peer)
+            } else {
+                carryOut(planner.withLock { $0.peerGone(peer, localHeight: ledger.head.number, now: clock.monotonic()) })
+            }
+        }
+    }
+
+    /// A block was committed here: tell the peers.
+    public func committed() {
+        queue.async { [self] in announceHead() }
+    }
+
+    /// Transactions this node's pool admitted from its clients: every peer's pool gets them.
+    public func gossip(_ raws: [[UInt8]]) {
+        guard !raws.isEmpty else { return }
+        let full = pendingGossip.withLock { pending in
+            pending += raws
+            return pending.count >= Self.gossipBatch
+        }
+        if full { queue.async { [self] in flushGossip() } }
+    }
+
+    // MARK: Work on the queue
+
+    private var headStatus: NetworkMessage.Status {
+        let head = ledger.head
+        return .init(height: head.number, headHash: head.hash)
+    }
+
+    private func announceHead() {
+        network.withLock { $0 }?.broadcast(.status(headStatus))
+    }
+
+    private func flushGossip() {
+        let batch = pendingGossip.withLock { pending -> [[UInt8]] in
+            defer { pending = [] }
+            return pending
+        }
+        guard !batch.isEmpty, let network = network.withLock({ $0 }) else { return }
+        for start in stride(from: 0, to: batch.count, by: Self.gossipBatch) {
+            network.broadcast(.transactions(Array(batch[start..<min(start + Self.gossipBatch, batch.count)])))
+        }
+        metrics.gossipSent.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
+    }
+
+    private func serve(from: UInt64, count: UInt64, to peer: NodeID) {
+        var raws: [[UInt8]] = []
+        var bytes = 0
+        do {
+            let snapshot = try ledger.snapshot()
+            var number = from
+            while number < from &+ count, number <= snapshot.head.number, let block = try snapshot.block(number: number) {
+                let encoded = block.networkEncoding
+                if !raws.isEmpty && bytes + encoded.count > Self.maxAnswerBytes { break }
+                raws.append(encoded)
+                bytes += encoded.count
+                number += 1
+            }
+        } catch {
+            logger.error("serving blocks from \(from): \(error)")
+        }
+        metrics.blocksServed.wrappingAdd(UInt64(raws.count), ordering: .relaxed)
+        send(.blocks(raws), to: peer)
+    }
+
+    private func importServed(_ raws: [[UInt8]], from peer: NodeID) {
+        var blocks: [Block] = []
+        var refused: String?
+        for raw in raws {
+            do { blocks.append(try Block(networkEncoding: raw)) } catch {
+                refused = "malformed block: \(error)"
+                break
+            }
+        }
+        let outcome = importBlocks(blocks)
+        metrics.blocksImported.wrappingAdd(UInt64(outcome.imported), ordering: .relaxed)
+        let reason = outcome.refused ?? refused
+        if let reason { logger.warning("block from peer \(peer.description.prefix(16))… refused: \(reason)") }
+        carryOut(planner.withLock {
+            $0.received(from: peer, imported: outcome.imported, refused: reason, localHeight: ledger.head.number, now: clock.monotonic())
+        })
+    }
+
+    private func carryOut(_ actions: [SyncPlanner.Action]) {
+        for action in actions {
+            switch action {
+            case .request(let peer, let from, let count):
+                send(.getBlocks(from: from, count: count), to: peer)
+            case .drop(let peer, let reason):
+                metrics.badBlocks.wrappingAdd(1, ordering: .relaxed)
+                network.withLock { $0 }?.disconnect(peer, because: .unexpectedMessage("served a bad block: \(reason)"))
+            }
+        }
+    }
+
+    private func send(_ message: NetworkMessage, to peer: NodeID) {
+        network.withLock { $0 }?.send(message, to: peer)
+    }
+}
+
+public final class SyncMetrics: Sendable {
+    public let gossipSent = Atomic<UInt64>(0)
+    public let gossipReceived = Atomic<UInt64>(0)
+    public let blocksServed = Atomic<UInt64>(0)
+    public let blocksImported = Atomic<UInt64>(0)
+    public let badBlocks = Atomic<UInt64>(0)
+}
