@@ -112,6 +112,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A blocking JSON-RPC client: the load generator's and the `strand chain` commands'.
+        .target(name: "StrandRPCClient"),
         .target(
             name: "StrandNode",
             dependencies: [
@@ -135,7 +137,7 @@ let package = Package(
             name: "strand",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
-                "StrandNode", "StrandEVM", "StrandStateTest", "StrandTestSupport", "CJemalloc",
+                "StrandNode", "StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -144,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "strand-loadgen",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandTestSupport", "CJemalloc",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]

@@ -25,6 +25,8 @@ public final class SyncService: Sendable {
     private let importBlocks: Import
     private let admit: Admit
     private let queue = DispatchQueue(label: "strand-sync")
+    /// Gossiped transactions are admitted apart, so that their recovery never delays a block.
+    private let admission = DispatchQueue(label: "strand-gossip-admission")
     private let network = Mutex<Network?>(nil)
     private let planner = Mutex(SyncPlanner())
     private let pendingGossip = Mutex<[[UInt8]]>([])
@@ -67,6 +69,7 @@ public final class SyncService: Sendable {
     public func stop() {
         timer.cancel()
         queue.sync {}
+        admission.sync {}
     }
 
     /// Where sync stands, for RPC: the best height peers reported and each peer's.
@@ -80,7 +83,7 @@ public final class SyncService: Sendable {
             switch message {
             case .transactions(let raws):
                 metrics.gossipReceived.wrappingAdd(UInt64(raws.count), ordering: .relaxed)
-                admit(raws)
+                admission.async { [admit] in admit(raws) }
             case .status(let status):
                 guard follows else { return }
                 carryOut(planner.withLock { $0.status(of: peer, height: status.height, localHeight: ledger.head.number, now: clock.monotonic()) })

@@ -2,6 +2,7 @@ import Foundation
 import Histogram
 import StrandCrypto
 import StrandPrimitives
+import StrandRPCClient
 import StrandTestSupport
 import StrandTypes
 import Synchronization

@@ -73,7 +73,7 @@ struct ChainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chain",
         abstract: "Set up a chain.",
-        subcommands: [Init.self]
+        subcommands: [Init.self, Start.self, Stop.self, Status.self]
     )
 
     struct Init: ParsableCommand {

@@ -5,19 +5,24 @@ import Glibc
 #endif
 
 /// A blocking JSON-RPC client on one keep-alive HTTP/1.1 connection: the load generator
-/// runs one per sending thread, so there is no event loop between it and the socket.
-final class RPCClient {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+/// runs one per sending thread, so there is no event loop between it and the socket; the
+/// `strand chain` commands ask nodes with it.
+public final class RPCClient {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
     }
 
-    let host: String
-    let port: UInt16
+    public let host: String
+    public let port: UInt16
+    /// How long a send or a read may wait.
+    public let timeoutSeconds: Int
     private var socket: Int32 = -1
     private var buffer = [UInt8]()
 
     /// `url` is http://HOST:PORT[/].
-    init(url: String) throws {
+    public init(url: String, timeoutSeconds: Int = 60) throws {
+        self.timeoutSeconds = timeoutSeconds
         guard let components = URLComponents(string: url), components.scheme == "http", let host = components.host else {
             throw Failure(description: "--rpc must be http://HOST:PORT, not \(url)")
         }
@@ -47,24 +52,27 @@ final class RPCClient {
         }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         socket = fd
     }
 
     /// Posts `body` and returns the parsed JSON answer; reconnects once if the connection dropped.
-    func post(_ body: Data) throws -> Any {
+    public func post(_ body: Data) throws -> Any {
         let answer = try postRaw(body)
         return answer.isEmpty ? NSNull() : try JSONSerialization.jsonObject(with: answer)
     }
 
     /// Posts `body` and returns the answer's bytes, unparsed.
-    func postRaw(_ body: Data) throws -> Data {
+    public func postRaw(_ body: Data) throws -> Data {
         do { return try exchange(body) } catch {
             if socket >= 0 { close(socket); socket = -1 }
             return try exchange(body)
         }
     }
 
-    func call(_ method: String, _ params: [Any]) throws -> Any {
+    public func call(_ method: String, _ params: [Any]) throws -> Any {
         let request: [String: Any] = ["jsonrpc": "2.0", "id": 1, "method": method, "params": params]
         let answer = try post(try JSONSerialization.data(withJSONObject: request))
         guard let object = answer as? [String: Any] else { throw Failure(description: "\(method): unexpected answer") }
