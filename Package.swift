@@ -184,8 +184,8 @@ let package = Package(
         .testTarget(
             name: "StrandNodeTests",
             dependencies: [
-                "StrandNode", "StrandRPC", "StrandConsensus", "StrandCrypto", "StrandExecution", "StrandPrimitives",
-                "StrandStorage", "StrandTxPool", "StrandTypes", "StrandTestSupport",
+                "StrandNode", "StrandRPC", "StrandRPCClient", "StrandConsensus", "StrandCrypto", "StrandExecution",
+                "StrandPrimitives", "StrandStorage", "StrandTxPool", "StrandTypes", "StrandTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
