@@ -137,7 +137,7 @@ let package = Package(
             name: "strand",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
-                "StrandNode", "StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
+                "StrandNode", "StrandNetwork", "StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

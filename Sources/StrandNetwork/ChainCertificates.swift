@@ -15,6 +15,19 @@ public enum ChainCertificates {
         public let certificate: Certificate
         public let key: P256.Signing.PrivateKey
 
+        public init(certificate: Certificate, key: P256.Signing.PrivateKey) {
+            self.certificate = certificate
+            self.key = key
+        }
+
+        /// A CA's certificate and key from PEM files.
+        public init(certificateFile: String, keyFile: String) throws {
+            guard let first = try ChainCertificates.readCertificates(pemFile: certificateFile).first else {
+                throw Failure("\(certificateFile) holds no certificate")
+            }
+            self.init(certificate: first, key: try ChainCertificates.readKey(pemFile: keyFile))
+        }
+
         /// PEM text ending in a newline, so that chains concatenate.
         public var certificatePEM: String { ((try? certificate.serializeAsPEM().pemString) ?? "") + "\n" }
         public var keyPEM: String { key.pemRepresentation }
@@ -107,6 +120,18 @@ public enum ChainCertificates {
     private static func agencyName(_ certificate: Certificate) -> String {
         certificate.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.organizationName }
             .map { String(describing: $0.value) } ?? "agency"
+    }
+
+    /// What each certificate of a PEM file says, a line per field, for people.
+    public static func describe(pemFile path: String) throws -> [String] {
+        try readCertificates(pemFile: path).flatMap { certificate in
+            [
+                "subject:   \(certificate.subject)",
+                "issuer:    \(certificate.issuer)",
+                "valid:     \(certificate.notValidBefore) to \(certificate.notValidAfter)",
+                "node ID:   \((try? nodeID(of: certificate).description) ?? "none (a CA certificate)")",
+            ]
+        }
     }
 
     // MARK: Files

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import StrandCrypto
+import StrandNetwork
+import StrandNode
+
+/// `strand cert`: what an operator issues after `strand chain init`, as FISCO's
+/// gen_agency_cert.sh and gen_node_cert.sh do, made in-process.
+struct CertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cert",
+        abstract: "Issue agency and node certificates under a chain CA; show what a certificate names.",
+        subcommands: [Agency.self, Node.self, Show.self]
+    )
+
+    struct Agency: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a new agency CA under the chain CA.",
+            discussion: "Writes OUT/agency.crt and OUT/agency.key (0600), signed by CA_DIR/ca.crt and ca.key; refuses to overwrite."
+        )
+        @Option(name: .customLong("ca-dir"), help: "The chain CA's directory (ca.crt, ca.key), e.g. DIR/ca.")
+        var caDirectory: String
+        @Option(help: "The agency's (institution's) name.")
+        var name: String
+        @Option(help: "Directory to write the agency's certificate and key into.")
+        var out: String
+
+        func run() throws {
+            try reportingErrors {
+                let ca = try ChainCertificates.Issued(certificateFile: caDirectory + "/ca.crt", keyFile: caDirectory + "/ca.key")
+                let agency = try ChainCertificates.agency(name: name, issuer: ca)
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try ChainCertificates.write(agency.certificatePEM, to: out + "/agency.crt", mode: 0o644)
+                try ChainCertificates.write(agency.keyPEM, to: out + "/agency.key", mode: 0o600)
+                print(out + "/agency.crt")
+            }
+        }
+    }
+
+    struct Node: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue a node's TLS certificate under an agency, naming the node ID of its consensus key.",
+            discussion: """
+                Reads the node's consensus key (--node-key, as `strand keygen` writes it), issues OUT/tls.crt \\
+                (the node's certificate, then the agency's) and OUT/tls.key (0600). Add the node ID it prints \\
+                to the other nodes' p2p.peers so that they admit it.
+                """
+        )
+        @Option(name: .customLong("agency-dir"), help: "The agency's directory (agency.crt, agency.key).")
+        var agencyDirectory: String
+        @Option(name: .customLong("node-key"), help: "The node's consensus key file.")
+        var nodeKey: String
+        @Option(help: "A name for the node.")
+        var name: String = "node"
+        @Option(help: "Directory to write tls.crt and tls.key into.")
+        var out: String
+
+        func run() throws {
+            try reportingErrors {
+                let agency = try ChainCertificates.Issued(certificateFile: agencyDirectory + "/agency.crt", keyFile: agencyDirectory + "/agency.key")
+                let nodeID = CryptoSuite.secp256k1.nodeID(of: try KeyFile.read(nodeKey))
+                let issued = try ChainCertificates.node(nodeID, name: name, agency: agency)
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                try ChainCertificates.write(issued.certificatePEM + agency.certificatePEM, to: out + "/tls.crt", mode: 0o644)
+                try ChainCertificates.write(issued.keyPEM, to: out + "/tls.key", mode: 0o600)
+                print(nodeID)
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print each certificate of a PEM file: subject, issuer, validity and the node ID it names.")
+        @Argument(help: "A PEM file of one or more certificates.")
+        var file: String
+
+        func run() throws {
+            try reportingErrors {
+                for line in try ChainCertificates.describe(pemFile: file) { print(line) }
+            }
+        }
+    }
+}
+

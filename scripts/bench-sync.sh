@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Block sync, measured: a validator commits TXS dag-transfers with its observer stopped; then
+# the observer starts and catches up through BlockImporter (recovery, execution, commit; no
+# RPC). Prints the import rate in blocks/s and transactions/s, and transactions/s against the
+# all-core libsecp256k1 recovery rate measured in the same run (target >= 0.6).
+#
+#   scripts/bench-sync.sh [TXS]          (TXS defaults to 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+txs=${1:-100000}
+source scripts/lib/node.sh
+build_release
+scratch_dir
+rpc_port=18945
+p2p_port=18960
+
+echo "==> reference: libsecp256k1 recovery rate on all cores" >&2
+recovery=$("$strand" bench foundation --json 2>/dev/null)
+batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('batch recovery')][0];print(r['strandNs'])" "$recovery")
+
+"$strand" chain init --dir "$work/chain" --nodes 2 --validators 1 --accounts 4 --rpc-port "$rpc_port" --p2p-port "$p2p_port" >/dev/null
+echo "==> the validator alone commits $txs transactions" >&2
+"$strand" node --config "$work/chain/node0/node.toml" --log-level warning &
+node_pid=$!
+for _ in $(seq 100); do curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' "http://127.0.0.1:$rpc_port/" >/dev/null 2>&1 && break; sleep 0.1; done
+"$loadgen" --rpc "http://127.0.0.1:$rpc_port" --workload dag-transfer --txs "$txs" --json > "$work/load.json"
+
+height() { curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}' "http://127.0.0.1:$1/" | python3 -c "import json,sys;print(int(json.load(sys.stdin)['result'],16))"; }
+target=$(height "$rpc_port")
+total_txs=$(curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"getTotalTransactionCount","params":[1]}' "http://127.0.0.1:$rpc_port/" | python3 -c "import json,sys;print(int(json.load(sys.stdin)['result']['txSum'],16))")
+
+echo "==> the observer starts $target blocks ($total_txs transactions) behind" >&2
+"$strand" node --config "$work/chain/node1/node.toml" --log-level warning &
+observer_pid=$!
+started=$(date +%s.%N)
+for _ in $(seq 100); do curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' "http://127.0.0.1:$((rpc_port + 1))/" >/dev/null 2>&1 && break; sleep 0.05; done
+while [ "$(height $((rpc_port + 1)))" -lt "$target" ]; do sleep 0.05; done
+finished=$(date +%s.%N)
+kill -TERM "$observer_pid"; wait "$observer_pid" || true
+stop_node
+
+python3 - "$started" "$finished" "$target" "$total_txs" "$batch_ns" "$(nproc)" <<'PY'
+import sys
+started, finished, blocks, txs, batch_ns, cores = map(float, sys.argv[1:])
+seconds = finished - started
+recovery = 1e9 / batch_ns
+rows = [
+    ("caught up", f"{int(blocks)} blocks, {int(txs)} transactions in {seconds:.2f} s (from the observer's start, process start included)"),
+    ("import rate", f"{blocks / seconds:.1f} blocks/s, {txs / seconds:.0f} transactions/s"),
+    (f"recovery rate, all {int(cores)} cores (SignatureVerifier)", f"{recovery:.0f}/s"),
+    ("import transactions/s ÷ all-core recovery rate", f"{txs / seconds / recovery:.2f} (target >= 0.6)"),
+]
+width = max(len(k) for k, _ in rows)
+for k, v in rows:
+    print(f"{k.ljust(width)}  {v}")
+PY
