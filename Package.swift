@@ -199,6 +199,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "StrandSyncTests", dependencies: ["StrandSync", "StrandCrypto"]),
         .testTarget(
             name: "StrandStorageTests",
             dependencies: ["StrandStorage", "StrandCrypto", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]

@@ -53,12 +53,14 @@ final class NodeNetworking: Sendable {
     private static func importInOrder(_ blocks: [Block], importer: BlockImporter, committer: BlockCommitter,
                                       logger: Logger) -> (imported: Int, refused: String?) {
         var imported = 0
-        for block in blocks {
+        // Every sender of the range in one batch on all cores: blocks may be small.
+        let senders = importer.recoverSenders(of: blocks)
+        for (block, blockSenders) in zip(blocks, senders) {
             do {
                 let tip = try committer.tip()
                 // A block already here (a duplicate answer) is skipped, not held against the peer.
                 if block.number <= tip.number { continue }
-                committer.submit(try importer.importSealed(block, on: tip))
+                committer.submit(try importer.importSealed(block, on: tip, senders: blockSenders))
                 imported += 1
             } catch let error as BlockImportError where error.isPeerFault {
                 return (imported, "block \(block.number): \(error)")

@@ -25,16 +25,25 @@ struct BlockImporter: Sendable {
     let pool: TransactionPool?
 
     /// Checks the seal, then as `importBlock`: for sync and replay, where the block is final.
-    func importSealed(_ block: Block, on tip: ChainTip) throws(BlockImportError) -> ExecutedBlock {
+    func importSealed(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
         do { try chain.verifySeal(of: block.header) } catch { throw .badSeal(error) }
-        return try importBlock(block, on: tip)
+        return try importBlock(block, on: tip, senders: senders)
     }
 
     /// Checks the header and body, executes the block on the tip's state, and compares the
     /// receipts root, state root and gas used with the header's.
-    func importBlock(_ block: Block, on tip: ChainTip) throws(BlockImportError) -> ExecutedBlock {
+    ///
+    /// - Parameter senders: the transactions' senders when already recovered (`recoverSenders(of:)`
+    ///   for a whole range of blocks at once); recovered here otherwise.
+    func importBlock(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
         try checkHeader(block, on: tip)
-        let recovered = try recoverSenders(block.transactions)
+        let recovered: [RecoveredTransaction]
+        if let senders, senders.count == block.transactions.count {
+            try validate(block.transactions)
+            recovered = zip(block.transactions, senders).map { RecoveredTransaction($0, sender: $1) }
+        } else {
+            recovered = try recoverSenders(block.transactions)
+        }
         let header = block.header
         let context = BlockContext(
             number: header.number, timestamp: header.evmTimestamp, sealer: header.sealer, gasLimit: header.gasLimit,
@@ -78,10 +87,31 @@ struct BlockImporter: Sendable {
         }
     }
 
-    private func recoverSenders(_ transactions: [Transaction]) throws(BlockImportError) -> [RecoveredTransaction] {
+    /// The senders of every transaction of `blocks`, in one batch on all cores; nil for a
+    /// block with a signature that recovers no sender (its import then names it).
+    func recoverSenders(of blocks: [Block]) -> [[Address]?] {
+        let outcomes = verifier.recoverSenders(blocks.flatMap(\.transactions))
+        var start = 0
+        return blocks.map { block in
+            defer { start += block.transactions.count }
+            var senders: [Address] = []
+            senders.reserveCapacity(block.transactions.count)
+            for outcome in outcomes[start..<start + block.transactions.count] {
+                guard case .success(let tx) = outcome else { return nil }
+                senders.append(tx.sender)
+            }
+            return senders
+        }
+    }
+
+    private func validate(_ transactions: [Transaction]) throws(BlockImportError) {
         for (index, tx) in transactions.enumerated() {
             do { try tx.validate(rules) } catch { throw .badTransaction(index: index, reason: "\(error)") }
         }
+    }
+
+    private func recoverSenders(_ transactions: [Transaction]) throws(BlockImportError) -> [RecoveredTransaction] {
+        try validate(transactions)
         var recovered: [RecoveredTransaction] = []
         recovered.reserveCapacity(transactions.count)
         for (index, outcome) in verifier.recoverSenders(transactions).enumerated() {
