@@ -31,7 +31,7 @@ target=$(height "$rpc_port")
 total_txs=$(curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"getTotalTransactionCount","params":[1]}' "http://127.0.0.1:$rpc_port/" | python3 -c "import json,sys;print(int(json.load(sys.stdin)['result']['txSum'],16))")
 
 echo "==> the observer starts $target blocks ($total_txs transactions) behind" >&2
-"$strand" node --config "$work/chain/node1/node.toml" --log-level warning &
+"$strand" node --config "$work/chain/node1/node.toml" --log-level ${OBSERVER_LOG_LEVEL:-warning} &
 observer_pid=$!
 started=$(date +%s.%N)
 for _ in $(seq 100); do curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' "http://127.0.0.1:$((rpc_port + 1))/" >/dev/null 2>&1 && break; sleep 0.05; done

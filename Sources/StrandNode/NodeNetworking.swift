@@ -25,6 +25,8 @@ final class NodeNetworking: Sendable {
         sync = SyncService(
             ledger: ledger, clock: clock, follows: follows, logger: logger,
             importBlocks: { blocks in Self.importInOrder(blocks, importer: importer, committer: committer, logger: logger) },
+            // Asked on the sync queue only, the one thread that hands the committer blocks on an observer.
+            localHeight: { (try? committer.tip().number) ?? ledger.head.number },
             admit: { raws in
                 guard let snapshot = try? ledger.snapshot() else { return }
                 _ = pool.admit(raws, accounts: snapshot)
@@ -38,6 +40,10 @@ final class NodeNetworking: Sendable {
         sync.attach(network)
     }
 
+    private static func height(_ committer: BlockCommitter) -> UInt64 {
+        (try? committer.tip().number) ?? committer.ledger.head.number
+    }
+
     func start() throws {
         try network.start()
         sync.start()
@@ -49,26 +55,34 @@ final class NodeNetworking: Sendable {
     }
 
     /// Imports sealed blocks one after another through the one import path; stops at the first
-    /// refusal (the peer's fault) or local failure.
+    /// refusal (the peer's fault), a gap (an answer that came ahead of an earlier one that
+    /// failed) or a local failure.
     private static func importInOrder(_ blocks: [Block], importer: BlockImporter, committer: BlockCommitter,
-                                      logger: Logger) -> (imported: Int, refused: String?) {
+                                      logger: Logger) -> (imported: Int, refused: String?, height: UInt64) {
         var imported = 0
+        let started = ContinuousClock.now
         // Every sender of the range in one batch on all cores: blocks may be small.
         let senders = importer.recoverSenders(of: blocks)
+        let recovered = ContinuousClock.now
+        defer {
+            let done = ContinuousClock.now
+            logger.info("synced \(imported) blocks (\(blocks.reduce(0) { $0 + $1.transactions.count }) transactions): recovery \((recovered - started).milliseconds) ms, import \((done - recovered).milliseconds) ms")
+        }
         for (block, blockSenders) in zip(blocks, senders) {
             do {
                 let tip = try committer.tip()
                 // A block already here (a duplicate answer) is skipped, not held against the peer.
                 if block.number <= tip.number { continue }
+                if block.number > tip.number + 1 { break }
                 committer.submit(try importer.importSealed(block, on: tip, senders: blockSenders))
                 imported += 1
             } catch let error as BlockImportError where error.isPeerFault {
-                return (imported, "block \(block.number): \(error)")
+                return (imported, "block \(block.number): \(error)", height(committer))
             } catch {
                 logger.error("importing block \(block.number): \(error)")
-                return (imported, nil)
+                return (imported, nil, height(committer))
             }
         }
-        return (imported, nil)
+        return (imported, nil, height(committer))
     }
 }

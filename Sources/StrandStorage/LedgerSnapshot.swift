@@ -112,6 +112,19 @@ public final class LedgerSnapshot: StateReader, @unchecked Sendable {
         return Block(header: header, transactions: try Block.decodeBody(body))
     }
 
+    /// Block `number` as peers send it (`Block.networkEncoding`), built from the stored header
+    /// and body without decoding either: what a node serves to one that syncs.
+    public func networkEncodedBlock(number: UInt64) throws -> [UInt8]? {
+        guard number <= head.number, let header = try get(tables.headers, key: LedgerTables.numberKey(number)),
+              let body = try get(tables.bodies, key: LedgerTables.numberKey(number)) else { return nil }
+        var encoder = RLPEncoder(reservingCapacity: header.count + body.count + 8)
+        encoder.appendList { list in
+            list.append(encodedItem: header)
+            list.append(encodedItem: body)
+        }
+        return encoder.bytes
+    }
+
     public func block(hash: Hash) throws -> Block? {
         try number(ofBlock: hash).flatMap { try block(number: $0) }
     }

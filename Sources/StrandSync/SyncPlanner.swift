@@ -1,9 +1,9 @@
 import StrandCrypto
 
 /// Decides which blocks to fetch from whom, without I/O: peers' heads in, requests and
-/// verdicts out. One request is in flight at a time (blocks import in order anyway); a peer
-/// that does not answer in time is skipped for the next request, one that serves a bad block
-/// is dropped.
+/// verdicts out. One request is in flight at a time, the next asked for as soon as an answer
+/// arrives (while that answer imports); a peer that does not answer in time is skipped for
+/// the next request, one that serves a bad block is dropped.
 public struct SyncPlanner: Sendable {
     public struct Request: Equatable, Sendable {
         public let peer: NodeID
@@ -46,23 +46,28 @@ public struct SyncPlanner: Sendable {
         return next(localHeight: localHeight, now: now)
     }
 
-    /// Blocks arrived from `peer` and were imported (`imported` of them) or refused.
-    public mutating func received(from peer: NodeID, imported: Int, refused: String?, localHeight: UInt64, now: Duration) -> [Action] {
-        guard let request = inFlight, request.peer == peer else {
-            // Unasked-for blocks are tolerated if they imported, counted against the peer if not.
-            return refused.map { [.drop(peer, reason: $0)] } ?? []
-        }
+    /// `count` blocks arrived from `peer`, to be imported on top of `localHeight`: the next
+    /// range is asked for at once, so that serving and sending it overlap this import.
+    public mutating func arrived(from peer: NodeID, count: Int, localHeight: UInt64, now: Duration) -> [Action] {
+        guard let request = inFlight, request.peer == peer else { return [] }
         inFlight = nil
         slow.remove(peer)
-        if let refused {
-            heights[peer] = nil
-            return [.drop(peer, reason: refused)] + next(localHeight: localHeight, now: now)
-        }
-        if imported == 0 {
+        guard count > 0 else {
             // It claimed a height it did not serve: ask others first.
             slow.insert(peer)
+            return next(localHeight: localHeight, now: now)
         }
-        return next(localHeight: localHeight, now: now)
+        return next(localHeight: localHeight + UInt64(count), now: now)
+    }
+
+    /// The blocks from `peer` were imported (`imported` of them) or refused: a refusal drops
+    /// the peer, and whatever was asked of it is asked elsewhere.
+    public mutating func imported(from peer: NodeID, imported: Int, refused: String?, localHeight: UInt64, now: Duration) -> [Action] {
+        guard let refused else { return next(localHeight: localHeight, now: now) }
+        heights[peer] = nil
+        slow.remove(peer)
+        if inFlight?.peer == peer { inFlight = nil }
+        return [.drop(peer, reason: refused)] + next(localHeight: localHeight, now: now)
     }
 
     /// Called about once a second: a request past its timeout is given up.

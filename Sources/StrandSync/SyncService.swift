@@ -13,8 +13,11 @@ import Synchronization
 ///
 /// All its work runs on one serial queue; `handle` and the others may be called from anywhere.
 public final class SyncService: Sendable {
-    /// Imports blocks in order: how many went in, and why the first bad one was refused.
-    public typealias Import = @Sendable ([Block]) -> (imported: Int, refused: String?)
+    /// Imports blocks in order: how many went in, why the first bad one was refused, and the
+    /// height this node's chain has reached with them.
+    public typealias Import = @Sendable ([Block]) -> (imported: Int, refused: String?, height: UInt64)
+    /// The height of this node's chain, blocks still committing included.
+    public typealias Height = @Sendable () -> UInt64
     public typealias Admit = @Sendable ([[UInt8]]) -> Void
 
     let ledger: Ledger
@@ -23,6 +26,7 @@ public final class SyncService: Sendable {
     /// Whether this node imports what peers serve (an observer does; a solo validator seals).
     let follows: Bool
     private let importBlocks: Import
+    private let localHeight: Height
     private let admit: Admit
     private let queue = DispatchQueue(label: "strand-sync")
     /// Gossiped transactions are admitted apart, so that their recovery never delays a block.
@@ -39,7 +43,8 @@ public final class SyncService: Sendable {
     public let metrics = SyncMetrics()
 
     public init(ledger: Ledger, clock: any NodeClock, follows: Bool, logger: Logger, importBlocks: @escaping Import,
-                admit: @escaping Admit) {
+                localHeight: @escaping Height, admit: @escaping Admit) {
+        self.localHeight = localHeight
         self.ledger = ledger
         self.clock = clock
         self.follows = follows
@@ -60,7 +65,7 @@ public final class SyncService: Sendable {
             ticks += 1
             if ticks % 50 == 0 {
                 announceHead()
-                carryOut(planner.withLock { $0.tick(localHeight: ledger.head.number, now: clock.monotonic()) })
+                if follows { carryOut(planner.withLock { $0.tick(localHeight: localHeight(), now: clock.monotonic()) }) }
             }
         }
         timer.resume()
@@ -86,7 +91,7 @@ public final class SyncService: Sendable {
                 admission.async { [admit] in admit(raws) }
             case .status(let status):
                 guard follows else { return }
-                carryOut(planner.withLock { $0.status(of: peer, height: status.height, localHeight: ledger.head.number, now: clock.monotonic()) })
+                carryOut(planner.withLock { $0.status(of: peer, height: status.height, localHeight: localHeight(), now: clock.monotonic()) })
             case .getBlocks(let from, let count):
                 serve(from: from, count: count, to: peer)
             case .blocks(let raws):
@@ -103,7 +108,8 @@ public final class SyncService: Sendable {
             if up {
                 send(.status(headStatus), to: peer)
             } else {
-                carryOut(planner.withLock { $0.peerGone(peer, localHeight: ledger.head.number, now: clock.monotonic()) })
+                guard follows else { return }
+                carryOut(planner.withLock { $0.peerGone(peer, localHeight: localHeight(), now: clock.monotonic()) })
             }
         }
     }
@@ -147,13 +153,14 @@ public final class SyncService: Sendable {
     }
 
     private func serve(from: UInt64, count: UInt64, to peer: NodeID) {
+        let started = ContinuousClock.now
+        defer { logger.debug("served blocks from \(from) to \(peer.description.prefix(16))… in \(ContinuousClock.now - started)") }
         var raws: [[UInt8]] = []
         var bytes = 0
         do {
             let snapshot = try ledger.snapshot()
             var number = from
-            while number < from &+ count, number <= snapshot.head.number, let block = try snapshot.block(number: number) {
-                let encoded = block.networkEncoding
+            while number < from &+ count, number <= snapshot.head.number, let encoded = try snapshot.networkEncodedBlock(number: number) {
                 if !raws.isEmpty && bytes + encoded.count > Self.maxAnswerBytes { break }
                 raws.append(encoded)
                 bytes += encoded.count
@@ -167,6 +174,9 @@ public final class SyncService: Sendable {
     }
 
     private func importServed(_ raws: [[UInt8]], from peer: NodeID) {
+        let started = ContinuousClock.now
+        defer { logger.debug("blocks from \(peer.description.prefix(16))…: \(raws.count) handled in \(ContinuousClock.now - started)") }
+        carryOut(planner.withLock { $0.arrived(from: peer, count: raws.count, localHeight: localHeight(), now: clock.monotonic()) })
         var blocks: [Block] = []
         var refused: String?
         for raw in raws {
@@ -180,7 +190,7 @@ public final class SyncService: Sendable {
         let reason = outcome.refused ?? refused
         if let reason { logger.warning("block from peer \(peer.description.prefix(16))… refused: \(reason)") }
         carryOut(planner.withLock {
-            $0.received(from: peer, imported: outcome.imported, refused: reason, localHeight: ledger.head.number, now: clock.monotonic())
+            $0.imported(from: peer, imported: outcome.imported, refused: reason, localHeight: outcome.height, now: clock.monotonic())
         })
     }
 

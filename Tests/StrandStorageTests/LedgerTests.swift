@@ -327,3 +327,15 @@ import Testing
         #expect(fixture.ledger.head.number == 0)
     }
 }
+
+extension LedgerTests {
+    @Test func servedBlocksAreTheStoredOnesBitForBit() throws {
+        let fixture = try LedgerFixture()
+        let committed = try fixture.commitBlock(transactions: 5, keys: 10, churn: false)
+        let snapshot = try fixture.ledger.snapshot()
+        let served = try #require(try snapshot.networkEncodedBlock(number: 1))
+        #expect(served == committed.block.networkEncoding)
+        #expect(try Block(networkEncoding: served) == committed.block)
+        #expect(try snapshot.networkEncodedBlock(number: 2) == nil)
+    }
+}

@@ -13,8 +13,10 @@ import Testing
                 == [.request(peer: Self.peers[1], from: 11, count: 64)])
         // One request at a time.
         #expect(planner.status(of: Self.peers[2], height: 900, localHeight: 10, now: .zero).isEmpty)
-        #expect(planner.received(from: Self.peers[1], imported: 64, refused: nil, localHeight: 74, now: .seconds(1))
+        // The next range is asked for as the answer arrives, before it imports.
+        #expect(planner.arrived(from: Self.peers[1], count: 64, localHeight: 10, now: .seconds(1))
                 == [.request(peer: Self.peers[2], from: 75, count: 64)])
+        #expect(planner.imported(from: Self.peers[1], imported: 64, refused: nil, localHeight: 74, now: .seconds(1)).isEmpty)
         #expect(planner.bestKnownHeight == 900)
     }
 
@@ -23,11 +25,17 @@ import Testing
         _ = planner.status(of: Self.peers[0], height: 100, localHeight: 0, now: .zero)
         _ = planner.status(of: Self.peers[1], height: 90, localHeight: 0, now: .zero)
         #expect(planner.inFlight?.peer == Self.peers[0])
-        #expect(planner.received(from: Self.peers[0], imported: 3, refused: "state root", localHeight: 3, now: .seconds(1))
+        // 64 arrive; the next 64 are asked of the same peer; then block 4 turns out bad.
+        #expect(planner.arrived(from: Self.peers[0], count: 64, localHeight: 0, now: .seconds(1))
+                == [.request(peer: Self.peers[0], from: 65, count: 36)])
+        #expect(planner.imported(from: Self.peers[0], imported: 3, refused: "state root", localHeight: 3, now: .seconds(1))
                 == [.drop(Self.peers[0], reason: "state root"), .request(peer: Self.peers[1], from: 4, count: 64)])
         // Blocks nobody asked for that do not import count against their sender too.
-        #expect(planner.received(from: Self.peers[2], imported: 0, refused: "seal", localHeight: 3, now: .seconds(1))
+        #expect(planner.imported(from: Self.peers[2], imported: 0, refused: "seal", localHeight: 3, now: .seconds(1))
                 == [.drop(Self.peers[2], reason: "seal")])
+        // An empty answer makes its sender the last to be asked.
+        #expect(planner.arrived(from: Self.peers[1], count: 0, localHeight: 3, now: .seconds(2))
+                == [.request(peer: Self.peers[1], from: 4, count: 64)], "the only peer left, slow or not")
     }
 
     @Test func aSilentPeerIsSkippedAfterTheTimeout() {
