@@ -87,21 +87,28 @@ struct BlockImporter: Sendable {
         }
     }
 
-    /// The senders of every transaction of `blocks`, in one batch on all cores; nil for a
-    /// block with a signature that recovers no sender (its import then names it).
+    /// The senders of every transaction of `blocks`, in one batch; nil for a block with a
+    /// signature that recovers no sender (its import then names it).
     func recoverSenders(of blocks: [Block]) -> [[Address]?] {
-        let outcomes = verifier.recoverSenders(blocks.flatMap(\.transactions))
+        let senders = senders(of: blocks.flatMap(\.transactions))
         var start = 0
         return blocks.map { block in
             defer { start += block.transactions.count }
-            var senders: [Address] = []
-            senders.reserveCapacity(block.transactions.count)
-            for outcome in outcomes[start..<start + block.transactions.count] {
-                guard case .success(let tx) = outcome else { return nil }
-                senders.append(tx.sender)
-            }
-            return senders
+            let slice = senders[start..<start + block.transactions.count]
+            return slice.contains(nil) ? nil : slice.map { $0! }
         }
+    }
+
+    /// Each transaction's sender, nil where the signature recovers none. Those the local pool
+    /// admitted are known already (a transaction's hash covers its signature); the rest are
+    /// recovered in one batch on all cores.
+    private func senders(of transactions: [Transaction]) -> [Address?] {
+        var senders = transactions.map { pool?.transaction($0.hash)?.sender }
+        let unknown = senders.indices.filter { senders[$0] == nil }
+        for (index, outcome) in zip(unknown, verifier.recoverSenders(unknown.map { transactions[$0] })) {
+            senders[index] = try? outcome.get().sender
+        }
+        return senders
     }
 
     private func validate(_ transactions: [Transaction]) throws(BlockImportError) {
@@ -114,11 +121,13 @@ struct BlockImporter: Sendable {
         try validate(transactions)
         var recovered: [RecoveredTransaction] = []
         recovered.reserveCapacity(transactions.count)
-        for (index, outcome) in verifier.recoverSenders(transactions).enumerated() {
-            switch outcome {
-            case .success(let tx): recovered.append(tx)
-            case .failure(let error): throw .badTransaction(index: index, reason: "\(error)")
+        for (index, (tx, sender)) in zip(transactions, senders(of: transactions)).enumerated() {
+            guard let sender else {
+                // Recovered again for the reason: a bad signature ends the import anyway.
+                do { _ = try tx.recoverSender() } catch { throw .badTransaction(index: index, reason: "\(error)") }
+                throw .badTransaction(index: index, reason: "its signature recovers no sender")
             }
+            recovered.append(RecoveredTransaction(tx, sender: sender))
         }
         return recovered
     }
