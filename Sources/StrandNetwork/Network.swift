@@ -9,8 +9,8 @@ import Synchronization
 import X509
 
 /// Authenticated links to the chain's other nodes: mutual TLS 1.3 with the chain CA as the
-/// only trust root, one link per pair of nodes (the lower node ID dials), reconnection with
-/// back-off, heartbeats, and typed, size-bounded messages. Knows nothing of consensus: it
+/// only trust root, one link per pair of nodes (both dial; the link the lower node ID dialed
+/// wins), reconnection with back-off, heartbeats, and typed, size-bounded messages. Knows nothing of consensus: it
 /// hands each message to `onMessage` with the node ID that sent it, one at a time, in order.
 public final class Network: Sendable {
     public let config: NetworkConfig
@@ -93,7 +93,7 @@ public final class Network: Sendable {
             .bind(host: config.listenHost, port: config.listenPort)
             .wait()
         serverChannel.withLock { $0 = channel }
-        for peer in config.peers where local.nodeID < peer.nodeID {
+        for peer in config.peers where peer.nodeID != local.nodeID {
             dial(peer)
         }
         return channel.localAddress!
@@ -159,19 +159,33 @@ public final class Network: Sendable {
         }
     }
 
+    /// Whether `link` is the one a pair keeps: the one the lower node ID dialed. Both sides
+    /// agree on it, so a pair that dialed each other at once ends with the same single link.
+    private func isPreferred(_ link: PeerLink) -> Bool {
+        link.outbound == (local.nodeID < link.nodeID)
+    }
+
     func register(_ link: PeerLink) {
-        let replaced = links.withLock { links in
+        let (kept, replaced) = links.withLock { links -> (Bool, PeerLink?) in
+            if let existing = links[link.nodeID], isPreferred(existing), !isPreferred(link) { return (false, nil) }
             defer { links[link.nodeID] = link }
-            return links[link.nodeID]
+            return (true, links[link.nodeID])
+        }
+        guard kept else {
+            // The pair already has the link the lower node dialed.
+            link.close()
+            return
         }
         if let replaced {
-            // The peer restarted, or both sides dialed: the newer link wins.
+            // The preferred link arrived, or the peer restarted: the old link goes.
             metrics.count(PeerError.duplicate.reason)
             replaced.close()
         }
         backoff.withLock { $0[link.nodeID] = nil }
         logger.info("peer \(link.nodeID.description.prefix(16))… connected (\(link.outbound ? "outbound" : "inbound"), \(link.channel.remoteAddress?.description ?? "?"))")
-        inbox.async { [onPeerChange] in onPeerChange(link.nodeID, true) }
+        if replaced == nil {
+            inbox.async { [onPeerChange] in onPeerChange(link.nodeID, true) }
+        }
     }
 
     func unregister(_ link: PeerLink) {
@@ -214,6 +228,11 @@ public final class Network: Sendable {
 
     private func dial(_ peer: NetworkConfig.Peer) {
         guard running.load(ordering: .relaxed) else { return }
+        // Linked already (the peer dialed): look again later, in case the link goes.
+        if links.withLock({ $0[peer.nodeID] != nil }) {
+            group.next().scheduleTask(in: .milliseconds(Int64(config.reconnectBackoff.first.milliseconds))) { [self] in dial(peer) }
+            return
+        }
         var bootstrap = ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(.seconds(3))

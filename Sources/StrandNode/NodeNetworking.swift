@@ -16,17 +16,24 @@ final class NodeNetworking: Sendable {
     let sync: SyncService
     let nodeID: NodeID
     let members: Set<NodeID>
+    private let tipHeight: TipHeight
 
     /// - Parameter follows: import blocks peers serve (an observer); a solo validator does not.
     init(config: NetworkConfig, nodeID: NodeID, chain: ChainConfig, ledger: Ledger, pool: TransactionPool,
          importer: BlockImporter, committer: BlockCommitter, follows: Bool, clock: any NodeClock, logger: Logger) throws {
         self.nodeID = nodeID
         members = Set(chain.validators).union(config.peers.map(\.nodeID)).union([nodeID])
+        // The chain's tip as the importer leaves it (blocks in commit included), for the sync
+        // planner on other threads: the committer itself is the import queue's alone.
+        let tipHeight = TipHeight(ledger.head.number)
+        self.tipHeight = tipHeight
         sync = SyncService(
             ledger: ledger, clock: clock, follows: follows, logger: logger,
-            importBlocks: { blocks in Self.importInOrder(blocks, importer: importer, committer: committer, logger: logger) },
-            // Asked on the sync queue only, the one thread that hands the committer blocks on an observer.
-            localHeight: { (try? committer.tip().number) ?? ledger.head.number },
+            recoverSenders: { blocks in importer.recoverSenders(of: blocks) },
+            importBlocks: { blocks, senders in
+                Self.importInOrder(blocks, senders: senders, importer: importer, committer: committer, tipHeight: tipHeight, logger: logger)
+            },
+            localHeight: { tipHeight.value.load(ordering: .acquiring) },
             admit: { raws in
                 guard let snapshot = try? ledger.snapshot() else { return }
                 _ = pool.admit(raws, accounts: snapshot)
@@ -44,6 +51,11 @@ final class NodeNetworking: Sendable {
         (try? committer.tip().number) ?? committer.ledger.head.number
     }
 
+    /// Transactions gossiped to peers and received from them, so far.
+    var gossipCounts: (sent: UInt64, received: UInt64) {
+        (sync.metrics.gossipSent.load(ordering: .relaxed), sync.metrics.gossipReceived.load(ordering: .relaxed))
+    }
+
     func start() throws {
         try network.start()
         sync.start()
@@ -57,16 +69,13 @@ final class NodeNetworking: Sendable {
     /// Imports sealed blocks one after another through the one import path; stops at the first
     /// refusal (the peer's fault), a gap (an answer that came ahead of an earlier one that
     /// failed) or a local failure.
-    private static func importInOrder(_ blocks: [Block], importer: BlockImporter, committer: BlockCommitter,
-                                      logger: Logger) -> (imported: Int, refused: String?, height: UInt64) {
+    private static func importInOrder(_ blocks: [Block], senders: [[Address]?], importer: BlockImporter, committer: BlockCommitter,
+                                      tipHeight: TipHeight, logger: Logger) -> (imported: Int, refused: String?, height: UInt64) {
         var imported = 0
         let started = ContinuousClock.now
-        // Every sender of the range in one batch on all cores: blocks may be small.
-        let senders = importer.recoverSenders(of: blocks)
-        let recovered = ContinuousClock.now
         defer {
-            let done = ContinuousClock.now
-            logger.info("synced \(imported) blocks (\(blocks.reduce(0) { $0 + $1.transactions.count }) transactions): recovery \((recovered - started).milliseconds) ms, import \((done - recovered).milliseconds) ms")
+            tipHeight.value.store(height(committer), ordering: .releasing)
+            logger.info("synced \(imported) blocks (\(blocks.reduce(0) { $0 + $1.transactions.count }) transactions) in \((ContinuousClock.now - started).milliseconds) ms")
         }
         for (block, blockSenders) in zip(blocks, senders) {
             do {
@@ -85,4 +94,10 @@ final class NodeNetworking: Sendable {
         }
         return (imported, nil, height(committer))
     }
+}
+
+/// The height an observer's chain has reached, blocks in commit included.
+final class TipHeight: Sendable {
+    let value: Atomic<UInt64>
+    init(_ height: UInt64) { value = Atomic(height) }
 }

@@ -23,6 +23,12 @@ public struct SyncPlanner: Sendable {
     /// Each peer's latest reported height.
     public private(set) var heights: [NodeID: UInt64] = [:]
     public private(set) var inFlight: Request?
+    /// The highest block fetched so far, imported or still on its way to import.
+    private var fetchedThrough: UInt64 = 0
+    /// When blocks last arrived or imported.
+    private var lastProgress: Duration = .zero
+    /// How far fetching may run ahead of the import, in requests.
+    public let lookahead: UInt64 = 2
     /// Peers that timed out once: asked last until they answer again.
     private var slow: Set<NodeID> = []
 
@@ -57,13 +63,18 @@ public struct SyncPlanner: Sendable {
             slow.insert(peer)
             return next(localHeight: localHeight, now: now)
         }
-        return next(localHeight: localHeight + UInt64(count), now: now)
+        fetchedThrough = max(fetchedThrough, request.from + UInt64(count) - 1)
+        lastProgress = now
+        return next(localHeight: localHeight, now: now)
     }
 
     /// The blocks from `peer` were imported (`imported` of them) or refused: a refusal drops
     /// the peer, and whatever was asked of it is asked elsewhere.
     public mutating func imported(from peer: NodeID, imported: Int, refused: String?, localHeight: UInt64, now: Duration) -> [Action] {
+        lastProgress = now
         guard let refused else { return next(localHeight: localHeight, now: now) }
+        // What was fetched past the refused block is fetched again, from someone else.
+        fetchedThrough = localHeight
         heights[peer] = nil
         slow.remove(peer)
         if inFlight?.peer == peer { inFlight = nil }
@@ -76,12 +87,20 @@ public struct SyncPlanner: Sendable {
             slow.insert(request.peer)
             inFlight = nil
         }
+        // Fetched blocks that never imported (a local failure left a gap): fetch them again.
+        if inFlight == nil, fetchedThrough > localHeight, now - lastProgress > timeout {
+            fetchedThrough = localHeight
+        }
         return next(localHeight: localHeight, now: now)
     }
 
     private mutating func next(localHeight: UInt64, now: Duration) -> [Action] {
         guard inFlight == nil else { return [] }
-        let ahead = heights.filter { $0.value > localHeight }
+        if fetchedThrough < localHeight { fetchedThrough = localHeight }
+        // Fetched blocks waiting for import are bounded, and so is the memory they hold.
+        guard fetchedThrough - localHeight < lookahead * batch else { return [] }
+        let base = fetchedThrough
+        let ahead = heights.filter { $0.value > base }
         guard !ahead.isEmpty else { return [] }
         // The highest peer that has not been slow; ties by node ID, so that runs repeat.
         let ranked = ahead.sorted { a, b in
@@ -90,8 +109,8 @@ public struct SyncPlanner: Sendable {
             return a.value != b.value ? a.value > b.value : a.key < b.key
         }
         let (peer, height) = ranked[0]
-        let count = min(batch, height - localHeight)
-        let request = Request(peer: peer, from: localHeight + 1, count: count, sentAt: now)
+        let count = min(batch, height - base)
+        let request = Request(peer: peer, from: base + 1, count: count, sentAt: now)
         inFlight = request
         return [.request(peer: peer, from: request.from, count: count)]
     }

@@ -13,9 +13,12 @@ import Synchronization
 ///
 /// All its work runs on one serial queue; `handle` and the others may be called from anywhere.
 public final class SyncService: Sendable {
-    /// Imports blocks in order: how many went in, why the first bad one was refused, and the
-    /// height this node's chain has reached with them.
-    public typealias Import = @Sendable ([Block]) -> (imported: Int, refused: String?, height: UInt64)
+    /// The senders of each block's transactions (nil for a block whose signatures do not all
+    /// recover): the costly step, run ahead of the import of the blocks before.
+    public typealias Recover = @Sendable ([Block]) -> [[Address]?]
+    /// Imports blocks in order with their senders: how many went in, why the first bad one was
+    /// refused, and the height this node's chain has reached with them.
+    public typealias Import = @Sendable ([Block], [[Address]?]) -> (imported: Int, refused: String?, height: UInt64)
     /// The height of this node's chain, blocks still committing included.
     public typealias Height = @Sendable () -> UInt64
     public typealias Admit = @Sendable ([[UInt8]]) -> Void
@@ -25,8 +28,13 @@ public final class SyncService: Sendable {
     let logger: Logger
     /// Whether this node imports what peers serve (an observer does; a solo validator seals).
     let follows: Bool
+    private let recoverSenders: Recover
     private let importBlocks: Import
     private let localHeight: Height
+    /// Served blocks are decoded and their senders recovered here, then imported on
+    /// `importing`: recovery of one range overlaps the import (and commits) of the one before.
+    private let recovering = DispatchQueue(label: "strand-sync-recovery")
+    private let importing = DispatchQueue(label: "strand-sync-import")
     private let admit: Admit
     private let queue = DispatchQueue(label: "strand-sync")
     /// Gossiped transactions are admitted apart, so that their recovery never delays a block.
@@ -42,8 +50,9 @@ public final class SyncService: Sendable {
     static let gossipBatch = 2_000
     public let metrics = SyncMetrics()
 
-    public init(ledger: Ledger, clock: any NodeClock, follows: Bool, logger: Logger, importBlocks: @escaping Import,
-                localHeight: @escaping Height, admit: @escaping Admit) {
+    public init(ledger: Ledger, clock: any NodeClock, follows: Bool, logger: Logger, recoverSenders: @escaping Recover,
+                importBlocks: @escaping Import, localHeight: @escaping Height, admit: @escaping Admit) {
+        self.recoverSenders = recoverSenders
         self.localHeight = localHeight
         self.ledger = ledger
         self.clock = clock
@@ -74,6 +83,8 @@ public final class SyncService: Sendable {
     public func stop() {
         timer.cancel()
         queue.sync {}
+        recovering.sync {}
+        importing.sync {}
         admission.sync {}
     }
 
@@ -173,25 +184,30 @@ public final class SyncService: Sendable {
         send(.blocks(raws), to: peer)
     }
 
+    /// Blocks a peer served: the next range is asked for at once; these are decoded and their
+    /// senders recovered on one queue, imported in order on another.
     private func importServed(_ raws: [[UInt8]], from peer: NodeID) {
-        let started = ContinuousClock.now
-        defer { logger.debug("blocks from \(peer.description.prefix(16))…: \(raws.count) handled in \(ContinuousClock.now - started)") }
         carryOut(planner.withLock { $0.arrived(from: peer, count: raws.count, localHeight: localHeight(), now: clock.monotonic()) })
-        var blocks: [Block] = []
-        var refused: String?
-        for raw in raws {
-            do { blocks.append(try Block(networkEncoding: raw)) } catch {
-                refused = "malformed block: \(error)"
-                break
+        recovering.async { [self] in
+            var blocks: [Block] = []
+            var malformed: String?
+            for raw in raws {
+                do { blocks.append(try Block(networkEncoding: raw)) } catch {
+                    malformed = "malformed block: \(error)"
+                    break
+                }
+            }
+            let senders = recoverSenders(blocks)
+            importing.async { [self, blocks, malformed] in
+                let outcome = importBlocks(blocks, senders)
+                metrics.blocksImported.wrappingAdd(UInt64(outcome.imported), ordering: .relaxed)
+                let reason = outcome.refused ?? malformed
+                if let reason { logger.warning("block from peer \(peer.description.prefix(16))… refused: \(reason)") }
+                carryOut(planner.withLock {
+                    $0.imported(from: peer, imported: outcome.imported, refused: reason, localHeight: outcome.height, now: clock.monotonic())
+                })
             }
         }
-        let outcome = importBlocks(blocks)
-        metrics.blocksImported.wrappingAdd(UInt64(outcome.imported), ordering: .relaxed)
-        let reason = outcome.refused ?? refused
-        if let reason { logger.warning("block from peer \(peer.description.prefix(16))… refused: \(reason)") }
-        carryOut(planner.withLock {
-            $0.imported(from: peer, imported: outcome.imported, refused: reason, localHeight: outcome.height, now: clock.monotonic())
-        })
     }
 
     private func carryOut(_ actions: [SyncPlanner.Action]) {

@@ -38,10 +38,9 @@ import Testing
         #expect(Set(nodes.map(\.ledger.head)).count == 1)
         #expect(nodes.allSatisfy { $0.pool.count == 0 })
         // Sent once by the observer the client chose, received once by each of the others.
-        let gossip = nodes.map { ($0.networking!.sync.metrics.gossipSent.load(ordering: .relaxed),
-                                  $0.networking!.sync.metrics.gossipReceived.load(ordering: .relaxed)) }
-        #expect(gossip.map(\.0) == [0, 0, 1])
-        #expect(gossip.map(\.1) == [1, 1, 0])
+        let gossip = nodes.map { $0.networking!.gossipCounts }
+        #expect(gossip.map(\.sent) == [0, 0, 1])
+        #expect(gossip.map(\.received) == [1, 1, 0])
     }
 
     private func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {

@@ -49,4 +49,18 @@ import Testing
         #expect(planner.peerGone(Self.peers[0], localHeight: 0, now: .seconds(8)).isEmpty)
         #expect(planner.inFlight == nil)
     }
+
+    @Test func fetchingRunsAheadOfImportByTwoRangesAtMost() {
+        var planner = SyncPlanner(batch: 10)
+        #expect(planner.status(of: Self.peers[0], height: 100, localHeight: 0, now: .zero) == [.request(peer: Self.peers[0], from: 1, count: 10)])
+        // Answers arrive faster than they import: the next range is asked on top of what was fetched.
+        #expect(planner.arrived(from: Self.peers[0], count: 10, localHeight: 0, now: .seconds(1)) == [.request(peer: Self.peers[0], from: 11, count: 10)])
+        #expect(planner.arrived(from: Self.peers[0], count: 10, localHeight: 0, now: .seconds(1)).isEmpty, "two ranges ahead of the import")
+        #expect(planner.imported(from: Self.peers[0], imported: 10, refused: nil, localHeight: 10, now: .seconds(2))
+                == [.request(peer: Self.peers[0], from: 21, count: 10)])
+        // A gap that never imports is fetched again after the timeout.
+        _ = planner.arrived(from: Self.peers[0], count: 10, localHeight: 10, now: .seconds(2))
+        #expect(planner.tick(localHeight: 10, now: .seconds(3)).isEmpty)
+        #expect(planner.tick(localHeight: 10, now: .seconds(9)) == [.request(peer: Self.peers[0], from: 11, count: 10)])
+    }
 }
