@@ -33,7 +33,7 @@ total_txs=$(curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrp
 echo "==> the observer starts $target blocks ($total_txs transactions) behind" >&2
 "$strand" node --config "$work/chain/node1/node.toml" --log-level ${OBSERVER_LOG_LEVEL:-warning} &
 observer_pid=$!
-started=$(date +%s.%N)
+started=$(date +%s.%N); echo "observer started at $(date +%T.%N)" >&2
 for _ in $(seq 100); do curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' "http://127.0.0.1:$((rpc_port + 1))/" >/dev/null 2>&1 && break; sleep 0.05; done
 while [ "$(height $((rpc_port + 1)))" -lt "$target" ]; do sleep 0.05; done
 finished=$(date +%s.%N)
