@@ -72,7 +72,7 @@ struct NodeCommand: ParsableCommand {
 struct ChainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chain",
-        abstract: "Set up a chain.",
+        abstract: "Set up a chain, and start, stop and inspect its nodes.",
         subcommands: [Init.self, Start.self, Stop.self, Status.self]
     )
 
