@@ -76,7 +76,7 @@ public struct ExecutorBenchmarks {
         self.repetitions = repetitions
     }
 
-    /// Runs on a deep-stack thread, as the node's block producer does, so that blocks with
+    /// Runs on a deep-stack thread, as the node's solo driver does, so that blocks with
     /// contracts need not hop onto one (`DeepStackThread.ensuring`).
     public func run(progress: (String) -> Void = { _ in }) -> [ExecutorBenchmarkRow] {
         DeepStackThread.ensuring { measureRows(progress: progress) }

@@ -6,7 +6,7 @@ import Synchronization
 
 /// The latest blocks, decoded, with their receipts and senders, for RPC: a receipt lookup
 /// then costs a hash-table probe instead of decoding a whole block and recovering its
-/// sender. The block producer adds each block as it commits it (it knows the senders);
+/// sender. The committer adds each block as it lands (the builder or importer knew the senders);
 /// older blocks are loaded from the ledger on demand, their senders recovered in one batch.
 final class RecentBlocks: Sendable {
     struct Entry: Sendable {
