@@ -23,7 +23,7 @@ batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if 
 echo "==> the validator alone commits $txs transactions" >&2
 "$strand" node --config "$work/chain/node0/node.toml" --log-level warning &
 node_pid=$!
-for _ in $(seq 100); do curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' "http://127.0.0.1:$rpc_port/" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_for_rpc "$rpc_port"
 "$loadgen" --rpc "http://127.0.0.1:$rpc_port" --workload dag-transfer --txs "$txs" --json > "$work/load.json"
 
 height() { curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}' "http://127.0.0.1:$1/" | python3 -c "import json,sys;print(int(json.load(sys.stdin)['result'],16))"; }
@@ -34,7 +34,7 @@ echo "==> the observer starts $target blocks ($total_txs transactions) behind" >
 "$strand" node --config "$work/chain/node1/node.toml" --log-level ${OBSERVER_LOG_LEVEL:-warning} &
 observer_pid=$!
 started=$(date +%s.%N); echo "observer started at $(date +%T.%N)" >&2
-for _ in $(seq 100); do curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' "http://127.0.0.1:$((rpc_port + 1))/" >/dev/null 2>&1 && break; sleep 0.05; done
+wait_for_rpc $((rpc_port + 1))
 while [ "$(height $((rpc_port + 1)))" -lt "$target" ]; do sleep 0.05; done
 finished=$(date +%s.%N)
 kill -TERM "$observer_pid"; wait "$observer_pid" || true

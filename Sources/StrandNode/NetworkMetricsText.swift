@@ -1,30 +1,25 @@
 /// The network's part of `GET /metrics`: peers, dropped links by reason, gossip and sync.
 enum NetworkMetricsText {
     static func text(_ networking: NodeNetworking, head: UInt64) -> String {
-        var lines: [String] = []
-        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, UInt64)]) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) \(type)")
-            for (labels, value) in samples { lines.append("\(name)\(labels) \(value)") }
-        }
+        var out = PrometheusText()
         let network = networking.network, sync = networking.sync.metrics
-        metric("strand_peers", "gauge", "Connected peers.", [("", UInt64(network.connectedPeers.count))])
-        metric("strand_peers_dropped_total", "counter", "Links ended, by reason.",
+        out.metric("strand_peers", "gauge", "Connected peers.", [("", UInt64(network.connectedPeers.count))])
+        out.metric("strand_peers_dropped_total", "counter", "Links ended, by reason.",
                network.metrics.droppedLinks.map { ("{reason=\"\($0.reason)\"}", $0.count) })
-        metric("strand_network_messages_dropped_total", "counter", "Messages dropped at a full peer queue.",
+        out.metric("strand_network_messages_dropped_total", "counter", "Messages dropped at a full peer queue.",
                [("", network.metrics.queueDrops.load(ordering: .relaxed))])
-        metric("strand_gossip_transactions_sent_total", "counter", "Transactions gossiped to peers.",
+        out.metric("strand_gossip_transactions_sent_total", "counter", "Transactions gossiped to peers.",
                [("", sync.gossipSent.load(ordering: .relaxed))])
-        metric("strand_gossip_transactions_received_total", "counter", "Transactions received from peers.",
+        out.metric("strand_gossip_transactions_received_total", "counter", "Transactions received from peers.",
                [("", sync.gossipReceived.load(ordering: .relaxed))])
-        metric("strand_sync_blocks_imported_total", "counter", "Blocks imported from peers.",
+        out.metric("strand_sync_blocks_imported_total", "counter", "Blocks imported from peers.",
                [("", sync.blocksImported.load(ordering: .relaxed))])
-        metric("strand_sync_blocks_served_total", "counter", "Blocks served to peers.", [("", sync.blocksServed.load(ordering: .relaxed))])
-        metric("strand_sync_bad_blocks_total", "counter", "Blocks from peers that did not import.",
+        out.metric("strand_sync_blocks_served_total", "counter", "Blocks served to peers.", [("", sync.blocksServed.load(ordering: .relaxed))])
+        out.metric("strand_sync_bad_blocks_total", "counter", "Blocks from peers that did not import.",
                [("", sync.badBlocks.load(ordering: .relaxed))])
         let best = networking.sync.bestKnownHeight
-        metric("strand_sync_lag_blocks", "gauge", "Blocks between this node's head and the highest a peer reported.",
+        out.metric("strand_sync_lag_blocks", "gauge", "Blocks between this node's head and the highest a peer reported.",
                [("", best > head ? best - head : 0)])
-        return lines.joined(separator: "\n") + "\n"
+        return out.text
     }
 }

@@ -21,33 +21,28 @@ public final class NodeMetrics: Sendable {
 
     /// The Prometheus text exposition (format 0.0.4).
     func text(poolSize: Int) -> String {
-        var lines: [String] = []
-        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(String, UInt64)]) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) \(type)")
-            for (labels, value) in samples { lines.append("\(name)\(labels) \(value)") }
-        }
-        metric("strand_transactions_received_total", "counter", "Raw transactions submitted over RPC.",
+        var out = PrometheusText()
+        out.metric("strand_transactions_received_total", "counter", "Raw transactions submitted over RPC.",
                [("", received.load(ordering: .relaxed))])
         let byCode = rejected.withLock { $0 }
-        metric("strand_transactions_rejected_total", "counter", "Transactions refused at admission, by reason.",
+        out.metric("strand_transactions_rejected_total", "counter", "Transactions refused at admission, by reason.",
                TxPoolError.Code.allCases.map { ("{reason=\"\($0.rawValue)\"}", byCode[$0] ?? 0) })
-        metric("strand_transactions_excluded_total", "counter", "Transactions left out of blocks at execution.",
+        out.metric("strand_transactions_excluded_total", "counter", "Transactions left out of blocks at execution.",
                [("", excluded.load(ordering: .relaxed))])
-        metric("strand_transactions_committed_total", "counter", "Transactions in committed blocks.",
+        out.metric("strand_transactions_committed_total", "counter", "Transactions in committed blocks.",
                [("", committed.load(ordering: .relaxed))])
-        metric("strand_block_height", "gauge", "Number of the latest committed block.", [("", blockHeight.load(ordering: .relaxed))])
-        metric("strand_txpool_size", "gauge", "Pending transactions.", [("", UInt64(poolSize))])
-        metric("strand_block_transactions", "gauge", "Transactions in the latest block.",
+        out.metric("strand_block_height", "gauge", "Number of the latest committed block.", [("", blockHeight.load(ordering: .relaxed))])
+        out.metric("strand_txpool_size", "gauge", "Pending transactions.", [("", UInt64(poolSize))])
+        out.metric("strand_block_transactions", "gauge", "Transactions in the latest block.",
                [("", lastBlockTransactions.load(ordering: .relaxed))])
-        metric("strand_block_execution_microseconds", "gauge", "Execution time of the latest block.",
+        out.metric("strand_block_execution_microseconds", "gauge", "Execution time of the latest block.",
                [("", lastExecutionMicros.load(ordering: .relaxed))])
-        metric("strand_block_commit_microseconds", "gauge", "Ledger commit time of the latest block.",
+        out.metric("strand_block_commit_microseconds", "gauge", "Ledger commit time of the latest block.",
                [("", lastCommitMicros.load(ordering: .relaxed))])
-        metric("strand_ledger_commit_failing", "gauge", "1 while block commits fail and are retried; transactions are refused meanwhile.",
+        out.metric("strand_ledger_commit_failing", "gauge", "1 while block commits fail and are retried; transactions are refused meanwhile.",
                [("", commitFailing.load(ordering: .relaxed))])
-        metric("strand_ledger_commit_failures_total", "counter", "Failed block commit attempts.",
+        out.metric("strand_ledger_commit_failures_total", "counter", "Failed block commit attempts.",
                [("", commitFailures.load(ordering: .relaxed))])
-        return lines.joined(separator: "\n") + "\n"
+        return out.text
     }
 }

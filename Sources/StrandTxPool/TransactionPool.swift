@@ -58,6 +58,12 @@ public final class TransactionPool: Sendable {
 
     public func transaction(_ hash: Hash) -> RecoveredTransaction? { state.withLock { $0.byHash[hash] } }
 
+    /// The recovered sender of each pending transaction among `hashes`, nil for the others;
+    /// one lock for them all.
+    public func senders(of hashes: some Sequence<Hash>) -> [Address?] {
+        state.withLock { pool in hashes.map { pool.byHash[$0]?.sender } }
+    }
+
     /// The nonce after the sender's highest contiguous pending transaction, if any is pending.
     public func pendingNonce(of sender: Address) -> UInt64? {
         state.withLock { pool in

@@ -64,6 +64,14 @@ public struct ChainConfig: Sendable, Equatable {
 
     public func validatorIndex(of node: NodeID) -> Int? { validators.firstIndex(of: node) }
 
+    // MARK: Block size
+
+    /// What a body costs before its transactions, against `maxBlockBytes`.
+    public static let bodyOverheadBytes = 16
+    /// What one transaction of `encodedCount` bytes adds to a body (its bytes and RLP header,
+    /// rounded up). The builder fills blocks and the importer checks them by this one rule.
+    public static func bodyBytes(ofTransaction encodedCount: Int) -> Int { encodedCount + 5 }
+
     // MARK: Encoding
 
     /// rlp([layout, chainId, suite, [nodeId…], gasLimit, maxTxs, maxBytes, timeoutMs, groupId, window]).

@@ -2,7 +2,8 @@
 `strand chain start`. Load goes to the observers (gossip carries it to the validator, sync brings
 the blocks back); every transaction commits and the conservation check holds; all nodes end on
 the same head. An observer killed with SIGKILL misses a few hundred blocks, is restarted, and
-catches up to the same head and state root. Prints `N passed, N failed`."""
+catches up to the same head and state root; one paused with SIGSTOP past the dead-peer timeout
+catches up when it resumes. Prints `N passed, N failed`."""
 import json
 import os
 import random
@@ -130,11 +131,24 @@ def test_killed_observer_catches_up(net):
     assert imported and int(imported[0].split()[1]) >= missed, imported
 
 
+def test_paused_observer_catches_up(net):
+    """SIGSTOP an observer past the dead-peer timeout while the chain goes on, then SIGCONT it."""
+    os.kill(net.pid(2), 19)
+    try:
+        net.load([net.urls[1]], 600)
+        time.sleep(7)
+    finally:
+        os.kill(net.pid(2), 18)
+    wait_until(net.same_head_everywhere, 60, "the paused observer to catch up")
+    wait_until(lambda: rpc(net.urls[2], "net_peerCount") == hex(NODES - 1), 30, "the paused observer's links back")
+
+
 def main():
     net = Network()
     passed = failed = 0
     try:
-        for test in [test_load_on_observers_commits_everywhere, test_killed_observer_catches_up]:
+        for test in [test_load_on_observers_commits_everywhere, test_killed_observer_catches_up,
+                     test_paused_observer_catches_up]:
             try:
                 test(net)
                 passed += 1

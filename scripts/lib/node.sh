@@ -5,6 +5,7 @@
 #   scratch_dir                 a temporary directory removed on exit (stopping the node first); sets $work
 #   start_node DIR PORT [TOML]  chain init in DIR (4 funded accounts), extra node.toml lines, start,
 #                               wait for RPC; sets $node_pid ($MAX_BLOCK_TXS replaces the sealer's block size)
+#   wait_for_rpc PORT           wait until a node answers on 127.0.0.1:PORT
 #   stop_node                   SIGTERM and wait
 
 build_release() {
@@ -31,10 +32,16 @@ start_node() {
   fi
   "$strand" node --config "$dir/node.toml" --log-level warning &
   node_pid=$!
-  for _ in $(seq 100); do
+  wait_for_rpc "$port"
+}
+
+# Waits until a node answers JSON-RPC on 127.0.0.1:PORT (up to 10 s).
+wait_for_rpc() {
+  local port=$1
+  for _ in $(seq 200); do
     curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' \
       "http://127.0.0.1:$port/" >/dev/null 2>&1 && return 0
-    sleep 0.1
+    sleep 0.05
   done
   echo "node did not answer on port $port" >&2
   return 1

@@ -47,9 +47,9 @@ struct BlockBuilder: Sendable {
     /// How many of `candidates`, from the first, fit a body of `maxBytes` (a sender's later
     /// nonces that do not fit wait for the next block).
     static func prefixFitting(_ candidates: [RecoveredTransaction], maxBytes: Int) -> Int {
-        var bytes = 16
+        var bytes = ChainConfig.bodyOverheadBytes
         for (index, tx) in candidates.enumerated() {
-            bytes += tx.transaction.encoded.count + 5
+            bytes += ChainConfig.bodyBytes(ofTransaction: tx.transaction.encoded.count)
             if bytes > maxBytes { return index }
         }
         return candidates.count

@@ -79,7 +79,7 @@ struct BlockImporter: Sendable {
         guard block.transactions.count <= chain.maxBlockTransactions else {
             throw .tooManyTransactions(limit: chain.maxBlockTransactions, got: block.transactions.count)
         }
-        let bodyBytes = block.transactions.reduce(16) { $0 + $1.encoded.count + 5 }
+        let bodyBytes = block.transactions.reduce(ChainConfig.bodyOverheadBytes) { $0 + ChainConfig.bodyBytes(ofTransaction: $1.encoded.count) }
         guard bodyBytes <= chain.maxBlockBytes else { throw .tooLarge(limit: chain.maxBlockBytes, got: bodyBytes) }
         let transactionsRoot = Block.transactionsRoot(block.transactions)
         guard transactionsRoot == header.transactionsRoot else {
@@ -103,7 +103,7 @@ struct BlockImporter: Sendable {
     /// admitted are known already (a transaction's hash covers its signature); the rest are
     /// recovered in one batch on all cores.
     private func senders(of transactions: [Transaction]) -> [Address?] {
-        var senders = transactions.map { pool?.transaction($0.hash)?.sender }
+        var senders = pool?.senders(of: transactions.lazy.map(\.hash)) ?? Array(repeating: nil, count: transactions.count)
         let unknown = senders.indices.filter { senders[$0] == nil }
         for (index, outcome) in zip(unknown, verifier.recoverSenders(unknown.map { transactions[$0] })) {
             senders[index] = try? outcome.get().sender

@@ -52,13 +52,14 @@ final class NodeRPCService: RPCService {
             for raw in raws { outcomes[raw.index] = .error(.internalError("\(error)")) }
             return
         }
+        let gossip = node.networking?.sync
         var admitted: [[UInt8]] = []
-        defer { node.networking?.sync.gossip(admitted) }
+        defer { gossip?.gossip(admitted) }
         for (raw, result) in zip(raws, node.pool.admit(raws.map(\.bytes), accounts: snapshot)) {
             switch result {
             case .success(let hash):
                 outcomes[raw.index] = .value(.string(hash.description))
-                admitted.append(raw.bytes)
+                if gossip != nil { admitted.append(raw.bytes) }
             case .failure(let error):
                 node.metrics.reject(error.code)
                 outcomes[raw.index] = .error(.rejected(error.message, cause: error.code.rawValue))
