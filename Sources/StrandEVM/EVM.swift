@@ -122,7 +122,7 @@ extension EVM {
         if nonce == .max { return (.failure(.outOfGas, gasLeft: gas), nil) }
         state.setNonce(caller, nonce + 1)
         let address = salt.map { Self.create2Address(caller, salt: $0, initCode: initCode) }
-            ?? Self.createAddress(caller, nonce: nonce)
+            ?? Address.contract(createdBy: caller, nonce: nonce)
         state.warm(address)
         if state.hasCollision(address) { return (.failure(.createCollision, gasLeft: 0), nil) }
 
@@ -157,11 +157,6 @@ extension EVM {
             return (result, nil)
         }
         return (result, address)
-    }
-
-    /// keccak(rlp([sender, nonce]))[12...]
-    public static func createAddress(_ sender: Address, nonce: UInt64) -> Address {
-        Address.contract(createdBy: sender, nonce: nonce)
     }
 
     /// keccak(0xff ‖ sender ‖ salt ‖ keccak(initCode))[12...]

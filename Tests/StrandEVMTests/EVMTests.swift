@@ -29,7 +29,7 @@ import Testing
         let created = try evm.transact(transaction(nonce: 0, to: nil, data: try ERC20Artifact(path: TestPaths.erc20).deployment(supply: supply)), sender: Self.sender)
         #expect(created.succeeded)
         let token = try #require(created.contractAddress)
-        #expect(token == EVM.createAddress(Self.sender, nonce: 0))
+        #expect(token == Address.contract(createdBy: Self.sender, nonce: 0))
 
         let recipient = Address(low: 0xB0B)
         let transfer = try evm.transact(

@@ -6,7 +6,7 @@ import StrandTypes
 extension ExecutorWorkload {
     /// The token's address in the ERC-20 workloads: deployed by sender 0 with nonce 0.
     public static func erc20Token() -> Address {
-        EVM.createAddress(sender(0), nonce: 0)
+        Address.contract(createdBy: sender(0), nonce: 0)
     }
 
     /// A state in which sender 0 deployed the ERC-20 and gave each of `holders` senders
