@@ -81,7 +81,7 @@ let package = Package(
             dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandEVM"]
         ),
         .target(name: "StrandTxPool", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"], swiftSettings: hotPathSettings),
-        .target(name: "StrandConsensus"),
+        .target(name: "StrandConsensus", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"]),
         .target(
             name: "StrandSync",
             dependencies: [
@@ -137,7 +137,7 @@ let package = Package(
             name: "strand",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
-                "StrandNode", "StrandNetwork", "StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
+                "StrandNode", "StrandNetwork", "StrandConsensus", "StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -157,7 +157,7 @@ let package = Package(
         // test vectors, a manual clock, in-memory state, the ERC-20 artifact, synthetic blocks, workloads.
         .target(
             name: "StrandTestSupport",
-            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandExecution", "StrandEVM"],
+            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandExecution", "StrandEVM", "StrandConsensus"],
             path: "Tests/StrandTestSupport"
         ),
         .testTarget(
@@ -200,6 +200,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StrandSyncTests", dependencies: ["StrandSync", "StrandCrypto"]),
+        .testTarget(
+            name: "StrandConsensusTests",
+            dependencies: ["StrandConsensus", "StrandCrypto", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]
+        ),
         .testTarget(
             name: "StrandStorageTests",
             dependencies: ["StrandStorage", "StrandCrypto", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]

@@ -1,0 +1,399 @@
+import StrandPrimitives
+import StrandTypes
+
+/// One validator's PBFT, execute-then-vote as FISCO BCOS 2.x runs it, with a view change
+/// that carries locks (DESIGN.md, "Consensus"). Pure: events in, actions out, no clock, no
+/// I/O, so that the node's driver and the simulator run the same code.
+///
+/// At (height h, view v) the leader is validators[(h + v) mod n]. It proposes a block; each
+/// validator executes it and signs a Prepare; at Q = n − f Prepares it locks the block
+/// (persisted) and signs a Commit; Q Commits decide the block, whose seal they become. A
+/// view that times out ends with a ViewChange carrying the sender's lock; the next leader
+/// proposes with Q of them as justification and must re-propose the highest lock among them.
+public struct PBFTStateMachine: Sendable {
+    public let chain: ChainConfig
+    /// This validator's index in `chain.validators`.
+    public let index: UInt32
+    public let settings: PBFTSettings
+    let authenticator: any VoteAuthenticator
+
+    /// The height being decided: the chain's height + 1.
+    public private(set) var height: UInt64
+    public private(set) var view: UInt64
+    public private(set) var journal: PBFTJournal
+    /// View changes since the last decided block.
+    public private(set) var viewChanges: UInt64 = 0
+
+    var keeper = VoteKeeper()
+    /// The proposal accepted in the current view.
+    var proposal: (view: UInt64, block: Block, hash: Hash)?
+    /// Blocks seen at this height (proposals, locked blocks), by hash.
+    var blocks: [Hash: Block] = [:]
+    /// Execution results at this height, by block hash.
+    var executed: [Hash: Bool] = [:]
+    var executing: Set<Hash> = []
+    var awaitingBuild = false
+    /// The ViewChanges that justify the block being built, taken when the build was asked for.
+    var buildJustification: [ViewChange] = []
+    var workPending = false
+    var timerDeadline: Duration?
+    var future: [UInt32: [ConsensusMessage]] = [:]
+    /// What this validator last said at this height, for `.retransmit`: its proposal, votes
+    /// and latest ViewChange, each superseding the one of the same kind before.
+    var said: [String: ConsensusMessage] = [:]
+    var now: Duration = .zero
+    var actions: [PBFTAction] = []
+
+    /// - Parameters:
+    ///   - chainHeight: the height of the local chain.
+    ///   - journal: what this validator persisted before it last stopped; ignored when the
+    ///     chain has moved past its height.
+    public init(chain: ChainConfig, index: UInt32, authenticator: any VoteAuthenticator, settings: PBFTSettings,
+                chainHeight: UInt64, journal: PBFTJournal?) {
+        self.chain = chain
+        self.index = index
+        self.authenticator = authenticator
+        self.settings = settings
+        height = chainHeight + 1
+        if let journal, journal.height == height {
+            self.journal = journal
+            view = journal.view
+            if let lock = journal.lock, let block = journal.lockedBlock { blocks[lock.blockHash] = block }
+        } else {
+            self.journal = PBFTJournal(height: height)
+            view = 0
+        }
+    }
+
+    public var quorum: Int { chain.quorum }
+    public var validatorCount: Int { chain.validators.count }
+
+    public func leader(height: UInt64, view: UInt64) -> UInt32 {
+        UInt32((height &+ view) % UInt64(chain.validators.count))
+    }
+
+    public var isLeader: Bool { leader(height: height, view: view) == index }
+
+    /// Starts the machine: the leader asks for a block, the timer runs if there is work.
+    public mutating func start(now: Duration) -> [PBFTAction] {
+        begin(now)
+        enterView()
+        return finish()
+    }
+
+    public mutating func handle(_ event: PBFTEvent, now: Duration) -> [PBFTAction] {
+        begin(now)
+        switch event {
+        case .message(let message): receive(message)
+        case .timeout:
+            if let deadline = timerDeadline, now >= deadline {
+                timerDeadline = nil
+                changeView(to: view + 1)
+            }
+        case .executed(let hash, let valid): executedBlock(hash, valid: valid)
+        case .built(let block): built(block)
+        case .workPending(let pending):
+            workPending = pending
+            updateTimer()
+        case .chainAdvanced(let chainHeight):
+            if chainHeight >= height { enterHeight(chainHeight + 1) }
+        case .retransmit:
+            for key in said.keys.sorted() { actions.append(.broadcast(said[key]!)) }
+        }
+        return finish()
+    }
+
+    private mutating func begin(_ now: Duration) {
+        self.now = now
+        actions.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func finish() -> [PBFTAction] {
+        let result = actions
+        actions.removeAll()
+        return result
+    }
+
+    // MARK: Heights and views
+
+    private mutating func enterHeight(_ next: UInt64) {
+        height = next
+        view = 0
+        viewChanges = 0
+        journal = PBFTJournal(height: next)
+        keeper = VoteKeeper()
+        said = [:]
+        proposal = nil
+        blocks = [:]
+        executed = [:]
+        executing = []
+        timerDeadline = nil
+        enterView()
+        // Messages that came early for this height, now in order of arrival.
+        let early = future.values.flatMap { $0 }.filter { $0.height == next }
+        future = future.mapValues { $0.filter { $0.height > next } }.filter { !$0.value.isEmpty }
+        for message in early { receive(message) }
+    }
+
+    /// The view has just been entered (or the machine started in it).
+    private mutating func enterView() {
+        awaitingBuild = false
+        if proposal?.view != view { proposal = nil }
+        timerDeadline = nil
+        updateTimer()
+        proposeIfLeader()
+    }
+
+    /// Leaves for `next` after sending (and first persisting) a ViewChange with the lock.
+    mutating func changeView(to next: UInt64) {
+        guard next > view else { return }
+        view = next
+        viewChanges += 1
+        journal.view = next
+        actions.append(.persist(journal))
+        var change = ViewChange(height: height, view: next, lock: journal.lock,
+                                lockedBlock: journal.lockedBlock, validator: index,
+                                signature: .init(r: .zero, s: .zero, recoveryID: 0))
+        change.signature = authenticator.sign(chain.digest(of: change))
+        _ = keeper.add(change)
+        say(.viewChange(change), as: "viewchange")
+        enterView()
+    }
+
+    /// The timer runs while there is something to decide: ready transactions, a proposal, a
+    /// view change under way or a vote given. An idle chain sets no timer and changes no view.
+    mutating func updateTimer() {
+        let needed = workPending || proposal != nil || view > 0 || journal.prepared != nil
+        if needed, timerDeadline == nil {
+            let deadline = now + settings.timeout(ofView: view)
+            timerDeadline = deadline
+            actions.append(.setTimer(at: deadline))
+        } else if !needed, timerDeadline != nil {
+            timerDeadline = nil
+            actions.append(.cancelTimer)
+        }
+    }
+
+    // MARK: Proposing
+
+    mutating func proposeIfLeader() {
+        guard isLeader, !awaitingBuild, proposal == nil, journal.prepared?.view != view else { return }
+        if view == 0 {
+            requestBuild(justification: [])
+            return
+        }
+        let justification = keeper.viewChanges(for: view)
+        guard justification.count >= quorum else { return }
+        if let lock = Self.highestLock(in: justification) {
+            guard let block = blocks[lock.blockHash] else { return }
+            propose(block, justification: justification)
+        } else {
+            requestBuild(justification: justification)
+        }
+    }
+
+    private mutating func requestBuild(justification: [ViewChange]) {
+        awaitingBuild = true
+        buildJustification = justification
+        actions.append(.build(height: height, view: view))
+    }
+
+    private mutating func built(_ block: Block) {
+        guard awaitingBuild, block.number == height else { return }
+        awaitingBuild = false
+        let hash = block.hash
+        executed[hash] = true
+        propose(block, justification: buildJustification)
+    }
+
+    private mutating func propose(_ block: Block, justification: [ViewChange]) {
+        var proposal = Proposal(view: view, block: block, justification: justification.map(\.withoutBlock), validator: index,
+                                signature: .init(r: .zero, s: .zero, recoveryID: 0))
+        proposal.signature = authenticator.sign(chain.digest(of: proposal))
+        say(.proposal(proposal), as: "proposal")
+        accept(proposal, hash: block.hash, justifiedLock: Self.highestLock(in: justification))
+    }
+
+    static func highestLock(in justification: [ViewChange]) -> PreparedCertificate? {
+        justification.compactMap(\.lock).max { $0.view < $1.view }
+    }
+
+    // MARK: Receiving
+
+    private mutating func receive(_ message: ConsensusMessage) {
+        let sender = message.sender
+        guard Int(sender) < validatorCount else { return }
+        if message.height < height { return }
+        if message.height > height {
+            guard message.height - height <= settings.heightWindow,
+                  future[sender, default: []].count < settings.futureMessagesPerSender else { return }
+            future[sender, default: []].append(message)
+            return
+        }
+        switch message {
+        case .proposal(let proposal): receive(proposal)
+        case .vote(let vote): receive(vote)
+        case .viewChange(let change): receive(change)
+        }
+    }
+
+    private mutating func receive(_ proposal: Proposal) {
+        guard proposal.view >= view else { return }
+        let hash = proposal.block.hash
+        if let current = self.proposal, current.view == proposal.view {
+            if current.hash != hash {
+                actions.append(.misbehaved(validator: proposal.validator, reason: "two proposals in view \(proposal.view)"))
+            }
+            return
+        }
+        let justifiedLock: PreparedCertificate?
+        switch check(proposal, hash: hash) {
+        case .success(let lock): justifiedLock = lock
+        case .failure(let fault):
+            actions.append(.misbehaved(validator: proposal.validator, reason: fault.reason))
+            return
+        }
+        if proposal.view > view {
+            // Q ViewChanges for that view justify it: a quorum has left the views before.
+            view = proposal.view
+            journal.view = proposal.view
+            viewChanges += 1
+            actions.append(.persist(journal))
+            awaitingBuild = false
+            timerDeadline = nil
+        }
+        accept(proposal, hash: hash, justifiedLock: justifiedLock)
+    }
+
+    /// Takes `proposal` (checked) as the current view's, and executes it unless the lock forbids.
+    private mutating func accept(_ proposal: Proposal, hash: Hash, justifiedLock: PreparedCertificate?) {
+        self.proposal = (proposal.view, proposal.block, hash)
+        blocks[hash] = proposal.block
+        updateTimer()
+        if keeper.decision(quorum: quorum)?.blockHash == hash {
+            // Already decided by a quorum (this validator fell behind): no vote is needed.
+            checkDecision()
+            return
+        }
+        // A locked validator prepares only its lock, or a block justified by a lock at least as recent.
+        if let lock = journal.lock, lock.blockHash != hash {
+            guard let justified = justifiedLock, justified.view >= lock.view else { return }
+        }
+        if let prepared = journal.prepared, prepared.view == view, prepared.blockHash != hash { return }
+        switch executed[hash] {
+        case true?: prepare()
+        case false?: return
+        case nil:
+            if executing.insert(hash).inserted { actions.append(.execute(proposal.block)) }
+        }
+    }
+
+    private mutating func executedBlock(_ hash: Hash, valid: Bool) {
+        guard executing.remove(hash) != nil else { return }
+        executed[hash] = valid
+        if !valid {
+            if let proposal, proposal.hash == hash {
+                let leader = leader(height: height, view: proposal.view)
+                actions.append(.misbehaved(validator: leader, reason: "proposed block \(proposal.block.number) that does not execute to its header"))
+                // No point waiting out the timer for a block this validator will never prepare.
+                if proposal.view == view { changeView(to: view + 1) }
+            }
+            return
+        }
+        prepare()
+        checkDecision()
+    }
+
+    // MARK: Voting
+
+    /// Signs a Prepare for the current proposal once it has executed.
+    private mutating func prepare() {
+        guard let proposal, proposal.view == view, executed[proposal.hash] == true else { return }
+        if journal.prepared?.view != view {
+            journal.prepared = .init(view: view, blockHash: proposal.hash)
+            actions.append(.persist(journal))
+            vote(.prepare, blockHash: proposal.hash)
+        }
+        checkPrepareQuorum()
+    }
+
+    private mutating func vote(_ phase: Vote.Phase, blockHash: Hash) {
+        var vote = Vote(phase: phase, height: height, view: view, blockHash: blockHash, validator: index,
+                        signature: .init(r: .zero, s: .zero, recoveryID: 0))
+        vote.signature = authenticator.sign(chain.digest(of: vote))
+        _ = keeper.add(vote)
+        say(.vote(vote), as: "\(phase)")
+    }
+
+    private mutating func say(_ message: ConsensusMessage, as kind: String) {
+        said[kind] = message
+        actions.append(.broadcast(message))
+    }
+
+    private mutating func receive(_ vote: Vote) {
+        guard vote.view <= view + settings.viewWindow else { return }
+        guard authenticator.isSigned(chain.digest(of: vote), by: Int(vote.validator), signature: vote.signature) else {
+            actions.append(.misbehaved(validator: vote.validator, reason: "bad signature on a \(vote.phase) vote"))
+            return
+        }
+        switch keeper.add(vote) {
+        case .duplicate: return
+        case .equivocation:
+            actions.append(.misbehaved(validator: vote.validator, reason: "two \(vote.phase) votes in view \(vote.view)"))
+            return
+        case .counted: break
+        }
+        switch vote.phase {
+        case .prepare: checkPrepareQuorum()
+        case .commit: checkDecision()
+        }
+    }
+
+    /// At a quorum of Prepares for the block this validator prepared: lock it, persist, commit.
+    private mutating func checkPrepareQuorum() {
+        guard let prepared = journal.prepared, prepared.view == view, journal.committed?.view != view else { return }
+        let prepares = keeper.votes(.prepare, view: view, blockHash: prepared.blockHash)
+        guard prepares.count >= quorum else { return }
+        journal.lock = PreparedCertificate(height: height, view: view, blockHash: prepared.blockHash, prepares: Array(prepares.prefix(quorum)))
+        journal.lockedBlock = blocks[prepared.blockHash]
+        journal.committed = .init(view: view, blockHash: prepared.blockHash)
+        actions.append(.persist(journal))
+        vote(.commit, blockHash: prepared.blockHash)
+        checkDecision()
+    }
+
+    /// At a quorum of Commits for a block (in any view): the block is decided.
+    private mutating func checkDecision() {
+        guard let (decidedView, hash) = keeper.decision(quorum: quorum), let block = blocks[hash] else { return }
+        switch executed[hash] {
+        case true?: break
+        case false?: return
+        case nil:
+            if executing.insert(hash).inserted { actions.append(.execute(block)) }
+            return
+        }
+        let commits = keeper.votes(.commit, view: decidedView, blockHash: hash).prefix(quorum)
+        let seal = BlockSeal(view: decidedView, signatures: commits.map { BlockSeal.Signature(validatorIndex: $0.validator, signature: $0.signature) })
+        actions.append(.commit(block, seal))
+        enterHeight(height + 1)
+    }
+
+    private mutating func receive(_ change: ViewChange) {
+        switch check(change) {
+        case .failure(let fault):
+            actions.append(.misbehaved(validator: change.validator, reason: fault.reason))
+            return
+        case .success: break
+        }
+        guard keeper.add(change.withoutBlock) else { return }
+        if let lock = change.lock, let block = change.lockedBlock, blocks[lock.blockHash] == nil, block.hash == lock.blockHash {
+            blocks[lock.blockHash] = block
+        }
+        // f + 1 validators beyond this view: at least one honest one is there, so follow.
+        if let asked = keeper.viewAskedBy(atLeast: chain.faultTolerance + 1), asked > view {
+            changeView(to: asked)
+        } else if change.view == view {
+            proposeIfLeader()
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import StrandPrimitives
+
+/// What one seed of the consensus simulator puts the validators through. Drawn from the
+/// seed alone, so that a failing seed replays exactly.
+public struct SimulationScenario: Sendable, CustomStringConvertible {
+    /// How a faulty validator lies (at most f validators are faulty in any scenario).
+    public enum Byzantine: String, Sendable, CaseIterable {
+        /// Two instances share one key and each acts honestly on what it sees: equivocation
+        /// and double votes, as the Twins method tests.
+        case twins
+        /// As leader, proposes blocks whose state root is wrong.
+        case badStateRoot
+        /// Votes, besides its own, for blocks that do not exist.
+        case votesForUnknownBlocks
+        /// Floods ViewChanges for views far ahead.
+        case hugeViews
+        /// Takes part but never votes.
+        case withholdsVotes
+        /// Stops for good early in the run.
+        case crashed
+    }
+
+    public struct Partition: Sendable {
+        /// Validators (by endpoint) on the first side; everyone else is on the other.
+        public var side: Set<Int>
+        public var from: Duration
+        public var until: Duration
+
+        public init(side: Set<Int>, from: Duration, until: Duration) {
+            self.side = side
+            self.from = from
+            self.until = until
+        }
+    }
+
+    public struct CrashRestart: Sendable {
+        public var endpoint: Int
+        public var at: Duration
+        public var restartAt: Duration
+    }
+
+    public var seed: UInt64
+    public var validators: Int
+    /// Each faulty validator's index and behaviour.
+    public var byzantine: [Int: Byzantine]
+    public var minimumDelay: Duration
+    public var jitter: Duration
+    /// Loss and duplication, until the network heals.
+    public var dropRate: Double
+    public var duplicateRate: Double
+    public var partitions: [Partition]
+    /// Honest validators that crash and restart from what they persisted.
+    public var crashes: [CrashRestart]
+    /// Blocks every honest validator must reach.
+    public var targetHeight: UInt64
+    /// When every partition has healed, loss has stopped and every crashed node is back.
+    public var healsAt: Duration
+    /// How long after healing the target must be reached.
+    public var livenessBound: Duration
+
+    public init(seed: UInt64) {
+        var random = SeededGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+        self.seed = seed
+        validators = [4, 4, 4, 5, 7].randomElement(using: &random)!
+        let f = (validators - 1) / 3
+        byzantine = [:]
+        let faulty = Int.random(in: 0...f, using: &random)
+        var indices = Array(0..<validators).shuffled(using: &random)
+        for _ in 0..<faulty {
+            byzantine[indices.removeLast()] = Byzantine.allCases.randomElement(using: &random)!
+        }
+        minimumDelay = .milliseconds(Int.random(in: 1...20, using: &random))
+        jitter = .milliseconds(Int.random(in: 0...80, using: &random))
+        dropRate = [0, 0, 0.05, 0.2, 0.4].randomElement(using: &random)!
+        duplicateRate = [0, 0.05, 0.2].randomElement(using: &random)!
+        partitions = []
+        for _ in 0..<Int.random(in: 0...2, using: &random) {
+            let from = Duration.milliseconds(Int.random(in: 0...20_000, using: &random))
+            let side = Set((0..<validators + byzantine.values.filter { $0 == .twins }.count).filter { _ in Bool.random(using: &random) })
+            partitions.append(Partition(side: side, from: from, until: from + .milliseconds(Int.random(in: 500...15_000, using: &random))))
+        }
+        crashes = []
+        for endpoint in indices where Int.random(in: 0..<4, using: &random) == 0 {
+            let at = Duration.milliseconds(Int.random(in: 0...20_000, using: &random))
+            crashes.append(CrashRestart(endpoint: endpoint, at: at, restartAt: at + .milliseconds(Int.random(in: 200...8_000, using: &random))))
+        }
+        targetHeight = UInt64.random(in: 4...10, using: &random)
+        healsAt = ([.seconds(1)] + partitions.map(\.until) + crashes.map(\.restartAt)).max()!
+        livenessBound = .seconds(120)
+    }
+
+    public var description: String {
+        let faults = byzantine.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.rawValue)" }.joined(separator: ",")
+        return """
+            seed \(seed): \(validators) validators, faulty [\(faults)], delay \(minimumDelay)+\(jitter), \
+            drop \(dropRate), dup \(duplicateRate), \(partitions.count) partitions, \(crashes.count) crash-restarts, \
+            target \(targetHeight), heals at \(healsAt)
+            """
+    }
+}
