@@ -20,6 +20,8 @@ public enum NetworkMessage: Equatable, Sendable {
     case getBlocks(from: UInt64, count: UInt64)
     /// Sealed blocks in order, each `Block.networkEncoding`.
     case blocks([[UInt8]])
+    /// A consensus message, opaque here: consensus encodes, signs and checks it.
+    case consensus([UInt8])
 
     public struct Hello: Equatable, Sendable {
         public var protocolVersion: UInt64
@@ -50,7 +52,7 @@ public enum NetworkMessage: Equatable, Sendable {
     public static let maxBlocksPerRequest: UInt64 = 64
 
     enum TypeCode: UInt64 {
-        case hello = 1, ping, pong, transactions, status, getBlocks, blocks
+        case hello = 1, ping, pong, transactions, status, getBlocks, blocks, consensus
     }
 
     var typeCode: TypeCode {
@@ -62,6 +64,7 @@ public enum NetworkMessage: Equatable, Sendable {
         case .status: .status
         case .getBlocks: .getBlocks
         case .blocks: .blocks
+        case .consensus: .consensus
         }
     }
 
@@ -93,6 +96,8 @@ public enum NetworkMessage: Equatable, Sendable {
                     body.append(from)
                     body.append(count)
                 }
+            case .consensus(let bytes):
+                list.append(bytes: bytes)
             }
         }
         return encoder.bytes
@@ -148,6 +153,8 @@ public enum NetworkMessage: Equatable, Sendable {
                 throw MessageError.malformed("getBlocks count \(count) outside 1…\(maxBlocksPerRequest)")
             }
             return .getBlocks(from: from, count: count)
+        case .consensus:
+            return .consensus(Array(try list.readBytes()))
         }
     }
 }

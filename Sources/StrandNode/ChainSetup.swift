@@ -48,9 +48,6 @@ public struct ChainSetup {
         let validatorCount = validators ?? nodes
         guard nodes >= 1 else { throw Failure(description: "--nodes must be at least 1") }
         guard (1...nodes).contains(validatorCount) else { throw Failure(description: "--validators must be 1 to --nodes (\(nodes))") }
-        guard validatorCount == 1 else {
-            throw Failure(description: "--validators \(validatorCount): more than one validator needs PBFT consensus, which is not built yet; use --validators 1 (node0 seals, the others observe)")
-        }
         guard (1...nodes).contains(agencies) else { throw Failure(description: "--agencies must be 1 to --nodes (\(nodes))") }
         guard !hosts.isEmpty else { throw Failure(description: "--hosts needs at least one address") }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)

@@ -12,15 +12,18 @@ import StrandTxPool
 import StrandTypes
 import Synchronization
 
-/// A running node: the ledger, the transaction pool, the solo driver with its builder and
-/// committer, and JSON-RPC, wired together. `stop()` stops taking requests, lets the block
-/// in progress commit whole, and closes the ledger.
+/// A running node: the ledger, the transaction pool, the driver that extends the chain (the
+/// solo sealer on a one-validator chain, PBFT on a chain of several), the network, and
+/// JSON-RPC, wired together. `stop()` stops taking requests, lets the block in progress
+/// commit whole, and closes the ledger.
 public final class Node: Sendable {
     public let config: NodeConfig
     public let ledger: Ledger
     public let pool: TransactionPool
-    /// The sealer, on the validator; nil on an observer.
+    /// The sealer, on a one-validator chain's validator.
     let driver: SoloDriver?
+    /// PBFT, on a validator of a chain of several.
+    let consensus: PBFTDriver?
     let networking: NodeNetworking?
     let committer: BlockCommitter
     let server: RPCServer
@@ -44,8 +47,8 @@ public final class Node: Sendable {
                                       maxNonceGap: config.maxNonceGap, feesEnabled: config.feesEnabled)
         poolConfig.rules.allowUnprotectedLegacy = true
         let verifier = SignatureVerifier(threads: threads, suite: chain.suite)
-        let wakeDriver = WakeUpRelay()
-        let pool = TransactionPool(config: poolConfig, verifier: verifier, onAdmitted: { _ in wakeDriver.wake() })
+        let wakeDriver = Relay()
+        let pool = TransactionPool(config: poolConfig, verifier: verifier, onAdmitted: { _ in wakeDriver.fire(0) })
         self.pool = pool
         let recent = RecentBlocks(verifier: verifier)
         let metrics = NodeMetrics()
@@ -53,36 +56,51 @@ public final class Node: Sendable {
         let nodeID = chain.suite.nodeID(of: key)
         let isValidator = chain.validatorIndex(of: nodeID) != nil
         let executor = ParallelExecutor(threads: threads)
-        let announce = CommitRelay()
+        let announce = Relay()
         let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics,
-                                       pipelining: config.pipelining, logger: logger, onCommitted: { _ in announce.committed() })
+                                       pipelining: config.pipelining, logger: logger, onCommitted: { announce.fire($0.number) })
         self.committer = committer
-        if isValidator {
-            let builder = BlockBuilder(
-                chain: chain, pool: pool, executor: executor, proposer: chain.suite.address(of: nodeID),
-                maxTransactions: config.sealing.maxBlockTransactions, feesEnabled: config.feesEnabled, metrics: metrics)
+        let appender = ChainAppender(committer: committer)
+        let importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
+                                     feesEnabled: config.feesEnabled, clock: clock, pool: pool)
+        let builder = BlockBuilder(
+            chain: chain, pool: pool, executor: executor, proposer: chain.suite.address(of: nodeID),
+            maxTransactions: config.sealing.maxBlockTransactions, feesEnabled: config.feesEnabled, metrics: metrics)
+        let validatorIndex = chain.validatorIndex(of: nodeID)
+        let solo = chain.validators.count == 1
+        var soloDriver: SoloDriver?
+        var pbftDriver: PBFTDriver?
+        if validatorIndex != nil, solo {
             let driver = try SoloDriver(policy: config.sealing, builder: builder, committer: committer, key: key, clock: clock, logger: logger)
-            self.driver = driver
-            wakeDriver.target.withLock { $0 = driver }
-        } else {
+            soloDriver = driver
+            wakeDriver.add { _ in driver.wake() }
+        } else if let validatorIndex {
             guard config.network != nil else {
-                throw NodeConfig.Invalid(description: "this node (\(nodeID)) is not a validator of the chain and has no p2p settings: it has no chain to follow")
+                throw NodeConfig.Invalid(description: "this node is validator \(validatorIndex) of \(chain.validators.count); PBFT needs p2p settings to reach the others")
             }
-            driver = nil
+            let consensus = try PBFTDriver(chain: chain, index: validatorIndex, key: key, builder: builder, importer: importer,
+                                           appender: appender, policy: config.sealing, dataDirectory: config.dataDirectory,
+                                           clock: clock, logger: logger)
+            pbftDriver = consensus
+            wakeDriver.add { _ in consensus.wake() }
+            announce.add { consensus.chainAdvanced(to: $0) }
+        } else if config.network == nil {
+            throw NodeConfig.Invalid(description: "this node (\(nodeID)) is not a validator of the chain and has no p2p settings: it has no chain to follow")
         }
+        driver = soloDriver
+        consensus = pbftDriver
+        let consensus = pbftDriver
         if let network = config.network {
-            let importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
-                                         feesEnabled: config.feesEnabled, clock: clock, pool: pool)
             let networking = try NodeNetworking(config: network, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
-                                                importer: importer, committer: committer, follows: !isValidator, clock: clock,
-                                                logger: logger)
+                                                importer: importer, appender: appender, follows: !(solo && validatorIndex != nil),
+                                                consensus: consensus, clock: clock, logger: logger)
             self.networking = networking
-            announce.sync.withLock { $0 = networking.sync }
+            announce.add { _ in networking.sync.committed() }
         } else {
             networking = nil
         }
         let context = RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
-                                 feesEnabled: config.feesEnabled, nodeID: nodeID, networking: networking)
+                                 feesEnabled: config.feesEnabled, nodeID: nodeID, networking: networking, consensus: consensus)
         server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: NodeRPCService(context),
                            maxBodyBytes: config.rpcMaxBodyBytes, logger: logger)
     }
@@ -92,11 +110,12 @@ public final class Node: Sendable {
     public func start() throws -> SocketAddress {
         try networking?.start()
         driver?.start()
+        consensus?.start()
         let address = try server.start()
         logger.info("""
             node up: chain \(ledger.chainID), genesis \(ledger.genesisHash), head \(ledger.head.number), \
             storage \(config.durability), RPC on http://\(config.rpcHost):\(address.port ?? config.rpcPort), \
-            \(driver == nil ? "observer" : "validator")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")
+            \(driver != nil ? "solo validator" : consensus != nil ? "PBFT validator" : "observer")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")
             """)
         return address
     }
@@ -104,20 +123,17 @@ public final class Node: Sendable {
     public func stop() {
         server.stop()
         driver?.stop()
+        consensus?.stop()
         networking?.stop()
         committer.stop()
         logger.info("node stopped at block \(ledger.head.number)")
     }
 }
 
-/// Lets the committer, made before the network, announce commits to it once it exists.
-private final class CommitRelay: Sendable {
-    let sync = Mutex<SyncService?>(nil)
-    func committed() { sync.withLock { $0 }?.committed() }
-}
-
-/// Lets the pool, made before the driver, wake it once it exists.
-private final class WakeUpRelay: Sendable {
-    let target = Mutex<SoloDriver?>(nil)
-    func wake() { target.withLock { $0 }?.wake() }
+/// Lets a part made early (the pool, the committer) tell parts made after it: the drivers
+/// and the network.
+private final class Relay: Sendable {
+    private let targets = Mutex<[@Sendable (UInt64) -> Void]>([])
+    func add(_ target: @escaping @Sendable (UInt64) -> Void) { targets.withLock { $0.append(target) } }
+    func fire(_ value: UInt64) { for target in targets.withLock({ $0 }) { target(value) } }
 }

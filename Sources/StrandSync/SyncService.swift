@@ -108,7 +108,7 @@ public final class SyncService: Sendable {
             case .blocks(let raws):
                 guard follows else { return }
                 importServed(raws, from: peer)
-            case .hello, .ping, .pong:
+            case .hello, .ping, .pong, .consensus:
                 break
             }
         }

@@ -86,10 +86,11 @@ struct ChainCommand: ParsableCommand {
                 Several: DIR/ca/ (the chain CA: ca.crt, ca.key 0600), DIR/agencyK/ (agency CAs under \
                 it), DIR/nodeK/ per node (node.key: its consensus key; tls.crt: its certificate, \
                 naming its node ID, then its agency's; tls.key; node.toml with every other node as a \
-                peer), DIR/genesis.json listing the first --validators nodes as validators, the rest \
-                observers. Node K listens for RPC on --rpc-port + K and for P2P on --p2p-port + K, on \
-                host --hosts[K mod count]. Until PBFT is built, only one validator is allowed. \
-                Start the nodes with `strand chain start --dir DIR`.
+                peer), DIR/genesis.json listing the first --validators nodes as validators (they agree \
+                on blocks by PBFT, safe with f = (V - 1) / 3 of them faulty; one validator seals \
+                alone), the rest observers that follow. Node K listens for RPC on --rpc-port + K and \
+                for P2P on --p2p-port + K, on host --hosts[K mod count]. Start the nodes with \
+                `strand chain start --dir DIR`.
 
                 With --accounts N, DIR/accounts.json lists N funded development accounts with their \
                 private keys (0600): for development only.
@@ -102,7 +103,7 @@ struct ChainCommand: ParsableCommand {
         @Option(help: "Number of nodes.")
         var nodes: Int = 1
 
-        @Option(help: "How many of the nodes validate (default all; only 1 until PBFT is built).")
+        @Option(help: "How many of the nodes validate (default all); the others observe.")
         var validators: Int?
 
         @Option(help: "Agencies (institutions) issuing the nodes' certificates, round-robin.")

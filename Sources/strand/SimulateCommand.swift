@@ -33,6 +33,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         if let seed {
+            ConsensusSimulator.trace = ProcessInfo.processInfo.environment["STRAND_SIMULATOR_TRACE"] != nil
             let outcome = ConsensusSimulator.run(SimulationScenario(seed: seed))
             print(outcome.scenario)
             print(Self.describe(outcome))

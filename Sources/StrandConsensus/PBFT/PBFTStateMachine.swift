@@ -77,8 +77,31 @@ public struct PBFTStateMachine: Sendable {
     /// Starts the machine: the leader asks for a block, the timer runs if there is work.
     public mutating func start(now: Duration) -> [PBFTAction] {
         begin(now)
+        resumeFromJournal()
         enterView()
         return finish()
+    }
+
+    /// After a restart, says again what the journal shows this validator said at this height
+    /// (the same content, signed again: no conflict), so that retransmission has it.
+    private mutating func resumeFromJournal() {
+        // A lock from this very view was formed after the ViewChange that entered it, which
+        // then carried an older lock no longer known: nothing to say again then.
+        if view > 0, journal.lock.map({ $0.view < view }) ?? true {
+            var change = ViewChange(height: height, view: view, lock: journal.lock, lockedBlock: journal.lockedBlock,
+                                    validator: index, signature: .init(r: .zero, s: .zero, recoveryID: 0))
+            change.signature = authenticator.sign(chain.digest(of: change))
+            _ = keeper.add(change)
+            say(.viewChange(change), as: "viewchange")
+        }
+        for (phase, record) in [(Vote.Phase.prepare, journal.prepared), (.commit, journal.committed)] {
+            guard let record, record.view == view else { continue }
+            var vote = Vote(phase: phase, height: height, view: record.view, blockHash: record.blockHash, validator: index,
+                            signature: .init(r: .zero, s: .zero, recoveryID: 0))
+            vote.signature = authenticator.sign(chain.digest(of: vote))
+            _ = keeper.add(vote)
+            say(.vote(vote), as: "\(phase)")
+        }
     }
 
     public mutating func handle(_ event: PBFTEvent, now: Duration) -> [PBFTAction] {
@@ -88,7 +111,7 @@ public struct PBFTStateMachine: Sendable {
         case .timeout:
             if let deadline = timerDeadline, now >= deadline {
                 timerDeadline = nil
-                changeView(to: view + 1)
+                timedOut()
             }
         case .executed(let hash, let valid): executedBlock(hash, valid: valid)
         case .built(let block): built(block)
@@ -142,6 +165,18 @@ public struct PBFTStateMachine: Sendable {
         timerDeadline = nil
         updateTimer()
         proposeIfLeader()
+    }
+
+    /// A view past 0 that a quorum never reached is not left for the next: a validator
+    /// that ran ahead would otherwise stay one view ahead of the rest for good (each
+    /// arriving where it just left). It says its ViewChange again and waits for the others.
+    private mutating func timedOut() {
+        guard view == 0 || keeper.validatorsAsking(atLeast: view) >= quorum else {
+            if let change = said["viewchange"] { actions.append(.broadcast(change)) }
+            updateTimer()
+            return
+        }
+        changeView(to: view + 1)
     }
 
     /// Leaves for `next` after sending (and first persisting) a ViewChange with the lock.
@@ -325,7 +360,7 @@ public struct PBFTStateMachine: Sendable {
         say(.vote(vote), as: "\(phase)")
     }
 
-    private mutating func say(_ message: ConsensusMessage, as kind: String) {
+    mutating func say(_ message: ConsensusMessage, as kind: String) {
         said[kind] = message
         actions.append(.broadcast(message))
     }

@@ -18,9 +18,10 @@ struct BlockBuilder: Sendable {
     let metrics: NodeMetrics
 
     /// The next block on `tip`, stamped `wallMilliseconds` (or just after the parent, if the
-    /// clock is behind it); nil when nothing could be included. Included transactions leave
-    /// the pool, and so do those execution excluded for good.
-    func build(on tip: ChainTip, wallMilliseconds: UInt64) -> ExecutedBlock? {
+    /// clock is behind it); nil when nothing could be included. Those execution excluded for
+    /// good leave the pool; included ones too when `final` (a solo seal), else they stay
+    /// until the block commits (a PBFT proposal may yet fail).
+    func build(on tip: ChainTip, wallMilliseconds: UInt64, final: Bool = true) -> ExecutedBlock? {
         var candidates = pool.select(limit: min(maxTransactions, chain.maxBlockTransactions), gasLimit: chain.blockGasLimit, accounts: tip.state)
         candidates.removeSubrange(Self.prefixFitting(candidates, maxBytes: chain.maxBlockBytes)...)
         guard !candidates.isEmpty else { return nil }
@@ -39,7 +40,7 @@ struct BlockBuilder: Sendable {
             sealer: proposer, gasLimit: chain.blockGasLimit, transactions: result.included.map(\.transaction),
             receipts: result.receipts, changes: result.changes)
         // Out of the pool now, so that the next block does not take them again.
-        pool.removeCommitted(result.included, accounts: tip.state.adding(result.changes))
+        if final { pool.removeCommitted(result.included, accounts: tip.state.adding(result.changes)) }
         return ExecutedBlock(block: block, receipts: result.receipts, changes: result.changes, senders: result.included.map(\.sender),
                              executionMicros: executionMicros, excluded: result.excluded.count)
     }

@@ -33,9 +33,12 @@ struct BlockImporter: Sendable {
     /// Checks the header and body, executes the block on the tip's state, and compares the
     /// receipts root, state root and gas used with the header's.
     ///
-    /// - Parameter senders: the transactions' senders when already recovered (`recoverSenders(of:)`
-    ///   for a whole range of blocks at once); recovered here otherwise.
-    func importBlock(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
+    /// - Parameters:
+    ///   - senders: the transactions' senders when already recovered (`recoverSenders(of:)`
+    ///     for a whole range of blocks at once); recovered here otherwise.
+    ///   - final: the block is sealed, so the pool forgets its transactions now; a proposal's
+    ///     stay until it commits.
+    func importBlock(_ block: Block, on tip: ChainTip, senders: [Address]? = nil, final: Bool = true) throws(BlockImportError) -> ExecutedBlock {
         try checkHeader(block, on: tip)
         let recovered: [RecoveredTransaction]
         if let senders, senders.count == block.transactions.count {
@@ -62,7 +65,7 @@ struct BlockImporter: Sendable {
         guard stateRoot == header.stateRoot else { throw .stateRootMismatch(inHeader: header.stateRoot, computed: stateRoot) }
         let gasUsed = result.receipts.last?.cumulativeGasUsed ?? 0
         guard gasUsed == header.gasUsed else { throw .gasUsedMismatch(inHeader: header.gasUsed, computed: gasUsed) }
-        pool?.removeCommitted(recovered, accounts: tip.state.adding(result.changes))
+        if final { pool?.removeCommitted(recovered, accounts: tip.state.adding(result.changes)) }
         return ExecutedBlock(block: block, receipts: result.receipts, changes: result.changes, senders: recovered.map(\.sender),
                              executionMicros: executionMicros, excluded: 0)
     }

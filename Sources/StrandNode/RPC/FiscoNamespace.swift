@@ -34,10 +34,41 @@ enum FiscoNamespace {
                 ["NodeID": .string(peer.description), "IPAndPort": .string(address), "Topic": []]
             })
         }
-        table.register("getPbftView") { _ in "0x0" }
+        table.register("getPbftView") { _ in quantity(node.consensus?.status.withLock { $0.view } ?? 0) }
+        table.register("getConsensusStatus") { _ in consensusStatus(node) }
         table.register("getTransactionReceipt") { p in
             try EthereumNamespace.receipt(try p.hash(p.count > 1 ? 1 : 0, "transaction hash"), node)
         }
         table.registerRawTransaction("sendRawTransaction") { p in p.count > 1 ? 1 : 0 }
+    }
+
+    /// Where PBFT stands on this node: what FISCO's getConsensusStatus tells, as one object.
+    static func consensusStatus(_ node: RPCContext) -> JSONValue {
+        let chain = node.ledger.config
+        var object: JSONObject = [
+            "validators": .array(chain.validators.map { .string($0.description) }),
+            "validatorCount": .integer(Int64(chain.validators.count)), "quorum": .integer(Int64(chain.quorum)),
+            "faultTolerance": .integer(Int64(chain.faultTolerance)),
+            "consensusTimeoutMs": .integer(Int64(chain.consensusTimeoutMilliseconds)),
+            "blockNumber": .integer(Int64(node.ledger.head.number)),
+        ]
+        guard let consensus = node.consensus else {
+            object["algorithm"] = .string(chain.validators.count == 1 ? "solo" : "pbft")
+            object["role"] = .string(chain.validatorIndex(of: node.nodeID) == nil ? "observer" : "validator")
+            return .object(object)
+        }
+        let status = consensus.status.withLock { $0 }
+        object["algorithm"] = "pbft"
+        object["role"] = "validator"
+        object["validatorIndex"] = .integer(Int64(status.index))
+        object["height"] = .integer(Int64(status.height))
+        object["view"] = .integer(Int64(status.view))
+        object["leaderIndex"] = .integer(Int64(status.leader))
+        object["leader"] = .string(chain.validators[Int(status.leader)].description)
+        object["lockedView"] = status.lock.map { .integer(Int64($0.view)) } ?? .null
+        object["lockedHash"] = status.lock.map { .string($0.blockHash.description) } ?? .null
+        object["viewChanges"] = .integer(Int64(consensus.metrics.viewChanges.load(ordering: .relaxed)))
+        object["blocksDecided"] = .integer(Int64(consensus.metrics.decided.load(ordering: .relaxed)))
+        return .object(object)
     }
 }

@@ -22,6 +22,11 @@ final class NodeRPCService: RPCService {
 
     func metricsText() -> String {
         node.metrics.text(poolSize: node.pool.count) + (node.networking.map { NetworkMetricsText.text($0, head: node.ledger.head.number) } ?? "")
+            + (node.consensus.map { consensus in
+                var out = PrometheusText()
+                consensus.metrics.write(to: &out)
+                return out.text
+            } ?? "")
     }
 
     func handle(_ calls: [RPCCall]) -> [RPCOutcome] {

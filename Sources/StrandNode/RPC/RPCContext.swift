@@ -17,6 +17,8 @@ struct RPCContext: Sendable {
     let nodeID: NodeID
     /// The network, when the node has one.
     let networking: NodeNetworking?
+    /// PBFT, on a validator of a chain of several.
+    let consensus: PBFTDriver?
     static let clientVersion = "Strand/0.1.0/linux/swift6"
 
     var connectedPeers: [NodeID] { networking?.network.connectedPeers ?? [] }

@@ -33,6 +33,13 @@ enum RPCShapes {
             "size": quantity(UInt64(header.encoded.count + block.encodedBody.count)),
             "gasLimit": quantity(header.gasLimit), "gasUsed": quantity(header.gasUsed), "timestamp": quantity(header.evmTimestamp),
             "baseFeePerGas": "0x0", "uncles": [], "transactions": .array(transactions),
+            // The seal, as FISCO clients read it: the validators' commit signatures and their view.
+            "signatureList": .array(header.seal.signatures.map { entry in
+                let signature = entry.signature
+                return ["index": quantity(UInt64(entry.validatorIndex)),
+                        "signature": .string(Hex.encode(signature.r.bigEndianBytes + signature.s.bigEndianBytes + [signature.recoveryID]))]
+            }),
+            "sealView": quantity(header.seal.view),
         ]
     }
 

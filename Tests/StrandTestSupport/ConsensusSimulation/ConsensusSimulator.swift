@@ -51,6 +51,7 @@ public struct ConsensusSimulator {
     var viewChanges: UInt64 = 0
     var misbehaviourReports = 0
     static let eventBudget = 3_000_000
+    nonisolated(unsafe) public static var trace = false
 
     public static func run(_ scenario: SimulationScenario) -> Outcome {
         var simulator = ConsensusSimulator(scenario: scenario)
@@ -177,7 +178,11 @@ public struct ConsensusSimulator {
 
     mutating func feed(_ event: PBFTEvent, to endpoint: Int) {
         guard var machine = replicas[endpoint].machine else { return }
+        let before = machine.view
         let actions = machine.handle(event, now: now)
+        if Self.trace, machine.view != before || machine.height != replicas[endpoint].machine!.height || { if case .timeout = event { return true } else { return false } }() {
+            print("\(now) e\(endpoint) h\(machine.height) v\(before)->\(machine.view) on \(event)".prefix(200))
+        }
         replicas[endpoint].machine = machine
         carryOut(actions, at: endpoint)
     }
