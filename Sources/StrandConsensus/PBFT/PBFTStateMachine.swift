@@ -37,10 +37,16 @@ public struct PBFTStateMachine: Sendable {
     var buildJustification: [ViewChange] = []
     var workPending = false
     var timerDeadline: Duration?
-    var future: [UInt32: [ConsensusMessage]] = [:]
+    /// Messages for later heights, in order of arrival (replayed in that order: a run must
+    /// not depend on a dictionary's order), and how many each sender has there.
+    var future: [ConsensusMessage] = []
+    var futureCount: [UInt32: Int] = [:]
     /// What this validator last said at this height, for `.retransmit`: its proposal, votes
     /// and latest ViewChange, each superseding the one of the same kind before.
     var said: [String: ConsensusMessage] = [:]
+    /// The highest view each validator (this one included) was seen in at this height, by
+    /// any message it signed: a view is left on timeout only once a quorum reached it.
+    var seenView: [UInt32: UInt64] = [:]
     var now: Duration = .zero
     var actions: [PBFTAction] = []
 
@@ -87,13 +93,7 @@ public struct PBFTStateMachine: Sendable {
     private mutating func resumeFromJournal() {
         // A lock from this very view was formed after the ViewChange that entered it, which
         // then carried an older lock no longer known: nothing to say again then.
-        if view > 0, journal.lock.map({ $0.view < view }) ?? true {
-            var change = ViewChange(height: height, view: view, lock: journal.lock, lockedBlock: journal.lockedBlock,
-                                    validator: index, signature: .init(r: .zero, s: .zero, recoveryID: 0))
-            change.signature = authenticator.sign(chain.digest(of: change))
-            _ = keeper.add(change)
-            say(.viewChange(change), as: "viewchange")
-        }
+        if view > 0, journal.lock.map({ $0.view < view }) ?? true { sayViewChange() }
         for (phase, record) in [(Vote.Phase.prepare, journal.prepared), (.commit, journal.committed)] {
             guard let record, record.view == view else { continue }
             var vote = Vote(phase: phase, height: height, view: record.view, blockHash: record.blockHash, validator: index,
@@ -146,6 +146,7 @@ public struct PBFTStateMachine: Sendable {
         journal = PBFTJournal(height: next)
         keeper = VoteKeeper()
         said = [:]
+        seenView = [:]
         proposal = nil
         blocks = [:]
         executed = [:]
@@ -153,13 +154,16 @@ public struct PBFTStateMachine: Sendable {
         timerDeadline = nil
         enterView()
         // Messages that came early for this height, now in order of arrival.
-        let early = future.values.flatMap { $0 }.filter { $0.height == next }
-        future = future.mapValues { $0.filter { $0.height > next } }.filter { !$0.value.isEmpty }
+        let early = future.filter { $0.height == next }
+        future.removeAll { $0.height <= next }
+        futureCount = [:]
+        for message in future { futureCount[message.sender, default: 0] += 1 }
         for message in early { receive(message) }
     }
 
     /// The view has just been entered (or the machine started in it).
     private mutating func enterView() {
+        see(index, inView: view)
         awaitingBuild = false
         if proposal?.view != view { proposal = nil }
         timerDeadline = nil
@@ -171,7 +175,7 @@ public struct PBFTStateMachine: Sendable {
     /// that ran ahead would otherwise stay one view ahead of the rest for good (each
     /// arriving where it just left). It says its ViewChange again and waits for the others.
     private mutating func timedOut() {
-        guard view == 0 || keeper.validatorsAsking(atLeast: view) >= quorum else {
+        guard view == 0 || seenView.values.count(where: { $0 >= view }) >= quorum else {
             if let change = said["viewchange"] { actions.append(.broadcast(change)) }
             updateTimer()
             return
@@ -186,13 +190,24 @@ public struct PBFTStateMachine: Sendable {
         viewChanges += 1
         journal.view = next
         actions.append(.persist(journal))
-        var change = ViewChange(height: height, view: next, lock: journal.lock,
-                                lockedBlock: journal.lockedBlock, validator: index,
+        sayViewChange()
+        enterView()
+    }
+
+    /// Signs and sends a ViewChange for the current view with the lock: every validator in a
+    /// view past 0 has said so, however it got there, so that the others can count it.
+    mutating func sayViewChange() {
+        var change = ViewChange(height: height, view: view, lock: journal.lock, lockedBlock: journal.lockedBlock, validator: index,
                                 signature: .init(r: .zero, s: .zero, recoveryID: 0))
         change.signature = authenticator.sign(chain.digest(of: change))
         _ = keeper.add(change)
+        see(index, inView: view)
         say(.viewChange(change), as: "viewchange")
-        enterView()
+    }
+
+    /// Records that `validator` has been seen at `view` or later at this height.
+    mutating func see(_ validator: UInt32, inView view: UInt64) {
+        if view > seenView[validator, default: 0] { seenView[validator] = view }
     }
 
     /// The timer runs while there is something to decide: ready transactions, a proposal, a
@@ -261,8 +276,9 @@ public struct PBFTStateMachine: Sendable {
         if message.height < height { return }
         if message.height > height {
             guard message.height - height <= settings.heightWindow,
-                  future[sender, default: []].count < settings.futureMessagesPerSender else { return }
-            future[sender, default: []].append(message)
+                  futureCount[sender, default: 0] < settings.futureMessagesPerSender else { return }
+            future.append(message)
+            futureCount[sender, default: 0] += 1
             return
         }
         switch message {
@@ -288,12 +304,19 @@ public struct PBFTStateMachine: Sendable {
             actions.append(.misbehaved(validator: proposal.validator, reason: fault.reason))
             return
         }
+        // Its justification shows who is in its view, which decides when that view may be left.
+        for change in proposal.justification {
+            _ = keeper.add(change)
+            see(change.validator, inView: change.view)
+        }
+        see(proposal.validator, inView: proposal.view)
         if proposal.view > view {
             // Q ViewChanges for that view justify it: a quorum has left the views before.
             view = proposal.view
             journal.view = proposal.view
             viewChanges += 1
             actions.append(.persist(journal))
+            sayViewChange()
             awaitingBuild = false
             timerDeadline = nil
         }
@@ -357,6 +380,7 @@ public struct PBFTStateMachine: Sendable {
                         signature: .init(r: .zero, s: .zero, recoveryID: 0))
         vote.signature = authenticator.sign(chain.digest(of: vote))
         _ = keeper.add(vote)
+        see(index, inView: view)
         say(.vote(vote), as: "\(phase)")
     }
 
@@ -378,6 +402,7 @@ public struct PBFTStateMachine: Sendable {
             return
         case .counted: break
         }
+        see(vote.validator, inView: vote.view)
         switch vote.phase {
         case .prepare: checkPrepareQuorum()
         case .commit: checkDecision()
@@ -421,6 +446,7 @@ public struct PBFTStateMachine: Sendable {
         case .success: break
         }
         guard keeper.add(change.withoutBlock) else { return }
+        see(change.validator, inView: change.view)
         if let lock = change.lock, let block = change.lockedBlock, blocks[lock.blockHash] == nil, block.hash == lock.blockHash {
             blocks[lock.blockHash] = block
         }

@@ -34,9 +34,11 @@ struct VoteKeeper {
         (bySlot[Slot(phase: phase, view: view)] ?? [:]).values.filter { $0.blockHash == blockHash }.sorted { $0.validator < $1.validator }
     }
 
-    /// A block that `quorum` validators voted to commit, in any view: the decision.
+    /// A block that `quorum` validators voted to commit, in any view (the lowest, if several):
+    /// the decision.
     func decision(quorum: Int) -> (view: UInt64, blockHash: Hash)? {
-        for (slot, votes) in bySlot where slot.phase == .commit && votes.count >= quorum {
+        let slots = bySlot.filter { $0.key.phase == .commit && $0.value.count >= quorum }.sorted { $0.key.view < $1.key.view }
+        for (slot, votes) in slots {
             var tally: [Hash: Int] = [:]
             for vote in votes.values { tally[vote.blockHash, default: 0] += 1 }
             if let (hash, _) = tally.first(where: { $0.value >= quorum }) { return (slot.view, hash) }

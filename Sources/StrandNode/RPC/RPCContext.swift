@@ -18,7 +18,7 @@ struct RPCContext: Sendable {
     /// The network, when the node has one.
     let networking: NodeNetworking?
     /// PBFT, on a validator of a chain of several.
-    let consensus: PBFTDriver?
+    var consensus: PBFTDriver? = nil
     static let clientVersion = "Strand/0.1.0/linux/swift6"
 
     var connectedPeers: [NodeID] { networking?.network.connectedPeers ?? [] }

@@ -1,0 +1,171 @@
+"""End to end: a chain of 4 validators agreeing by PBFT (`strand chain init --nodes 4`), real
+processes on loopback, load from `strand-loadgen` spread over the nodes with its conservation
+check. One validator killed with SIGKILL under load: commits go on; restarted, it syncs and votes
+again. Two killed: no commits and no fork; restarted: commits resume. The leader paused with
+SIGSTOP for 10 s: a view change and progress. At the end every node holds the same block at every
+height and every ledger verifies to one state root. Prints `N passed, N failed`."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+from test_network import LOADGEN, STRAND, free_base, head, rpc, wait_until
+
+NODES = 4
+
+
+class Cluster:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="strand-cluster-e2e-")
+        rpc_base, p2p_base = free_base(NODES), free_base(NODES)
+        subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--nodes", str(NODES),
+                        "--rpc-port", str(rpc_base), "--p2p-port", str(p2p_base)], check=True, capture_output=True)
+        self.urls = [f"http://127.0.0.1:{rpc_base + k}" for k in range(NODES)]
+        self.chain("start", "--timeout", "60")
+
+    def chain(self, *args):
+        result = subprocess.run([STRAND, "chain", *args, "--dir", self.dir], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result
+        return result
+
+    def start_load(self, nodes, txs, timeout=90):
+        urls = [self.urls[k] for k in nodes]
+        return subprocess.Popen([LOADGEN, *sum([["--rpc", u] for u in urls], []), "--workload", "dag-transfer",
+                                 "--txs", str(txs), "--users", "400", "--batch", "250", "--timeout", str(timeout), "--json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    @staticmethod
+    def finish_load(process, txs):
+        out, err = process.communicate(timeout=400)
+        assert process.returncode == 0, err[-2000:]
+        report = json.loads(out)
+        assert report["verify"] == "success" and report["committed"] == txs, report
+        return report
+
+    def pid(self, k):
+        with open(os.path.join(self.dir, f"node{k}", "node.pid")) as f:
+            return int(f.read())
+
+    def heights(self, nodes=range(NODES)):
+        return [head(self.urls[k])[0] for k in nodes]
+
+    def same_head(self, nodes=range(NODES)):
+        heads = [head(self.urls[k]) for k in nodes]
+        return all(h == heads[0] for h in heads) and heads[0][0] > 0
+
+    def metric(self, k, name):
+        with urllib.request.urlopen(self.urls[k] + "/metrics", timeout=10) as response:
+            for line in response.read().decode().splitlines():
+                if line.startswith(name + " "):
+                    return int(line.split()[1])
+        raise AssertionError(f"{name} missing on node{k}")
+
+
+def test_four_validators_commit_load_spread_over_them(c):
+    status = rpc(c.urls[1], "getConsensusStatus", [1])
+    assert status["algorithm"] == "pbft" and status["validatorCount"] == 4 and status["quorum"] == 3, status
+    c.finish_load(c.start_load(range(NODES), 2000), 2000)
+    wait_until(c.same_head, 30, "the same head on every validator")
+    block = rpc(c.urls[2], "eth_getBlockByNumber", ["latest", False])
+    assert len(block["signatureList"]) >= 3, block["signatureList"]
+
+
+def test_one_killed_validator_leaves_the_chain_committing(c):
+    load = c.start_load([0, 1, 2], 2000)
+    time.sleep(1)
+    os.kill(c.pid(3), 9)
+    c.finish_load(load, 2000)
+    c.chain("start", "--timeout", "60")
+    wait_until(lambda: c.same_head(), 60, "the restarted validator to sync")
+    sent = c.metric(3, "strand_consensus_messages_sent_total")
+    c.finish_load(c.start_load(range(NODES), 1000), 1000)
+    wait_until(lambda: c.same_head(), 30, "the same head")
+    assert c.metric(3, "strand_consensus_messages_sent_total") > sent, "the restarted validator does not vote"
+
+
+def test_two_killed_stop_commits_without_a_fork_and_restarted_resume(c):
+    os.kill(c.pid(2), 9)
+    os.kill(c.pid(3), 9)
+    before = c.heights([0, 1])
+    load = c.start_load([0, 1], 1000, timeout=120)
+    time.sleep(10)
+    assert c.heights([0, 1]) == before, f"committed with two of four validators down: {before} → {c.heights([0, 1])}"
+    assert c.same_head([0, 1])
+    c.chain("start", "--timeout", "60")
+    c.finish_load(load, 1000)
+    wait_until(lambda: c.same_head(), 60, "every validator on one head")
+
+
+def test_paused_leader_gives_way_to_a_view_change(c):
+    height = c.heights([0])[0]
+    leader = rpc(c.urls[0], "getConsensusStatus", [1])["leaderIndex"]
+    changes = sum(c.metric(k, "strand_consensus_view_changes_total") for k in range(NODES) if k != leader)
+    os.kill(c.pid(leader), 19)
+    try:
+        others = [k for k in range(NODES) if k != leader]
+        load = c.start_load(others, 1000)
+        time.sleep(10)
+    finally:
+        os.kill(c.pid(leader), 18)
+    c.finish_load(load, 1000)
+    assert c.heights([others[0]])[0] > height
+    assert sum(c.metric(k, "strand_consensus_view_changes_total") for k in others) > changes, "no view change"
+    wait_until(lambda: c.same_head(), 60, "the paused leader to catch up")
+
+
+def same_block_at_every_height(c):
+    top = min(c.heights())
+    for number in range(1, top + 1):
+        hashes = {rpc(url, "eth_getBlockByNumber", [hex(number), False])["hash"] for url in c.urls}
+        assert len(hashes) == 1, f"block {number} differs: {hashes}"
+
+
+def main():
+    c = Cluster()
+    passed = failed = 0
+    try:
+        for test in [test_four_validators_commit_load_spread_over_them, test_one_killed_validator_leaves_the_chain_committing,
+                     test_two_killed_stop_commits_without_a_fork_and_restarted_resume, test_paused_leader_gives_way_to_a_view_change,
+                     same_block_at_every_height]:
+            try:
+                started = time.time()
+                test(c)
+                passed += 1
+                print(f"ok   {test.__name__} ({time.time() - started:.1f} s)", flush=True)
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__}", flush=True)
+                traceback.print_exc()
+    finally:
+        stop = subprocess.run([STRAND, "chain", "stop", "--dir", c.dir], capture_output=True, text=True, timeout=120)
+        passed, failed = (passed + 1, failed) if stop.returncode == 0 else (passed, failed + 1)
+        print("ok   strand chain stop" if stop.returncode == 0 else "FAIL strand chain stop: " + stop.stderr)
+        roots = set()
+        for k in range(NODES):
+            verify = subprocess.run([STRAND, "ledger", "verify", "--data", os.path.join(c.dir, f"node{k}", "data")],
+                                    capture_output=True, text=True)
+            if verify.returncode != 0:
+                failed += 1
+                print(f"FAIL node{k}'s ledger: {verify.stderr}")
+            roots.add(verify.stdout.split("state root")[-1].split()[0] if "state root" in verify.stdout else verify.stdout)
+        if len(roots) == 1:
+            passed += 1
+            print(f"ok   {NODES} ledgers verify and end on one state root")
+        else:
+            failed += 1
+            print(f"FAIL ledgers differ: {roots}")
+        if failed == 0:
+            shutil.rmtree(c.dir, ignore_errors=True)
+        else:
+            print(f"logs kept in {c.dir}")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
