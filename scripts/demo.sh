@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine, builds Strand in release mode and shows what it does
-# today: a one-node chain with a short demo load, a 4-node network with load on its
-# observers, keys and transactions, the ledger, the benchmarks against their C references,
+# today: a one-node chain with a short demo load, a chain of 4 PBFT validators (one killed
+# while the rest keep committing), keys and transactions, the ledger, the benchmarks against their C references,
 # Ethereum's state tests, and end-to-end loads of native and ERC-20 transfers that end with
 # the benchmark table.
 set -euo pipefail
@@ -38,13 +38,23 @@ stop_node
 "$strand" ledger verify --data "$work/chain/data"
 
 echo
-echo "==> a network: 4 nodes (node0 validates, node1-3 observe), certificates from the chain's CA"
-"$strand" chain init --dir "$work/net" --nodes 4 --validators 1 --accounts 2 --rpc-port 18745 --p2p-port 18760 >/dev/null
+echo "==> a consortium: 4 validators agreeing by PBFT, certificates from the chain's CA"
+"$strand" chain init --dir "$work/net" --nodes 4 --accounts 2 --rpc-port 18745 --p2p-port 18760 >/dev/null
 "$strand" chain start --dir "$work/net"
 trap '"$strand" chain stop --dir "$work/net" >/dev/null 2>&1 || true; stop_node; rm -rf "$work"' EXIT
-echo "    5,000 transfers sent to the observers: gossip carries them to the validator, sync brings the blocks back"
-"$loadgen" --rpc http://127.0.0.1:18746 --rpc http://127.0.0.1:18747 --rpc http://127.0.0.1:18748 \
-  --workload dag-transfer --txs 5000 --users 500 | tail -4
+net_urls=(--rpc http://127.0.0.1:18745 --rpc http://127.0.0.1:18746 --rpc http://127.0.0.1:18747 --rpc http://127.0.0.1:18748)
+echo "    5,000 transfers spread over the four validators"
+"$loadgen" "${net_urls[@]}" --workload dag-transfer --txs 5000 --users 500 | tail -4
+"$strand" chain status --dir "$work/net"
+echo "    consensus on node1: $(curl -s -X POST -H 'Content-Type: application/json' \
+  --data '{"jsonrpc":"2.0","id":1,"method":"getConsensusStatus","params":[1]}' http://127.0.0.1:18746/ | cut -c1-400)"
+echo "    node3 killed (kill -9): the other three are a quorum and keep committing"
+kill -9 "$(cat "$work/net/node3/node.pid")"
+"$loadgen" "${net_urls[@]:0:6}" --workload dag-transfer --txs 3000 --users 500 | tail -4
+"$strand" chain status --dir "$work/net" || true
+echo "    node3 restarted: it syncs what it missed and votes again"
+"$strand" chain start --dir "$work/net" >/dev/null
+sleep 3
 "$strand" chain status --dir "$work/net"
 "$strand" chain stop --dir "$work/net"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine (Debian packages; Swift must be on the PATH) and runs
 # every test: the Swift suites, then end-to-end tests of a real node with web3.py (transfers,
-# ParallelTransfer, fuzzing), of a 4-node chain, then of Vyper and ERC-20 contracts.
+# ParallelTransfer, fuzzing), of a 4-node chain and of 4 PBFT validators, then of Vyper and ERC-20 contracts.
 # CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +25,10 @@ STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_node.py
 # A 4-node chain (1 validator, 3 observers) of real processes: load on the observers, an
 # observer killed and restarted hundreds of blocks behind (standard library only).
 STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_network.py
+
+# A chain of 4 validators agreeing by PBFT: load spread over them; one killed and restarted, two
+# killed (no commits, no fork) and restarted, the leader paused past a view change.
+STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_cluster.py
 
 # EVM contracts through a real node: a Vyper contract compiled here, deployed and used with
 # web3.py, and the ERC-20 of ../shared/contracts; a virtual environment of its own.

@@ -89,8 +89,9 @@ struct ChainCommand: ParsableCommand {
                 peer), DIR/genesis.json listing the first --validators nodes as validators (they agree \
                 on blocks by PBFT, safe with f = (V - 1) / 3 of them faulty; one validator seals \
                 alone), the rest observers that follow. Node K listens for RPC on --rpc-port + K and \
-                for P2P on --p2p-port + K, on host --hosts[K mod count]. Start the nodes with \
-                `strand chain start --dir DIR`.
+                for P2P on --p2p-port + K, on host --hosts[K mod count]; nodes that share a host get \
+                executor.threads = cores / nodes on it, so that they share its cores. Start the nodes \
+                with `strand chain start --dir DIR`.
 
                 With --accounts N, DIR/accounts.json lists N funded development accounts with their \
                 private keys (0600): for development only.

@@ -98,10 +98,14 @@ extension PBFTDriver {
         executed.block.header.seal = seal
         let added = appender.appendDecided(executed, pool: builder.pool)
         metrics.decided.wrappingAdd(1, ordering: .relaxed)
+        var round: UInt64 = 0
         if let started = roundStartedAt {
-            metrics.lastRoundMicros.store((clock.monotonic() - started).microseconds, ordering: .relaxed)
+            round = (clock.monotonic() - started).microseconds
+            metrics.lastRoundMicros.store(round, ordering: .relaxed)
             roundStartedAt = nil
         }
+        let journalMicros = metrics.lastJournalWriteMicros.load(ordering: .relaxed)
+        logger.info("decided block \(block.number) in view \(seal.view): round \(round) µs, execution here \(executed.executionMicros) µs, journal write \(journalMicros) µs")
         lastBuildAt = clock.monotonic()
         if !added { logger.info("consensus: block \(block.number) decided; the chain already has it") }
     }

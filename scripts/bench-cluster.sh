@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Four PBFT validators on this machine, load spread over all four (dag-transfer from
+# strand-loadgen), measured against the all-core libsecp256k1 recovery rate of the same run
+# divided by 4: the four nodes share the cores and each recovers every signature once.
+# Three runs: the thread setting `strand chain init` writes for co-located nodes (cores ÷ nodes
+# per host), the same chain with every node sized to all cores (side by side), and half the
+# first run's TPS (latency under a load the cluster keeps up with). Consensus overhead per block
+# is a replica's round (proposal received to decision) minus its own execution, from its log.
+#
+#   scripts/bench-cluster.sh [TXS]       (TXS defaults to 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+txs=${1:-100000}
+source scripts/lib/node.sh
+build_release
+scratch_dir
+trap '"$strand" chain stop --dir "$work/c" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+
+echo "==> reference: all-core recovery rate" >&2
+recovery=$("$strand" bench foundation --json 2>/dev/null)
+batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('batch recovery')][0];print(r['strandNs'])" "$recovery")
+
+urls=(--rpc http://127.0.0.1:19245 --rpc http://127.0.0.1:19246 --rpc http://127.0.0.1:19247 --rpc http://127.0.0.1:19248)
+
+# run NAME THREADS QPS COUNT: a fresh 4-validator chain, THREADS ("shared" keeps chain init's), one load.
+run() {
+  local name=$1 threads=$2 qps=$3 count=$4
+  "$strand" chain stop --dir "$work/c" >/dev/null 2>&1 || true
+  rm -rf "$work/c"
+  "$strand" chain init --dir "$work/c" --nodes 4 --rpc-port 19245 --p2p-port 19260 >/dev/null
+  if [ "$threads" != shared ]; then
+    sed -i "s/^threads = .*/threads = $threads/" "$work"/c/node*/node.toml
+  fi
+  grep -h "^threads" "$work/c/node0/node.toml" | sed "s/^/  $name: executor /" >&2
+  "$strand" chain start --dir "$work/c" >/dev/null
+  echo "==> $name: $count dag-transfers over the 4 validators (qps $qps)" >&2
+  "$loadgen" "${urls[@]}" --workload dag-transfer --txs "$count" --qps "$qps" --connections 4 --json > "$work/$name.json"
+  for k in 0 1 2 3; do
+    curl -s "http://127.0.0.1:$((19245 + k))/metrics" | awk '/^strand_consensus_view_changes_total /{print $2}'
+  done | awk '{ sum += $1 } END { print sum + 0 }' > "$work/$name.views"
+  grep -h "decided block" "$work"/c/node1/node.log > "$work/$name.rounds" || true
+  "$strand" chain status --dir "$work/c" >&2
+  "$strand" chain stop --dir "$work/c" >/dev/null
+}
+
+run shared shared 0 "$txs"
+run all-cores 0 0 "$txs"
+half=$(python3 -c "import json;print(int(json.load(open('$work/shared.json'))['committedTPS'] / 2))")
+run half-load shared "$half" $((txs / 2))
+
+python3 - "$work" "$batch_ns" <<'PY'
+import json, re, statistics, sys
+work, batch_ns = sys.argv[1], float(sys.argv[2])
+share = 1e9 / batch_ns / 4
+print(f"all-core recovery {1e9 / batch_ns:.0f}/s; a quarter of it (each of 4 nodes recovers everything): {share:.0f}/s")
+ok = True
+for name in ("shared", "all-cores", "half-load"):
+    r = json.load(open(f"{work}/{name}.json"))
+    views = open(f"{work}/{name}.views").read().strip() or "0"
+    overheads, journals = [], []
+    for line in open(f"{work}/{name}.rounds"):
+        m = re.search(r"round (\d+) µs, execution here (\d+) µs, journal write (\d+) µs", line)
+        if m and int(m.group(1)) > 0:
+            overheads.append((int(m.group(1)) - int(m.group(2))) / 1000)
+            journals.append(int(m.group(3)) / 1000)
+    lat = r["latencyMs"]
+    over = f"{statistics.median(overheads):.1f} ms (p90 {sorted(overheads)[int(len(overheads) * 0.9)]:.1f})" if overheads else "n/a"
+    jour = f"{statistics.median(journals):.2f} ms" if journals else "n/a"
+    print(f"{name:<10} committed TPS {r['committedTPS']:>7.0f}  ÷ quarter recovery {r['committedTPS'] / share:.2f}  "
+          f"p50/p99 {lat['p50']}/{lat['p99']} ms  view changes {views}  consensus overhead/block {over}  "
+          f"journal {jour}  {r['committed']}/{r['txs']} verify_{r['verify']}")
+    ok = ok and r["verify"] == "success"
+sys.exit(0 if ok else 1)
+PY
