@@ -46,8 +46,9 @@ net_urls=(--rpc http://127.0.0.1:18745 --rpc http://127.0.0.1:18746 --rpc http:/
 echo "    5,000 transfers spread over the four validators"
 "$loadgen" "${net_urls[@]}" --workload dag-transfer --txs 5000 --users 500 | tail -4
 "$strand" chain status --dir "$work/net"
-echo "    consensus on node1: $(curl -s -X POST -H 'Content-Type: application/json' \
-  --data '{"jsonrpc":"2.0","id":1,"method":"getConsensusStatus","params":[1]}' http://127.0.0.1:18746/ | cut -c1-400)"
+curl -s -X POST -H 'Content-Type: application/json' \
+  --data '{"jsonrpc":"2.0","id":1,"method":"getConsensusStatus","params":[1]}' http://127.0.0.1:18746/ |
+  python3 -c "import json,sys;r=json.load(sys.stdin)['result'];print('    getConsensusStatus on node1:', {k: r[k] for k in ('algorithm','validatorCount','quorum','height','view','leaderIndex','viewChanges','blocksDecided')})"
 echo "    node3 killed (kill -9): the other three are a quorum and keep committing"
 kill -9 "$(cat "$work/net/node3/node.pid")"
 "$loadgen" "${net_urls[@]:0:6}" --workload dag-transfer --txs 3000 --users 500 | tail -4

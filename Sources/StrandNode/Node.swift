@@ -54,7 +54,6 @@ public final class Node: Sendable {
         let metrics = NodeMetrics()
         metrics.blockHeight.store(ledger.head.number, ordering: .relaxed)
         let nodeID = chain.suite.nodeID(of: key)
-        let isValidator = chain.validatorIndex(of: nodeID) != nil
         let executor = ParallelExecutor(threads: threads)
         let announce = Relay()
         let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics,
@@ -89,18 +88,17 @@ public final class Node: Sendable {
         }
         driver = soloDriver
         consensus = pbftDriver
-        let consensus = pbftDriver
         if let network = config.network {
             let networking = try NodeNetworking(config: network, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
                                                 importer: importer, appender: appender, follows: !(solo && validatorIndex != nil),
-                                                consensus: consensus, clock: clock, logger: logger)
+                                                consensus: pbftDriver, clock: clock, logger: logger)
             self.networking = networking
             announce.add { _ in networking.sync.committed() }
         } else {
             networking = nil
         }
         let context = RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
-                                 feesEnabled: config.feesEnabled, nodeID: nodeID, networking: networking, consensus: consensus)
+                                 feesEnabled: config.feesEnabled, nodeID: nodeID, networking: networking, consensus: pbftDriver)
         server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: NodeRPCService(context),
                            maxBodyBytes: config.rpcMaxBodyBytes, logger: logger)
     }

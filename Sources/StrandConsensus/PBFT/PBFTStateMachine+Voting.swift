@@ -1,0 +1,99 @@
+import StrandPrimitives
+import StrandTypes
+
+/// Votes and ViewChanges: counting them, locking, deciding, following a higher view.
+extension PBFTStateMachine {
+    /// Signs a Prepare for the current proposal once it has executed.
+    mutating func prepare() {
+        guard let proposal, proposal.view == view, executed[proposal.hash] == true else { return }
+        if journal.prepared?.view != view {
+            journal.prepared = .init(view: view, blockHash: proposal.hash)
+            actions.append(.persist(journal))
+            vote(.prepare, blockHash: proposal.hash)
+        }
+        checkPrepareQuorum()
+    }
+
+    mutating func vote(_ phase: Vote.Phase, blockHash: Hash) {
+        var vote = Vote(phase: phase, height: height, view: view, blockHash: blockHash, validator: index,
+                        signature: .init(r: .zero, s: .zero, recoveryID: 0))
+        vote.signature = authenticator.sign(chain.digest(of: vote))
+        _ = keeper.add(vote)
+        see(index, inView: view)
+        say(.vote(vote), as: "\(phase)")
+    }
+
+    mutating func say(_ message: ConsensusMessage, as kind: String) {
+        said[kind] = message
+        actions.append(.broadcast(message))
+    }
+
+    mutating func receive(_ vote: Vote) {
+        guard vote.view <= view + settings.viewWindow else { return }
+        guard authenticator.isSigned(chain.digest(of: vote), by: Int(vote.validator), signature: vote.signature) else {
+            actions.append(.misbehaved(validator: vote.validator, reason: "bad signature on a \(vote.phase) vote"))
+            return
+        }
+        switch keeper.add(vote) {
+        case .duplicate: return
+        case .equivocation:
+            actions.append(.misbehaved(validator: vote.validator, reason: "two \(vote.phase) votes in view \(vote.view)"))
+            return
+        case .counted: break
+        }
+        see(vote.validator, inView: vote.view)
+        switch vote.phase {
+        case .prepare: checkPrepareQuorum()
+        case .commit: checkDecision()
+        }
+    }
+
+    /// At a quorum of Prepares for the block this validator prepared: lock it, persist, commit.
+    mutating func checkPrepareQuorum() {
+        guard let prepared = journal.prepared, prepared.view == view, journal.committed?.view != view else { return }
+        let prepares = keeper.votes(.prepare, view: view, blockHash: prepared.blockHash)
+        guard prepares.count >= quorum else { return }
+        journal.lock = PreparedCertificate(height: height, view: view, blockHash: prepared.blockHash, prepares: Array(prepares.prefix(quorum)))
+        journal.lockedBlock = blocks[prepared.blockHash]
+        journal.committed = .init(view: view, blockHash: prepared.blockHash)
+        actions.append(.persist(journal))
+        vote(.commit, blockHash: prepared.blockHash)
+        checkDecision()
+    }
+
+    /// At a quorum of Commits for a block (in any view): the block is decided.
+    mutating func checkDecision() {
+        guard let (decidedView, hash) = keeper.decision(quorum: quorum), let block = blocks[hash] else { return }
+        switch executed[hash] {
+        case true?: break
+        case false?: return
+        case nil:
+            if executing.insert(hash).inserted { actions.append(.execute(block)) }
+            return
+        }
+        let commits = keeper.votes(.commit, view: decidedView, blockHash: hash).prefix(quorum)
+        let seal = BlockSeal(view: decidedView, signatures: commits.map { BlockSeal.Signature(validatorIndex: $0.validator, signature: $0.signature) })
+        actions.append(.commit(block, seal))
+        enterHeight(height + 1)
+    }
+
+    mutating func receive(_ change: ViewChange) {
+        switch check(change) {
+        case .failure(let fault):
+            actions.append(.misbehaved(validator: change.validator, reason: fault.reason))
+            return
+        case .success: break
+        }
+        guard keeper.add(change.withoutBlock) else { return }
+        see(change.validator, inView: change.view)
+        if let lock = change.lock, let block = change.lockedBlock, blocks[lock.blockHash] == nil, block.hash == lock.blockHash {
+            blocks[lock.blockHash] = block
+        }
+        // f + 1 validators beyond this view: at least one honest one is there, so follow.
+        if let asked = keeper.viewAskedBy(atLeast: chain.faultTolerance + 1), asked > view {
+            changeView(to: asked)
+        } else if change.view == view {
+            proposeIfLeader()
+        }
+    }
+}
