@@ -7,13 +7,14 @@
 # first run's TPS (latency under a load the cluster keeps up with). Consensus overhead per block
 # is a replica's round (proposal received to decision) minus its own execution, from its log.
 #
-#   scripts/bench-cluster.sh [TXS]       (TXS defaults to 100000)
+#   [STRAND=path/to/strand] scripts/bench-cluster.sh [TXS]       (TXS defaults to 100000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 txs=${1:-100000}
 source scripts/lib/node.sh
 build_release
+strand=${STRAND:-$strand}   # STRAND=path measures another build of strand side by side
 scratch_dir
 trap '"$strand" chain stop --dir "$work/c" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
