@@ -14,7 +14,7 @@ import Synchronization
 /// A commit that fails for the storage (a full disk, an I/O error) is retried with back-off
 /// and never dropped: meanwhile the pool refuses new transactions with the reason, and
 /// `/metrics` shows `strand_ledger_commit_failing 1`. Blocks are handed in from one thread
-/// (the driver's) at a time.
+/// at a time: the solo driver's, or through `ChainAppender` (PBFT and sync).
 final class BlockCommitter: @unchecked Sendable {
     typealias Commit = @Sendable (Block, [Receipt], StateChanges) throws -> Void
 
