@@ -83,6 +83,7 @@ final class NodeNetworking: Sendable {
         }
         for (block, blockSenders) in zip(blocks, senders) {
             var gap = false
+            var added = false
             do throws(BlockImportError) {
                 try appender.extend { (tip: ChainTip) throws(BlockImportError) -> ExecutedBlock? in
                     // A block already here (a duplicate answer, or one consensus decided) is skipped,
@@ -92,17 +93,17 @@ final class NodeNetworking: Sendable {
                         gap = true
                         return nil
                     }
-                    imported += 1
-                    return try importer.importSealed(block, on: tip, senders: blockSenders)
+                    let executed = try importer.importSealed(block, on: tip, senders: blockSenders)
+                    added = true
+                    return executed
                 }
             } catch where error.isPeerFault {
-                imported -= 1
                 return (imported, "block \(block.number): \(error)", appender.height)
             } catch {
-                imported -= 1
                 logger.error("importing block \(block.number): \(error)")
                 return (imported, nil, appender.height)
             }
+            if added { imported += 1 }
             if gap { break }
         }
         return (imported, nil, appender.height)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import StrandConsensus
+import StrandPrimitives
 import StrandTestSupport
 import Synchronization
 
@@ -53,8 +54,7 @@ struct SimulateCommand: ParsableCommand {
             }
         }
         let result = summary.withLock { $0 }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
+        let seconds = Double((ContinuousClock.now - started).microseconds) / 1e6
         print(result.report(seeds: seeds, first: first, seconds: seconds))
         if !result.failures.isEmpty { throw ExitCode(1) }
     }

@@ -14,7 +14,7 @@ import time
 import traceback
 import urllib.request
 
-from test_network import LOADGEN, STRAND, free_base, head, rpc, wait_until
+from test_network import LOADGEN, STRAND, free_base, head, rpc, stop_and_verify, wait_until
 
 NODES = 4
 
@@ -142,23 +142,8 @@ def main():
                 print(f"FAIL {test.__name__}", flush=True)
                 traceback.print_exc()
     finally:
-        stop = subprocess.run([STRAND, "chain", "stop", "--dir", c.dir], capture_output=True, text=True, timeout=120)
-        passed, failed = (passed + 1, failed) if stop.returncode == 0 else (passed, failed + 1)
-        print("ok   strand chain stop" if stop.returncode == 0 else "FAIL strand chain stop: " + stop.stderr)
-        roots = set()
-        for k in range(NODES):
-            verify = subprocess.run([STRAND, "ledger", "verify", "--data", os.path.join(c.dir, f"node{k}", "data")],
-                                    capture_output=True, text=True)
-            if verify.returncode != 0:
-                failed += 1
-                print(f"FAIL node{k}'s ledger: {verify.stderr}")
-            roots.add(verify.stdout.split("state root")[-1].split()[0] if "state root" in verify.stdout else verify.stdout)
-        if len(roots) == 1:
-            passed += 1
-            print(f"ok   {NODES} ledgers verify and end on one state root")
-        else:
-            failed += 1
-            print(f"FAIL ledgers differ: {roots}")
+        stopped, bad = stop_and_verify(c.dir, NODES)
+        passed, failed = passed + stopped, failed + bad
         if failed == 0:
             shutil.rmtree(c.dir, ignore_errors=True)
         else:

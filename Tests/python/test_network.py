@@ -143,6 +143,34 @@ def test_paused_observer_catches_up(net):
     wait_until(lambda: rpc(net.urls[2], "net_peerCount") == hex(NODES - 1), 30, "the paused observer's links back")
 
 
+def stop_and_verify(directory, nodes):
+    """`strand chain stop`, then `strand ledger verify` on every node: all must verify and end on
+    one state root. Returns (checks passed, checks failed)."""
+    passed = failed = 0
+    stop = subprocess.run([STRAND, "chain", "stop", "--dir", directory], capture_output=True, text=True, timeout=120)
+    if stop.returncode == 0:
+        passed += 1
+        print("ok   strand chain stop")
+    else:
+        failed += 1
+        print("FAIL strand chain stop: " + stop.stderr)
+    roots = set()
+    for k in range(nodes):
+        verify = subprocess.run([STRAND, "ledger", "verify", "--data", os.path.join(directory, f"node{k}", "data")],
+                                capture_output=True, text=True)
+        if verify.returncode != 0:
+            failed += 1
+            print(f"FAIL node{k}'s ledger: {verify.stderr}")
+        roots.add(verify.stdout.split("state root")[-1].split()[0] if "state root" in verify.stdout else verify.stdout)
+    if len(roots) == 1:
+        passed += 1
+        print(f"ok   {nodes} ledgers verify and end on one state root")
+    else:
+        failed += 1
+        print(f"FAIL ledgers differ: {roots}")
+    return passed, failed
+
+
 def main():
     net = Network()
     passed = failed = 0
@@ -158,27 +186,8 @@ def main():
                 print(f"FAIL {test.__name__}")
                 traceback.print_exc()
     finally:
-        stop = subprocess.run([STRAND, "chain", "stop", "--dir", net.dir], capture_output=True, text=True, timeout=120)
-        if stop.returncode == 0:
-            passed += 1
-            print("ok   strand chain stop")
-        else:
-            failed += 1
-            print("FAIL strand chain stop: " + stop.stderr)
-        roots = set()
-        for k in range(NODES):
-            verify = subprocess.run([STRAND, "ledger", "verify", "--data", os.path.join(net.dir, f"node{k}", "data")],
-                                    capture_output=True, text=True)
-            if verify.returncode != 0:
-                failed += 1
-                print(f"FAIL node{k}'s ledger: {verify.stderr}")
-            roots.add(verify.stdout.split("state root")[-1].split()[0] if "state root" in verify.stdout else verify.stdout)
-        if len(roots) == 1:
-            passed += 1
-            print(f"ok   {NODES} ledgers verify and end on one state root")
-        else:
-            failed += 1
-            print(f"FAIL ledgers differ: {roots}")
+        stopped, bad = stop_and_verify(net.dir, NODES)
+        passed, failed = passed + stopped, failed + bad
         if failed == 0:
             shutil.rmtree(net.dir, ignore_errors=True)
         else:

@@ -38,9 +38,8 @@ public struct PBFTStateMachine: Sendable {
     var workPending = false
     var timerDeadline: Duration?
     /// Messages for later heights, in order of arrival (replayed in that order: a run must
-    /// not depend on a dictionary's order), and how many each sender has there.
+    /// not depend on a dictionary's order).
     var future: [ConsensusMessage] = []
-    var futureCount: [UInt32: Int] = [:]
     /// What this validator last said at this height, for `.retransmit`: its proposal, votes
     /// and latest ViewChange, each superseding the one of the same kind before.
     var said: [String: ConsensusMessage] = [:]
@@ -156,8 +155,6 @@ public struct PBFTStateMachine: Sendable {
         // Messages that came early for this height, now in order of arrival.
         let early = future.filter { $0.height == next }
         future.removeAll { $0.height <= next }
-        futureCount = [:]
-        for message in future { futureCount[message.sender, default: 0] += 1 }
         for message in early { receive(message) }
     }
 
@@ -276,9 +273,8 @@ public struct PBFTStateMachine: Sendable {
         if message.height < height { return }
         if message.height > height {
             guard message.height - height <= settings.heightWindow,
-                  futureCount[sender, default: 0] < settings.futureMessagesPerSender else { return }
+                  future.count(where: { $0.sender == sender }) < settings.futureMessagesPerSender else { return }
             future.append(message)
-            futureCount[sender, default: 0] += 1
             return
         }
         switch message {

@@ -58,11 +58,6 @@ struct VoteKeeper {
         viewChanges.values.filter { $0.view == view }.sorted { $0.validator < $1.validator }
     }
 
-    /// How many validators asked for `view` or a later one.
-    func validatorsAsking(atLeast view: UInt64) -> Int {
-        viewChanges.values.count { $0.view >= view }
-    }
-
     /// The highest view that at least `count` validators asked for (each at its highest):
     /// one honest validator among `f + 1` is in it, so it is safe to follow.
     func viewAskedBy(atLeast count: Int) -> UInt64? {

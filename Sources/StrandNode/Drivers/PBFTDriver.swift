@@ -1,4 +1,3 @@
-import Dispatch
 import Logging
 import StrandConsensus
 import StrandCrypto
@@ -32,10 +31,7 @@ final class PBFTDriver: @unchecked Sendable {
     let journalFile: ConsensusJournalFile
     let network = Mutex<Network?>(nil)
     private let inbox = Mutex<[Input]>([])
-    private let wakeup = DispatchSemaphore(value: 0)
-    private let wakeupPending = Atomic<Bool>(false)
-    private let running = Atomic<Bool>(false)
-    private let stopped = DispatchSemaphore(value: 0)
+    private let thread = DriverThread()
     /// What RPC shows, refreshed after every event.
     let status: Mutex<PBFTStatus>
     // The driver's thread alone touches these.
@@ -80,9 +76,7 @@ final class PBFTDriver: @unchecked Sendable {
     func chainAdvanced(to height: UInt64) { push(.chainAdvanced(height)) }
     func peerUp() { push(.peerUp) }
     /// The pool changed: a block may be due, or the timer may need to run.
-    func wake() {
-        if !wakeupPending.exchange(true, ordering: .acquiringAndReleasing) { wakeup.signal() }
-    }
+    func wake() { thread.wake() }
 
     private func push(_ input: Input) {
         inbox.withLock { $0.append(input) }
@@ -90,34 +84,28 @@ final class PBFTDriver: @unchecked Sendable {
     }
 
     func start() {
-        running.store(true, ordering: .relaxed)
-        // Contract code recurses on the native stack: the driver is a deep-stack thread.
-        DeepStackThread.start { [self] in
+        thread.start { [self] in
             carryOut(machine.start(now: clock.monotonic()))
             loop()
-            stopped.signal()
         }
     }
 
     func stop() {
-        guard running.exchange(false, ordering: .relaxed) else { return }
-        wake()
-        stopped.wait()
+        guard thread.stop() else { return }
         appender.committer.drain()
     }
 
     // MARK: The loop
 
     private func loop() {
-        while running.load(ordering: .relaxed) {
-            wakeupPending.store(false, ordering: .releasing)
+        while thread.isRunning {
             for input in inbox.withLock({ inputs in defer { inputs.removeAll() }; return inputs }) { handle(input) }
             let pending = builder.pool.count > 0
             if pending != workPending {
                 workPending = pending
                 feed(.workPending(pending))
             }
-            var now = clock.monotonic()
+            let now = clock.monotonic()
             if let deadline = timerDeadline, now >= deadline {
                 timerDeadline = nil
                 feed(.timeout)
@@ -136,13 +124,7 @@ final class PBFTDriver: @unchecked Sendable {
             }
             if machine.view > 0 { wait = min(wait ?? Self.retransmitInterval, nextRetransmit - now) }
             publishStatus()
-            guard inbox.withLock({ $0.isEmpty }), !wakeupPending.load(ordering: .acquiring) else { continue }
-            now = clock.monotonic()
-            if let wait {
-                _ = wakeup.wait(timeout: .now() + .microseconds(Int(clamping: max(wait, .microseconds(100)).microseconds)))
-            } else {
-                wakeup.wait()
-            }
+            if inbox.withLock({ $0.isEmpty }) { thread.sleep(upTo: wait) }
         }
     }
 

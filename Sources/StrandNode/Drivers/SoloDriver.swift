@@ -1,4 +1,3 @@
-import Dispatch
 import Logging
 import StrandConsensus
 import StrandCrypto
@@ -20,10 +19,7 @@ final class SoloDriver: @unchecked Sendable {
     let logger: Logger
     private let sealingKey: PrivateKey
     private let validatorIndex: Int
-    private let wakeup = DispatchSemaphore(value: 0)
-    private let wakeupPending = Atomic<Bool>(false)
-    private let running = Atomic<Bool>(false)
-    private let stopped = DispatchSemaphore(value: 0)
+    private let thread = DriverThread()
     // The driver's thread alone touches this.
     private var lastAttempt: Duration
 
@@ -53,37 +49,23 @@ final class SoloDriver: @unchecked Sendable {
     }
 
     /// Transactions arrived (or anything else worth a look): the driver asks the policy again.
-    func wake() {
-        if !wakeupPending.exchange(true, ordering: .acquiringAndReleasing) { wakeup.signal() }
-    }
+    func wake() { thread.wake() }
 
-    func start() {
-        running.store(true, ordering: .relaxed)
-        // Contract code recurses on the native stack: the driver is a deep-stack thread.
-        DeepStackThread.start { [self] in
-            loop()
-            stopped.signal()
-        }
-    }
+    func start() { thread.start { [self] in loop() } }
 
     /// Returns once the block in progress, if any, is committed (or given up, if the ledger fails).
     func stop() {
-        guard running.exchange(false, ordering: .relaxed) else { return }
-        wake()
-        stopped.wait()
+        guard thread.stop() else { return }
         committer.stop()
     }
 
     private func loop() {
-        while running.load(ordering: .relaxed) {
+        while thread.isRunning {
             switch step() {
             case .seal: continue
-            case .wait(let duration):
-                _ = wakeup.wait(timeout: .now() + .microseconds(Int(clamping: duration.microseconds)))
-            case .waitForTransactions:
-                wakeup.wait()
+            case .wait(let duration): thread.sleep(upTo: duration)
+            case .waitForTransactions: thread.sleep(upTo: nil)
             }
-            wakeupPending.store(false, ordering: .releasing)
         }
         committer.drain()
     }

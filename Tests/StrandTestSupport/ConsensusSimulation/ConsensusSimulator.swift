@@ -180,7 +180,8 @@ public struct ConsensusSimulator {
         guard var machine = replicas[endpoint].machine else { return }
         let before = machine.view
         let actions = machine.handle(event, now: now)
-        if Self.trace, machine.view != before || machine.height != replicas[endpoint].machine!.height || { if case .timeout = event { return true } else { return false } }() {
+        let isTimeout = if case .timeout = event { true } else { false }
+        if Self.trace, machine.view != before || machine.height != replicas[endpoint].machine!.height || isTimeout {
             print("\(now) e\(endpoint) h\(machine.height) v\(before)->\(machine.view) on \(event)".prefix(200))
         }
         replicas[endpoint].machine = machine
