@@ -14,7 +14,6 @@ cd "$(dirname "$0")/.."
 txs=${1:-100000}
 source scripts/lib/node.sh
 build_release
-strand=${STRAND:-$strand}   # STRAND=path measures another build of strand side by side
 scratch_dir
 trap '"$strand" chain stop --dir "$work/c" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 

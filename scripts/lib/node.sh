@@ -1,7 +1,7 @@
 # Starting and stopping a node for the scripts (sourced, not run): demo.sh, bench.sh,
 # bench-erc20.sh and perf/record.sh all start their nodes here.
 #
-#   build_release               install packages, build release; sets $strand $loadgen
+#   build_release               install packages, build release; sets $strand $loadgen (or $STRAND $LOADGEN)
 #   scratch_dir                 a temporary directory removed on exit (stopping the node first); sets $work
 #   start_node DIR PORT [TOML]  chain init in DIR (4 funded accounts), extra node.toml lines, start,
 #                               wait for RPC; sets $node_pid ($MAX_BLOCK_TXS replaces the sealer's block size)
@@ -12,8 +12,9 @@ build_release() {
   scripts/install-deps.sh >/dev/null
   echo "==> building (release)" >&2
   swift build -c release >/dev/null
-  strand=.build/release/strand
-  loadgen=.build/release/strand-loadgen
+  # STRAND= and LOADGEN= measure other builds side by side with this one.
+  strand=${STRAND:-.build/release/strand}
+  loadgen=${LOADGEN:-.build/release/strand-loadgen}
 }
 
 scratch_dir() {
