@@ -54,7 +54,8 @@ extension EVM {
         state.warm(sender)
         if let to = tx.to { state.warm(to) }
         state.warm(block.coinbase)
-        if !options.checkNonce { state.setNonce(sender, tx.nonce) }
+        let usesNonce = tx.type.usesAccountNonce
+        if usesNonce && !options.checkNonce { state.setNonce(sender, tx.nonce) }
         for entry in tx.accessList {
             state.warm(entry.address)
             for key in entry.storageKeys { state.warm(SlotKey(entry.address, UInt256(key))) }
@@ -64,7 +65,7 @@ extension EVM {
         let result: CallResult
         var contractAddress: Address?
         if let to = tx.to {
-            state.setNonce(sender, tx.nonce + 1)
+            if usesNonce { state.setNonce(sender, tx.nonce + 1) }
             result = call(Message(
                 kind: .call, caller: sender, address: to, codeAddress: to, value: tx.value, input: tx.data,
                 gas: gas, isStatic: false, depth: 0
@@ -92,10 +93,13 @@ extension EVM {
     private func validate(
         _ tx: UnsignedTransaction, sender: Address, options: TransactOptions
     ) throws(TransactionValidityError) -> UInt256 {
-        let nonce = options.checkNonce ? state.nonce(sender) : tx.nonce
-        if tx.nonce < nonce { throw .nonceTooLow(expected: nonce, actual: tx.nonce) }
-        if tx.nonce > nonce { throw .nonceTooHigh(expected: nonce, actual: tx.nonce) }
-        if nonce == .max { throw .nonceMax }
+        // A FISCO transaction has no nonce to check; a creation still counts on the account's (`create`).
+        if tx.type.usesAccountNonce {
+            let nonce = options.checkNonce ? state.nonce(sender) : tx.nonce
+            if tx.nonce < nonce { throw .nonceTooLow(expected: nonce, actual: tx.nonce) }
+            if tx.nonce > nonce { throw .nonceTooHigh(expected: nonce, actual: tx.nonce) }
+            if nonce == .max { throw .nonceMax }
+        }
         if options.checkSenderCode && state.codeHash(sender) != EVMCode.emptyHash { throw .senderNotEOA }
         if tx.gasLimit > block.gasLimit { throw .gasLimitExceedsBlock(gasLimit: tx.gasLimit, blockGasLimit: block.gasLimit) }
         if tx.maxPriorityFeePerGas > tx.maxFeePerGas { throw .priorityFeeAboveFeeCap }

@@ -25,7 +25,7 @@ struct TransactionOutcome: Sendable {
 /// parallel executor, so that they can differ only in scheduling.
 ///
 /// Checks come first (nonce, up-front balance, target), so that an excluded transaction
-/// writes nothing; then the nonce is bumped, the value or the native call applied, and the
+/// writes nothing; then the nonce is bumped (not for a FISCO transaction, which has none), the value or the native call applied, and the
 /// fee taken. A failed call keeps the nonce bump and the fee, nothing else.
 enum TransactionProcessor {
     static func execute<View: StateAccess>(
@@ -35,8 +35,9 @@ enum TransactionProcessor {
         if plan.isContract { return ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts) }
 
         let nonceKey = StateKey.nonce(tx.sender)
-        let nonce = view.read(nonceKey)
-        guard nonce == UInt256(tx.transaction.content.nonce) else {
+        let usesNonce = tx.transaction.content.type.usesAccountNonce
+        let nonce = usesNonce ? view.read(nonceKey) : .zero
+        guard !usesNonce || nonce == UInt256(tx.transaction.content.nonce) else {
             let expected = nonce.uint64 ?? .max
             return .excluded(tx.transaction.content.nonce < expected ? .nonceTooLow(expected: expected, got: tx.transaction.content.nonce)
                                                      : .nonceTooHigh(expected: expected, got: tx.transaction.content.nonce))
@@ -55,7 +56,7 @@ enum TransactionProcessor {
             return ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts)
         }
 
-        view.write(nonceKey, nonce &+ .one)
+        if usesNonce { view.write(nonceKey, nonce &+ .one) }
         var outcome = TransactionOutcome(status: .success)
         switch plan.kind {
         case .valueTransfer:

@@ -43,12 +43,16 @@ public final class Node: Sendable {
                             options: LMDBOptions(mapSize: config.mapSizeMiB << 20, durability: config.durability), genesis: genesis)
         let chain = ledger.config
         let threads = config.executorThreads == 0 ? WorkerThreads.availableCores : config.executorThreads
-        var poolConfig = TxPoolConfig(chainID: chain.chainID, blockGasLimit: chain.blockGasLimit, capacity: config.poolCapacity,
-                                      maxNonceGap: config.maxNonceGap, feesEnabled: config.feesEnabled)
+        var poolConfig = TxPoolConfig(chainID: chain.chainID, groupID: chain.groupID, blockGasLimit: chain.blockGasLimit,
+                                      capacity: config.poolCapacity, maxNonceGap: config.maxNonceGap, feesEnabled: config.feesEnabled)
         poolConfig.rules.allowUnprotectedLegacy = true
         let verifier = SignatureVerifier(threads: threads, suite: chain.suite)
         let wakeDriver = Relay()
-        let pool = TransactionPool(config: poolConfig, verifier: verifier, onAdmitted: { _ in wakeDriver.fire(0) })
+        let replay = try Self.replayWindow(ledger, logger: logger)
+        let ledger = ledger
+        let pool = TransactionPool(config: poolConfig, verifier: verifier, replay: replay,
+                                   isInChain: { (try? ledger.location(ofTransaction: $0)) != nil },
+                                   onAdmitted: { _ in wakeDriver.fire(0) })
         self.pool = pool
         let recent = RecentBlocks(verifier: verifier)
         let metrics = NodeMetrics()
@@ -61,7 +65,7 @@ public final class Node: Sendable {
         self.committer = committer
         let appender = ChainAppender(committer: committer)
         let importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
-                                     feesEnabled: config.feesEnabled, clock: clock, pool: pool)
+                                     feesEnabled: config.feesEnabled, clock: clock, pool: pool, replay: replay)
         let builder = BlockBuilder(
             chain: chain, pool: pool, executor: executor, proposer: chain.suite.address(of: nodeID),
             maxTransactions: config.sealing.maxBlockTransactions, feesEnabled: config.feesEnabled, metrics: metrics)
@@ -101,6 +105,21 @@ public final class Node: Sendable {
                                  feesEnabled: config.feesEnabled, nodeID: nodeID, networking: networking, consensus: pbftDriver)
         server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: NodeRPCService(context),
                            maxBodyBytes: config.rpcMaxBodyBytes, logger: logger)
+    }
+
+    /// FISCO's replay window as the ledger leaves it: the random ids of its last `window` blocks.
+    static func replayWindow(_ ledger: Ledger, logger: Logger) throws -> ReplayWindow {
+        let head = ledger.head.number
+        let window = ReplayWindow(window: ledger.config.blockLimitWindow, height: head)
+        let first = head >= ledger.config.blockLimitWindow ? head - ledger.config.blockLimitWindow + 1 : 1
+        guard head >= first else { return window }
+        let started = ContinuousClock.now
+        for number in first...head {
+            guard let block = try ledger.block(number: number) else { throw LedgerError.corrupt("block \(number) unreadable") }
+            window.record(blockNumber: number, transactions: block.transactions)
+        }
+        logger.info("replay window: blocks \(first)...\(head) read in \((ContinuousClock.now - started).milliseconds) ms")
+        return window
     }
 
     /// Starts sealing and serving; returns the RPC address.

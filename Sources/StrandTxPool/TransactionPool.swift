@@ -15,9 +15,9 @@ public struct TxPoolConfig: Sendable {
     /// Whether senders must also hold gas limit × price (fees on) or only the value.
     public var feesEnabled: Bool
 
-    public init(chainID: UInt64, blockGasLimit: UInt64 = 300_000_000, capacity: Int = 200_000, maxNonceGap: UInt64 = 64,
-                maxEncodedSize: Int = 128 * 1024, feesEnabled: Bool = false) {
-        rules = TransactionRules(chainID: chainID, maxEncodedSize: maxEncodedSize)
+    public init(chainID: UInt64, groupID: UInt64 = 1, blockGasLimit: UInt64 = 300_000_000, capacity: Int = 200_000,
+                maxNonceGap: UInt64 = 64, maxEncodedSize: Int = 128 * 1024, feesEnabled: Bool = false) {
+        rules = TransactionRules(chainID: chainID, groupID: groupID, maxEncodedSize: maxEncodedSize)
         self.blockGasLimit = blockGasLimit
         self.capacity = capacity
         self.maxNonceGap = maxNonceGap
@@ -26,8 +26,9 @@ public struct TxPoolConfig: Sendable {
 }
 
 /// Pending transactions, admitted once (decoded, hashed, sender recovered in batches on all
-/// cores, checked against the chain and the sender's account) and kept per sender in nonce
-/// order until a block includes them.
+/// cores, checked against the chain and the sender's account) and kept until a block includes
+/// them: Ethereum's per sender in nonce order, FISCO's (which have no nonce) by arrival, under
+/// the replay window's rule.
 ///
 /// Thread-safe; admission does its expensive work (decoding, recovery) outside the lock.
 public final class TransactionPool: Sendable {
@@ -37,12 +38,21 @@ public final class TransactionPool: Sendable {
     /// Why admission is refused for now, if it is (the ledger cannot commit).
     private let pausedReason = Mutex<String?>(nil)
     private let onAdmitted: @Sendable (Int) -> Void
+    /// FISCO's anti-replay rule, shared with the builder, the importer and the committer.
+    public let replay: ReplayWindow
+    private let isInChain: @Sendable (Hash) -> Bool
 
-    /// - Parameter onAdmitted: called after each admission with how many transactions were
-    ///   added (the block driver wakes on it).
-    public init(config: TxPoolConfig, verifier: SignatureVerifier, onAdmitted: @escaping @Sendable (Int) -> Void = { _ in }) {
+    /// - Parameters:
+    ///   - replay: the chain's replay window; its height is the tip a FISCO transaction is checked against.
+    ///   - isInChain: whether a transaction hash is in a committed block (FISCO clients get their own code for it).
+    ///   - onAdmitted: called after each admission with how many transactions were added (the
+    ///     block driver wakes on it).
+    public init(config: TxPoolConfig, verifier: SignatureVerifier, replay: ReplayWindow = ReplayWindow(window: 1_000),
+                isInChain: @escaping @Sendable (Hash) -> Bool = { _ in false }, onAdmitted: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.config = config
         self.verifier = verifier
+        self.replay = replay
+        self.isInChain = isInChain
         self.onAdmitted = onAdmitted
     }
 
@@ -57,6 +67,9 @@ public final class TransactionPool: Sendable {
     public func contains(_ hash: Hash) -> Bool { state.withLock { $0.byHash[hash] != nil } }
 
     public func transaction(_ hash: Hash) -> RecoveredTransaction? { state.withLock { $0.byHash[hash] } }
+
+    /// Up to `limit` pending transactions, in no particular order.
+    public func pending(limit: Int) -> [RecoveredTransaction] { state.withLock { Array($0.byHash.values.prefix(limit)) } }
 
     /// The recovered sender of each pending transaction among `hashes`, nil for the others;
     /// one lock for them all.
@@ -118,6 +131,7 @@ public final class TransactionPool: Sendable {
 
     private func insert(_ tx: RecoveredTransaction, accounts: some StateReader) -> Result<Hash, TxPoolError> {
         let content = tx.transaction.content
+        if let fisco = content.fisco { return insertFisco(tx, fisco, accounts: accounts) }
         let accountNonce = accounts.value(of: .nonce(tx.sender)).uint64 ?? .max
         guard content.nonce >= accountNonce else {
             return .failure(TxPoolError(.nonceTooLow, "nonce too low: account \(tx.sender) is at \(accountNonce), got \(content.nonce)"))
@@ -126,14 +140,7 @@ public final class TransactionPool: Sendable {
             return .failure(TxPoolError(.nonceTooFarAhead,
                 "nonce too far ahead: account \(tx.sender) is at \(accountNonce), got \(content.nonce) (gap limit \(config.maxNonceGap))"))
         }
-        var cost = content.value
-        if config.feesEnabled {
-            cost = cost &+ UInt256(content.gasLimit) &* min(content.maxFeePerGas, content.maxPriorityFeePerGas)
-        }
-        let balance = accounts.value(of: .balance(tx.sender))
-        guard balance >= cost else {
-            return .failure(TxPoolError(.insufficientBalance, "insufficient balance: \(tx.sender) has \(balance), needs \(cost)"))
-        }
+        if let shortfall = balanceShortfall(tx, accounts: accounts) { return .failure(shortfall) }
         return state.withLock { pool in
             guard pool.byHash[tx.transaction.hash] == nil else {
                 return .failure(TxPoolError(.alreadyKnown, "transaction \(tx.transaction.hash) is already known"))
@@ -157,34 +164,90 @@ public final class TransactionPool: Sendable {
         }
     }
 
+    /// What the sender cannot pay: the value, and gas at its price when fees are on.
+    private func balanceShortfall(_ tx: RecoveredTransaction, accounts: some StateReader) -> TxPoolError? {
+        let content = tx.transaction.content
+        var cost = content.value
+        if config.feesEnabled {
+            cost = cost &+ UInt256(content.gasLimit) &* min(content.maxFeePerGas, content.maxPriorityFeePerGas)
+        }
+        let balance = accounts.value(of: .balance(tx.sender))
+        guard balance < cost else { return nil }
+        return TxPoolError(.insufficientBalance, "insufficient balance: \(tx.sender) has \(balance), needs \(cost)")
+    }
+
+    /// A FISCO transaction: its block limit against the tip, its random id against the window
+    /// and the pool, its hash against the chain; queued by arrival.
+    private func insertFisco(_ tx: RecoveredTransaction, _ fisco: FiscoFields, accounts: some StateReader) -> Result<Hash, TxPoolError> {
+        let hash = tx.transaction.hash
+        if isInChain(hash) { return .failure(TxPoolError(.alreadyInChain, "transaction \(hash) is already in the chain")) }
+        if let violation = replay.violation(of: fisco, inBlock: replay.height + 1) { return .failure(TxPoolError(violation)) }
+        if let shortfall = balanceShortfall(tx, accounts: accounts) { return .failure(shortfall) }
+        return state.withLock { pool in
+            guard pool.byHash[hash] == nil else {
+                return .failure(TxPoolError(.alreadyKnown, "transaction \(hash) is already known"))
+            }
+            guard pool.byHash.count < config.capacity else {
+                return .failure(TxPoolError(.poolFull, "transaction pool is full (\(config.capacity) transactions); retry later"))
+            }
+            if let pending = pool.fiscoByRandomID[fisco.randomID] {
+                return .failure(TxPoolError(.randomIDCheckFailed, "random id 0x\(fisco.randomID.hexString) is already used by pending transaction \(pending)"))
+            }
+            pool.fiscoByRandomID[fisco.randomID] = hash
+            pool.fiscoOrder.append((pool.nextArrival, hash))
+            pool.nextArrival += 1
+            pool.byHash[hash] = tx
+            return .success(hash)
+        }
+    }
+
     /// Up to `limit` ready transactions for the next block: each sender's run of consecutive
     /// nonces from its account nonce in `accounts`, senders in the order they first arrived.
     ///
     /// The account nonce is read here, not only remembered: a transaction admitted while a
     /// block was committing may have been checked against the state before that block.
     ///
-    /// The gas limits of the selection add up to at most `gasLimit`, so that the block never
+    /// FISCO transactions come in between by arrival; those the block `blockNumber` may not
+    /// include for their block limit or random id (`ReplayWindow`) never can, and leave the pool.
+    ///
+    /// The block-gas charges of the selection add up to at most `gasLimit`, so that the block never
     /// has to leave a transaction out for gas (which would drop it and strand its sender's
     /// later nonces): a sender whose next transaction does not fit waits for the next block.
-    public func select(limit: Int, gasLimit: UInt64 = .max, accounts: some StateReader) -> [RecoveredTransaction] {
+    public func select(limit: Int, gasLimit: UInt64 = .max, blockNumber: UInt64, accounts: some StateReader) -> [RecoveredTransaction] {
         state.withLock { pool in
             var gasLeft = gasLimit
             var selected: [RecoveredTransaction] = []
             selected.reserveCapacity(min(limit, pool.byHash.count))
+            var nextFisco = 0
+            var expired: [Hash] = []
+            func takeFisco(arrivedBefore arrival: UInt64) {
+                while selected.count < limit, nextFisco < pool.fiscoOrder.count, pool.fiscoOrder[nextFisco].arrival < arrival {
+                    defer { nextFisco += 1 }
+                    guard let tx = pool.byHash[pool.fiscoOrder[nextFisco].hash], let fisco = tx.transaction.content.fisco else { continue }
+                    if replay.violation(of: fisco, inBlock: blockNumber) != nil {
+                        expired.append(tx.transaction.hash)
+                    } else {
+                        selected.append(tx)
+                    }
+                }
+            }
             for sender in pool.senderOrder where selected.count < limit {
                 guard var queue = pool.senders[sender] else { continue }
+                takeFisco(arrivedBefore: queue.arrival)
                 let accountNonce = accounts.value(of: .nonce(sender)).uint64 ?? .max
                 if accountNonce > queue.baseNonce {
                     queue.baseNonce = accountNonce
                     pool.senders[sender] = queue
                 }
                 var nonce = queue.baseNonce
-                while selected.count < limit, let tx = queue.byNonce[nonce], tx.transaction.content.gasLimit <= gasLeft {
-                    gasLeft -= tx.transaction.content.gasLimit
+                while selected.count < limit, let tx = queue.byNonce[nonce], tx.transaction.content.blockGasCharge <= gasLeft {
+                    gasLeft -= tx.transaction.content.blockGasCharge
                     selected.append(tx)
                     nonce += 1
                 }
             }
+            takeFisco(arrivedBefore: .max)
+            pool.drop(expired)
             return selected
         }
     }
@@ -192,22 +255,25 @@ public final class TransactionPool: Sendable {
     /// Drops transactions by hash, e.g. those a block excluded for good (nonce too low,
     /// balance short): their senders must send them again.
     public func remove(_ hashes: some Sequence<Hash>) {
-        state.withLock { pool in
-            for hash in hashes {
-                guard let tx = pool.byHash.removeValue(forKey: hash), var queue = pool.senders[tx.sender] else { continue }
-                queue.byNonce[tx.transaction.content.nonce] = nil
-                pool.senders[tx.sender] = queue.byNonce.isEmpty ? nil : queue
-            }
-            pool.senderOrder.removeAll { pool.senders[$0] == nil }
-        }
+        state.withLock { $0.drop(hashes) }
     }
 
-    /// Forgets what a committed block included, and whatever the new account nonces made stale.
+    /// Forgets what a committed block included, and whatever the new account nonces and the
+    /// block's FISCO random ids made stale.
     public func removeCommitted(_ included: [RecoveredTransaction], accounts: some StateReader) {
-        let senders = Set(included.map(\.sender))
+        let senders = Set(included.lazy.filter { $0.transaction.content.type.usesAccountNonce }.map(\.sender))
         let nonces = Dictionary(uniqueKeysWithValues: senders.map { ($0, accounts.value(of: .nonce($0)).uint64 ?? .max) })
         state.withLock { pool in
-            for tx in included { pool.byHash[tx.transaction.hash] = nil }
+            // A pending FISCO transaction with a committed random id (this one, or another) can never be included now.
+            var spent: [Hash] = []
+            for tx in included {
+                if let fisco = tx.transaction.content.fisco {
+                    if let pending = pool.fiscoByRandomID[fisco.randomID] { spent.append(pending) }
+                } else {
+                    pool.byHash[tx.transaction.hash] = nil
+                }
+            }
+            pool.drop(spent)
             for sender in senders {
                 guard var queue = pool.senders[sender] else { continue }
                 queue.baseNonce = max(queue.baseNonce, nonces[sender]!)
@@ -234,5 +300,25 @@ private struct PoolState {
     var senders: [Address: SenderQueue] = [:]
     /// Senders with pending transactions, in the order they first arrived.
     var senderOrder: [Address] = []
+    /// Pending FISCO transactions by arrival (entries for removed ones are swept by `drop`).
+    var fiscoOrder: [(arrival: UInt64, hash: Hash)] = []
+    var fiscoByRandomID: [UInt256: Hash] = [:]
+    /// Shared by senders and FISCO transactions, so that a block takes both in arrival order.
     var nextArrival: UInt64 = 0
+
+    mutating func drop(_ hashes: some Sequence<Hash>) {
+        var droppedFisco = false
+        for hash in hashes {
+            guard let tx = byHash.removeValue(forKey: hash) else { continue }
+            if let fisco = tx.transaction.content.fisco {
+                fiscoByRandomID[fisco.randomID] = nil
+                droppedFisco = true
+            } else if var queue = senders[tx.sender] {
+                queue.byNonce[tx.transaction.content.nonce] = nil
+                senders[tx.sender] = queue.byNonce.isEmpty ? nil : queue
+            }
+        }
+        senderOrder.removeAll { senders[$0] == nil }
+        if droppedFisco { fiscoOrder.removeAll { byHash[$0.hash] == nil } }
+    }
 }

@@ -8,7 +8,15 @@ public struct TxPoolError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalid = "invalid"
         case badSignature = "bad_signature"
         case wrongChain = "wrong_chain"
+        /// A FISCO transaction for another group.
+        case wrongGroup = "wrong_group"
         case alreadyKnown = "already_known"
+        /// The transaction is in a committed block.
+        case alreadyInChain = "already_in_chain"
+        /// A FISCO transaction whose block limit is not in (height, height + window].
+        case blockLimitCheckFailed = "block_limit_check_failed"
+        /// A FISCO transaction whose random id is pending or was used within the window.
+        case randomIDCheckFailed = "random_id_check_failed"
         case nonceTooLow = "nonce_too_low"
         case nonceTooFarAhead = "nonce_too_far_ahead"
         case nonceAlreadyPending = "nonce_already_pending"
@@ -29,6 +37,13 @@ public struct TxPoolError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
+    init(_ violation: ReplayViolation) {
+        switch violation {
+        case .blockLimit: self.init(.blockLimitCheckFailed, "\(violation)")
+        case .randomIDSeen: self.init(.randomIDCheckFailed, "\(violation)")
+        }
+    }
+
     /// Maps a decoding or validation error to the pool's codes.
     init(_ error: TransactionError) {
         switch error {
@@ -38,6 +53,8 @@ public struct TxPoolError: Error, Equatable, Sendable, CustomStringConvertible {
             self.init(.badSignature, "\(error)")
         case .chainIDMismatch, .zeroChainID:
             self.init(.wrongChain, "\(error)")
+        case .groupIDMismatch:
+            self.init(.wrongGroup, "\(error)")
         default:
             self.init(.invalid, "\(error)")
         }

@@ -48,7 +48,7 @@ final class NodeHarness {
         builder = BlockBuilder(chain: chain, pool: pool, executor: executor, proposer: Self.validatorKey.address,
                                maxTransactions: policy.maxBlockTransactions, feesEnabled: false, metrics: metrics)
         importer = BlockImporter(chain: chain, rules: pool.config.rules, verifier: verifier, executor: executor,
-                                 feesEnabled: false, clock: clock, pool: pool)
+                                 feesEnabled: false, clock: clock, pool: pool, replay: pool.replay)
         committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics, pipelining: pipelining,
                                    logger: logger, retryBackoff: (.milliseconds(1), .milliseconds(4)), commit: commit)
         driver = try SoloDriver(policy: policy, builder: builder, committer: committer, key: Self.validatorKey, clock: clock, logger: logger)

@@ -46,10 +46,10 @@ import Testing
         let pool = pool()
         _ = pool.admit([raw(bob, nonce: 4), raw(alice, nonce: 1), raw(alice, nonce: 0), raw(bob, nonce: 3), raw(alice, nonce: 3)],
                        accounts: funded)
-        let selected = pool.select(limit: 10, accounts: funded)
+        let selected = pool.select(limit: 10, blockNumber: 1, accounts: funded)
         // Bob arrived first; Alice's nonce 3 waits for 2.
         #expect(selected.map { "\($0.sender == bob.address ? "b" : "a")\($0.transaction.nonce)" } == ["b3", "b4", "a0", "a1"])
-        #expect(pool.select(limit: 3, accounts: funded).count == 3)
+        #expect(pool.select(limit: 3, blockNumber: 1, accounts: funded).count == 3)
         #expect(pool.pendingNonce(of: alice.address) == 2)
     }
 
@@ -58,21 +58,21 @@ import Testing
         _ = pool.admit([raw(alice, nonce: 0, gas: 50_000), raw(alice, nonce: 1, gas: 50_000), raw(bob, nonce: 3, gas: 30_000)],
                        accounts: funded)
         // Alice's second transaction does not fit; she waits (her nonce order kept), Bob's fits.
-        let selected = pool.select(limit: 10, gasLimit: 90_000, accounts: funded)
+        let selected = pool.select(limit: 10, gasLimit: 90_000, blockNumber: 1, accounts: funded)
         #expect(selected.map { "\($0.sender == bob.address ? "b" : "a")\($0.transaction.nonce)" } == ["a0", "b3"])
-        #expect(pool.select(limit: 10, gasLimit: 130_000, accounts: funded).count == 3)
+        #expect(pool.select(limit: 10, gasLimit: 130_000, blockNumber: 1, accounts: funded).count == 3)
     }
 
     @Test func committedAndStaleTransactionsLeave() {
         let pool = pool()
         _ = pool.admit([raw(alice, nonce: 0), raw(alice, nonce: 1), raw(alice, nonce: 2)], accounts: funded)
-        let first = pool.select(limit: 1, accounts: funded)
+        let first = pool.select(limit: 1, blockNumber: 1, accounts: funded)
         var state = funded
         state.apply(StateChanges([.nonce(alice.address): UInt256(2)]))  // nonces 0 and 1 are done
         pool.removeCommitted(first, accounts: state)
         #expect(pool.count == 1)
-        #expect(pool.select(limit: 5, accounts: state).map(\.transaction.nonce) == [2])
-        pool.remove([pool.select(limit: 1, accounts: state)[0].transaction.hash])
+        #expect(pool.select(limit: 5, blockNumber: 1, accounts: state).map(\.transaction.nonce) == [2])
+        pool.remove([pool.select(limit: 1, blockNumber: 1, accounts: state)[0].transaction.hash])
         #expect(pool.count == 0 && pool.pendingNonce(of: alice.address) == nil)
     }
 
@@ -82,8 +82,8 @@ import Testing
         _ = pool.admit([raw(alice, nonce: 2), raw(alice, nonce: 3)], accounts: funded)
         var later = funded
         later.apply(StateChanges([.nonce(alice.address): UInt256(2)]))
-        #expect(pool.select(limit: 5, accounts: funded).isEmpty)
-        #expect(pool.select(limit: 5, accounts: later).map(\.transaction.nonce) == [2, 3])
+        #expect(pool.select(limit: 5, blockNumber: 1, accounts: funded).isEmpty)
+        #expect(pool.select(limit: 5, blockNumber: 1, accounts: later).map(\.transaction.nonce) == [2, 3])
     }
 
     @Test func fullPoolPushesBack() {

@@ -26,7 +26,7 @@ import Testing
 
     static let to = try! Address(hex: "0x00000000000000000000000000000000000000aa")
 
-    @Test(arguments: TransactionType.allCases)
+    @Test(arguments: [TransactionType.legacy, .accessList, .dynamicFee])
     func signEncodeDecodeRecover(type: TransactionType) throws {
         let key = PrivateKey.random()
         let content = UnsignedTransaction(

@@ -29,6 +29,10 @@ struct Speculation: Sendable {
             for slot in entry.storageKeys { view.hint(.storage(entry.address, slot)) }
         }
         keyCount = view.overflowed ? nil : view.count
+        guard tx.transaction.content.type.usesAccountNonce else {
+            nonceWasDue = true
+            return
+        }
         // The run read the sender's nonce (the EVM checks it first): take its start value from
         // the record rather than reading the state again.
         let nonceKey = StateKey.nonce(tx.sender)

@@ -68,7 +68,7 @@ struct TransactionPlan: Sendable {
     /// contract's keys come from speculation instead (`Speculation`).
     func recordAccess(of tx: RecoveredTransaction, into set: inout AccessSetBuilder) {
         if case .excluded = kind { return }
-        set.write(.nonce(tx.sender))
+        if tx.transaction.content.type.usesAccountNonce { set.write(.nonce(tx.sender)) }
         if touchesSenderBalance { set.write(.balance(tx.sender)) }
         switch kind {
         case .valueTransfer:
@@ -88,14 +88,15 @@ struct TransactionPlan: Sendable {
     }
 }
 
-/// Whether each transaction's gas limit still fits the block, counting every transaction
-/// before it (included or not), so that the answer depends on nothing that runs.
+/// Whether each transaction still fits the block: its gas limit within the block's, and its
+/// block-gas charge within what the transactions before it (included or not) left, so that
+/// the answer depends on nothing that runs.
 func blockGasLimitFits(_ transactions: [RecoveredTransaction], gasLimit: UInt64) -> [Bool] {
     var used: UInt64 = 0
     return transactions.map { tx in
-        let (sum, overflow) = used.addingReportingOverflow(tx.transaction.content.gasLimit)
+        let (sum, overflow) = used.addingReportingOverflow(tx.transaction.content.blockGasCharge)
         used = overflow ? .max : sum
-        return !overflow && sum <= gasLimit
+        return !overflow && sum <= gasLimit && tx.transaction.content.gasLimit <= gasLimit
     }
 }
 

@@ -22,7 +22,8 @@ struct BlockBuilder: Sendable {
     /// good leave the pool; included ones too when `final` (a solo seal), else they stay
     /// until the block commits (a PBFT proposal may yet fail).
     func build(on tip: ChainTip, wallMilliseconds: UInt64, final: Bool = true) -> ExecutedBlock? {
-        var candidates = pool.select(limit: min(maxTransactions, chain.maxBlockTransactions), gasLimit: chain.blockGasLimit, accounts: tip.state)
+        var candidates = pool.select(limit: min(maxTransactions, chain.maxBlockTransactions), gasLimit: chain.blockGasLimit,
+                                     blockNumber: tip.number + 1, accounts: tip.state)
         candidates.removeSubrange(Self.prefixFitting(candidates, maxBytes: chain.maxBlockBytes)...)
         guard !candidates.isEmpty else { return nil }
         let timestamp = max(wallMilliseconds, tip.timestamp + 1)

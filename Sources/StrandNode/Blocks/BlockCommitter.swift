@@ -68,6 +68,8 @@ final class BlockCommitter: @unchecked Sendable {
     /// once it is on disk.
     func submit(_ executed: ExecutedBlock) {
         drain()
+        // Before the next block is built on this one, which the replay rule must see.
+        pool.replay.record(blockNumber: executed.block.number, transactions: executed.block.transactions)
         let done = DispatchSemaphore(value: 0)
         inFlight = (executed, done)
         queue.async { [self] in

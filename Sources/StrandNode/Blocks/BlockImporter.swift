@@ -23,6 +23,8 @@ struct BlockImporter: Sendable {
     var maxClockDriftMilliseconds: UInt64 = 60_000
     /// The local pool, which forgets what an imported block included.
     let pool: TransactionPool?
+    /// FISCO's block-limit and random-id rule, as the builder's pool applies it.
+    let replay: ReplayWindow
 
     /// Checks the seal, then as `importBlock`: for sync and replay, where the block is final.
     func importSealed(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
@@ -87,6 +89,9 @@ struct BlockImporter: Sendable {
         let transactionsRoot = Block.transactionsRoot(block.transactions)
         guard transactionsRoot == header.transactionsRoot else {
             throw .transactionsRootMismatch(inHeader: header.transactionsRoot, computed: transactionsRoot)
+        }
+        if let (index, violation) = replay.firstViolation(in: block.transactions, blockNumber: header.number) {
+            throw .badTransaction(index: index, reason: "\(violation)")
         }
     }
 

@@ -118,11 +118,11 @@ enum EthereumNamespace {
         return text
     }
 
-    private static func addressValue(_ value: JSONValue, _ name: String) throws(RPCError) -> Address {
+    static func addressValue(_ value: JSONValue, _ name: String) throws(RPCError) -> Address {
         try RPCParameters.address(try string(value, name), name)
     }
 
-    private static func dataValue(_ value: JSONValue, _ name: String) throws(RPCError) -> [UInt8] {
+    static func dataValue(_ value: JSONValue, _ name: String) throws(RPCError) -> [UInt8] {
         try RPCParameters.data(try string(value, name), name)
     }
 

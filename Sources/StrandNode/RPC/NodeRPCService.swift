@@ -37,11 +37,13 @@ final class NodeRPCService: RPCService {
 
     private func handleHere(_ calls: [RPCCall]) -> [RPCOutcome] {
         var outcomes = [RPCOutcome](repeating: .error(.internalError("unanswered")), count: calls.count)
-        var raws: [(index: Int, bytes: [UInt8])] = []
+        var raws: [(index: Int, bytes: [UInt8], method: RPCMethodTable.RawTransactionMethod)] = []
         for (index, call) in calls.enumerated() {
-            if let position = table.rawTransactionMethods[call.method] {
+            if let method = table.rawTransactionMethods[call.method] {
                 let params = RPCParameters(call.params)
-                do { raws.append((index, try params.data(position(params), "raw transaction"))) } catch { outcomes[index] = .error(error) }
+                do { raws.append((index, try params.data(method.position(params), "raw transaction"), method)) } catch {
+                    outcomes[index] = .error(error)
+                }
             } else {
                 outcomes[index] = table.answer(call)
             }
@@ -50,7 +52,7 @@ final class NodeRPCService: RPCService {
         return outcomes
     }
 
-    private func admit(_ raws: [(index: Int, bytes: [UInt8])], into outcomes: inout [RPCOutcome]) {
+    private func admit(_ raws: [(index: Int, bytes: [UInt8], method: RPCMethodTable.RawTransactionMethod)], into outcomes: inout [RPCOutcome]) {
         node.metrics.received.wrappingAdd(UInt64(raws.count), ordering: .relaxed)
         let snapshot: LedgerSnapshot
         do { snapshot = try node.ledger.snapshot() } catch {
@@ -67,7 +69,7 @@ final class NodeRPCService: RPCService {
                 if gossip != nil { admitted.append(raw.bytes) }
             case .failure(let error):
                 node.metrics.reject(error.code)
-                outcomes[raw.index] = .error(.rejected(error.message, cause: error.code.rawValue))
+                outcomes[raw.index] = .error(raw.method.refusal(error))
             }
         }
     }

@@ -45,15 +45,15 @@ enum RPCShapes {
 
     static func transaction(_ tx: Transaction, sender: Address?, block: BlockHeader?, blockHash: Hash?, index: UInt32?) -> JSONValue {
         var object: JSONObject = [
-            "hash": .string(tx.hash.description), "nonce": quantity(tx.nonce), "from": sender.map { .string($0.description) } ?? .null,
+            "hash": .string(tx.hash.description), "nonce": tx.content.fisco.map { quantity($0.randomID) } ?? quantity(tx.nonce), "from": sender.map { .string($0.description) } ?? .null,
             "to": tx.to.map { .string($0.description) } ?? .null, "value": quantity(tx.value), "gas": quantity(tx.gasLimit),
-            "gasPrice": quantity(tx.maxFeePerGas), "input": .string(Hex.encode(tx.data)), "type": quantity(UInt64(tx.type.rawValue)),
+            "gasPrice": quantity(tx.maxFeePerGas), "input": .string(Hex.encode(tx.data)), "type": ethereumType(tx),
             "v": quantity(tx.v), "r": quantity(tx.signature.r), "s": quantity(tx.signature.s),
             "blockHash": blockHash.map { .string($0.description) } ?? .null, "blockNumber": block.map { quantity($0.number) } ?? .null,
             "transactionIndex": index.map { quantity(UInt64($0)) } ?? .null,
         ]
         if let chainID = tx.chainID { object["chainId"] = quantity(chainID) }
-        if tx.type != .legacy {
+        if tx.type.hasTypeByte {
             object["yParity"] = quantity(UInt64(tx.signature.recoveryID))
             object["accessList"] = .array(tx.accessList.map {
                 ["address": .string($0.address.description), "storageKeys": .array($0.storageKeys.map { .string($0.description) })]
@@ -64,6 +64,11 @@ enum RPCShapes {
             object["maxPriorityFeePerGas"] = quantity(tx.maxPriorityFeePerGas)
         }
         return .object(object)
+    }
+
+    /// The EIP-2718 type; a FISCO transaction is shown as the nearest Ethereum one, legacy (0).
+    static func ethereumType(_ tx: Transaction) -> JSONValue {
+        quantity(UInt64(tx.type.hasTypeByte ? tx.type.rawValue : 0))
     }
 
     static func receipt(
@@ -80,7 +85,7 @@ enum RPCShapes {
                 log($1, receipt: receipt, header: block, blockHash: blockHash, index: firstLogIndex + $0)
             }),
             "logsBloom": emptyBloom, "status": quantity(UInt64(receipt.status.rawValue)),
-            "type": quantity(UInt64(tx.type.rawValue)), "output": .string(Hex.encode(receipt.output)),
+            "type": ethereumType(tx), "output": .string(Hex.encode(receipt.output)),
         ]
         if receipt.status == .failure, let reason = ABI.revertReason(receipt.output) { object["revertReason"] = .string(reason) }
         return .object(object)

@@ -3,7 +3,8 @@ import StrandPrimitives
 
 extension Transaction {
     /// Decodes a transaction from its network encoding, strictly: canonical RLP, the exact
-    /// number of fields, integers within their widths, a well-formed signature.
+    /// number of fields, integers within their widths, a well-formed signature. An RLP list
+    /// is a legacy transaction with 9 fields, a FISCO BCOS 2.x one with 13.
     ///
     /// The signature's ranges, chain id, gas and size rules are checked by `validate(_:)`,
     /// recovery by `recoverSender()` or a `SignatureVerifier`.
@@ -11,7 +12,7 @@ extension Transaction {
         guard let first = raw.first else { throw .empty }
         let type: TransactionType
         switch first {
-        case 0xc0...0xff: type = .legacy
+        case 0xc0...0xff: type = try raw.withUnsafeBytes { buffer in Result { () throws(TransactionError) in try listTransactionType(buffer) } }.get()
         case TransactionType.accessList.rawValue: type = .accessList
         case TransactionType.dynamicFee.rawValue: type = .dynamicFee
         case TransactionType.blobTypeByte: throw .unsupportedType(first)
@@ -20,7 +21,7 @@ extension Transaction {
         }
         let decoded = raw.withUnsafeBytes { buffer in
             Result { () throws(TransactionError) -> (UnsignedTransaction, RecoverableSignature) in
-                let body = type == .legacy ? buffer : UnsafeRawBufferPointer(rebasing: buffer.dropFirst())
+                let body = !type.hasTypeByte ? buffer : UnsafeRawBufferPointer(rebasing: buffer.dropFirst())
                 return try decodeBody(body, type: type)
             }
         }
@@ -33,12 +34,49 @@ extension Transaction {
         try decode(Hex.decode(hex))
     }
 
+    /// Legacy or FISCO, by the number of items in the outer list.
+    private static func listTransactionType(_ raw: UnsafeRawBufferPointer) throws(TransactionError) -> TransactionType {
+        var outer = RLPReader(raw)
+        var items = try field("transaction") { () throws(RLPError) in try outer.readList() }
+        var count = 0
+        while !items.isAtEnd, count <= fiscoFieldCount {
+            _ = try field("transaction") { () throws(RLPError) in try items.readItem() }
+            count += 1
+        }
+        return count == fiscoFieldCount ? .fisco : .legacy
+    }
+
+    static let fiscoFieldCount = 13
+
+    private static func decodeFisco(_ fields: inout FieldReader) throws(TransactionError) -> (UnsignedTransaction, RecoverableSignature) {
+        let randomID = try fields.uint256("randomid")
+        let gasPrice = try fields.uint256("gasPrice")
+        let gasLimit = try fields.uint64("gasLimit")
+        let blockLimit = try fields.uint64("blockLimit")
+        let to = try fields.destination()
+        let value = try fields.uint256("value")
+        let data = try fields.bytes("data")
+        let chainID = try fields.uint64("chainId")
+        let groupID = try fields.uint64("groupId")
+        let extraData = try fields.bytes("extraData")
+        let v = try fields.uint256("v")
+        let r = try fields.uint256("r")
+        let s = try fields.uint256("s")
+        try fields.finish()
+        guard let small = v.uint64, small == 27 || small == 28 else { throw .badV(v) }
+        let content = UnsignedTransaction.fisco(
+            FiscoFields(randomID: randomID, blockLimit: blockLimit, groupID: groupID, extraData: extraData),
+            chainID: chainID, gasPrice: gasPrice, gasLimit: gasLimit, to: to, value: value, data: data)
+        return (content, RecoverableSignature(r: r, s: s, recoveryID: UInt8(small - 27)))
+    }
+
     private static func decodeBody(
         _ body: UnsafeRawBufferPointer, type: TransactionType
     ) throws(TransactionError) -> (UnsignedTransaction, RecoverableSignature) {
         var outer = RLPReader(body)
         var fields = FieldReader(try field("transaction") { () throws(RLPError) in try outer.readList() })
         try field("transaction") { () throws(RLPError) in try outer.finish() }
+        if type == .fisco { return try decodeFisco(&fields) }
 
         let chainID: UInt64? = type == .legacy ? nil : try fields.uint64("chainId")
         let nonce = try fields.uint64("nonce")

@@ -3,6 +3,8 @@ import StrandPrimitives
 /// The chain's rules for admitting a transaction, beyond well-formedness.
 public struct TransactionRules: Sendable {
     public var chainID: UInt64
+    /// FISCO BCOS's group id, which a FISCO transaction must name.
+    public var groupID: UInt64
     /// Accept legacy transactions signed without a chain id (replayable across chains).
     public var allowUnprotectedLegacy: Bool
     /// Largest accepted encoding, in bytes.
@@ -10,9 +12,10 @@ public struct TransactionRules: Sendable {
     /// Largest contract-creation code (EIP-3860: 2 × 24,576).
     public var maxInitCodeSize: Int
 
-    public init(chainID: UInt64, allowUnprotectedLegacy: Bool = true, maxEncodedSize: Int = 128 * 1024,
+    public init(chainID: UInt64, groupID: UInt64 = 1, allowUnprotectedLegacy: Bool = true, maxEncodedSize: Int = 128 * 1024,
                 maxInitCodeSize: Int = 49_152) {
         self.chainID = chainID
+        self.groupID = groupID
         self.allowUnprotectedLegacy = allowUnprotectedLegacy
         self.maxEncodedSize = maxEncodedSize
         self.maxInitCodeSize = maxInitCodeSize
@@ -59,7 +62,9 @@ extension UnsignedTransaction {
 
 extension Transaction {
     /// Checks what a chain requires of a well-formed transaction: size, chain id, signature
-    /// ranges and low s (EIP-2), a chain id that is not 0, nonce range, fee arithmetic, init-code size and intrinsic gas.
+    /// ranges and low s (EIP-2), a chain id that is not 0, a FISCO transaction's group id, nonce range, fee
+    /// arithmetic, init-code size and intrinsic gas. A FISCO transaction's block limit and random id
+    /// depend on the chain's height and history: `ReplayWindow` checks them.
     public func validate(_ rules: TransactionRules) throws(TransactionError) {
         guard encoded.count <= rules.maxEncodedSize else {
             throw .tooLarge(size: encoded.count, limit: rules.maxEncodedSize)
@@ -69,6 +74,9 @@ extension Transaction {
         case nil where !rules.allowUnprotectedLegacy, .some(_) where content.chainID != rules.chainID:
             throw .chainIDMismatch(expected: rules.chainID, actual: content.chainID)
         default: break
+        }
+        if let fisco = content.fisco, fisco.groupID != rules.groupID {
+            throw .groupIDMismatch(expected: rules.groupID, actual: fisco.groupID)
         }
         do { try signature.validate() } catch { throw .badSignature(error) }
         guard content.nonce != .max else { throw .nonceTooLarge }

@@ -12,7 +12,7 @@ import StrandPrimitives
 public final class Transaction: Hashable, Sendable {
     public let content: UnsignedTransaction
     public let signature: RecoverableSignature
-    /// The canonical encoding: rlp(...) for legacy, type ‖ rlp(...) for typed transactions.
+    /// The canonical encoding: type ‖ rlp(...) for typed transactions, rlp(...) for legacy and FISCO ones.
     public let encoded: [UInt8]
     /// keccak(encoded): the transaction hash.
     public let hash: Hash
@@ -22,7 +22,7 @@ public final class Transaction: Hashable, Sendable {
         self.content = content
         self.signature = signature
         var encoder = RLPEncoder(reservingCapacity: 192 + content.data.count)
-        if content.type != .legacy { encoder.append(encodedItem: CollectionOfOne(content.type.rawValue)) }
+        if content.type.hasTypeByte { encoder.append(encodedItem: CollectionOfOne(content.type.rawValue)) }
         encoder.appendList { list in
             content.encodeFields(to: &list)
             list.append(Self.v(for: content, recoveryID: signature.recoveryID))
@@ -52,13 +52,13 @@ public final class Transaction: Hashable, Sendable {
         content[keyPath: keyPath]
     }
 
-    /// The v value written on the wire: y-parity for typed transactions, 27/28 for
+    /// The v value written on the wire: y-parity for typed transactions, 27/28 for FISCO and
     /// pre-EIP-155 legacy ones, 35 + 2 × chainId + parity under EIP-155.
     public var v: UInt256 { Self.v(for: content, recoveryID: signature.recoveryID) }
 
     static func v(for content: UnsignedTransaction, recoveryID: UInt8) -> UInt256 {
         switch (content.type, content.chainID) {
-        case (.legacy, nil): UInt256(27 + UInt64(recoveryID))
+        case (.legacy, nil), (.fisco, _): UInt256(27 + UInt64(recoveryID))
         case (.legacy, let chainID?): UInt256(35 + UInt64(recoveryID)) &+ UInt256(chainID) &+ UInt256(chainID)
         default: UInt256(UInt64(recoveryID))
         }

@@ -18,6 +18,8 @@ public enum TransactionError: Error, Equatable, Sendable, CustomStringConvertibl
     case badSignature(SignatureError)
     /// Signed for another chain, or without a chain id where one is required.
     case chainIDMismatch(expected: UInt64, actual: UInt64?)
+    /// A FISCO transaction for another group than this chain's.
+    case groupIDMismatch(expected: UInt64, actual: UInt64)
     /// Chain id 0, which names no chain (EIP-155 starts at 1).
     case zeroChainID
     /// The nonce is 2⁶⁴ − 1, which EIP-2681 reserves.
@@ -44,6 +46,7 @@ public enum TransactionError: Error, Equatable, Sendable, CustomStringConvertibl
         case .chainIDMismatch(let expected, let actual):
             actual.map { "chain id \($0) does not match this chain's \(expected)" }
                 ?? "transaction has no chain id (pre-EIP-155); this chain requires \(expected)"
+        case .groupIDMismatch(let expected, let actual): "group id \(actual) does not match this chain's \(expected)"
         case .zeroChainID: "chain id 0 names no chain"
         case .nonceTooLarge: "nonce 2^64-1 is not allowed (EIP-2681)"
         case .gasLimitPriceProductOverflow: "gas limit × fee per gas overflows 256 bits"

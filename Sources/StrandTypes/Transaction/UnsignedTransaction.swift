@@ -3,12 +3,13 @@ import StrandPrimitives
 
 /// A transaction's content, everything its sender signs.
 ///
-/// Legacy and EIP-2930 transactions have one gas price; they keep it in both
+/// Legacy, EIP-2930 and FISCO transactions have one gas price; they keep it in both
 /// `maxFeePerGas` and `maxPriorityFeePerGas`, which is how EIP-1559 treats them.
 public struct UnsignedTransaction: Hashable, Sendable {
     public var type: TransactionType
     /// nil only for a legacy transaction signed without EIP-155 replay protection.
     public var chainID: UInt64?
+    /// The account nonce; 0 and unused for a FISCO transaction (`type.usesAccountNonce`).
     public var nonce: UInt64
     public var maxPriorityFeePerGas: UInt256
     public var maxFeePerGas: UInt256
@@ -18,12 +19,15 @@ public struct UnsignedTransaction: Hashable, Sendable {
     public var value: UInt256
     public var data: [UInt8]
     public var accessList: [AccessListEntry]
+    /// A FISCO transaction's random id, block limit, group id and extra data; nil for the others.
+    public var fisco: FiscoFields?
 
     public init(
         type: TransactionType = .dynamicFee, chainID: UInt64?, nonce: UInt64,
         maxPriorityFeePerGas: UInt256 = .zero, maxFeePerGas: UInt256 = .zero, gasLimit: UInt64,
         to: Address?, value: UInt256 = .zero, data: [UInt8] = [], accessList: [AccessListEntry] = []
     ) {
+        precondition(type != .fisco, "a FISCO transaction is made with UnsignedTransaction.fisco(...)")
         self.type = type
         self.chainID = chainID
         self.nonce = nonce
@@ -36,16 +40,35 @@ public struct UnsignedTransaction: Hashable, Sendable {
         self.accessList = accessList
     }
 
+    /// A FISCO BCOS 2.x transaction: its gas price is both fees, it has no account nonce and no access list.
+    public static func fisco(
+        _ fields: FiscoFields, chainID: UInt64, gasPrice: UInt256 = .zero, gasLimit: UInt64, to: Address?,
+        value: UInt256 = .zero, data: [UInt8] = []
+    ) -> UnsignedTransaction {
+        var content = UnsignedTransaction(type: .legacy, chainID: chainID, nonce: 0, maxFeePerGas: gasPrice, gasLimit: gasLimit,
+                                          to: to, value: value, data: data)
+        content.type = .fisco
+        content.fisco = fields
+        return content
+    }
+
     /// The gas price of a legacy or EIP-2930 transaction (the max fee of an EIP-1559 one).
     public var gasPrice: UInt256 { maxFeePerGas }
 
     public var isContractCreation: Bool { to == nil }
+
+    /// What the transaction counts against the block gas limit: its gas limit, or nothing for
+    /// a FISCO transaction. FISCO bounds a block by its transaction count and each transaction
+    /// by the per-transaction cap (the block gas limit), and its SDKs send 30,000,000 gas with
+    /// every transaction: counted, ten would fill a block.
+    public var blockGasCharge: UInt64 { type == .fisco ? 0 : gasLimit }
 
     /// The hash that the sender signs.
     ///
     /// - Legacy: keccak(rlp([nonce, gasPrice, gas, to, value, data])), with `chainId, 0, 0`
     ///   appended under EIP-155.
     /// - Typed: keccak(type ‖ rlp([fields without the signature])).
+    /// - FISCO: keccak(rlp([randomid, gasPrice, gas, blockLimit, to, value, data, chainId, groupId, extraData])).
     public var signingHash: Hash {
         var encoder = RLPEncoder(reservingCapacity: 128 + data.count)
         encoder.appendList { list in
@@ -59,14 +82,27 @@ public struct UnsignedTransaction: Hashable, Sendable {
         return typedHash(rlp: encoder.bytes)
     }
 
-    /// keccak(rlp) for legacy, keccak(type ‖ rlp) for typed transactions.
+    /// keccak(type ‖ rlp) for typed transactions, keccak(rlp) for the others.
     func typedHash(rlp: [UInt8]) -> Hash {
-        guard type != .legacy else { return Keccak256.hash(rlp) }
+        guard type.hasTypeByte else { return Keccak256.hash(rlp) }
         return Keccak256.hash(CollectionOfOne(type.rawValue) + rlp)
     }
 
     /// Appends the fields the sender signs, in the order of the envelope.
     func encodeFields(to list: inout RLPEncoder) {
+        if let fisco {
+            list.append(fisco.randomID)
+            list.append(maxFeePerGas)
+            list.append(gasLimit)
+            list.append(fisco.blockLimit)
+            if let to { list.append(to) } else { list.append(bytes: EmptyCollection()) }
+            list.append(value)
+            list.append(bytes: data)
+            list.append(chainID ?? 0)
+            list.append(fisco.groupID)
+            list.append(bytes: fisco.extraData)
+            return
+        }
         if type != .legacy { list.append(chainID ?? 0) }
         list.append(nonce)
         if type == .dynamicFee { list.append(maxPriorityFeePerGas) }
