@@ -15,6 +15,8 @@ public struct ChainSetup {
     public var agencies = 1
     public var hosts = ["127.0.0.1"]
     public var chainID: UInt64 = 20200
+    /// FISCO BCOS's group id, which FISCO clients name in every call and transaction.
+    public var groupID: UInt64 = 1
     public var rpcPort = 8545
     public var p2pPort = 30300
     public var developmentAccounts = 0
@@ -95,7 +97,7 @@ public struct ChainSetup {
             development.append(["address": key.address.description, "privateKey": Hex.encode(key.bytes)])
         }
         let validatorIDs = Array(ids.prefix(validatorCount))
-        let genesis = Genesis(config: ChainConfig(chainID: chainID, validators: validatorIDs),
+        let genesis = Genesis(config: ChainConfig(chainID: chainID, validators: validatorIDs, groupID: groupID),
                               timestamp: SystemClock().wallMilliseconds(), accounts: accounts)
         try genesis.json.write(to: genesisURL, options: .atomic)
 

@@ -47,7 +47,7 @@ public final class Ledger: Sendable {
             if let genesis, genesis.block.hash != genesisBlock.hash {
                 throw .genesisMismatch(stored: genesisBlock.hash, given: genesis.block.hash)
             }
-            headState = Mutex(stored)
+            headState = Mutex(stored.head)
         } else {
             guard let genesis else { throw .noChain(directory: directory) }
             genesisBlock = genesis.block
@@ -60,6 +60,19 @@ public final class Ledger: Sendable {
         if stored == nil, let genesis {
             try writeBlock(genesisBlock, receipts: [], changes: genesis.stateChanges, head: nil)
         }
+        if let stored, !stored.countsFailures { try countFailedTransactions() }
+    }
+
+    /// Counts the failed receipts of a ledger whose head predates the count; the next commit records it.
+    private func countFailedTransactions() throws(LedgerError) {
+        let head = self.head
+        guard head.number > 0 else { return }
+        let failed = try reading { snapshot in
+            try (1...head.number).reduce(UInt64(0)) { count, number in
+                count + UInt64(try snapshot.receipts(blockNumber: number)?.count { $0.status == .failure } ?? 0)
+            }
+        }
+        headState.withLock { $0.failedTransactionCount = failed }
     }
 
     /// The latest committed block.
@@ -102,7 +115,9 @@ public final class Ledger: Sendable {
         let encoding = Concurrently { EncodedBlock(block, receipts: receipts) }
         let hash = header.hash
         let newHead = ChainHead(number: header.number, hash: hash, stateRoot: stateRoot,
-                                transactionCount: (current?.transactionCount ?? 0) + UInt64(block.transactions.count))
+                                transactionCount: (current?.transactionCount ?? 0) + UInt64(block.transactions.count),
+                                failedTransactionCount: (current?.failedTransactionCount ?? 0)
+                                    + UInt64(receipts.count { $0.status == .failure }))
         do {
             let txn = try env.beginWrite()
             do {
@@ -197,7 +212,7 @@ public final class Ledger: Sendable {
 
     // MARK: Opening
 
-    private static func readHead(env: LMDBEnvironment, tables: LedgerTables) throws(LedgerError) -> ChainHead? {
+    private static func readHead(env: LMDBEnvironment, tables: LedgerTables) throws(LedgerError) -> (head: ChainHead, countsFailures: Bool)? {
         do {
             let txn = try env.beginRead()
             guard let bytes = try txn.get(tables.meta, key: LedgerTables.headKey) else { return nil }

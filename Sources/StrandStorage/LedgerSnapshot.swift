@@ -18,7 +18,9 @@ public final class LedgerSnapshot: StateReader, @unchecked Sendable {
     init(ledger: Ledger, transaction: consuming LMDBReadTransaction) throws {
         self.ledger = ledger
         guard let bytes = try transaction.get(ledger.tables.meta, key: LedgerTables.headKey),
-              let head = ChainHead.decode(bytes) else { throw LedgerError.corrupt("head record") }
+              var (head, countsFailures) = ChainHead.decode(bytes) else { throw LedgerError.corrupt("head record") }
+        // A head written before failures were counted: the ledger counted them when it opened.
+        if !countsFailures { head.failedTransactionCount = ledger.head.failedTransactionCount }
         self.head = head
         self.transaction = transaction
     }

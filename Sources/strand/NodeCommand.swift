@@ -113,8 +113,11 @@ struct ChainCommand: ParsableCommand {
         @Option(help: "Comma-separated host addresses, node K on host K mod count.")
         var hosts: String = "127.0.0.1"
 
-        @Option(name: .customLong("chain-id"), help: "The chain id (EIP-155).")
+        @Option(name: .customLong("chain-id"), help: "The chain id (EIP-155; FISCO clients' fiscoChainId).")
         var chainID: UInt64 = 20200
+
+        @Option(name: .customLong("group-id"), help: "FISCO BCOS's group id, which FISCO clients name (their groupid).")
+        var groupID: UInt64 = 1
 
         @Option(name: .customLong("rpc-port"), help: "RPC port of the first node; the others count up.")
         var rpcPort: Int = 8545
@@ -135,6 +138,7 @@ struct ChainCommand: ParsableCommand {
             guard nodes >= 1, nodes <= 64 else { throw ValidationError("--nodes must be 1 to 64") }
             guard accounts >= 0, accounts <= 100_000 else { throw ValidationError("--accounts must be 0 to 100000") }
             guard chainID > 0 else { throw ValidationError("--chain-id must be positive") }
+            guard groupID > 0 else { throw ValidationError("--group-id must be positive") }
             guard (1..<65_536).contains(rpcPort), rpcPort + nodes <= 65_536 else { throw ValidationError("--rpc-port must leave room for every node below 65536") }
             guard (1..<65_536).contains(p2pPort), p2pPort + nodes <= 65_536 else { throw ValidationError("--p2p-port must leave room for every node below 65536") }
         }
@@ -147,6 +151,7 @@ struct ChainCommand: ParsableCommand {
                 setup.agencies = agencies
                 setup.hosts = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 setup.chainID = chainID
+                setup.groupID = groupID
                 setup.rpcPort = rpcPort
                 setup.p2pPort = p2pPort
                 setup.developmentAccounts = accounts

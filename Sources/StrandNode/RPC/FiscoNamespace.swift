@@ -43,8 +43,8 @@ enum FiscoNamespace {
         }
         inGroup("getTotalTransactionCount") { _ in
             let head = node.ledger.head
-            // Strand does not count failed transactions per chain: null rather than a guess.
-            return ["blockNumber": quantity(head.number), "txSum": quantity(head.transactionCount), "failedTxSum": .null]
+            return ["blockNumber": quantity(head.number), "txSum": quantity(head.transactionCount),
+                    "failedTxSum": quantity(head.failedTransactionCount)]
         }
         inGroup("getPendingTxSize") { _ in quantity(UInt64(node.pool.count)) }
         inGroup("getPendingTransactions") { _ in
