@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine (Debian packages; Swift must be on the PATH) and runs
 # every test: the Swift suites, then end-to-end tests of a real node with web3.py (transfers,
-# ParallelTransfer, fuzzing), of a 4-node chain and of 4 PBFT validators, then of Vyper and ERC-20 contracts.
+# ParallelTransfer, fuzzing) and as FISCO clients see it, of a 4-node chain and of 4 PBFT validators, then of Vyper and ERC-20 contracts.
 # CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,8 +19,12 @@ venv=.build-venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account
+"$venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account rlp eth-keys
 STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_node.py
+
+# FISCO BCOS 2.x clients' view: FISCO transactions built with rlp + eth-keys against values
+# FISCO's python-sdk produced, the anti-replay rule, the RPC dialect and its shapes.
+STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_fisco.py
 
 # A 4-node chain (1 validator, 3 observers) of real processes: load on the observers, an
 # observer killed and restarted hundreds of blocks behind (standard library only).

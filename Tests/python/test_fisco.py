@@ -1,0 +1,239 @@
+"""FISCO BCOS 2.x clients against a real node: FISCO's transaction format, its anti-replay
+rule and its RPC dialect, checked with transactions built here (rlp + eth-keys) and with
+golden values that FISCO's own Python SDK produced (its pemtest.pem account; the script is in
+BENCHMARKS.md, "FISCO BCOS 2.x"). Prints `N passed, N failed`.
+"""
+import os
+import sys
+import time
+import traceback
+
+import rlp
+from eth_abi import encode
+from eth_keys import keys
+from eth_utils import keccak, to_checksum_address
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_node import Chain, selector  # noqa: E402
+
+PEMTEST_KEY = keys.PrivateKey(bytes.fromhex("41226f5e134f94e24db28e3ceaf9ffa585278627c2b4683251e55a69e94f76f5"))
+PEMTEST_ADDRESS = "0x2De5C210370Daef452Eb610AF76C3A293AE1661f"
+PARALLEL_TRANSFER = bytes.fromhex("0000000000000000000000000000000000005002")
+CHAIN_ID, GROUP_ID = 20200, 1
+# Init code returning a runtime that returns 42.
+TINY_INIT = bytes.fromhex("600a600c600039600a6000f3602a60005260206000f3")
+# The python-sdk's SignTx on the transaction below (randomid 1, block limit 500, chain 20200, group 1).
+SDK_DEPLOY_RAW = ("0xf86f018401c9c3808401c9c3808201f4808096600a600c600039600a6000f3602a60005260206000f3824ee80180"
+                  "1ca09e960e677b10ce19d7bf3ddf4f253924c4da690251b1098f39a85170699b86eba0460636d83a03edab56ada5f2"
+                  "5f3ecf4148387164c5e0fc51d3010b091a1d4484")
+SDK_DEPLOY_HASH = "0xe926c112759eb7422a2db9309a95a76e3c38c3e7edb949273b974741604b4c0a"
+GAS = 30_000_000  # what FISCO's SDKs send, as gas price and gas limit, from unfunded accounts
+
+
+def fisco_tx(data, to=b"", randomid=1, block_limit=500, chain_id=CHAIN_ID, group_id=GROUP_ID, key=PEMTEST_KEY, v_override=None):
+    fields = [randomid, GAS, GAS, block_limit, to, 0, data, chain_id, group_id, b""]
+    signature = key.sign_msg_hash(keccak(rlp.encode(fields)))
+    v = 27 + signature.v if v_override is None else v_override
+    return rlp.encode(fields + [v, signature.r, signature.s])
+
+
+def transfer_call(name, *args):
+    types = {"userAdd": ["string", "uint256"], "userTransfer": ["string", "string", "uint256"], "userBalance": ["string"]}[name]
+    signature = f"{name}({','.join(types)})"
+    return selector(signature) + encode(types, list(args))
+
+
+class Fisco:
+    def __init__(self, chain):
+        self.chain = chain
+        self.next_id = 0
+
+    def rpc(self, method, *params, request_id=0):
+        return self.chain.raw({"jsonrpc": "2.0", "id": request_id, "method": method, "params": list(params)})
+
+    def result(self, method, *params):
+        answer = self.rpc(method, GROUP_ID, *params)
+        assert "error" not in answer, f"{method}: {answer}"
+        return answer["result"]
+
+    def send(self, raw):
+        return self.rpc("sendRawTransaction", GROUP_ID, "0x" + raw.hex())
+
+    def receipt(self, tx_hash, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            receipt = self.result("getTransactionReceipt", tx_hash)
+            if receipt is not None:
+                return receipt
+            time.sleep(0.1)
+        raise AssertionError(f"no receipt for {tx_hash}")
+
+    def height(self):
+        return int(self.result("getBlockNumber"), 16)
+
+    def fresh_id(self):
+        self.next_id += 1
+        return 1_000_000 + self.next_id
+
+
+def error_code(answer):
+    assert "error" in answer, f"expected an error, got {answer}"
+    return answer["error"]["code"]
+
+
+def test_builder_matches_the_sdk(_fisco):
+    raw = fisco_tx(TINY_INIT)
+    assert "0x" + raw.hex() == SDK_DEPLOY_RAW
+    assert "0x" + keccak(raw).hex() == SDK_DEPLOY_HASH
+
+
+def test_deploy_receipt_call_and_code(fisco):
+    receipt_before = fisco.result("getTransactionReceipt", SDK_DEPLOY_HASH)
+    assert receipt_before is None
+    answer = fisco.send(bytes.fromhex(SDK_DEPLOY_RAW[2:]))
+    assert answer.get("result") == SDK_DEPLOY_HASH, answer
+    receipt = fisco.receipt(SDK_DEPLOY_HASH)
+    expected_address = to_checksum_address(keccak(rlp.encode([bytes.fromhex(PEMTEST_ADDRESS[2:]), 0]))[12:])
+    assert receipt["status"] == "0x0", receipt
+    assert receipt["contractAddress"] == expected_address, receipt
+    assert receipt["from"] == PEMTEST_ADDRESS and receipt["to"] == "0x" + "00" * 20
+    assert receipt["input"] == "0x" + TINY_INIT.hex() and receipt["output"] == "0x" and receipt["logs"] == []
+    for key in ("gasUsed", "blockNumber", "blockHash", "transactionHash", "transactionIndex"):
+        assert receipt[key].startswith("0x"), (key, receipt)
+    assert fisco.result("getCode", expected_address) == "0x602a60005260206000f3"
+    call = fisco.result("call", {"from": PEMTEST_ADDRESS, "to": expected_address, "value": "0x0", "data": "0x"})
+    assert call == {"currentBlockNumber": hex(fisco.height()), "status": "0x0", "output": "0x" + "00" * 31 + "2a"}, call
+    tx = fisco.result("getTransactionByHash", SDK_DEPLOY_HASH)
+    assert tx["blockLimit"] == "0x1f4" and tx["groupId"] == "0x1" and tx["chainId"] == hex(CHAIN_ID) and tx["extraData"] == "0x"
+    assert tx["nonce"] == "0x1" and tx["from"] == PEMTEST_ADDRESS and tx["signature"]["v"] == "0x1c"
+    # The eth_* view of the same transaction: the nearest Ethereum shape.
+    eth = fisco.chain.raw({"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionByHash", "params": [SDK_DEPLOY_HASH]})["result"]
+    assert eth["type"] == "0x0" and eth["hash"] == SDK_DEPLOY_HASH and eth["from"] == PEMTEST_ADDRESS, eth
+    # Sent again, once in a block: already in the chain.
+    assert error_code(fisco.send(bytes.fromhex(SDK_DEPLOY_RAW[2:]))) == 10001
+
+
+def test_anti_replay(fisco):
+    height = fisco.height()
+    limit = height + 100
+    first = fisco_tx(transfer_call("userAdd", "carol", 5), to=PARALLEL_TRANSFER, randomid=777, block_limit=limit)
+    answer = fisco.send(first)
+    assert "result" in answer, answer
+    assert error_code(fisco.send(first)) in (10000, 10001)  # pending, or already committed
+    # Another transaction with the same random id, pending or committed within the window.
+    same_id = fisco_tx(transfer_call("userAdd", "dave", 5), to=PARALLEL_TRANSFER, randomid=777, block_limit=limit)
+    assert error_code(fisco.send(same_id)) == 15
+    fisco.receipt(answer["result"])
+    assert error_code(fisco.send(same_id)) == 15
+    expired = fisco_tx(b"", to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=fisco.height())
+    assert error_code(fisco.send(expired)) == 16
+    too_far = fisco_tx(b"", to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=fisco.height() + 1001)
+    assert error_code(fisco.send(too_far)) == 16
+    edge = fisco_tx(transfer_call("userAdd", "erin", 1), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(),
+                    block_limit=fisco.height() + 1000)
+    assert "result" in fisco.send(edge)
+
+
+def test_envelope_and_identity_errors(fisco):
+    limit = fisco.height() + 10
+    assert error_code(fisco.send(fisco_tx(b"", to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit, group_id=2))) == 10003
+    assert error_code(fisco.send(fisco_tx(b"", to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit, chain_id=1))) == 10002
+    assert error_code(fisco.send(fisco_tx(b"", to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit, v_override=37))) == 10005
+    fields = rlp.decode(fisco_tx(b"", to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit))
+    n = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+    high_s = rlp.encode(fields[:12] + [(n - int.from_bytes(fields[12], "big")).to_bytes(32, "big")])
+    assert error_code(fisco.send(high_s)) == 5
+    assert error_code(fisco.send(b"\xc0")) == 10005
+    # A wrong group id in the call itself.
+    assert error_code(fisco.rpc("sendRawTransaction", 2, "0x" + fisco_tx(b"", to=PARALLEL_TRANSFER).hex())) == -40001
+
+
+def test_dialect_group_ids_and_shapes(fisco):
+    for method in ("getBlockNumber", "getSealerList", "getObserverList", "getSyncStatus", "getPeers", "getGroupPeers",
+                   "getNodeIDList", "getPendingTxSize", "getPendingTransactions", "getTotalTransactionCount",
+                   "getConsensusStatus"):
+        assert error_code(fisco.rpc(method, 7)) == -40001, method
+        fisco.result(method)
+    assert fisco.rpc("getClientVersion")["result"]["Supported Version"].startswith("2.")
+    assert fisco.result("getGroupList") == [1]
+    assert error_code(fisco.rpc("getPbftView", GROUP_ID)) == -40007  # a solo chain runs no PBFT
+    assert fisco.rpc("getBlockNumber", GROUP_ID, request_id=0)["id"] == 0
+    head = fisco.height()
+    block = fisco.result("getBlockByNumber", hex(head), True)
+    assert block["number"] == hex(head) and block["sealer"] == "0x0" and len(block["sealerList"]) == 1
+    assert block["extraData"] == [] and len(block["signatureList"]) == 1 and block["transactions"][0]["hash"].startswith("0x")
+    assert fisco.result("getBlockHashByNumber", hex(head)) == block["hash"]
+    assert fisco.result("getBlockByHash", block["hash"], False)["transactions"] == [t["hash"] for t in block["transactions"]]
+    tx = fisco.result("getTransactionByBlockNumberAndIndex", hex(head), "0x0")
+    assert tx["hash"] == block["transactions"][0]["hash"]
+    assert fisco.result("getTransactionByBlockHashAndIndex", block["hash"], "0x0") == tx
+    assert error_code(fisco.rpc("getTransactionByBlockNumberAndIndex", GROUP_ID, hex(head), "0x99")) == -40005
+    assert error_code(fisco.rpc("getBlockByNumber", GROUP_ID, hex(head + 50), True)) == -40004
+    assert error_code(fisco.rpc("getBlockByHash", GROUP_ID, "0x" + "ab" * 32, True)) == -40003
+    assert fisco.result("getSystemConfigByKey", "tx_count_limit") == "10000"
+    assert error_code(fisco.rpc("getSystemConfigByKey", GROUP_ID, "no_such_key")) == -40008
+    assert error_code(fisco.rpc("call", GROUP_ID, {"to": "0x" + PARALLEL_TRANSFER.hex(), "data": "0x"})) == -40006
+
+
+def test_one_account_parallel_transfers_and_failures(fisco):
+    """Many userTransfers from one account in FISCO format: no nonce chains them."""
+    limit = fisco.height() + 500
+    setup = [fisco_tx(transfer_call("userAdd", f"u{i}", 1000), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit)
+             for i in range(20)]
+    for raw in setup:
+        assert "result" in fisco.send(raw)
+    fisco.receipt("0x" + keccak(setup[-1]).hex())
+    before = fisco.result("getTotalTransactionCount")
+    hashes = []
+    for i in range(20):
+        raw = fisco_tx(transfer_call("userTransfer", f"u{i}", f"u{(i + 1) % 20}", 10 + i), to=PARALLEL_TRANSFER,
+                       randomid=fisco.fresh_id(), block_limit=limit)
+        answer = fisco.send(raw)
+        assert "result" in answer, answer
+        hashes.append(answer["result"])
+    overdraw = fisco_tx(transfer_call("userTransfer", "u0", "u1", 10**9), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit)
+    failed_hash = fisco.send(overdraw)["result"]
+    for tx_hash in hashes:
+        assert fisco.receipt(tx_hash)["status"] == "0x0"
+    failed = fisco.receipt(failed_hash)
+    assert failed["status"] == "0x16" and failed["output"] != "0x", failed  # FISCO's RevertInstruction
+    after = fisco.result("getTotalTransactionCount")
+    assert int(after["txSum"], 16) - int(before["txSum"], 16) == 21
+    assert int(after["failedTxSum"], 16) - int(before["failedTxSum"], 16) == 1
+    for i in range(20):
+        balance = fisco.result("call", {"from": PEMTEST_ADDRESS, "to": "0x" + PARALLEL_TRANSFER.hex(),
+                                        "data": "0x" + transfer_call("userBalance", f"u{i}").hex()})
+        expected = 1000 - (10 + i) + (10 + (i - 1) % 20)
+        assert int(balance["output"], 16) == expected, (i, balance)
+    # FISCO transactions leave the sender's account nonce alone.
+    nonce = fisco.chain.raw({"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionCount", "params": [PEMTEST_ADDRESS, "latest"]})
+    assert nonce["result"] == "0x1", nonce  # one creation only
+
+
+def main():
+    chain = Chain()
+    fisco = Fisco(chain)
+    tests = [test_builder_matches_the_sdk, test_deploy_receipt_call_and_code, test_anti_replay,
+             test_envelope_and_identity_errors, test_dialect_group_ids_and_shapes, test_one_account_parallel_transfers_and_failures]
+    passed = failed = 0
+    try:
+        for test in tests:
+            try:
+                test(fisco)
+                passed += 1
+                print(f"ok   {test.__name__}")
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__}")
+                traceback.print_exc()
+    finally:
+        code = chain.stop()
+        if code != 0:
+            failed += 1
+            print(f"FAIL node exited with {code}; see {chain.log.name}")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
