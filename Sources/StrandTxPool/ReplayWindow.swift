@@ -87,7 +87,7 @@ public enum ReplayViolation: Equatable, Sendable, CustomStringConvertible {
         case let .blockLimit(limit, height, window):
             "block limit \(limit) is outside (\(height), \(height + window)]: the chain is at \(height) and the window is \(window) blocks"
         case let .randomIDSeen(id, block):
-            "random id 0x\(id.hexString) was already used, in block \(block)"
+            "random id \(id.hexString) was already used, in block \(block)"
         }
     }
 }

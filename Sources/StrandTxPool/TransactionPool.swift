@@ -191,7 +191,7 @@ public final class TransactionPool: Sendable {
                 return .failure(TxPoolError(.poolFull, "transaction pool is full (\(config.capacity) transactions); retry later"))
             }
             if let pending = pool.fiscoByRandomID[fisco.randomID] {
-                return .failure(TxPoolError(.randomIDCheckFailed, "random id 0x\(fisco.randomID.hexString) is already used by pending transaction \(pending)"))
+                return .failure(TxPoolError(.randomIDCheckFailed, "random id \(fisco.randomID.hexString) is already used by pending transaction \(pending)"))
             }
             pool.fiscoByRandomID[fisco.randomID] = hash
             pool.fiscoOrder.append((pool.nextArrival, hash))

@@ -28,22 +28,36 @@ public struct ExecutorWorkload: Sendable {
     /// How ParallelTransfer stores a user's balance: plus one, so that zero means no user.
     public static func userStored(_ balance: UInt256) -> UInt256 { balance &+ .one }
 
-    /// A transaction from sender number `sender`, with a placeholder signature (see the type).
+    /// A transaction from sender number `sender`, with a placeholder signature (see the type);
+    /// with `fiscoRandomID`, in FISCO BCOS 2.x's format (no nonce), with that random id.
     public static func transaction(
         sender: Int, nonce: UInt64, to: Address?, value: UInt256 = .zero, data: [UInt8] = [], gasLimit: UInt64 = 100_000,
-        maxFee: UInt256 = .zero, priorityFee: UInt256 = .zero
+        maxFee: UInt256 = .zero, priorityFee: UInt256 = .zero, fiscoRandomID: UInt64? = nil
     ) -> RecoveredTransaction {
-        let content = UnsignedTransaction(
+        let content = fiscoRandomID.map { id in
+            UnsignedTransaction.fisco(FiscoFields(randomID: UInt256(id), blockLimit: 1_000), chainID: chainID, gasPrice: maxFee,
+                                      gasLimit: gasLimit, to: to, value: value, data: data)
+        } ?? UnsignedTransaction(
             type: .dynamicFee, chainID: chainID, nonce: nonce, maxPriorityFeePerGas: priorityFee, maxFeePerGas: maxFee,
             gasLimit: gasLimit, to: to, value: value, data: data)
         let placeholder = RecoverableSignature(r: UInt256(UInt64(sender) + 1), s: .one, recoveryID: 0)
         return RecoveredTransaction(Transaction(content, signature: placeholder), sender: Self.sender(sender))
     }
 
-    /// FISCO-style `userTransfer`s, each from its own sender, over users who all exist with
-    /// a large balance. A fraction `conflict` of them (spread evenly) send from one hot
-    /// user, so those form one chain; the rest touch users no other transaction touches.
-    public static func parallelTransfers(count: Int, conflict: Double, seed: UInt64 = 1) -> ExecutorWorkload {
+    /// Who signs the transfers of `parallelTransfers`.
+    public enum Signers: Sendable {
+        /// Each transaction its own sender.
+        case separate
+        /// One account signs all, in Ethereum's format: one nonce chain.
+        case oneEthereumAccount
+        /// One account signs all, in FISCO's format: no nonce orders them.
+        case oneFiscoAccount
+    }
+
+    /// ParallelTransfer `userTransfer`s over users who all exist with a large balance. A
+    /// fraction `conflict` of them (spread evenly) send from one hot user, so those form one
+    /// chain; the rest touch users no other transaction touches.
+    public static func parallelTransfers(count: Int, conflict: Double, signers: Signers = .separate, seed: UInt64 = 1) -> ExecutorWorkload {
         var generator = SeededGenerator(seed: seed)
         let hot = userName(0)
         var values: [StateKey: UInt256] = [userKey(hot): userStored(UInt256.one << 128)]
@@ -63,9 +77,15 @@ public struct ExecutorWorkload: Sendable {
             values[userKey(from)] = userStored(UInt256.one << 128)
             values[userKey(to)] = userStored(UInt256(1_000))
             let amount = UInt256(1 + generator.next() % 100)
-            transactions.append(transaction(
-                sender: i, nonce: 0, to: ParallelTransfer.address,
-                data: ParallelTransfer.Request.userTransfer(from: from, to: to, amount: amount).calldata))
+            let data = ParallelTransfer.Request.userTransfer(from: from, to: to, amount: amount).calldata
+            let tx = switch signers {
+            case .separate: transaction(sender: i, nonce: 0, to: ParallelTransfer.address, data: data)
+            case .oneEthereumAccount: transaction(sender: 0, nonce: UInt64(i), to: ParallelTransfer.address, data: data)
+            case .oneFiscoAccount:
+                transaction(sender: 0, nonce: 0, to: ParallelTransfer.address, data: data, gasLimit: 30_000_000,
+                            fiscoRandomID: UInt64(i))
+            }
+            transactions.append(tx)
         }
         return ExecutorWorkload(state: InMemoryState(values), transactions: transactions)
     }
@@ -75,7 +95,11 @@ public struct ExecutorWorkload: Sendable {
     /// one hot user), plain value transfers (some unaffordable), malformed calldata, out-of-gas
     /// calls, payable calls, wrong nonces and contract creations; `senders` accounts, so
     /// some transactions share a sender and so a nonce.
-    public static func mixed(count: Int, users: Int, senders: Int, conflict: Double, fees: Bool, seed: UInt64) -> ExecutorWorkload {
+    ///
+    /// A fraction `fisco` of them are in FISCO's format: they take no nonce, and their creations
+    /// count on the sender's account nonce as Ethereum's do.
+    public static func mixed(count: Int, users: Int, senders: Int, conflict: Double, fees: Bool, seed: UInt64,
+                             fisco: Double = 0) -> ExecutorWorkload {
         var generator = SeededGenerator(seed: seed)
         func roll(_ n: Int) -> Int { Int(generator.next() % UInt64(n)) }
         var values: [StateKey: UInt256] = [:]
@@ -90,7 +114,9 @@ public struct ExecutorWorkload: Sendable {
         for _ in 0..<count {
             let s = roll(senders)
             var nonce = nonces[s]
+            let fiscoRandomID = roll(100) < Int(fisco * 100) ? UInt64(transactions.count) : nil
             switch roll(40) {
+            case _ where fiscoRandomID != nil: break
             case 0: nonce += 1  // too high
             case 1 where nonce > 0: nonce -= 1  // too low
             default: nonces[s] += 1
@@ -129,7 +155,7 @@ public struct ExecutorWorkload: Sendable {
             }
             transactions.append(transaction(
                 sender: s, nonce: nonce, to: to, value: value, data: request?.calldata ?? data, gasLimit: gasLimit,
-                maxFee: price, priorityFee: price))
+                maxFee: price, priorityFee: price, fiscoRandomID: fiscoRandomID))
         }
         return ExecutorWorkload(state: InMemoryState(values), transactions: transactions)
     }
