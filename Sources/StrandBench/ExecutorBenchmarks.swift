@@ -35,8 +35,12 @@ public struct ExecutorBenchmarkRow: Sendable {
 /// `strand bench executor`: blocks of ParallelTransfer or ERC-20 transfers on in-memory state.
 public struct ExecutorBenchmarks {
     public enum Workload: Sendable {
-        /// ParallelTransfer `userTransfer`s (native, exact access sets).
+        /// ParallelTransfer `userTransfer`s (native, exact access sets), each from its own sender.
         case dagTransfer
+        /// The same, all signed by one account in FISCO BCOS 2.x's format (no nonce orders them).
+        case oneAccountFisco
+        /// The same, all signed by one account in Ethereum's format: one nonce chain.
+        case oneAccountEthereum
         /// ERC-20 `transfer`s through the EVM (access sets learnt by speculation).
         case erc20(ERC20Artifact)
         /// The same with every 100th transaction a token deployment.
@@ -45,6 +49,8 @@ public struct ExecutorBenchmarks {
         var name: String {
             switch self {
             case .dagTransfer: "dag-transfer"
+            case .oneAccountFisco: "one-account-fisco"
+            case .oneAccountEthereum: "one-account-eth"
             case .erc20: "erc20"
             case .erc20WithCreations: "erc20-create"
             }
@@ -53,6 +59,9 @@ public struct ExecutorBenchmarks {
         func block(transactions: Int, conflict: Double) -> ExecutorWorkload {
             switch self {
             case .dagTransfer: ExecutorWorkload.parallelTransfers(count: transactions, conflict: conflict)
+            case .oneAccountFisco: ExecutorWorkload.parallelTransfers(count: transactions, conflict: conflict, signers: .oneFiscoAccount)
+            case .oneAccountEthereum:
+                ExecutorWorkload.parallelTransfers(count: transactions, conflict: conflict, signers: .oneEthereumAccount)
             case .erc20(let artifact): ExecutorWorkload.erc20Transfers(count: transactions, conflict: conflict, artifact: artifact)
             case .erc20WithCreations(let artifact):
                 ExecutorWorkload.erc20Transfers(count: transactions, conflict: conflict, artifact: artifact, creationEvery: 100)

@@ -118,7 +118,8 @@ extension Bench {
             abstract: "Parallel block execution against the serial executor, in the same run.",
             discussion: """
                 Blocks of ParallelTransfer userTransfer calls on in-memory state, each from its \
-                own sender; --conflicts sets the fraction that go through one hot user (1 = a \
+                own sender (or, with --workload one-account-fisco / one-account-eth, all from \
+                one account); --conflicts sets the fraction that go through one hot user (1 = a \
                 single chain). For each ratio and thread count, serial and parallel blocks are \
                 interleaved and the medians compared; every parallel result is checked against \
                 the serial one. Also prints heap allocations per transaction (jemalloc's count) \
@@ -126,7 +127,7 @@ extension Bench {
                 """
         )
 
-        @Option(help: "dag-transfer (ParallelTransfer, native), erc20 (ERC-20 transfers through the EVM) or erc20-create (1 % token deployments among them).")
+        @Option(help: "dag-transfer (ParallelTransfer, native, a sender each), one-account-fisco (the same, all from one account in FISCO BCOS 2.x's format), one-account-eth (all from one account in Ethereum's: one nonce chain), erc20 (ERC-20 transfers through the EVM) or erc20-create (1 % token deployments among them).")
         var workload: String = "dag-transfer"
 
         @Option(help: "The ERC-20 artifact, for --workload erc20.")
@@ -151,8 +152,8 @@ extension Bench {
             guard txs >= 1, repetitions >= 1 else { throw ValidationError("--txs and --repetitions must be positive") }
             guard conflicts.allSatisfy({ (0...1).contains($0) }) else { throw ValidationError("--conflicts must be within 0…1") }
             guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads must be at least 1") }
-            guard ["dag-transfer", "erc20", "erc20-create"].contains(workload) else {
-                throw ValidationError("--workload must be dag-transfer, erc20 or erc20-create")
+            guard ["dag-transfer", "one-account-fisco", "one-account-eth", "erc20", "erc20-create"].contains(workload) else {
+                throw ValidationError("--workload must be dag-transfer, one-account-fisco, one-account-eth, erc20 or erc20-create")
             }
         }
 
@@ -167,6 +168,8 @@ extension Bench {
             let kind: ExecutorBenchmarks.Workload = switch workload {
             case "erc20": .erc20(try ERC20Artifact(path: erc20))
             case "erc20-create": .erc20WithCreations(try ERC20Artifact(path: erc20))
+            case "one-account-fisco": .oneAccountFisco
+            case "one-account-eth": .oneAccountEthereum
             default: .dagTransfer
             }
             let suite = ExecutorBenchmarks(workload: kind, transactions: txs, conflicts: conflicts, threadCounts: threads,
