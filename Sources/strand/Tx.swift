@@ -7,7 +7,7 @@ import StrandTypes
 
 struct Tx: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Decode and sign Ethereum-format transactions.",
+        abstract: "Decode Ethereum and FISCO BCOS 2.x transactions, and sign Ethereum ones.",
         subcommands: [Decode.self, Sign.self]
     )
 }
@@ -17,7 +17,9 @@ extension Tx {
         static let configuration = CommandConfiguration(
             abstract: "Decode a raw signed transaction and print it as JSON.",
             discussion: """
-                Accepts legacy (with or without EIP-155), EIP-2930 and EIP-1559 transactions. \
+                Accepts legacy (with or without EIP-155), EIP-2930 and EIP-1559 transactions, and \
+                FISCO BCOS 2.x ones (13 fields: random id, block limit, group id and extra data \
+                instead of a nonce; the group id is checked as 1 unless --group-id says). \
                 Prints type, chain id, nonce, gas fields, recipient, value, data, access list, \
                 hash, the recovered sender and the intrinsic gas, then checks the transaction as a \
                 chain would (signature, low s, nonce range, fee arithmetic, intrinsic gas, init-code \
@@ -29,6 +31,9 @@ extension Tx {
 
         @Option(name: .customLong("chain-id"), help: "Also check that the transaction is for chain N.")
         var chainID: UInt64?
+
+        @Option(name: .customLong("group-id"), help: "The FISCO group a FISCO transaction must name.")
+        var groupID: UInt64 = 1
 
         @Argument(help: "The raw transaction in hex (0x optional).")
         var hex: String?
@@ -57,7 +62,7 @@ extension Tx {
                 }
                 let tx = try Transaction.decode(bytes)
                 // Without --chain-id every rule but the chain's own applies.
-                let rules = TransactionRules(chainID: chainID ?? tx.chainID ?? 0)
+                let rules = TransactionRules(chainID: chainID ?? tx.chainID ?? 0, groupID: groupID)
                 let sender = Result { () throws(TransactionError) in try tx.recoverSender() }
                 print(TransactionJSON.render(tx, sender: try? sender.get()))
                 do {
@@ -146,10 +151,15 @@ extension Tx {
 enum TransactionJSON {
     static func render(_ tx: Transaction, sender: Address?) -> String {
         var fields: [(String, String)] = [
-            ("type", quote(String(format: "0x%x", tx.type.rawValue))),
+            ("type", quote(tx.type == .fisco ? "fisco" : String(format: "0x%x", tx.type.rawValue))),
             ("chainId", tx.chainID.map { quote(UInt256($0).hexString) } ?? "null"),
-            ("nonce", quote(UInt256(tx.nonce).hexString)),
         ]
+        if let fisco = tx.content.fisco {
+            fields += [("randomid", quote(fisco.randomID.hexString)), ("blockLimit", quote(UInt256(fisco.blockLimit).hexString)),
+                       ("groupId", quote(UInt256(fisco.groupID).hexString)), ("extraData", quote(Hex.encode(fisco.extraData)))]
+        } else {
+            fields.append(("nonce", quote(UInt256(tx.nonce).hexString)))
+        }
         if tx.type == .dynamicFee {
             fields.append(("maxPriorityFeePerGas", quote(tx.maxPriorityFeePerGas.hexString)))
             fields.append(("maxFeePerGas", quote(tx.maxFeePerGas.hexString)))
@@ -162,7 +172,7 @@ enum TransactionJSON {
             ("value", quote(tx.value.hexString)),
             ("data", quote(Hex.encode(tx.data))),
         ]
-        if tx.type != .legacy {
+        if tx.type.hasTypeByte {
             let entries = tx.accessList.map { entry in
                 "{\"address\": \(quote(entry.address.checksummed)), \"storageKeys\": ["
                     + entry.storageKeys.map { quote($0.description) }.joined(separator: ", ") + "]}"
