@@ -19,6 +19,10 @@ struct LoadGen: ParsableCommand {
             users[(i + n/2) % n], amount 1–100, as FISCO's perf tool does), hotspot (the same, but \
             a fraction --conflict of the transfers come from one hot user, so they conflict).
 
+            With --format fisco every transaction is FISCO BCOS 2.x's (random id, block limit = \
+            head + 500, 30,000,000 gas as FISCO's SDKs send): no nonce orders them, so --accounts 1 \
+            loads the chain from one institution's account.
+
             Setup is untimed: accounts are created and funded from --keys (the accounts.json of \
             `strand chain init --accounts`), users added, and every transaction signed on all \
             cores. Then the transactions are sent in JSON-RPC batches over --connections keep-alive \
@@ -34,6 +38,17 @@ struct LoadGen: ParsableCommand {
         case hotspot
         case erc20
     }
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case ethereum
+        case fisco
+    }
+
+    @Option(help: "Transaction format: ethereum (EIP-1559, nonces) or fisco (FISCO BCOS 2.x: random id and block limit, no nonce; one account may send them all).")
+    var format: Format = .ethereum
+
+    @Option(name: .customLong("group-id"), help: "FISCO group id, for --format fisco.")
+    var groupID: UInt64 = 1
 
     @Option(name: .customLong("rpc"), help: "Node JSON-RPC URL (repeatable; connections are spread over them).")
     var rpcURLs: [String] = ["http://127.0.0.1:8545"]
@@ -85,6 +100,7 @@ struct LoadGen: ParsableCommand {
         }
         guard (0...1).contains(conflict) else { throw ValidationError("--conflict must be within 0…1") }
         if workload == .transfer && keys == nil { throw ValidationError("--keys is needed to fund the transfer accounts") }
+        if let accounts, accounts < 1 { throw ValidationError("--accounts must be at least 1") }
     }
 
     func run() throws {

@@ -13,6 +13,10 @@ final class LoadRun: @unchecked Sendable {
     let workers = WorkerThreads()
     let control: RPCClient
     var chainID: UInt64 = 0
+    /// FISCO transactions: the block limit they carry, and random ids unique to this run.
+    var fiscoBlockLimit: UInt64 = 0
+    let randomIDSalt = UInt64.random(in: 1...UInt64.max)
+    let nextRandomID = Atomic<UInt64>(0)
 
     init(options: LoadGen) throws {
         self.options = options
@@ -26,8 +30,9 @@ final class LoadRun: @unchecked Sendable {
     /// Runs everything; returns whether verification passed.
     func execute() throws -> Bool {
         chainID = try RPCParameters.quantity(try control.call("eth_chainId", []))
+        fiscoBlockLimit = try RPCParameters.quantity(try control.call("eth_blockNumber", [])) + 500
         let accountCount = options.accounts ?? max(64, (options.txs + 31) / 32)
-        progress("setup: \(accountCount) accounts, workload \(options.workload.rawValue), chain \(chainID)")
+        progress("setup: \(accountCount) accounts, workload \(options.workload.rawValue), \(options.format.rawValue) format, chain \(chainID)")
         let senders = makeKeys(accountCount)
         var nonces = [UInt64](repeating: 0, count: senders.count)
         let users = (0..<options.users).map { "u\(UInt32.random(in: 0...UInt32.max))-\($0)" }
@@ -126,8 +131,14 @@ final class LoadRun: @unchecked Sendable {
     }
 
     func sign(_ key: PrivateKey, nonce: UInt64, to: Address, value: UInt256, data: [UInt8]) -> [UInt8] {
-        UnsignedTransaction(type: .dynamicFee, chainID: chainID, nonce: nonce, gasLimit: data.isEmpty ? 21_000 : 100_000,
-                            to: to, value: value, data: data).signed(with: key).encoded
+        guard options.format == .fisco else {
+            return UnsignedTransaction(type: .dynamicFee, chainID: chainID, nonce: nonce, gasLimit: data.isEmpty ? 21_000 : 100_000,
+                                       to: to, value: value, data: data).signed(with: key).encoded
+        }
+        let id = (UInt256(randomIDSalt) << 64) | UInt256(nextRandomID.wrappingAdd(1, ordering: .relaxed).oldValue)
+        let fields = FiscoFields(randomID: id, blockLimit: fiscoBlockLimit, groupID: options.groupID)
+        return UnsignedTransaction.fisco(fields, chainID: chainID, gasPrice: .zero, gasLimit: 30_000_000, to: to, value: value,
+                                         data: data).signed(with: key).encoded
     }
 
     func signAll(_ items: [(PrivateKey, UInt64, Address, UInt256, [UInt8])]) -> [(hex: String, hash: Hash)] {
@@ -438,7 +449,7 @@ final class LoadRun: @unchecked Sendable {
         let verdict = passed ? "success" : "failed"
         if options.json {
             let object: [String: Any] = [
-                "workload": options.workload.rawValue, "txs": options.txs, "accepted": outcome.accepted.count,
+                "workload": options.workload.rawValue, "format": options.format.rawValue, "txs": options.txs, "accepted": outcome.accepted.count,
                 "committed": committed, "submittedTPS": submittedTPS.rounded(), "committedTPS": committedTPS.rounded(),
                 "latencyMs": latency, "rejected": outcome.rejected, "verify": verdict,
             ]
@@ -447,7 +458,7 @@ final class LoadRun: @unchecked Sendable {
             return
         }
         print("""
-            workload:        \(options.workload.rawValue)\(options.workload == .hotspot ? " (\(Int(options.conflict * 100)) % from one hot user)" : "")
+            workload:        \(options.workload.rawValue)\(options.workload == .hotspot ? " (\(Int(options.conflict * 100)) % from one hot user)" : ""), \(options.format.rawValue) format
             transactions:    \(options.txs) sent, \(outcome.accepted.count) accepted, \(committed) committed in \(outcome.blocks.filter { $0.count > 0 }.count) blocks
             submitted TPS:   \(Int(submittedTPS))
             committed TPS:   \(Int(committedTPS))  (first send to last commit)
