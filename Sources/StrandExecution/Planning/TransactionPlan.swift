@@ -39,7 +39,7 @@ struct TransactionPlan: Sendable {
         // Fields are read through the transaction, not from a copy of its content: a copy
         // would retain and release the content's arrays, per transaction.
         let transaction = tx.transaction
-        intrinsicGas = transaction.content.intrinsicGas
+        intrinsicGas = transaction.intrinsicGas
         // EIP-1559 with a zero base fee: the effective price is the priority fee, capped by the max fee.
         gasPrice = feesEnabled ? min(transaction.content.maxFeePerGas, transaction.content.maxPriorityFeePerGas) : .zero
         let gasLimit = transaction.content.gasLimit

@@ -87,7 +87,7 @@ extension Transaction {
         if content.isContractCreation && content.data.count > rules.maxInitCodeSize {
             throw .initCodeTooLarge(size: content.data.count, limit: rules.maxInitCodeSize)
         }
-        let intrinsic = content.intrinsicGas
+        let intrinsic = intrinsicGas
         guard content.gasLimit >= intrinsic else {
             throw .intrinsicGasTooLow(required: intrinsic, gasLimit: content.gasLimit)
         }

@@ -16,6 +16,8 @@ public final class Transaction: Hashable, Sendable {
     public let encoded: [UInt8]
     /// keccak(encoded): the transaction hash.
     public let hash: Hash
+    /// `content.intrinsicGas`, counted once: admission checks it and every executor plans with it.
+    public let intrinsicGas: UInt64
 
     /// Assembles a transaction from its content and signature, encoding and hashing it.
     public init(_ content: UnsignedTransaction, signature: RecoverableSignature) {
@@ -31,6 +33,7 @@ public final class Transaction: Hashable, Sendable {
         }
         encoded = encoder.bytes
         hash = Keccak256.hash(encoded)
+        intrinsicGas = content.intrinsicGas
     }
 
     /// Decoded fields and the caller-provided encoding; used by the decoder, which has both.
@@ -39,6 +42,7 @@ public final class Transaction: Hashable, Sendable {
         self.signature = signature
         self.encoded = encoded
         self.hash = Keccak256.hash(encoded)
+        intrinsicGas = content.intrinsicGas
     }
 
     /// Transactions are equal when their encodings are.
