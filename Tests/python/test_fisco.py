@@ -3,10 +3,10 @@ rule and its RPC dialect, checked with transactions built here (rlp + eth-keys) 
 golden values that FISCO's own Python SDK produced (its pemtest.pem account; the script is in
 BENCHMARKS.md, "FISCO BCOS 2.x"). Prints `N passed, N failed`.
 """
+import itertools
 import os
 import sys
 import time
-import traceback
 
 import rlp
 from eth_abi import encode
@@ -14,7 +14,7 @@ from eth_keys import keys
 from eth_utils import keccak, to_checksum_address
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_node import Chain, selector  # noqa: E402
+from test_node import run_tests, selector  # noqa: E402
 
 PEMTEST_KEY = keys.PrivateKey(bytes.fromhex("41226f5e134f94e24db28e3ceaf9ffa585278627c2b4683251e55a69e94f76f5"))
 PEMTEST_ADDRESS = "0x2De5C210370Daef452Eb610AF76C3A293AE1661f"
@@ -43,10 +43,14 @@ def transfer_call(name, *args):
     return selector(signature) + encode(types, list(args))
 
 
+RANDOM_IDS = itertools.count(1_000_001)
+
+
 class Fisco:
+    """FISCO's JSON-RPC dialect on a test chain: the group id first."""
+
     def __init__(self, chain):
         self.chain = chain
-        self.next_id = 0
 
     def rpc(self, method, *params, request_id=0):
         return self.chain.raw({"jsonrpc": "2.0", "id": request_id, "method": method, "params": list(params)})
@@ -71,9 +75,9 @@ class Fisco:
     def height(self):
         return int(self.result("getBlockNumber"), 16)
 
-    def fresh_id(self):
-        self.next_id += 1
-        return 1_000_000 + self.next_id
+    @staticmethod
+    def fresh_id():
+        return next(RANDOM_IDS)
 
 
 def error_code(answer):
@@ -81,13 +85,14 @@ def error_code(answer):
     return answer["error"]["code"]
 
 
-def test_builder_matches_the_sdk(_fisco):
+def test_builder_matches_the_sdk(_chain):
     raw = fisco_tx(TINY_INIT)
     assert "0x" + raw.hex() == SDK_DEPLOY_RAW
     assert "0x" + keccak(raw).hex() == SDK_DEPLOY_HASH
 
 
-def test_deploy_receipt_call_and_code(fisco):
+def test_deploy_receipt_call_and_code(chain):
+    fisco = Fisco(chain)
     receipt_before = fisco.result("getTransactionReceipt", SDK_DEPLOY_HASH)
     assert receipt_before is None
     answer = fisco.send(bytes.fromhex(SDK_DEPLOY_RAW[2:]))
@@ -113,7 +118,8 @@ def test_deploy_receipt_call_and_code(fisco):
     assert error_code(fisco.send(bytes.fromhex(SDK_DEPLOY_RAW[2:]))) == 10001
 
 
-def test_anti_replay(fisco):
+def test_anti_replay(chain):
+    fisco = Fisco(chain)
     height = fisco.height()
     limit = height + 100
     first = fisco_tx(transfer_call("userAdd", "carol", 5), to=PARALLEL_TRANSFER, randomid=777, block_limit=limit)
@@ -134,7 +140,8 @@ def test_anti_replay(fisco):
     assert "result" in fisco.send(edge)
 
 
-def test_envelope_and_identity_errors(fisco):
+def test_envelope_and_identity_errors(chain):
+    fisco = Fisco(chain)
     limit = fisco.height() + 10
     assert error_code(fisco.send(fisco_tx(b"", to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit, group_id=2))) == 10003
     assert error_code(fisco.send(fisco_tx(b"", to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit, chain_id=1))) == 10002
@@ -148,7 +155,8 @@ def test_envelope_and_identity_errors(fisco):
     assert error_code(fisco.rpc("sendRawTransaction", 2, "0x" + fisco_tx(b"", to=PARALLEL_TRANSFER).hex())) == -40001
 
 
-def test_dialect_group_ids_and_shapes(fisco):
+def test_dialect_group_ids_and_shapes(chain):
+    fisco = Fisco(chain)
     for method in ("getBlockNumber", "getSealerList", "getObserverList", "getSyncStatus", "getPeers", "getGroupPeers",
                    "getNodeIDList", "getPendingTxSize", "getPendingTransactions", "getTotalTransactionCount",
                    "getConsensusStatus"):
@@ -175,8 +183,9 @@ def test_dialect_group_ids_and_shapes(fisco):
     assert error_code(fisco.rpc("call", GROUP_ID, {"to": "0x" + PARALLEL_TRANSFER.hex(), "data": "0x"})) == -40006
 
 
-def test_one_account_parallel_transfers_and_failures(fisco):
+def test_one_account_parallel_transfers_and_failures(chain):
     """Many userTransfers from one account in FISCO format: no nonce chains them."""
+    fisco = Fisco(chain)
     limit = fisco.height() + 500
     setup = [fisco_tx(transfer_call("userAdd", f"u{i}", 1000), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit)
              for i in range(20)]
@@ -211,29 +220,10 @@ def test_one_account_parallel_transfers_and_failures(fisco):
 
 
 def main():
-    chain = Chain()
-    fisco = Fisco(chain)
-    tests = [test_builder_matches_the_sdk, test_deploy_receipt_call_and_code, test_anti_replay,
-             test_envelope_and_identity_errors, test_dialect_group_ids_and_shapes, test_one_account_parallel_transfers_and_failures]
-    passed = failed = 0
-    try:
-        for test in tests:
-            try:
-                test(fisco)
-                passed += 1
-                print(f"ok   {test.__name__}")
-            except Exception:
-                failed += 1
-                print(f"FAIL {test.__name__}")
-                traceback.print_exc()
-    finally:
-        code = chain.stop()
-        if code != 0:
-            failed += 1
-            print(f"FAIL node exited with {code}; see {chain.log.name}")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    return run_tests([test_builder_matches_the_sdk, test_deploy_receipt_call_and_code, test_anti_replay,
+                      test_envelope_and_identity_errors, test_dialect_group_ids_and_shapes,
+                      test_one_account_parallel_transfers_and_failures])
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
