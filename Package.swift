@@ -112,6 +112,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What a node reads from outside, as fuzz entry points (libFuzzer in Fuzz/, a short pass in the tests).
+        .target(
+            name: "StrandFuzzing",
+            dependencies: [
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandNetwork", "StrandConsensus", "StrandRPC", "StrandTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         // A blocking JSON-RPC client: the load generator's and the `strand chain` commands'.
         .target(name: "StrandRPCClient"),
         .target(
@@ -164,6 +173,7 @@ let package = Package(
             name: "StrandPrimitivesTests",
             dependencies: ["StrandPrimitives", "StrandTestSupport", .product(name: "BigInt", package: "BigInt")]
         ),
+        .testTarget(name: "StrandFuzzingTests", dependencies: ["StrandFuzzing", "StrandPrimitives", "StrandTestSupport"]),
         .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),
         .testTarget(

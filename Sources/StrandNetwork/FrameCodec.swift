@@ -2,11 +2,13 @@ import NIOCore
 
 /// Frames on a link: a 4-byte big-endian length, then that many bytes of one message.
 /// A length above the limit is the peer's fault and ends the link before anything is read.
-struct FrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = [UInt8]
-    let maxFrameBytes: Int
+public struct FrameDecoder: ByteToMessageDecoder {
+    public typealias InboundOut = [UInt8]
+    public let maxFrameBytes: Int
 
-    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+    public init(maxFrameBytes: Int) { self.maxFrameBytes = maxFrameBytes }
+
+    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
         guard Int(length) <= maxFrameBytes else { throw PeerError.frameTooLarge(Int(length), limit: maxFrameBytes) }
         guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
@@ -15,7 +17,7 @@ struct FrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
+    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
         try decode(context: context, buffer: &buffer)
     }
 }

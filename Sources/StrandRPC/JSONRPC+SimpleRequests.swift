@@ -10,7 +10,7 @@ extension JSONRPC {
     ///
     /// A loaded node spent about a tenth of its CPU in `JSONSerialization` on batches of
     /// `eth_sendRawTransaction` (perf/README.md).
-    static func parseSimple(_ body: Data) -> Envelope? {
+    public static func parseSimple(_ body: Data) -> Envelope? {
         body.withUnsafeBytes { bytes in
             var scanner = SimpleScanner(bytes: bytes)
             var envelope = Envelope()

@@ -2,10 +2,10 @@ import Foundation
 
 /// JSON-RPC 2.0 framing: parsing a request body into calls and writing the answers back,
 /// single or batch, with the standard error codes for what does not parse.
-enum JSONRPC {
+public enum JSONRPC {
     /// A parsed body: the calls to make, and where each answer goes.
-    struct Envelope {
-        enum Slot {
+    public struct Envelope: Equatable, Sendable {
+        public enum Slot: Equatable, Sendable {
             /// The answer to calls[index], with this id.
             case call(index: Int, id: JSONValue)
             /// A notification: no answer.
@@ -14,21 +14,21 @@ enum JSONRPC {
             case invalid(RPCError, id: JSONValue)
         }
 
-        var calls: [RPCCall] = []
-        var slots: [Slot] = []
-        var isBatch = false
+        public internal(set) var calls: [RPCCall] = []
+        public internal(set) var slots: [Slot] = []
+        public internal(set) var isBatch = false
     }
 
     static let maxBatch = 10_000
 
     /// Parses a body; throws the error for a body that is not JSON or an empty batch.
-    static func parse(_ body: Data) throws(RPCError) -> Envelope {
+    public static func parse(_ body: Data) throws(RPCError) -> Envelope {
         if let envelope = parseSimple(body) { return envelope }
         return try parseWithFoundation(body)
     }
 
     /// Any body, through `JSONSerialization`.
-    static func parseWithFoundation(_ body: Data) throws(RPCError) -> Envelope {
+    public static func parseWithFoundation(_ body: Data) throws(RPCError) -> Envelope {
         let json: Any
         do { json = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed]) } catch {
             throw .parseError("body is not valid JSON")
@@ -79,7 +79,7 @@ enum JSONRPC {
     }
 
     /// The response body for the answered calls; nil when nothing is to be sent back.
-    static func respond(_ envelope: Envelope, _ outcomes: [RPCOutcome]) -> Data? {
+    public static func respond(_ envelope: Envelope, _ outcomes: [RPCOutcome]) -> Data? {
         var answers: [JSONValue] = []
         for slot in envelope.slots {
             switch slot {

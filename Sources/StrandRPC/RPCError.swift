@@ -30,7 +30,7 @@ public struct RPCError: Error, Sendable, Equatable {
 }
 
 /// One call of a request or batch: its method and positional parameters.
-public struct RPCCall: Sendable {
+public struct RPCCall: Sendable, Equatable {
     public let method: String
     public let params: [JSONValue]
 
