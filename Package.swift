@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "StrandStorage", targets: ["StrandStorage"]),
         .library(name: "StrandExecution", targets: ["StrandExecution"]),
         .library(name: "StrandEVM", targets: ["StrandEVM"]),
+        // For Fuzz/, the libFuzzer package beside this one.
+        .library(name: "StrandFuzzing", targets: ["StrandFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

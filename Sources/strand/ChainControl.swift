@@ -163,36 +163,77 @@ extension ChainCommand {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show each node of a chain directory: height, head hash, peers, role.",
-            discussion: "Asks each node over RPC; a node that does not answer is shown as stopped (no pid) or not answering."
+            abstract: "Show each node of a chain directory: height, lag, view, peers, role, and what is wrong.",
+            discussion: """
+                Asks each node over RPC; a node that does not answer is shown as stopped (no pid) or \
+                not answering. Lag is how far a node is behind the highest height any node reports. \
+                Flags: BEHIND (lag of --behind blocks or more), ISOLATED (no peers), PARTITIONED (sees \
+                fewer peers than the chain has other nodes), VIEW CHANGE (a validator out of view 0, \
+                where it sits while blocks commit normally).
+                """
         )
 
         @Option(help: "The chain's directory.")
         var dir: String
 
+        @Option(help: "Lag, in blocks, at which a node is flagged BEHIND.")
+        var behind: Int = 3
+
+        struct Answer {
+            let member: ChainDirectory.Member
+            let role: String
+            let height: Int
+            let peers: Int
+            let view: Int?
+            let head: String
+        }
+
         func run() throws {
             try reportingErrors {
-                print("node    state        role       height    peers  head")
-                for member in try ChainDirectory(dir).members {
-                    let pid = member.runningPID
-                    guard pid != nil, let client = try? RPCClient(url: member.rpcURL, timeoutSeconds: 3),
-                          let sync = try? client.call("getSyncStatus", [1]) as? [String: Any],
-                          let sealers = try? client.call("getSealerList", [1]) as? [String],
-                          let peers = try? client.call("net_peerCount", []) as? String else {
-                        print("\(member.name.padding(toLength: 7, withPad: " ", startingAt: 0)) \(pid == nil ? "stopped     " : "not answering")")
+                let members = try ChainDirectory(dir).members
+                var answers: [String: Answer] = [:]
+                for member in members {
+                    if let answer = ask(member) { answers[member.name] = answer }
+                }
+                let best = answers.values.map(\.height).max() ?? 0
+                print("node    state          role       height    lag   view  peers  head                                                                flags")
+                for member in members {
+                    let name = member.name.padding(toLength: 7, withPad: " ", startingAt: 0)
+                    guard let answer = answers[member.name] else {
+                        print("\(name) \(member.runningPID == nil ? "stopped" : "not answering")")
                         continue
                     }
-                    let role = sealers.contains(sync["nodeId"] as? String ?? "") ? "validator" : "observer"
-                    let height = (sync["blockNumber"] as? NSNumber)?.intValue ?? -1
-                    let peerCount = Int(peers.dropFirst(2), radix: 16) ?? 0
-                    let columns = [member.name.padding(toLength: 7, withPad: " ", startingAt: 0), "running     ",
-                                   role.padding(toLength: 10, withPad: " ", startingAt: 0),
-                                   String(height).padding(toLength: 9, withPad: " ", startingAt: 0),
-                                   String(peerCount).padding(toLength: 6, withPad: " ", startingAt: 0),
-                                   sync["latestHash"] as? String ?? "?"]
+                    let lag = best - answer.height
+                    var flags: [String] = []
+                    if lag >= behind { flags.append("BEHIND") }
+                    if members.count > 1 && answer.peers == 0 {
+                        flags.append("ISOLATED")
+                    } else if answer.peers < members.count - 1 {
+                        flags.append("MISSING PEERS (\(answer.peers) of \(members.count - 1))")
+                    }
+                    if let view = answer.view, view > 0 { flags.append("VIEW CHANGE (view \(view))") }
+                    let columns = [name, "running       ", pad(answer.role, 10), pad(String(answer.height), 9), pad(String(lag), 5),
+                                   pad(answer.view.map(String.init) ?? "-", 5), pad(String(answer.peers), 6), pad(answer.head, 67),
+                                   flags.isEmpty ? "ok" : flags.joined(separator: ", ")]
                     print(columns.joined(separator: " "))
                 }
             }
+        }
+
+        private func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+
+        /// What one node says of itself, or nil if it does not answer.
+        private func ask(_ member: ChainDirectory.Member) -> Answer? {
+            guard member.runningPID != nil, let client = try? RPCClient(url: member.rpcURL, timeoutSeconds: 3),
+                  let groups = try? client.call("getGroupList", []) as? [NSNumber], let group = groups.first?.intValue,
+                  let sync = try? client.call("getSyncStatus", [group]) as? [String: Any],
+                  let sealers = try? client.call("getSealerList", [group]) as? [String],
+                  let peers = try? client.call("net_peerCount", []) as? String else { return nil }
+            let isValidator = sealers.contains(sync["nodeId"] as? String ?? "")
+            let consensus = isValidator && sealers.count > 1 ? (try? client.call("getConsensusStatus", [group])) as? [String: Any] : nil
+            return Answer(member: member, role: isValidator ? "validator" : "observer",
+                          height: (sync["blockNumber"] as? NSNumber)?.intValue ?? -1, peers: Int(peers.dropFirst(2), radix: 16) ?? 0,
+                          view: (consensus?["view"] as? NSNumber)?.intValue, head: sync["latestHash"] as? String ?? "?")
         }
     }
 }
