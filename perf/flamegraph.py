@@ -34,7 +34,8 @@ def read_stacks(stream):
         if match:
             symbol, dso = match.groups()
             symbol = re.sub(r"\+0x[0-9a-f]+$", "", symbol)
-            if symbol == "[unknown]":
+            # No symbol (perf prints [unknown] or the bare address): name the library instead.
+            if symbol == "[unknown]" or re.fullmatch(r"0x[0-9a-f]+", symbol):
                 symbol = f"[{dso.rsplit('/', 1)[-1]}]"
             current.append(symbol)
     if comm is not None and current:

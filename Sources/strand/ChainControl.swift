@@ -167,7 +167,7 @@ extension ChainCommand {
             discussion: """
                 Asks each node over RPC; a node that does not answer is shown as stopped (no pid) or \
                 not answering. Lag is how far a node is behind the highest height any node reports. \
-                Flags: BEHIND (lag of --behind blocks or more), ISOLATED (no peers), PARTITIONED (sees \
+                Flags: BEHIND (lag of --behind blocks or more), ISOLATED (no peers), MISSING PEERS (sees \
                 fewer peers than the chain has other nodes), VIEW CHANGE (a validator out of view 0, \
                 where it sits while blocks commit normally).
                 """
