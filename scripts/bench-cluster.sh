@@ -6,6 +6,7 @@
 # per host), the same chain with every node sized to all cores (side by side), and half the
 # first run's TPS (latency under a load the cluster keeps up with). Consensus overhead per block
 # is a replica's round (proposal received to decision) minus its own execution, from its log.
+# Each run is drawn in perf/out/cluster-NAME.svg (strand-loadgen --report).
 #
 #   [STRAND=path/to/strand] scripts/bench-cluster.sh [TXS]       (TXS defaults to 100000)
 set -euo pipefail
@@ -35,7 +36,9 @@ run() {
   grep -h "^threads" "$work/c/node0/node.toml" | sed "s/^/  $name: executor /" >&2
   "$strand" chain start --dir "$work/c" >/dev/null
   echo "==> $name: $count dag-transfers over the 4 validators (qps $qps)" >&2
-  "$loadgen" "${urls[@]}" --workload dag-transfer --txs "$count" --qps "$qps" --connections 4 --json > "$work/$name.json"
+  mkdir -p perf/out
+  "$loadgen" "${urls[@]}" --workload dag-transfer --txs "$count" --qps "$qps" --connections 4 --json \
+    --report "perf/out/cluster-$name.svg" > "$work/$name.json"
   for k in 0 1 2 3; do
     curl -s "http://127.0.0.1:$((19245 + k))/metrics" | awk '/^strand_consensus_view_changes_total /{print $2}'
   done | awk '{ sum += $1 } END { print sum + 0 }' > "$work/$name.views"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The end-to-end benchmark: a fresh durable one-node chain (release build, jemalloc), the
 # dag-transfer load from strand-loadgen, and in the same run the single-thread and
-# all-core libsecp256k1 recovery rates it is measured against. Prints one table.
+# all-core libsecp256k1 recovery rates it is measured against. Prints one table, and draws
+# the run beside it in perf/out/bench.svg (strand-loadgen --report).
 #
 #   scripts/bench.sh [TXS] [extra strand-loadgen options…]      (TXS defaults to 200000)
 #   PIPELINING=false scripts/bench.sh …                          (commit each block before executing the next)
@@ -27,7 +28,8 @@ start_node "$work/chain" "$port" "$(printf '[sealer]\npipelining = %s' "${PIPELI
 echo "==> strand-loadgen dag-transfer, $txs transactions" >&2
 # strand-loadgen's defaults are the best-measured shape (2 connections × 1,000-transaction
 # batches, 10,000 users); later options override them.
-result=$("$loadgen" --rpc "http://127.0.0.1:$port" --workload dag-transfer --txs "$txs" --json "$@")
+mkdir -p perf/out
+result=$("$loadgen" --rpc "http://127.0.0.1:$port" --workload dag-transfer --txs "$txs" --json --report perf/out/bench.svg "$@")
 peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$node_pid/status")
 stop_node
 
@@ -53,5 +55,6 @@ rows = [
 width = max(len(k) for k, _ in rows)
 for k, v in rows:
     print(f"{k.ljust(width)}  {v}")
+print("picture of the run: perf/out/bench.svg")
 sys.exit(0 if r["verify"] == "success" else 1)
 PY

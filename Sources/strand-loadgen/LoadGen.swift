@@ -94,6 +94,9 @@ struct LoadGen: ParsableCommand {
     @Flag(help: "Print one JSON object at the end instead of the report.")
     var json = false
 
+    @Option(help: "Also draw the run into FILE (.svg, or .html holding the SVG): committed TPS and latency percentiles per second, each node's height, the parameters and verdict.")
+    var report: String?
+
     func validate() throws {
         guard txs >= 1, batch >= 1, connections >= 1, users >= 2, qps >= 0 else {
             throw ValidationError("--txs, --batch, --connections must be positive, --users at least 2, --qps not negative")
@@ -101,6 +104,9 @@ struct LoadGen: ParsableCommand {
         guard (0...1).contains(conflict) else { throw ValidationError("--conflict must be within 0…1") }
         if workload == .transfer && keys == nil { throw ValidationError("--keys is needed to fund the transfer accounts") }
         if let accounts, accounts < 1 { throw ValidationError("--accounts must be at least 1") }
+        if let report, !(report.hasSuffix(".svg") || report.hasSuffix(".html")) {
+            throw ValidationError("--report must name an .svg or .html file")
+        }
     }
 
     func run() throws {

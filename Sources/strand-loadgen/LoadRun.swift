@@ -114,6 +114,10 @@ final class LoadRun: @unchecked Sendable {
         }
         let passed = missing == 0 && balanced && (options.workload == .transfer || failedReceipts == 0)
         report(outcome, missing: missing, failedReceipts: failedReceipts, balanced: balanced, before: before, after: after, passed: passed)
+        if let path = options.report {
+            try picture(outcome, missing: missing, failedReceipts: failedReceipts, balanced: balanced, passed: passed).write(to: path)
+            progress("report: \(path)")
+        }
         return passed
     }
 
@@ -221,6 +225,8 @@ final class LoadRun: @unchecked Sendable {
         /// The block each committed transaction was seen in.
         var commitBlocks: [Hash: UInt64] = [:]
         var blocks: [(number: UInt64, seenAt: Double, count: Int)] = []
+        /// Each loaded node's height, sampled every quarter second, by URL.
+        var heights: [String: [(t: Double, height: UInt64)]] = [:]
     }
 
     func timedPhase(_ signed: [(hex: String, hash: Hash)]) throws -> Outcome {
@@ -273,6 +279,18 @@ final class LoadRun: @unchecked Sendable {
                 }
             } catch {
                 failures.withLock { $0.append("following blocks: \(error)") }
+            }
+        }
+        let followingDone = Atomic<Bool>(false)
+        let samplerDone = spawn { [self] in
+            let clients = Array(Set(options.rpcURLs)).sorted().compactMap { url in (try? RPCClient(url: url, timeoutSeconds: 2)).map { (url, $0) } }
+            while !followingDone.load(ordering: .acquiring) {
+                for (url, client) in clients {
+                    guard let answer = try? client.call("eth_blockNumber", []), let height = try? RPCParameters.quantity(answer) else { continue }
+                    let t = now()
+                    results.withLock { $0.heights[url, default: []].append((t, height)) }
+                }
+                Thread.sleep(forTimeInterval: 0.25)
             }
         }
         let senders = (0..<options.connections).map { c in spawn { [self] in
@@ -328,6 +346,8 @@ final class LoadRun: @unchecked Sendable {
         for done in senders { done.wait() }
         sendingDone.store(true, ordering: .releasing)
         followerDone.wait()
+        followingDone.store(true, ordering: .releasing)
+        samplerDone.wait()
         if let failure = failures.withLock({ $0.first }) { throw RPCClient.Failure(description: failure) }
         return results.withLock { $0 }
     }
@@ -430,6 +450,28 @@ final class LoadRun: @unchecked Sendable {
     }
 
     // MARK: Report
+
+    func picture(_ outcome: Outcome, missing: Int, failedReceipts: Int, balanced: Bool, passed: Bool) -> LoadReport {
+        let o = options
+        var legend = [
+            "workload \(o.workload.rawValue)\(o.workload == .hotspot ? " (\(Int(o.conflict * 100)) % hot)" : ""), \(o.format.rawValue) format, "
+                + "\(o.txs) transactions, \(o.connections) connections × batches of \(o.batch)\(o.qps > 0 ? ", \(o.qps) tx/s offered" : "")",
+            "nodes: \(Array(Set(o.rpcURLs)).sorted().joined(separator: ", "))",
+            "\(outcome.accepted.count) accepted, \(outcome.commitTimes.count) committed in \(outcome.blocks.filter { $0.count > 0 }.count) blocks, "
+                + "rejected: \(outcome.rejected.isEmpty ? "none" : outcome.rejected.map { "\($0.key) \($0.value)" }.joined(separator: ", "))",
+            "receipts: \(missing) missing, \(failedReceipts) failed; balances \(balanced ? "add up" : "DO NOT add up")",
+        ]
+        let latencies = outcome.accepted.compactMap { tx in outcome.commitTimes[tx.hash].map { ($0 - tx.sentAt) * 1000 } }.sorted()
+        if let lastCommit = outcome.commitTimes.values.max(), !latencies.isEmpty {
+            let tps = Double(latencies.count) / max(lastCommit - outcome.firstSend, 1e-6)
+            func at(_ p: Double) -> Int { Int(latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]) }
+            legend.append("committed TPS \(Int(tps)) (first send to last commit); latency p50 \(at(0.5)) ms, p99 \(at(0.99)) ms, max \(Int(latencies.last!)) ms")
+        }
+        return LoadReport(
+            title: "strand-loadgen: \(o.workload.rawValue), \(o.txs) transactions", legend: legend, passed: passed,
+            accepted: outcome.accepted.map { ($0.sentAt, outcome.commitTimes[$0.hash]) },
+            heights: outcome.heights.sorted { $0.key < $1.key }.map { (node: $0.key, points: $0.value) }, origin: outcome.firstSend)
+    }
 
     func report(_ outcome: Outcome, missing: Int, failedReceipts: Int, balanced: Bool, before: UInt256, after: UInt256, passed: Bool) {
         var histogram = Histogram<UInt64>(highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: .three)
