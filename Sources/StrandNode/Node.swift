@@ -83,7 +83,7 @@ public final class Node: Sendable {
             }
             let consensus = try PBFTDriver(chain: chain, index: validatorIndex, key: key, builder: builder, importer: importer,
                                            appender: appender, policy: config.sealing, dataDirectory: config.dataDirectory,
-                                           clock: clock, logger: logger)
+                                           clock: clock, logger: logger, byzantine: config.byzantine)
             pbftDriver = consensus
             wakeDriver.add { _ in consensus.wake() }
             announce.add { consensus.chainAdvanced(to: $0) }
@@ -132,7 +132,7 @@ public final class Node: Sendable {
         logger.info("""
             node up: chain \(ledger.chainID), genesis \(ledger.genesisHash), head \(ledger.head.number), \
             storage \(config.durability), RPC on http://\(config.rpcHost):\(address.port ?? config.rpcPort), \
-            \(driver != nil ? "solo validator" : consensus != nil ? "PBFT validator" : "observer")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")
+            \(driver != nil ? "solo validator" : consensus != nil ? "PBFT validator" : "observer")\(config.byzantine.map { ", BYZANTINE (test switch): \($0.rawValue)" } ?? "")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")
             """)
         return address
     }

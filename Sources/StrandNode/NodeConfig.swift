@@ -24,6 +24,9 @@ public struct NodeConfig: Sendable {
     public var pipelining = true
     /// The P2P network; nil for a node alone (a one-node chain).
     public var network: NetworkConfig?
+    /// How this validator lies, for fault tests only: never read from node.toml, set by the
+    /// `strand node` test switch that release builds refuse.
+    public var byzantine: ByzantineBehaviour?
 
     public init(genesisPath: String, dataDirectory: String, keyPath: String) {
         self.genesisPath = genesisPath

@@ -10,10 +10,10 @@ struct NodeCommand: ParsableCommand {
         commandName: "node",
         abstract: "Run a node.",
         discussion: """
-            Reads FILE (written by `strand chain init`), opens or creates the ledger, seals \
-            blocks from the transaction pool and serves JSON-RPC (eth_* and FISCO names) and \
-            GET /metrics. The node's key (node.key) must be the chain's one validator: a chain \
-            of several validators needs PBFT, which is not built yet. One node per data \
+            Reads FILE (written by `strand chain init`), opens or creates the ledger, and serves \
+            JSON-RPC (eth_* and FISCO BCOS 2.x's dialect) and GET /metrics. The chain's one \
+            validator seals blocks from the pool alone; on a chain of several, validators agree by \
+            PBFT over the P2P network and observers follow by sync. One node per data \
             directory: a second one is refused, naming the first one's pid. If the ledger \
             cannot commit (a full disk), the block is retried and new transactions are refused \
             until it can. SIGINT or SIGTERM stops it: the block in progress is committed whole \
@@ -21,6 +21,8 @@ struct NodeCommand: ParsableCommand {
 
             Settings of node.toml (section.key):
             \(NodeConfig.keys.map { "  \($0.name): \($0.meaning)" }.joined(separator: "\n"))
+
+            \(TestSwitches.help)
             """
     )
 
@@ -46,7 +48,8 @@ struct NodeCommand: ParsableCommand {
             if settings.durability == .unsafeNoSync {
                 printToStandardError("warning: storage.unsafe_no_sync is on: UNSAFE, a power loss may lose recent blocks")
             }
-            let node = try Node(config: settings, logger: Logger(label: "strand"))
+            let clock = try TestSwitches.apply(to: &settings)
+            let node = try Node(config: settings, clock: clock, logger: Logger(label: "strand"))
             try node.start()
             waitForTerminationSignal()
             node.stop()

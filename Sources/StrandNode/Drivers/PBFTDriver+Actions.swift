@@ -22,7 +22,11 @@ extension PBFTDriver {
             case .broadcast(let message):
                 guard !journalFailing, let network = network.withLock({ $0 }) else { continue }
                 if case .proposal = message { roundStartedAt = clock.monotonic() }
-                network.broadcast(.consensus(message.encoded))
+                if let byzantine {
+                    broadcast(message, lying: byzantine, over: network)
+                } else {
+                    network.broadcast(.consensus(message.encoded))
+                }
                 metrics.messagesSent.wrappingAdd(1, ordering: .relaxed)
             case .execute(let block):
                 execute(block)

@@ -45,10 +45,18 @@ final class PBFTDriver: @unchecked Sendable {
     var roundStartedAt: Duration?
     var journalFailing = false
     private static let retransmitInterval = Duration.seconds(2)
+    /// Set only by the test switch: how this validator lies (`ByzantineBehaviour`).
+    let byzantine: ByzantineBehaviour?
+    let authenticator: SuiteAuthenticator
+    var floods: UInt64 = 0
+    private var nextFlood: Duration = .zero
 
     init(chain: ChainConfig, index: Int, key: PrivateKey, builder: BlockBuilder, importer: BlockImporter, appender: ChainAppender,
-         policy: SoloSealingPolicy, dataDirectory: String, clock: any NodeClock, logger: Logger) throws {
+         policy: SoloSealingPolicy, dataDirectory: String, clock: any NodeClock, logger: Logger,
+         byzantine: ByzantineBehaviour? = nil) throws {
         self.chain = chain
+        self.byzantine = byzantine
+        authenticator = SuiteAuthenticator(chain: chain, key: key)
         self.builder = builder
         self.importer = importer
         self.appender = appender
@@ -58,7 +66,7 @@ final class PBFTDriver: @unchecked Sendable {
         journalFile = ConsensusJournalFile(directory: dataDirectory)
         let journal = try journalFile.read()
         machine = PBFTStateMachine(
-            chain: chain, index: UInt32(index), authenticator: SuiteAuthenticator(chain: chain, key: key),
+            chain: chain, index: UInt32(index), authenticator: authenticator,
             settings: PBFTSettings(baseTimeout: .milliseconds(Int64(chain.consensusTimeoutMilliseconds))),
             chainHeight: appender.height, journal: journal)
         status = Mutex(PBFTStatus(machine))
@@ -123,6 +131,13 @@ final class PBFTDriver: @unchecked Sendable {
                 }
             }
             if machine.view > 0 { wait = min(wait ?? Self.retransmitInterval, nextRetransmit - now) }
+            if byzantine == .hugeViews, let network = network.withLock({ $0 }) {
+                if now >= nextFlood {
+                    nextFlood = now + Self.floodInterval
+                    floodViewChange(over: network)
+                }
+                wait = min(wait ?? Self.floodInterval, nextFlood - now)
+            }
             publishStatus()
             if inbox.withLock({ $0.isEmpty }) { thread.sleep(upTo: wait) }
         }

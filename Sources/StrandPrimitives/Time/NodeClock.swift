@@ -34,3 +34,21 @@ extension Duration {
     /// Whole milliseconds, zero for a negative duration.
     public var milliseconds: UInt64 { microseconds / 1000 }
 }
+
+/// Another clock's wall time shifted by a fixed offset, its monotonic time unchanged: a node
+/// whose clock is wrong, for fault tests (`STRAND_TEST_CLOCK_OFFSET_MS`).
+public struct OffsetClock: NodeClock {
+    public let base: any NodeClock
+    public let offsetMilliseconds: Int64
+
+    public init(_ base: any NodeClock, offsetMilliseconds: Int64) {
+        self.base = base
+        self.offsetMilliseconds = offsetMilliseconds
+    }
+
+    public func wallMilliseconds() -> UInt64 {
+        UInt64(max(0, Int64(clamping: base.wallMilliseconds()) &+ offsetMilliseconds))
+    }
+
+    public func monotonic() -> Duration { base.monotonic() }
+}
