@@ -10,6 +10,8 @@ packages=(
   libjemalloc-dev    # allocator for the executables
   libssl-dev         # SHA-256 / RIPEMD-160 for the EVM precompiles
   curl               # the demo talks to the node with it
+  iproute2           # network namespaces for the fault tests
+  iptables           # links cut, partitioned and thinned inside them
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine (Debian packages; Swift must be on the PATH) and runs
 # every test: the Swift suites, then end-to-end tests of a real node with web3.py (transfers,
-# ParallelTransfer, fuzzing) and as FISCO clients see it, of a 4-node chain and of 4 PBFT validators, then of Vyper and ERC-20 contracts.
+# ParallelTransfer, fuzzing) and as FISCO clients see it, of a 4-node chain, of PBFT validators under
+# network faults and lying peers and of 4 PBFT validators, then of Vyper and ERC-20 contracts.
 # CI (.ci/run) runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,11 @@ STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_network.py
 # A chain of 4 validators agreeing by PBFT: load spread over them; one killed and restarted, two
 # killed (no commits, no fork) and restarted, the leader paused past a view change.
 STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_cluster.py
+
+# The same 4 validators in a network namespace of their own, one loopback address each, under
+# partitions, packet loss, a clock 10 s ahead, a restart loop and each byzantine behaviour of the
+# test switch (short holds; scripts/faults.sh holds them longer). Needs root: skipped otherwise.
+STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_faults.py
 
 # EVM contracts through a real node: a Vyper contract compiled here, deployed and used with
 # web3.py, and the ERC-20 of ../shared/contracts; a virtual environment of its own.

@@ -1,0 +1,292 @@
+"""Network faults and lying validators on real processes. Four PBFT validators run in a network
+namespace of this test's own, each on its own loopback address (127.0.0.2-5; a node dials from
+its own address), and iptables inside the namespace cuts, partitions or thins the links between
+them as an institution's firewall would. Every case runs under load from strand-loadgen (its
+receipts and conservation check must pass), and at the end every node must hold the same block at
+every height. Cases: a {0,1}|{2,3} partition (no commits, no fork; heal: commits resume), a
+{0,1,2}|{3} partition (commits go on; heal: node 3 catches up), 30 % random packet loss, one
+node's clock 10 s ahead, one node restarted in a loop, and each byzantine behaviour of the test
+switch (equivocation, wrong state roots, withheld votes, floods of huge views) on one validator.
+
+Needs root, iproute2 and iptables; skipped with a message otherwise. FAULTS_LONG=1 (as
+scripts/faults.sh sets) holds each fault longer. Prints `N passed, N failed`."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_network import LOADGEN, STRAND, free_base, head, rpc, stop_and_verify, wait_until  # noqa: E402
+
+NODES = 4
+HOSTS = [f"127.0.0.{k + 2}" for k in range(NODES)]
+LONG = os.environ.get("FAULTS_LONG") == "1"
+HOLD = 20 if LONG else 6          # seconds a fault is held
+LOOP = 60 if LONG else 15         # seconds of the restart loop
+RECORD = []                       # (case, outcome) lines for the summary
+
+
+def iptables(*args):
+    subprocess.run(["iptables", *args], check=True, capture_output=True)
+
+
+class Cluster:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="strand-faults-")
+        self.rpc_base, self.p2p_base = free_base(NODES), free_base(NODES)
+        subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--nodes", str(NODES), "--hosts", ",".join(HOSTS),
+                        "--rpc-port", str(self.rpc_base), "--p2p-port", str(self.p2p_base)], check=True, capture_output=True)
+        self.urls = [f"http://{HOSTS[k]}:{self.rpc_base + k}" for k in range(NODES)]
+        self.ports = f"{self.p2p_base}:{self.p2p_base + NODES - 1}"
+        self.chain("start", "--timeout", "60")
+
+    def chain(self, *args):
+        result = subprocess.run([STRAND, "chain", *args, "--dir", self.dir], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result
+        return result
+
+    def pid(self, k):
+        with open(os.path.join(self.dir, f"node{k}", "node.pid")) as f:
+            return int(f.read())
+
+    def restart(self, k, **switches):
+        """Stops node k (SIGKILL) and starts it again, with test switches in its environment."""
+        try:
+            os.kill(self.pid(k), signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.3)
+        node = os.path.join(self.dir, f"node{k}")
+        # Started through a shell that exits at once, so that init reaps the node when it stops
+        # (a child of this test would linger as a zombie and look alive to `strand chain stop`).
+        launch = subprocess.run(["sh", "-c", 'setsid "$0" node --config "$1" >> "$2" 2>&1 < /dev/null & echo $!', STRAND,
+                                 os.path.join(node, "node.toml"), os.path.join(node, "node.log")],
+                                env={**os.environ, **switches}, capture_output=True, text=True, check=True)
+        with open(os.path.join(node, "node.pid"), "w") as f:
+            f.write(launch.stdout.strip() + "\n")
+        wait_until(lambda: head(self.urls[k])[0] >= 0, 30, f"node{k} to answer")
+
+    def start_load(self, nodes, txs, qps=150, timeout=120):
+        urls = sum([["--rpc", self.urls[k]] for k in nodes], [])
+        return subprocess.Popen([LOADGEN, *urls, "--workload", "dag-transfer", "--txs", str(txs), "--users", "400",
+                                 "--batch", "50", "--qps", str(qps), "--timeout", str(timeout), "--json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    @staticmethod
+    def finish_load(process, txs):
+        out, err = process.communicate(timeout=600)
+        assert process.returncode == 0, err[-2000:]
+        report = json.loads(out)
+        assert report["verify"] == "success" and report["committed"] == txs, report
+        return report
+
+    def heights(self, nodes=range(NODES)):
+        return [head(self.urls[k])[0] for k in nodes]
+
+    def same_head(self, nodes=range(NODES)):
+        heads = [head(self.urls[k]) for k in nodes]
+        return all(h[:2] == heads[0][:2] for h in heads)
+
+    # The links: P2P traffic only (the ports of the chain), so that RPC from this test still flows.
+    def cut(self, side, other):
+        for a in side:
+            for b in other:
+                iptables("-A", "INPUT", "-s", HOSTS[a], "-d", HOSTS[b], "-p", "tcp", "-m", "multiport", "--ports", self.ports, "-j", "DROP")
+                iptables("-A", "INPUT", "-s", HOSTS[b], "-d", HOSTS[a], "-p", "tcp", "-m", "multiport", "--ports", self.ports, "-j", "DROP")
+
+    def lose(self, probability):
+        iptables("-A", "INPUT", "-p", "tcp", "-m", "multiport", "--ports", self.ports,
+                 "-m", "statistic", "--mode", "random", "--probability", str(probability), "-j", "DROP")
+
+    @staticmethod
+    def heal():
+        iptables("-F", "INPUT")
+
+
+def grows(c, nodes, seconds):
+    before = c.heights(nodes)
+    time.sleep(seconds)
+    after = c.heights(nodes)
+    return before, after
+
+
+def test_two_two_partition_stops_commits_without_a_fork(c):
+    load = c.start_load(range(NODES), 900)
+    time.sleep(2)
+    c.cut([0, 1], [2, 3])
+    time.sleep(3)  # the block in flight at the cut settles
+    before, after = grows(c, range(NODES), HOLD)
+    assert before == after, f"committed across a 2|2 partition: {before} → {after}"
+    healed = time.time()
+    c.heal()
+    wait_until(lambda: max(c.heights()) > max(after), 60, "commits after healing")
+    resumed = time.time() - healed
+    c.finish_load(load, 900)
+    wait_until(c.same_head, 60, "one head after healing")
+    RECORD.append(("{0,1}|{2,3} partition", f"heights held at {after} for {HOLD} s; first commit {resumed:.1f} s after healing"))
+
+
+def test_three_one_partition_keeps_committing_and_the_fourth_catches_up(c):
+    load = c.start_load([0, 1, 2], 900)
+    time.sleep(1)
+    c.cut([0, 1, 2], [3])
+    before, after = grows(c, [0, 1, 2], HOLD)
+    assert min(after) > max(before), f"no commits with 3 of 4 connected: {before} → {after}"
+    c.heal()
+    c.finish_load(load, 900)
+    started = time.time()
+    wait_until(c.same_head, 90, "node 3 to catch up")
+    RECORD.append(("{0,1,2}|{3} partition", f"heights {before} → {after} in {HOLD} s; node 3 caught up {time.time() - started:.1f} s after healing"))
+
+
+def test_random_loss_keeps_committing(c):
+    load = c.start_load(range(NODES), 900)
+    time.sleep(1)
+    c.lose(0.3)
+    try:
+        before, after = grows(c, range(NODES), HOLD)
+        assert max(after) > max(before), f"no commits under 30 % loss: {before} → {after}"
+    finally:
+        c.heal()
+    c.finish_load(load, 900)
+    wait_until(c.same_head, 60, "one head after the loss")
+    RECORD.append(("30 % random loss", f"heights {before} → {after} in {HOLD} s"))
+
+
+def test_a_clock_ten_seconds_ahead_hangs_nothing(c):
+    c.restart(3, STRAND_TEST_CLOCK_OFFSET_MS="10000")
+    before = c.heights()
+    c.finish_load(c.start_load(range(NODES), 600), 600)
+    wait_until(c.same_head, 60, "one head with a clock 10 s ahead")
+    c.restart(3)
+    RECORD.append(("node 3's clock 10 s ahead", f"heights {before} → {c.heights()}; all 600 committed"))
+
+
+def test_a_node_restarted_in_a_loop_ends_in_sync(c):
+    load = c.start_load([0, 1, 2], 1200, qps=100)
+    before = c.heights([0, 1, 2])
+    restarts = 0
+    deadline = time.time() + LOOP
+    while time.time() < deadline:
+        c.restart(3)
+        restarts += 1
+        time.sleep(3)
+    c.finish_load(load, 1200)
+    assert min(c.heights([0, 1, 2])) > max(before)
+    started = time.time()
+    wait_until(c.same_head, 90, "the restarted node to end in sync")
+    RECORD.append(("node 3 restarted every ~3 s", f"{restarts} restarts in {LOOP} s; in sync {time.time() - started:.1f} s after the last"))
+
+
+def metric(c, k, prefix):
+    """The sum of node k's samples whose line starts with `prefix` (a name, or a name with labels)."""
+    with urllib.request.urlopen(c.urls[k] + "/metrics", timeout=10) as response:
+        return sum(float(line.split()[-1]) for line in response.read().decode().splitlines() if line.startswith(prefix))
+
+
+def honest_sum(c, prefix):
+    return sum(metric(c, k, prefix) for k in (0, 1, 2))
+
+
+def byzantine_case(behaviour):
+    """Validator 3 lies; the three honest ones must commit the load on one chain, and show that the lie reached them."""
+    def case(c):
+        c.restart(3, STRAND_TEST_BYZANTINE=behaviour)
+        reported = honest_sum(c, 'strand_consensus_misbehaviour_total{validator="3"}')
+        started = time.time()
+        before = c.heights([0, 1, 2])
+        c.finish_load(c.start_load([0, 1, 2], 600), 600)
+        after = c.heights([0, 1, 2])
+        assert min(after) > max(before)
+        wait_until(lambda: c.same_head([0, 1, 2]), 60, "the honest validators on one head")
+        same_block_at_every_height(c, [0, 1, 2])
+        blocks = [rpc(c.urls[0], "getBlockByNumber", [1, hex(n), False]) for n in range(max(before) + 1, min(after) + 1)]
+        evidence = {
+            # Its second block went to one peer; the first, with its own vote, still made a quorum.
+            "equivocate": lambda: any(b["sealer"] == "0x3" for b in blocks),
+            # Every proposal it made was refused and reported; none of its blocks is in the chain.
+            "bad-state-root": lambda: honest_sum(c, 'strand_consensus_misbehaviour_total{validator="3"}') > reported
+            and not any(b["sealer"] == "0x3" for b in blocks),
+            # No seal carries its signature.
+            "withhold-votes": lambda: all(s["index"] != "0x3" for b in blocks for s in b["signatureList"]),
+            # It sent five view changes a second for views 2^40 ahead; no honest validator followed them.
+            "huge-views": lambda: metric(c, 3, "strand_consensus_messages_sent_total ") >= 4 * (time.time() - started)
+            and all(metric(c, k, "strand_consensus_view ") < 16 for k in (0, 1, 2)),
+        }[behaviour]
+        assert evidence(), f"{behaviour}: no sign that the lie reached the honest validators"
+        c.restart(3)
+        wait_until(c.same_head, 90, f"node 3 back in sync after {behaviour}")
+        RECORD.append((f"node 3 byzantine: {behaviour}", f"honest heights {before} → {after}, all 600 committed, one chain, the lie seen"))
+    case.__name__ = f"test_byzantine_{behaviour.replace('-', '_')}"
+    return case
+
+
+def same_block_at_every_height(c, nodes=range(NODES)):
+    top = min(c.heights(nodes))
+    for number in range(1, top + 1):
+        hashes = {rpc(c.urls[k], "eth_getBlockByNumber", [hex(number), False])["hash"] for k in nodes}
+        assert len(hashes) == 1, f"block {number} differs: {hashes}"
+
+
+def run_inside():
+    subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    c = Cluster()
+    tests = [test_two_two_partition_stops_commits_without_a_fork, test_three_one_partition_keeps_committing_and_the_fourth_catches_up,
+             test_random_loss_keeps_committing, test_a_clock_ten_seconds_ahead_hangs_nothing,
+             test_a_node_restarted_in_a_loop_ends_in_sync] + [byzantine_case(b) for b in
+             ("equivocate", "bad-state-root", "withhold-votes", "huge-views")] + [same_block_at_every_height]
+    passed = failed = 0
+    try:
+        for test in tests:
+            started = time.time()
+            try:
+                test(c)
+                passed += 1
+                print(f"ok   {test.__name__} ({time.time() - started:.1f} s)", flush=True)
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__}", flush=True)
+                traceback.print_exc()
+                Cluster.heal()
+    finally:
+        stopped, bad = stop_and_verify(c.dir, NODES)
+        passed, failed = passed + stopped, failed + bad
+        for case, outcome in RECORD:
+            print(f"     {case}: {outcome}")
+        if failed == 0:
+            shutil.rmtree(c.dir, ignore_errors=True)
+        else:
+            print(f"logs kept in {c.dir}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def main():
+    if "--inside" in sys.argv:
+        return run_inside()
+    missing = [tool for tool in ("ip", "iptables") if shutil.which(tool) is None]
+    if os.geteuid() != 0 or missing:
+        print(f"skipped: network faults need root, iproute2 and iptables ({'not root' if os.geteuid() else 'missing ' + ', '.join(missing)})")
+        return 0
+    namespace = f"strand-faults-{os.getpid()}"
+    subprocess.run(["ip", "netns", "add", namespace], check=True)
+    try:
+        return subprocess.run(["ip", "netns", "exec", namespace, sys.executable, os.path.abspath(__file__), "--inside"]).returncode
+    finally:
+        pids = subprocess.run(["ip", "netns", "pids", namespace], capture_output=True, text=True).stdout.split()
+        for pid in pids:
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+        subprocess.run(["ip", "netns", "del", namespace])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
