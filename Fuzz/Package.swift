@@ -9,6 +9,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [.package(name: "Strand", path: "..")],
     targets: [
-        .executableTarget(name: "strand-fuzz", dependencies: [.product(name: "StrandFuzzing", package: "Strand")]),
+        .executableTarget(
+            name: "strand-fuzz", dependencies: [.product(name: "StrandFuzzing", package: "Strand")],
+            // gold fails on these objects ("internal error in format_file_lineno"); lld links them.
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
+        ),
     ]
 )
