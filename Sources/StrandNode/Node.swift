@@ -48,15 +48,16 @@ public final class Node: Sendable {
         poolConfig.rules.allowUnprotectedLegacy = true
         let verifier = SignatureVerifier(threads: threads, suite: chain.suite)
         let wakeDriver = Relay()
+        let metrics = NodeMetrics()
+        metrics.blockHeight.record(Int64(ledger.head.number))
         let replay = try Self.replayWindow(ledger, logger: logger)
         let ledger = ledger
         let pool = TransactionPool(config: poolConfig, verifier: verifier, replay: replay,
                                    isInChain: { (try? ledger.location(ofTransaction: $0)) != nil },
-                                   onAdmitted: { _ in wakeDriver.fire(0) })
+                                   onAdmitted: { _ in wakeDriver.fire(0) },
+                                   onCommitted: { waits in for wait in waits { metrics.transactionLatency.recordMicroseconds(wait.microseconds) } })
         self.pool = pool
         let recent = RecentBlocks(verifier: verifier)
-        let metrics = NodeMetrics()
-        metrics.blockHeight.store(ledger.head.number, ordering: .relaxed)
         let nodeID = chain.suite.nodeID(of: key)
         let executor = ParallelExecutor(threads: threads)
         let announce = Relay()
@@ -83,7 +84,7 @@ public final class Node: Sendable {
             }
             let consensus = try PBFTDriver(chain: chain, index: validatorIndex, key: key, builder: builder, importer: importer,
                                            appender: appender, policy: config.sealing, dataDirectory: config.dataDirectory,
-                                           clock: clock, logger: logger, byzantine: config.byzantine)
+                                           clock: clock, logger: logger, metrics: metrics, byzantine: config.byzantine)
             pbftDriver = consensus
             wakeDriver.add { _ in consensus.wake() }
             announce.add { consensus.chainAdvanced(to: $0) }

@@ -41,14 +41,19 @@ public final class TransactionPool: Sendable {
     /// FISCO's anti-replay rule, shared with the builder, the importer and the committer.
     public let replay: ReplayWindow
     private let isInChain: @Sendable (Hash) -> Bool
+    private let onCommitted: @Sendable ([Duration]) -> Void
 
     /// - Parameters:
     ///   - replay: the chain's replay window; its height is the tip a FISCO transaction is checked against.
     ///   - isInChain: whether a transaction hash is in a committed block (FISCO clients get their own code for it).
     ///   - onAdmitted: called after each admission with how many transactions were added (the
     ///     block driver wakes on it).
+    ///   - onCommitted: called with how long each transaction a committed block took from this
+    ///     pool waited in it (admission to commit).
     public init(config: TxPoolConfig, verifier: SignatureVerifier, replay: ReplayWindow = ReplayWindow(window: 1_000),
-                isInChain: @escaping @Sendable (Hash) -> Bool = { _ in false }, onAdmitted: @escaping @Sendable (Int) -> Void = { _ in }) {
+                isInChain: @escaping @Sendable (Hash) -> Bool = { _ in false }, onAdmitted: @escaping @Sendable (Int) -> Void = { _ in },
+                onCommitted: @escaping @Sendable ([Duration]) -> Void = { _ in }) {
+        self.onCommitted = onCommitted
         self.config = config
         self.verifier = verifier
         self.replay = replay
@@ -160,6 +165,7 @@ public final class TransactionPool: Sendable {
             queue.byNonce[content.nonce] = tx
             pool.senders[tx.sender] = queue
             pool.byHash[tx.transaction.hash] = tx
+            pool.admittedAt[tx.transaction.hash] = .now
             return .success(tx.transaction.hash)
         }
     }
@@ -197,6 +203,7 @@ public final class TransactionPool: Sendable {
             pool.fiscoOrder.append((pool.nextArrival, hash))
             pool.nextArrival += 1
             pool.byHash[hash] = tx
+            pool.admittedAt[hash] = .now
             return .success(hash)
         }
     }
@@ -263,7 +270,9 @@ public final class TransactionPool: Sendable {
     public func removeCommitted(_ included: [RecoveredTransaction], accounts: some StateReader) {
         let senders = Set(included.lazy.filter { $0.transaction.content.type.usesAccountNonce }.map(\.sender))
         let nonces = Dictionary(uniqueKeysWithValues: senders.map { ($0, accounts.value(of: .nonce($0)).uint64 ?? .max) })
-        state.withLock { pool in
+        let now = ContinuousClock.now
+        let waits = state.withLock { pool -> [Duration] in
+            let waits = included.compactMap { tx in pool.admittedAt[tx.transaction.hash].map { now - $0 } }
             // A pending FISCO transaction with a committed random id (this one, or another) can never be included now.
             var spent: [Hash] = []
             for tx in included {
@@ -271,6 +280,7 @@ public final class TransactionPool: Sendable {
                     if let pending = pool.fiscoByRandomID[fisco.randomID] { spent.append(pending) }
                 } else {
                     pool.byHash[tx.transaction.hash] = nil
+                    pool.admittedAt[tx.transaction.hash] = nil
                 }
             }
             pool.drop(spent)
@@ -280,11 +290,14 @@ public final class TransactionPool: Sendable {
                 for (nonce, tx) in queue.byNonce where nonce < queue.baseNonce {
                     queue.byNonce[nonce] = nil
                     pool.byHash[tx.transaction.hash] = nil
+                    pool.admittedAt[tx.transaction.hash] = nil
                 }
                 pool.senders[sender] = queue.byNonce.isEmpty ? nil : queue
             }
             pool.senderOrder.removeAll { pool.senders[$0] == nil }
+            return waits
         }
+        if !waits.isEmpty { onCommitted(waits) }
     }
 }
 
@@ -303,6 +316,8 @@ private struct PoolState {
     /// Pending FISCO transactions by arrival (entries for removed ones are swept by `drop`).
     var fiscoOrder: [(arrival: UInt64, hash: Hash)] = []
     var fiscoByRandomID: [UInt256: Hash] = [:]
+    /// When each pending transaction was admitted, for the admission-to-commit latency.
+    var admittedAt: [Hash: ContinuousClock.Instant] = [:]
     /// Shared by senders and FISCO transactions, so that a block takes both in arrival order.
     var nextArrival: UInt64 = 0
 
@@ -310,6 +325,7 @@ private struct PoolState {
         var droppedFisco = false
         for hash in hashes {
             guard let tx = byHash.removeValue(forKey: hash) else { continue }
+            admittedAt[hash] = nil
             if let fisco = tx.transaction.content.fisco {
                 fiscoByRandomID[fisco.randomID] = nil
                 droppedFisco = true

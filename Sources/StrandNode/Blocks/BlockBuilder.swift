@@ -34,7 +34,7 @@ struct BlockBuilder: Sendable {
         let result = executor.execute(candidates, on: tip.state, context: context)
         let executionMicros = (ContinuousClock.now - started).microseconds
         pool.remove(result.excluded.map(\.hash))
-        metrics.excluded.wrappingAdd(UInt64(result.excluded.count), ordering: .relaxed)
+        metrics.excluded.increment(by: Int64(result.excluded.count))
         guard !result.included.isEmpty else { return nil }
         let block = Block.assemble(
             number: context.number, parentHash: tip.hash, parentStateRoot: tip.stateRoot, timestamp: timestamp,

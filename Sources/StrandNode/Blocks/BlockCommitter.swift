@@ -102,13 +102,13 @@ final class BlockCommitter: @unchecked Sendable {
                 published(executed, commitMicros: (ContinuousClock.now - started).microseconds)
                 return
             } catch {
-                metrics.commitFailures.wrappingAdd(1, ordering: .relaxed)
+                metrics.commitFailed()
                 guard case .storage? = error as? LedgerError else {
                     // Not the disk: the block itself is wrong, and retrying cannot mend it.
                     logger.critical("commit of block \(block.number) refused: \(error); its \(block.transactions.count) transactions are dropped")
                     return
                 }
-                if metrics.commitFailing.exchange(1, ordering: .relaxed) == 0 {
+                if !metrics.setCommitFailing(true) {
                     pool.pauseAdmission(because: "the ledger cannot commit (\(error)); retry when the node recovers")
                 }
                 guard !stopping.load(ordering: .relaxed) else {
@@ -124,16 +124,16 @@ final class BlockCommitter: @unchecked Sendable {
 
     private func published(_ executed: ExecutedBlock, commitMicros: UInt64) {
         let block = executed.block
-        if metrics.commitFailing.exchange(0, ordering: .relaxed) == 1 {
+        if metrics.setCommitFailing(false) {
             pool.resumeAdmission()
             logger.notice("ledger commits again at block \(block.number)")
         }
         recent.add(RecentBlocks.Entry(block: block, receipts: executed.receipts, senders: executed.senders))
-        metrics.committed.wrappingAdd(UInt64(block.transactions.count), ordering: .relaxed)
-        metrics.blockHeight.store(block.number, ordering: .relaxed)
-        metrics.lastBlockTransactions.store(UInt64(block.transactions.count), ordering: .relaxed)
-        metrics.lastExecutionMicros.store(executed.executionMicros, ordering: .relaxed)
-        metrics.lastCommitMicros.store(commitMicros, ordering: .relaxed)
+        metrics.committed.increment(by: Int64(block.transactions.count))
+        metrics.blockHeight.record(Int64(block.number))
+        metrics.blockTransactions.record(Int64(block.transactions.count))
+        metrics.blockExecution.recordMicroseconds(executed.executionMicros)
+        metrics.blockCommit.recordMicroseconds(commitMicros)
         onCommitted(block)
         logger.info("committed block \(block.number): \(block.transactions.count) transactions, \(executed.excluded) excluded, execution \(executed.executionMicros) µs, commit \(commitMicros) µs")
     }

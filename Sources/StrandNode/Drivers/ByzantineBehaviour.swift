@@ -49,6 +49,6 @@ extension PBFTDriver {
                                 validator: machine.index, signature: RecoverableSignature(r: .one, s: .one, recoveryID: 0))
         change.signature = authenticator.sign(chain.digest(of: change))
         network.broadcast(.consensus(ConsensusMessage.viewChange(change).encoded))
-        metrics.messagesSent.wrappingAdd(1, ordering: .relaxed)
+        metrics.messagesSent.increment()
     }
 }

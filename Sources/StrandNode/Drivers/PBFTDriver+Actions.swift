@@ -13,8 +13,8 @@ extension PBFTDriver {
                 do {
                     try journalFile.write(journal)
                     journalFailing = false
-                    metrics.journalWrites.wrappingAdd(1, ordering: .relaxed)
-                    metrics.lastJournalWriteMicros.store((ContinuousClock.now - started).microseconds, ordering: .relaxed)
+                    lastJournalWriteMicros = (ContinuousClock.now - started).microseconds
+                    metrics.journalWrite.recordMicroseconds(lastJournalWriteMicros)
                 } catch {
                     if !journalFailing { logger.critical("consensus journal: \(error); this validator stays silent until it can write") }
                     journalFailing = true
@@ -27,7 +27,7 @@ extension PBFTDriver {
                 } else {
                     network.broadcast(.consensus(message.encoded))
                 }
-                metrics.messagesSent.wrappingAdd(1, ordering: .relaxed)
+                metrics.messagesSent.increment()
             case .execute(let block):
                 execute(block)
             case .build(let height, let view):
@@ -82,7 +82,7 @@ extension PBFTDriver {
             let senders = importer.recoverSenders(of: [block])[0]
             let executed = try importer.importBlock(block, on: tip, senders: senders, final: false)
             executedBlocks[hash] = executed
-            metrics.lastExecutionMicros.store(executed.executionMicros, ordering: .relaxed)
+            metrics.execution.recordMicroseconds(executed.executionMicros)
             feed(.executed(blockHash: hash, valid: true))
         } catch where error.isPeerFault {
             logger.warning("consensus: proposal \(block.number) \(hash) refused: \(error)")
@@ -101,15 +101,14 @@ extension PBFTDriver {
         }
         executed.block.header.seal = seal
         let added = appender.appendDecided(executed, pool: builder.pool)
-        metrics.decided.wrappingAdd(1, ordering: .relaxed)
+        metrics.blockDecided()
         var round: UInt64 = 0
         if let started = roundStartedAt {
             round = (clock.monotonic() - started).microseconds
-            metrics.lastRoundMicros.store(round, ordering: .relaxed)
+            metrics.round.recordMicroseconds(round)
             roundStartedAt = nil
         }
-        let journalMicros = metrics.lastJournalWriteMicros.load(ordering: .relaxed)
-        logger.info("decided block \(block.number) in view \(seal.view): round \(round) µs, execution here \(executed.executionMicros) µs, journal write \(journalMicros) µs")
+        logger.info("decided block \(block.number) in view \(seal.view): round \(round) µs, execution here \(executed.executionMicros) µs, journal write \(lastJournalWriteMicros) µs")
         lastBuildAt = clock.monotonic()
         if !added { logger.info("consensus: block \(block.number) decided; the chain already has it") }
     }

@@ -27,7 +27,7 @@ final class PBFTDriver: @unchecked Sendable {
     let policy: SoloSealingPolicy
     let clock: any NodeClock
     let logger: Logger
-    let metrics = ConsensusMetrics()
+    let metrics: ConsensusMetrics
     let journalFile: ConsensusJournalFile
     let network = Mutex<Network?>(nil)
     private let inbox = Mutex<[Input]>([])
@@ -44,6 +44,7 @@ final class PBFTDriver: @unchecked Sendable {
     private var nextRetransmit: Duration = .zero
     var roundStartedAt: Duration?
     var journalFailing = false
+    var lastJournalWriteMicros: UInt64 = 0
     private static let retransmitInterval = Duration.seconds(2)
     /// Set only by the test switch: how this validator lies (`ByzantineBehaviour`).
     let byzantine: ByzantineBehaviour?
@@ -53,8 +54,9 @@ final class PBFTDriver: @unchecked Sendable {
 
     init(chain: ChainConfig, index: Int, key: PrivateKey, builder: BlockBuilder, importer: BlockImporter, appender: ChainAppender,
          policy: SoloSealingPolicy, dataDirectory: String, clock: any NodeClock, logger: Logger,
-         byzantine: ByzantineBehaviour? = nil) throws {
+         metrics: NodeMetrics, byzantine: ByzantineBehaviour? = nil) throws {
         self.chain = chain
+        self.metrics = ConsensusMetrics(factory: metrics.factory)
         self.byzantine = byzantine
         authenticator = SuiteAuthenticator(chain: chain, key: key)
         self.builder = builder
@@ -159,7 +161,7 @@ final class PBFTDriver: @unchecked Sendable {
                 logger.warning("validator \(peerIndex) sent a consensus message signed as validator \(message.sender)")
                 return
             }
-            metrics.messagesReceived.wrappingAdd(1, ordering: .relaxed)
+            metrics.messagesReceived.increment()
             if case .proposal = message, message.height == machine.height { roundStartedAt = clock.monotonic() }
             feed(.message(message))
         case .chainAdvanced(let height):
@@ -176,10 +178,10 @@ final class PBFTDriver: @unchecked Sendable {
         if machine.height != before.0 {
             executedBlocks = executedBlocks.filter { $0.value.block.number >= machine.height }
         } else if machine.view != before.1 {
-            metrics.viewChanges.wrappingAdd(1, ordering: .relaxed)
+            metrics.viewChanged()
             logger.notice("consensus: height \(machine.height) now in view \(machine.view) (leader \(machine.leader(height: machine.height, view: machine.view)))")
         }
-        metrics.view.store(machine.view, ordering: .relaxed)
+        metrics.view.record(Int64(clamping: machine.view))
     }
 
     private func publishStatus() {

@@ -21,12 +21,9 @@ final class NodeRPCService: RPCService {
     }
 
     func metricsText() -> String {
-        node.metrics.text(poolSize: node.pool.count) + (node.networking.map { NetworkMetricsText.text($0, head: node.ledger.head.number) } ?? "")
-            + (node.consensus.map { consensus in
-                var out = PrometheusText()
-                consensus.metrics.write(to: &out)
-                return out.text
-            } ?? "")
+        node.metrics.poolSize.record(node.pool.count)
+        if let networking = node.networking { node.metrics.observe(networking, head: node.ledger.head.number) }
+        return node.metrics.text
     }
 
     func handle(_ calls: [RPCCall]) -> [RPCOutcome] {
@@ -53,7 +50,7 @@ final class NodeRPCService: RPCService {
     }
 
     private func admit(_ raws: [(index: Int, bytes: [UInt8], method: RPCMethodTable.RawTransactionMethod)], into outcomes: inout [RPCOutcome]) {
-        node.metrics.received.wrappingAdd(UInt64(raws.count), ordering: .relaxed)
+        node.metrics.received.increment(by: Int64(raws.count))
         let snapshot: LedgerSnapshot
         do { snapshot = try node.ledger.snapshot() } catch {
             for raw in raws { outcomes[raw.index] = .error(.internalError("\(error)")) }
