@@ -33,7 +33,7 @@ sleep 1.5
 echo "block number:       $(rpc '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}')"
 echo "receiver's balance: $(rpc "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBalance\",\"params\":[\"$to\",\"latest\"]}")"
 echo "metrics:"
-curl -s "http://127.0.0.1:$port/metrics" | grep -E '^strand_(block_height|transactions_committed_total|block_execution)'
+curl -s "http://127.0.0.1:$port/metrics" | grep -E '^strand_(block_height|transactions_committed_total|block_execution_seconds_(sum|count)|transaction_latency_seconds_(sum|count)) '
 stop_node
 "$strand" ledger verify --data "$work/chain/data"
 
