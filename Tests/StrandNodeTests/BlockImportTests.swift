@@ -81,6 +81,44 @@ import Testing
         #expect(replica.ledger.head == leader.ledger.head)
     }
 
+    /// FISCO's replay rule binds a peer's block as it binds the pool: a random id used in the
+    /// window, or a block limit the chain has passed, makes the whole block the sender's fault.
+    @Test func fiscoReplayRuleBindsImportedBlocks() throws {
+        let leader = try NodeHarness()
+        let replica = try NodeHarness()
+        func fisco(_ randomID: UInt64, limit: UInt64, data: [UInt8] = []) -> Transaction {
+            UnsignedTransaction.fisco(FiscoFields(randomID: UInt256(randomID), blockLimit: limit), chainID: NodeHarness.chainID,
+                                      gasLimit: 100_000, to: NodeHarness.accounts[1].address, data: data)
+                .signed(with: NodeHarness.accounts[0])
+        }
+        _ = try leader.pool.admit([fisco(1, limit: 5).encoded], accounts: try leader.ledger.snapshot())[0].get()
+        leader.clock.advance(by: .milliseconds(3))
+        let first = try leader.sealBlock()
+        replica.committer.submit(try replica.importer.importSealed(first, on: try replica.committer.tip()))
+        replica.committer.drain()
+
+        let good = try nextBlock(leader)
+        let tip = try replica.committer.tip()
+        func refusal(adding tx: Transaction) -> String? {
+            var block = good
+            block.transactions.append(tx)
+            block.header.transactionsRoot = Block.transactionsRoot(block.transactions)
+            do {
+                _ = try replica.importer.importBlock(block, on: tip)
+                return nil
+            } catch {
+                guard case .badTransaction(index: 3, let reason) = error, error.isPeerFault else { return "\(error)" }
+                return reason
+            }
+        }
+        #expect(refusal(adding: fisco(1, limit: 6, data: [1]))?.contains("random id") == true)
+        #expect(refusal(adding: fisco(2, limit: 1))?.contains("block limit 1 is outside (1, 1001]") == true)
+        #expect(refusal(adding: fisco(3, limit: 1_002))?.contains("block limit 1002") == true)
+        replica.committer.submit(try replica.importer.importSealed(good, on: tip))
+        replica.committer.drain()
+        #expect(replica.ledger.head == leader.ledger.head)
+    }
+
     @Test func sealsNeedTheValidatorsSignatures() throws {
         let leader = try NodeHarness()
         let replica = try NodeHarness()
