@@ -10,21 +10,18 @@ switch (equivocation, wrong state roots, withheld votes, floods of huge views) o
 
 Needs root, iproute2 and iptables; skipped with a message otherwise. FAULTS_LONG=1 (as
 scripts/faults.sh sets) holds each fault longer. Prints `N passed, N failed`."""
-import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_network import LOADGEN, STRAND, free_base, head, rpc, stop_and_verify, wait_until  # noqa: E402
+from test_cluster import NODES, Cluster, same_block_at_every_height  # noqa: E402
+from test_network import STRAND, head, rpc, stop_and_verify, wait_until  # noqa: E402
 
-NODES = 4
 HOSTS = [f"127.0.0.{k + 2}" for k in range(NODES)]
 LONG = os.environ.get("FAULTS_LONG") == "1"
 HOLD = 20 if LONG else 6          # seconds a fault is held
@@ -36,24 +33,12 @@ def iptables(*args):
     subprocess.run(["iptables", *args], check=True, capture_output=True)
 
 
-class Cluster:
+class FaultCluster(Cluster):
+    """test_cluster's 4 validators, one loopback address each, with links to cut and nodes to restart."""
+
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="strand-faults-")
-        self.rpc_base, self.p2p_base = free_base(NODES), free_base(NODES)
-        subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--nodes", str(NODES), "--hosts", ",".join(HOSTS),
-                        "--rpc-port", str(self.rpc_base), "--p2p-port", str(self.p2p_base)], check=True, capture_output=True)
-        self.urls = [f"http://{HOSTS[k]}:{self.rpc_base + k}" for k in range(NODES)]
+        super().__init__(hosts=HOSTS, prefix="strand-faults-")
         self.ports = f"{self.p2p_base}:{self.p2p_base + NODES - 1}"
-        self.chain("start", "--timeout", "60")
-
-    def chain(self, *args):
-        result = subprocess.run([STRAND, "chain", *args, "--dir", self.dir], capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result
-        return result
-
-    def pid(self, k):
-        with open(os.path.join(self.dir, f"node{k}", "node.pid")) as f:
-            return int(f.read())
 
     def restart(self, k, **switches):
         """Stops node k (SIGKILL) and starts it again, with test switches in its environment."""
@@ -72,26 +57,8 @@ class Cluster:
             f.write(launch.stdout.strip() + "\n")
         wait_until(lambda: head(self.urls[k])[0] >= 0, 30, f"node{k} to answer")
 
-    def start_load(self, nodes, txs, qps=150, timeout=120):
-        urls = sum([["--rpc", self.urls[k]] for k in nodes], [])
-        return subprocess.Popen([LOADGEN, *urls, "--workload", "dag-transfer", "--txs", str(txs), "--users", "400",
-                                 "--batch", "50", "--qps", str(qps), "--timeout", str(timeout), "--json"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    @staticmethod
-    def finish_load(process, txs):
-        out, err = process.communicate(timeout=600)
-        assert process.returncode == 0, err[-2000:]
-        report = json.loads(out)
-        assert report["verify"] == "success" and report["committed"] == txs, report
-        return report
-
-    def heights(self, nodes=range(NODES)):
-        return [head(self.urls[k])[0] for k in nodes]
-
-    def same_head(self, nodes=range(NODES)):
-        heads = [head(self.urls[k]) for k in nodes]
-        return all(h[:2] == heads[0][:2] for h in heads)
+    def start_load(self, nodes, txs, timeout=120, qps=150, batch=50):
+        return super().start_load(nodes, txs, timeout=timeout, qps=qps, batch=batch)
 
     # The links: P2P traffic only (the ports of the chain), so that RPC from this test still flows.
     def cut(self, side, other):
@@ -184,14 +151,8 @@ def test_a_node_restarted_in_a_loop_ends_in_sync(c):
     RECORD.append(("node 3 restarted every ~3 s", f"{restarts} restarts in {LOOP} s; in sync {time.time() - started:.1f} s after the last"))
 
 
-def metric(c, k, prefix):
-    """The sum of node k's samples whose line starts with `prefix` (a name, or a name with labels)."""
-    with urllib.request.urlopen(c.urls[k] + "/metrics", timeout=10) as response:
-        return sum(float(line.split()[-1]) for line in response.read().decode().splitlines() if line.startswith(prefix))
-
-
 def honest_sum(c, prefix):
-    return sum(metric(c, k, prefix) for k in (0, 1, 2))
+    return sum(c.metric(k, prefix) for k in (0, 1, 2))
 
 
 def byzantine_case(behaviour):
@@ -216,8 +177,8 @@ def byzantine_case(behaviour):
             # No seal carries its signature.
             "withhold-votes": lambda: all(s["index"] != "0x3" for b in blocks for s in b["signatureList"]),
             # It sent five view changes a second for views 2^40 ahead; no honest validator followed them.
-            "huge-views": lambda: metric(c, 3, "strand_consensus_messages_sent_total ") >= 4 * (time.time() - started)
-            and all(metric(c, k, "strand_consensus_view ") < 16 for k in (0, 1, 2)),
+            "huge-views": lambda: c.metric(3, "strand_consensus_messages_sent_total ") >= 4 * (time.time() - started)
+            and all(c.metric(k, "strand_consensus_view ") < 16 for k in (0, 1, 2)),
         }[behaviour]
         assert evidence(), f"{behaviour}: no sign that the lie reached the honest validators"
         c.restart(3)
@@ -227,16 +188,9 @@ def byzantine_case(behaviour):
     return case
 
 
-def same_block_at_every_height(c, nodes=range(NODES)):
-    top = min(c.heights(nodes))
-    for number in range(1, top + 1):
-        hashes = {rpc(c.urls[k], "eth_getBlockByNumber", [hex(number), False])["hash"] for k in nodes}
-        assert len(hashes) == 1, f"block {number} differs: {hashes}"
-
-
 def run_inside():
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
-    c = Cluster()
+    c = FaultCluster()
     tests = [test_two_two_partition_stops_commits_without_a_fork, test_three_one_partition_keeps_committing_and_the_fourth_catches_up,
              test_random_loss_keeps_committing, test_a_clock_ten_seconds_ahead_hangs_nothing,
              test_a_node_restarted_in_a_loop_ends_in_sync] + [byzantine_case(b) for b in
@@ -253,7 +207,7 @@ def run_inside():
                 failed += 1
                 print(f"FAIL {test.__name__}", flush=True)
                 traceback.print_exc()
-                Cluster.heal()
+                FaultCluster.heal()
     finally:
         stopped, bad = stop_and_verify(c.dir, NODES)
         passed, failed = passed + stopped, failed + bad
