@@ -53,25 +53,42 @@ public final class ReplayWindow: Sendable {
 
     /// Why `fisco` may not enter block `blockNumber`, or nil if it may; ignores other transactions' fields.
     public func violation(of fisco: FiscoFields, inBlock blockNumber: UInt64) -> ReplayViolation? {
+        checking(blockNumber) { $0(fisco) }
+    }
+
+    /// Runs `body` with a check for block `blockNumber` under one hold of the lock, for callers
+    /// that check many transactions (a block, a pool's selection).
+    public func checking<R>(_ blockNumber: UInt64, _ body: ((FiscoFields) -> ReplayViolation?) -> R) -> R {
+        let window = window
+        return state.withLock { state in
+            body { fisco in Self.violation(of: fisco, inBlock: blockNumber, window: window, blockOf: state.blockOf) }
+        }
+    }
+
+    private static func violation(of fisco: FiscoFields, inBlock blockNumber: UInt64, window: UInt64,
+                                  blockOf: [UInt256: UInt64]) -> ReplayViolation? {
         let parent = blockNumber - 1
         guard fisco.blockLimit > parent, fisco.blockLimit - parent <= window else {
             return .blockLimit(limit: fisco.blockLimit, height: parent, window: window)
         }
-        let seenIn = state.withLock { $0.blockOf[fisco.randomID] }
-        if let seenIn, seenIn < blockNumber, parent - seenIn < window { return .randomIDSeen(fisco.randomID, block: seenIn) }
+        if let seenIn = blockOf[fisco.randomID], seenIn < blockNumber, parent - seenIn < window {
+            return .randomIDSeen(fisco.randomID, block: seenIn)
+        }
         return nil
     }
 
     /// The first FISCO transaction of a block that breaks the rule, by index, or nil: a block
     /// with one is invalid.
     public func firstViolation(in transactions: [Transaction], blockNumber: UInt64) -> (index: Int, violation: ReplayViolation)? {
-        var inBlock = Set<UInt256>()
-        for (index, tx) in transactions.enumerated() {
-            guard let fisco = tx.content.fisco else { continue }
-            if let violation = violation(of: fisco, inBlock: blockNumber) { return (index, violation) }
-            guard inBlock.insert(fisco.randomID).inserted else { return (index, .randomIDSeen(fisco.randomID, block: blockNumber)) }
+        checking(blockNumber) { check in
+            var inBlock = Set<UInt256>()
+            for (index, tx) in transactions.enumerated() {
+                guard let fisco = tx.content.fisco else { continue }
+                if let violation = check(fisco) { return (index, violation) }
+                guard inBlock.insert(fisco.randomID).inserted else { return (index, .randomIDSeen(fisco.randomID, block: blockNumber)) }
+            }
+            return nil
         }
-        return nil
     }
 }
 

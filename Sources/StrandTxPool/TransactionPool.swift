@@ -221,7 +221,7 @@ public final class TransactionPool: Sendable {
     /// has to leave a transaction out for gas (which would drop it and strand its sender's
     /// later nonces): a sender whose next transaction does not fit waits for the next block.
     public func select(limit: Int, gasLimit: UInt64 = .max, blockNumber: UInt64, accounts: some StateReader) -> [RecoveredTransaction] {
-        state.withLock { pool in
+        replay.checking(blockNumber) { replayViolation in state.withLock { pool in
             var gasLeft = gasLimit
             var selected: [RecoveredTransaction] = []
             selected.reserveCapacity(min(limit, pool.byHash.count))
@@ -231,7 +231,7 @@ public final class TransactionPool: Sendable {
                 while selected.count < limit, nextFisco < pool.fiscoOrder.count, pool.fiscoOrder[nextFisco].arrival < arrival {
                     defer { nextFisco += 1 }
                     guard let tx = pool.byHash[pool.fiscoOrder[nextFisco].hash], let fisco = tx.transaction.content.fisco else { continue }
-                    if replay.violation(of: fisco, inBlock: blockNumber) != nil {
+                    if replayViolation(fisco) != nil {
                         expired.append(tx.transaction.hash)
                     } else {
                         selected.append(tx)
@@ -256,7 +256,7 @@ public final class TransactionPool: Sendable {
             takeFisco(arrivedBefore: .max)
             pool.drop(expired)
             return selected
-        }
+        } }
     }
 
     /// Drops transactions by hash, e.g. those a block excluded for good (nonce too low,
