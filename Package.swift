@@ -127,6 +127,15 @@ let package = Package(
         ),
         // A blocking JSON-RPC client: the load generator's and the `strand chain` commands'.
         .target(name: "StrandRPCClient"),
+        // What operators run beside the node: process liveness, chain directories, start and
+        // stop, service units, log files, ledger backups.
+        .target(
+            name: "StrandOperations",
+            dependencies: [
+                "StrandNode", "StrandTypes", "StrandStorage", "StrandRPCClient", "CLMDB",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "StrandNode",
             dependencies: [
@@ -152,7 +161,7 @@ let package = Package(
             name: "strand",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
-                "StrandNode", "StrandNetwork", "StrandConsensus", "StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
+                "StrandNode", "StrandOperations", "StrandNetwork", "StrandConsensus", "StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -179,6 +188,7 @@ let package = Package(
             name: "StrandPrimitivesTests",
             dependencies: ["StrandPrimitives", "StrandTestSupport", .product(name: "BigInt", package: "BigInt")]
         ),
+        .testTarget(name: "StrandOperationsTests", dependencies: ["StrandOperations", "StrandNode", "StrandStorage", "StrandTestSupport"]),
         .testTarget(name: "StrandFuzzingTests", dependencies: ["StrandFuzzing", "StrandPrimitives", "StrandTestSupport"]),
         .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),

@@ -30,8 +30,11 @@ public final class Node: Sendable {
     let logger: Logger
 
     /// Opens the ledger (initialising it from the genesis file when the data directory is
-    /// empty) and prepares every part; `start()` sets them running.
+    /// empty) and prepares every part; `start()` sets them running. Each part logs under a
+    /// module's label (`strand.chain`, `strand.consensus`, `strand.network`, `strand.sync`,
+    /// `strand.rpc`), so that operators can set levels per module.
     public init(config: NodeConfig, clock: any NodeClock = SystemClock(), logger: Logger) throws {
+        let chainLogger = Logger(label: "strand.chain"), consensusLogger = Logger(label: "strand.consensus")
         self.config = config
         self.logger = logger
         guard let genesisData = FileManager.default.contents(atPath: config.genesisPath) else {
@@ -50,7 +53,7 @@ public final class Node: Sendable {
         let wakeDriver = Relay()
         let metrics = NodeMetrics()
         metrics.blockHeight.record(Int64(ledger.head.number))
-        let replay = try Self.replayWindow(ledger, logger: logger)
+        let replay = try Self.replayWindow(ledger, logger: chainLogger)
         let ledger = ledger
         let pool = TransactionPool(config: poolConfig, verifier: verifier, replay: replay,
                                    isInChain: { (try? ledger.location(ofTransaction: $0)) != nil },
@@ -62,7 +65,7 @@ public final class Node: Sendable {
         let executor = ParallelExecutor(threads: threads)
         let announce = Relay()
         let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics,
-                                       pipelining: config.pipelining, logger: logger, onCommitted: { announce.fire($0.number) })
+                                       pipelining: config.pipelining, logger: chainLogger, onCommitted: { announce.fire($0.number) })
         self.committer = committer
         let appender = ChainAppender(committer: committer)
         let importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
@@ -75,7 +78,7 @@ public final class Node: Sendable {
         var soloDriver: SoloDriver?
         var pbftDriver: PBFTDriver?
         if validatorIndex != nil, solo {
-            let driver = try SoloDriver(policy: config.sealing, builder: builder, committer: committer, key: key, clock: clock, logger: logger)
+            let driver = try SoloDriver(policy: config.sealing, builder: builder, committer: committer, key: key, clock: clock, logger: consensusLogger)
             soloDriver = driver
             wakeDriver.add { _ in driver.wake() }
         } else if let validatorIndex {
@@ -84,7 +87,7 @@ public final class Node: Sendable {
             }
             let consensus = try PBFTDriver(chain: chain, index: validatorIndex, key: key, builder: builder, importer: importer,
                                            appender: appender, policy: config.sealing, dataDirectory: config.dataDirectory,
-                                           clock: clock, logger: logger, metrics: metrics, byzantine: config.byzantine)
+                                           clock: clock, logger: consensusLogger, metrics: metrics, byzantine: config.byzantine)
             pbftDriver = consensus
             wakeDriver.add { _ in consensus.wake() }
             announce.add { consensus.chainAdvanced(to: $0) }
@@ -96,7 +99,7 @@ public final class Node: Sendable {
         if let network = config.network {
             let networking = try NodeNetworking(config: network, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
                                                 importer: importer, appender: appender, follows: !(solo && validatorIndex != nil),
-                                                consensus: pbftDriver, clock: clock, logger: logger)
+                                                consensus: pbftDriver, clock: clock, logger: Logger(label: "strand.network"))
             self.networking = networking
             announce.add { _ in networking.sync.committed() }
         } else {
@@ -105,7 +108,7 @@ public final class Node: Sendable {
         let context = RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
                                  feesEnabled: config.feesEnabled, nodeID: nodeID, networking: networking, consensus: pbftDriver)
         server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: NodeRPCService(context),
-                           maxBodyBytes: config.rpcMaxBodyBytes, logger: logger)
+                           maxBodyBytes: config.rpcMaxBodyBytes, logger: Logger(label: "strand.rpc"))
     }
 
     /// FISCO's replay window as the ledger leaves it: the random ids of its last `window` blocks.

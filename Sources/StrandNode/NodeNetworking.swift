@@ -26,11 +26,12 @@ final class NodeNetworking: Sendable {
          logger: Logger) throws {
         self.nodeID = nodeID
         members = Set(chain.validators).union(config.peers.map(\.nodeID)).union([nodeID])
+        let syncLogger = Logger(label: "strand.sync")
         sync = SyncService(
-            ledger: ledger, clock: clock, follows: follows, logger: logger,
+            ledger: ledger, clock: clock, follows: follows, logger: syncLogger,
             recoverSenders: { blocks in importer.recoverSenders(of: blocks) },
             importBlocks: { blocks, senders in
-                Self.importInOrder(blocks, senders: senders, importer: importer, appender: appender, logger: logger)
+                Self.importInOrder(blocks, senders: senders, importer: importer, appender: appender, logger: syncLogger)
             },
             localHeight: { appender.height },
             admit: { raws in

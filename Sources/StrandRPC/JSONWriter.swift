@@ -1,7 +1,7 @@
 /// Writes a `JSONValue` straight into bytes: answers are plain, and Foundation's writer spent
 /// most of a loaded node's RPC time bridging values (perf/README.md).
-enum JSONWriter {
-    static func write(_ value: JSONValue) -> [UInt8] {
+public enum JSONWriter {
+    public static func write(_ value: JSONValue) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(256)
         append(value, to: &out)

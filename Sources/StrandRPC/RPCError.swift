@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON-RPC error object: code, message and optional data.
 public struct RPCError: Error, Sendable, Equatable {
     public let code: Int
@@ -56,4 +58,6 @@ public protocol RPCService: Sendable {
     func handle(_ calls: [RPCCall]) -> [RPCOutcome]
     /// The Prometheus text exposition for `GET /metrics`.
     func metricsText() -> String
+    /// `GET /health`: whether the node can serve (200, else 503) and a JSON body saying why.
+    func health() -> (serving: Bool, body: Data)
 }

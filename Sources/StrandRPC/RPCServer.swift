@@ -6,8 +6,8 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// JSON-RPC over HTTP/1.1 on SwiftNIO: keep-alive, batches, a body size limit, and
-/// `GET /metrics` for Prometheus. Calls run off the event loop, on a Dispatch queue.
+/// JSON-RPC over HTTP/1.1 on SwiftNIO: keep-alive, batches, a body size limit,
+/// `GET /metrics` for Prometheus and `GET /health` for load balancers and `strand chain`. Calls run off the event loop, on a Dispatch queue.
 public final class RPCServer: Sendable {
     public let host: String
     public let port: Int
@@ -95,9 +95,14 @@ private final class RPCHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
             respond(context, head, status: .ok, contentType: "text/plain; version=0.0.4", body: Data(text.utf8))
             return
         }
+        if head.method == .GET && (head.uri == "/health" || head.uri.hasPrefix("/health?")) {
+            let health = service.health()
+            respond(context, head, status: health.serving ? .ok : .serviceUnavailable, contentType: "application/json", body: health.body)
+            return
+        }
         guard head.method == .POST else {
             respond(context, head, status: .methodNotAllowed, contentType: "text/plain",
-                    body: Data("POST JSON-RPC requests to this address; GET /metrics for metrics\n".utf8))
+                    body: Data("POST JSON-RPC requests to this address; GET /metrics for metrics, GET /health for health\n".utf8))
             return
         }
         if tooLarge {

@@ -66,9 +66,18 @@ public final class RPCClient {
 
     /// Posts `body` and returns the answer's bytes, unparsed.
     public func postRaw(_ body: Data) throws -> Data {
-        do { return try exchange(body) } catch {
+        try retryingOnce { try exchange("POST", "/", body).body }
+    }
+
+    /// GETs `path` (e.g. `/health`) and returns the HTTP status and the body.
+    public func get(_ path: String) throws -> (status: Int, body: Data) {
+        try retryingOnce { try exchange("GET", path, nil) }
+    }
+
+    private func retryingOnce<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch {
             if socket >= 0 { close(socket); socket = -1 }
-            return try exchange(body)
+            return try body()
         }
     }
 
@@ -80,10 +89,15 @@ public final class RPCClient {
         return object["result"] ?? NSNull()
     }
 
-    private func exchange(_ body: Data) throws -> Data {
+    private func exchange(_ method: String, _ path: String, _ body: Data?) throws -> (status: Int, body: Data) {
         try connect()
-        var request = Data("POST / HTTP/1.1\r\nHost: \(host)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
-        request.append(body)
+        var request = Data("\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\n".utf8)
+        if let body {
+            request.append(Data("Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8))
+            request.append(body)
+        } else {
+            request.append(Data("\r\n".utf8))
+        }
         try request.withUnsafeBytes { raw in
             var sent = 0
             while sent < raw.count {
@@ -99,6 +113,8 @@ public final class RPCClient {
             headEnd = buffer.firstRange(of: [13, 10, 13, 10])?.upperBound
         }
         let head = String(decoding: buffer[..<headEnd!], as: UTF8.self)
+        let statusLine = head.split(separator: "\r\n").first ?? ""
+        let status = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         guard let lengthLine = head.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
               let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) else {
             throw Failure(description: "answer without Content-Length")
@@ -106,7 +122,7 @@ public final class RPCClient {
         while buffer.count < headEnd! + length { try fill() }
         let payload = Data(buffer[headEnd!..<(headEnd! + length)])
         buffer.removeFirst(headEnd! + length)
-        return payload
+        return (status, payload)
     }
 
     private func fill() throws {

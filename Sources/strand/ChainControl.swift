@@ -1,175 +1,156 @@
 import ArgumentParser
 import Foundation
 import StrandNode
-import StrandRPCClient
+import StrandOperations
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The nodes of a chain directory written by `strand chain init`: DIR itself for a one-node
-/// chain, else DIR/node0, DIR/node1, … in order.
-struct ChainDirectory {
-    struct Member {
-        let name: String
-        let directory: String
-        let config: NodeConfig
-        var configPath: String { directory + "/node.toml" }
-        var pidPath: String { directory + "/node.pid" }
-        var logPath: String { directory + "/node.log" }
-        var rpcURL: String { "http://\(config.rpcHost):\(config.rpcPort)" }
-
-        /// The pid in the pid file, if that process is alive.
-        var runningPID: Int32? {
-            guard let text = try? String(contentsOfFile: pidPath, encoding: .utf8),
-                  let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), kill(pid, 0) == 0 else { return nil }
-            return pid
-        }
-    }
-
-    let members: [Member]
-
-    init(_ path: String) throws {
-        let fileManager = FileManager.default
-        var directories: [(String, String)] = []
-        if fileManager.fileExists(atPath: path + "/node.toml") {
-            directories = [("node", path)]
-        } else {
-            let names = (try? fileManager.contentsOfDirectory(atPath: path)) ?? []
-            directories = names.compactMap { name -> (Int, String)? in
-                guard name.hasPrefix("node"), let index = Int(name.dropFirst(4)),
-                      fileManager.fileExists(atPath: "\(path)/\(name)/node.toml") else { return nil }
-                return (index, name)
-            }.sorted { $0.0 < $1.0 }.map { ($0.1, "\(path)/\($0.1)") }
-        }
-        guard !directories.isEmpty else { throw CLIError("\(path) holds no chain (no node.toml in it or in its node* folders); run `strand chain init` first") }
-        members = try directories.map { name, directory in
-            Member(name: name, directory: directory, config: try NodeConfig(file: directory + "/node.toml"))
-        }
-    }
-}
-
 extension ChainCommand {
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start every node of a chain directory in the background.",
+            abstract: "Start the nodes of a chain directory that are not running, in the background.",
             discussion: """
-                Starts `strand node` for each node of DIR (written by `strand chain init`), each in a \\
-                session of its own with its log in nodeK/node.log and its pid in nodeK/node.pid; waits \\
-                until each answers RPC and sees its peers, then prints the RPC URLs. A node already \\
-                running is left as it is.
+                Starts `strand node` for each node of DIR (written by `strand chain init`) that is not \
+                running, each in a session of its own, logging to nodeK/node.log, its pid in \
+                nodeK/node.pid; then waits until every node answers GET /health with 200 and sees the \
+                other running nodes, and prints the RPC URLs. A node counts as running only if its pid \
+                names a live process (not a zombie) that runs this node's config, or if this node answers \
+                on its RPC port (started by systemd, say); a stale pid file is replaced, never signalled.
                 """
         )
 
         @Option(help: "The chain's directory.")
         var dir: String
 
-        @Option(help: "Seconds to wait for the nodes to answer and see their peers.")
+        @Option(help: "Seconds to wait for the nodes to be healthy and see their peers.")
         var timeout: Double = 30
+
+        @Option(name: .customLong("node"), help: "Start only this node (node0, node1, …; repeatable), as in a rolling upgrade.")
+        var only: [String] = []
+
+        @Flag(name: .customLong("no-wait"), help: "Return once the nodes are started, without waiting for them to be healthy.")
+        var noWait = false
 
         func run() throws {
             try reportingErrors {
                 let chain = try ChainDirectory(dir)
                 let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-                for member in chain.members {
-                    if let pid = member.runningPID {
+                var started: [String: Int32] = [:]
+                for member in try chain.selecting(only) {
+                    let liveness = member.liveness
+                    if let pid = liveness.runningPID {
                         printToStandardError("\(member.name): already running (pid \(pid))")
                         continue
                     }
-                    let pid = try spawn(executable, ["node", "--config", member.configPath], log: member.logPath)
-                    try "\(pid)\n".write(toFile: member.pidPath, atomically: true, encoding: .utf8)
+                    if liveness != .notStarted {
+                        printToStandardError("\(member.name): \(liveness.description); starting it anew")
+                    }
+                    if let health = member.health(), let id = health.nodeID, id == member.nodeID {
+                        printToStandardError("\(member.name): already running (answers on \(member.rpcURL); not started by `strand chain start`)")
+                        continue
+                    }
+                    let pid = try NodeLauncher.spawn(member, executable: executable)
+                    started[member.name] = pid
                     printToStandardError("\(member.name): started (pid \(pid)), log \(member.logPath)")
                 }
-                let deadline = Date().addingTimeInterval(timeout)
-                var waiting = chain.members
-                while !waiting.isEmpty && Date() < deadline {
-                    waiting = waiting.filter { member in
-                        guard member.runningPID != nil else { return true }
-                        guard let client = try? RPCClient(url: member.rpcURL, timeoutSeconds: 2),
-                              let peers = try? client.call("net_peerCount", []) as? String,
-                              let count = Int(peers.dropFirst(2), radix: 16) else { return true }
-                        return count < member.config.network.map(\.peers.count) ?? 0
-                    }
-                    if !waiting.isEmpty { usleep(200_000) }
-                }
+                if !noWait { try waitUntilReady(chain, try chain.selecting(only), started: started) }
                 for member in chain.members { print(member.rpcURL) }
-                if !waiting.isEmpty {
-                    throw CLIError("not ready after \(Int(timeout)) s (not answering or not seeing all peers): \(waiting.map(\.name).joined(separator: ", ")); see their node.log")
-                }
             }
         }
 
-        /// Starts `executable` in a new session (so that it outlives this command and the
-        /// terminal), output appended to `log`.
-        private func spawn(_ executable: String, _ arguments: [String], log: String) throws -> Int32 {
-            let fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-            guard fd >= 0 else { throw CLIError("cannot open \(log): \(String(cString: strerror(errno)))") }
-            defer { close(fd) }
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_adddup2(&actions, fd, 1)
-            posix_spawn_file_actions_adddup2(&actions, fd, 2)
-            var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
-            defer { posix_spawnattr_destroy(&attributes) }
-            // glibc's POSIX_SPAWN_SETSID (0x80), which the Glibc module does not export.
-            posix_spawnattr_setflags(&attributes, 0x80)
-            let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-            defer { for pointer in argv { free(pointer) } }
-            var pid: pid_t = 0
-            let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-            guard result == 0 else { throw CLIError("cannot start \(executable): \(String(cString: strerror(result)))") }
-            return pid
+        /// Waits until every node is healthy and sees every other node; fails at once,
+        /// with its log's last lines, if a node just started has died.
+        private func waitUntilReady(_ chain: ChainDirectory, _ members: [ChainDirectory.Member], started: [String: Int32]) throws {
+            let deadline = Date().addingTimeInterval(timeout)
+            var waiting = members
+            var lastReason: [String: String] = [:]
+            while !waiting.isEmpty {
+                let others = chain.members.count - 1
+                waiting = try waiting.filter { member in
+                    if started[member.name] != nil, member.liveness.runningPID == nil {
+                        throw CLIError("\(member.name) exited at start (\(member.liveness.description)); its log ends:\n\(NodeLauncher.tail(member.logPath))")
+                    }
+                    guard let health = member.health() else { lastReason[member.name] = "not answering"; return true }
+                    guard health.serving else { lastReason[member.name] = health.reason ?? "unhealthy"; return true }
+                    guard health.peers >= others else { lastReason[member.name] = "sees \(health.peers) of \(others) peers"; return true }
+                    return false
+                }
+                guard !waiting.isEmpty else { return }
+                guard Date() < deadline else {
+                    let detail = waiting.map { "\($0.name) (\(lastReason[$0.name] ?? "?"))" }.joined(separator: ", ")
+                    throw CLIError("not ready after \(Int(timeout)) s: \(detail); see their node.log")
+                }
+                usleep(200_000)
+            }
         }
     }
 
     struct Stop: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Stop every node of a chain directory.",
-            discussion: "Sends SIGTERM to each running node (its pid file), waits until it has exited (its block in progress committed), and removes the pid file."
+            abstract: "Stop the running nodes of a chain directory.",
+            discussion: """
+                Sends SIGTERM to each node that runs (its pid file names a live process running its \
+                config), waits until each has exited (its block in progress committed) and removes the \
+                pid files. Pid files of dead nodes are removed; a stale one (its pid now another \
+                program's) is removed and that program left alone. Fails, naming them, if nodes still \
+                run after --timeout seconds.
+                """
         )
 
         @Option(help: "The chain's directory.")
         var dir: String
 
-        @Option(help: "Seconds to wait for each node to exit.")
+        @Option(help: "Seconds to wait for the nodes to exit.")
         var timeout: Double = 30
+
+        @Option(name: .customLong("node"), help: "Stop only this node (node0, node1, …; repeatable), as in a rolling upgrade.")
+        var only: [String] = []
 
         func run() throws {
             try reportingErrors {
-                var stuck: [String] = []
-                for member in try ChainDirectory(dir).members {
-                    guard let pid = member.runningPID else {
-                        try? FileManager.default.removeItem(atPath: member.pidPath)
-                        printToStandardError("\(member.name): not running")
+                let members = try ChainDirectory(dir).selecting(only)
+                var signalled: [(ChainDirectory.Member, Int32)] = []
+                for member in members {
+                    let liveness = member.liveness
+                    if let pid = liveness.runningPID {
+                        kill(pid, SIGTERM)
+                        signalled.append((member, pid))
                         continue
                     }
-                    kill(pid, SIGTERM)
-                    let deadline = Date().addingTimeInterval(timeout)
-                    while kill(pid, 0) == 0 && Date() < deadline { usleep(50_000) }
-                    if kill(pid, 0) == 0 {
-                        stuck.append(member.name)
-                    } else {
-                        try? FileManager.default.removeItem(atPath: member.pidPath)
-                        printToStandardError("\(member.name): stopped (pid \(pid))")
+                    try? FileManager.default.removeItem(atPath: member.pidPath)
+                    switch liveness {
+                    case .notStarted, .exited: printToStandardError("\(member.name): not running")
+                    default: printToStandardError("\(member.name): not running: \(liveness.description); pid file removed")
                     }
                 }
-                if !stuck.isEmpty { throw CLIError("still running after \(Int(timeout)) s: \(stuck.joined(separator: ", "))") }
+                var stuck: [String] = []
+                for (member, pid) in signalled {
+                    if NodeLauncher.waitUntilStopped(member, timeout: timeout) {
+                        printToStandardError("\(member.name): stopped (pid \(pid))")
+                    } else {
+                        stuck.append("\(member.name) (pid \(pid))")
+                    }
+                }
+                if !stuck.isEmpty {
+                    throw CLIError("still running \(Int(timeout)) s after SIGTERM: \(stuck.joined(separator: ", ")); see their node.log, or kill -9 them (committed blocks are durable)")
+                }
             }
         }
     }
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show each node of a chain directory: height, lag, view, peers, role, and what is wrong.",
+            abstract: "Show each node of a chain directory: health, height, lag, view, peers, role, and what is wrong.",
             discussion: """
-                Asks each node over RPC; a node that does not answer is shown as stopped (no pid) or \
+                Asks each node's GET /health. A node that does not answer is shown as the pid file and \
+                /proc tell: not started, dead (zombie), dead (pid gone), stale pid file, or running but \
                 not answering. Lag is how far a node is behind the highest height any node reports. \
-                Flags: BEHIND (lag of --behind blocks or more), ISOLATED (no peers), MISSING PEERS (sees \
-                fewer peers than the chain has other nodes), VIEW CHANGE (a validator out of view 0, \
-                where it sits while blocks commit normally).
+                Flags: UNHEALTHY (its /health answers 503, with the reason), BEHIND (lag of --behind \
+                blocks or more), ISOLATED (no peers), MISSING PEERS (sees fewer peers than the chain \
+                has other nodes), VIEW CHANGE (a validator out of view 0, where it sits while blocks \
+                commit normally). Exits 0 whatever the nodes' state.
                 """
         )
 
@@ -179,41 +160,36 @@ extension ChainCommand {
         @Option(help: "Lag, in blocks, at which a node is flagged BEHIND.")
         var behind: Int = 3
 
-        struct Answer {
-            let member: ChainDirectory.Member
-            let role: String
-            let height: Int
-            let peers: Int
-            let view: Int?
-            let head: String
-        }
-
         func run() throws {
             try reportingErrors {
                 let members = try ChainDirectory(dir).members
-                var answers: [String: Answer] = [:]
+                var answers: [String: NodeHealthAnswer] = [:]
                 for member in members {
-                    if let answer = ask(member) { answers[member.name] = answer }
+                    if let health = member.health(timeoutSeconds: 3), health.nodeID == member.nodeID { answers[member.name] = health }
                 }
                 let best = answers.values.map(\.height).max() ?? 0
-                print("node    state          role       height    lag   view  peers  head                                                                flags")
+                print("node    state      role       height    lag   view  peers  head                                                                flags")
                 for member in members {
-                    let name = member.name.padding(toLength: 7, withPad: " ", startingAt: 0)
-                    guard let answer = answers[member.name] else {
-                        print("\(name) \(member.runningPID == nil ? "stopped" : "not answering")")
+                    let name = pad(member.name, 7)
+                    guard let health = answers[member.name] else {
+                        let liveness = member.liveness
+                        print("\(name) \(liveness.runningPID == nil ? liveness.description : "running, not answering on \(member.rpcURL)")")
                         continue
                     }
-                    let lag = best - answer.height
+                    let lag = best - health.height
                     var flags: [String] = []
+                    if !health.serving { flags.append("UNHEALTHY (\(health.reason ?? "?"))") }
                     if lag >= behind { flags.append("BEHIND") }
-                    if members.count > 1 && answer.peers == 0 {
+                    if members.count > 1 && health.peers == 0 {
                         flags.append("ISOLATED")
-                    } else if answer.peers < members.count - 1 {
-                        flags.append("MISSING PEERS (\(answer.peers) of \(members.count - 1))")
+                    } else if health.peers < members.count - 1 {
+                        flags.append("MISSING PEERS (\(health.peers) of \(members.count - 1))")
                     }
-                    if let view = answer.view, view > 0 { flags.append("VIEW CHANGE (view \(view))") }
-                    let columns = [name, "running       ", pad(answer.role, 10), pad(String(answer.height), 9), pad(String(lag), 5),
-                                   pad(answer.view.map(String.init) ?? "-", 5), pad(String(answer.peers), 6), pad(answer.head, 67),
+                    let view = (health.fields["view"] as? NSNumber)?.intValue
+                    if let view, view > 0 { flags.append("VIEW CHANGE (view \(view))") }
+                    let columns = [name, pad(health.serving ? "running" : "unhealthy", 10), pad(health.fields["role"] as? String ?? "?", 10),
+                                   pad(String(health.height), 9), pad(String(lag), 5), pad(view.map(String.init) ?? "-", 5),
+                                   pad(String(health.peers), 6), pad(health.fields["headHash"] as? String ?? "?", 67),
                                    flags.isEmpty ? "ok" : flags.joined(separator: ", ")]
                     print(columns.joined(separator: " "))
                 }
@@ -221,19 +197,5 @@ extension ChainCommand {
         }
 
         private func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-
-        /// What one node says of itself, or nil if it does not answer.
-        private func ask(_ member: ChainDirectory.Member) -> Answer? {
-            guard member.runningPID != nil, let client = try? RPCClient(url: member.rpcURL, timeoutSeconds: 3),
-                  let groups = try? client.call("getGroupList", []) as? [NSNumber], let group = groups.first?.intValue,
-                  let sync = try? client.call("getSyncStatus", [group]) as? [String: Any],
-                  let sealers = try? client.call("getSealerList", [group]) as? [String],
-                  let peers = try? client.call("net_peerCount", []) as? String else { return nil }
-            let isValidator = sealers.contains(sync["nodeId"] as? String ?? "")
-            let consensus = isValidator && sealers.count > 1 ? (try? client.call("getConsensusStatus", [group])) as? [String: Any] : nil
-            return Answer(member: member, role: isValidator ? "validator" : "observer",
-                          height: (sync["blockNumber"] as? NSNumber)?.intValue ?? -1, peers: Int(peers.dropFirst(2), radix: 16) ?? 0,
-                          view: (consensus?["view"] as? NSNumber)?.intValue, head: sync["latestHash"] as? String ?? "?")
-        }
     }
 }

@@ -9,8 +9,8 @@ import StrandTypes
 struct LedgerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledger",
-        abstract: "Create, inspect, verify and fill a ledger data directory.",
-        subcommands: [Init.self, Info.self, Verify.self, Fill.self]
+        abstract: "Create, inspect, verify, fill, back up and restore a ledger data directory.",
+        subcommands: [Init.self, Info.self, Verify.self, Fill.self, Snapshot.self, Restore.self]
     )
 }
 

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import StrandNode
+import StrandOperations
 import StrandPrimitives
 
 struct NodeCommand: ParsableCommand {
@@ -17,7 +18,9 @@ struct NodeCommand: ParsableCommand {
             directory: a second one is refused, naming the first one's pid. If the ledger \
             cannot commit (a full disk), the block is retried and new transactions are refused \
             until it can. SIGINT or SIGTERM stops it: the block in progress is committed whole \
-            and the ledger closed.
+            and the ledger closed. It logs to standard error (the journal, under systemd) or, with \
+            --log-file, to a file that SIGHUP reopens (for logrotate); GET /health on the RPC port \
+            answers 200 when the node can serve, else 503 with the reason.
 
             Settings of node.toml (section.key):
             \(NodeConfig.keys.map { "  \($0.name): \($0.meaning)" }.joined(separator: "\n"))
@@ -32,16 +35,34 @@ struct NodeCommand: ParsableCommand {
     @Option(name: .customLong("rpc-port"), help: "Override rpc.port.")
     var rpcPort: Int?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: ArgumentHelp(
+        "LEVEL or LEVEL,MODULE=LEVEL,…: trace, debug, info, notice, warning, error or critical, for every module or per module.",
+        discussion: "Modules: \(LogLevels.moduleNames.joined(separator: ", ")). Example: info,consensus=debug,rpc=warning."))
     var logLevel: String = "info"
+
+    @Option(name: .customLong("log-file"), help: "Append the log to FILE instead of standard error (the journal under systemd); SIGHUP reopens it (for logrotate).")
+    var logFile: String?
+
+    @Option(name: .customLong("log-max-mib"), help: "With --log-file: rotate it once it passes this many MiB (FILE.1, FILE.2, …).")
+    var logMaxMiB: Int?
+
+    @Option(name: .customLong("log-keep"), help: "With --log-max-mib: how many rotated files to keep.")
+    var logKeep: Int = 5
+
+    func validate() throws {
+        if let logMaxMiB, logMaxMiB < 1 { throw ValidationError("--log-max-mib must be at least 1") }
+        if logMaxMiB != nil && logFile == nil { throw ValidationError("--log-max-mib needs --log-file") }
+        guard (1...100).contains(logKeep) else { throw ValidationError("--log-keep must be 1 to 100") }
+    }
 
     func run() throws {
         try reportingErrors {
-            guard let level = Logger.Level(rawValue: logLevel) else { throw CLIError("unknown --log-level \(logLevel)") }
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
+            let levels = try LogLevels(logLevel)
+            let sink = try logFile.map { try LogFile(path: $0, maxBytes: logMaxMiB.map { $0 << 20 }, keep: logKeep) } ?? LogFile()
+            LoggingSystem.bootstrap { label in NodeLogHandler(label: label, sink: sink, levels: levels) }
+            let reopen = Self.onSignal(SIGHUP) {
+                sink.reopen()
+                Logger(label: "strand").info("log file reopened (SIGHUP)")
             }
             var settings = try NodeConfig(file: config)
             if let rpcPort { settings.rpcPort = rpcPort }
@@ -53,20 +74,23 @@ struct NodeCommand: ParsableCommand {
             try node.start()
             waitForTerminationSignal()
             node.stop()
+            withExtendedLifetime(reopen) {}
         }
+    }
+
+    /// Runs `action` on a Dispatch queue each time `signalNumber` arrives; keep the source alive.
+    private static func onSignal(_ signalNumber: Int32, _ action: @escaping @Sendable () -> Void) -> DispatchSourceSignal {
+        signal(signalNumber, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+        source.setEventHandler(handler: action)
+        source.resume()
+        return source
     }
 
     /// Blocks until SIGINT or SIGTERM arrives.
     private func waitForTerminationSignal() {
         let done = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { done.signal() }
-            source.resume()
-            sources.append(source)
-        }
+        let sources = [SIGINT, SIGTERM].map { Self.onSignal($0) { done.signal() } }
         done.wait()
         withExtendedLifetime(sources) {}
     }
@@ -95,6 +119,10 @@ struct ChainCommand: ParsableCommand {
                 for P2P on --p2p-port + K, on host --hosts[K mod count]; nodes that share a host get \
                 executor.threads = cores / nodes on it, so that they share its cores. Start the nodes \
                 with `strand chain start --dir DIR`.
+
+                Each node's directory also gets a systemd unit, strand-nodeK.service (strand-node.service \
+                for one node), that runs it with this strand binary: restart on failure, a file-descriptor \
+                limit, SIGTERM with a stop timeout, logs to the journal (README, "Running nodes as services").
 
                 With --accounts N, DIR/accounts.json lists N funded development accounts with their \
                 private keys (0600): for development only.
@@ -171,6 +199,10 @@ struct ChainCommand: ParsableCommand {
                 let written = try setup.write()
                 printToStandardError("genesis: \(written.genesis) (chain \(chainID), \(written.validators.count) validator(s), \(written.observers.count) observer(s))")
                 if let accounts = written.accounts { printToStandardError("development accounts: \(accounts)") }
+                let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+                for member in try ChainDirectory(dir).members {
+                    try SystemdUnit(member: member, executable: executable).write(into: member.directory)
+                }
                 for config in written.configs { print(config) }
             }
         }

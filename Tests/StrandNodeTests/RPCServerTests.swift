@@ -7,7 +7,7 @@ import Testing
 import Glibc
 #endif
 
-/// The HTTP server on a loopback port with a stub service: JSON-RPC answers, `/metrics`,
+/// The HTTP server on a loopback port with a stub service: JSON-RPC answers, `/metrics`, `/health`,
 /// the body limit, wrong methods, and keep-alive.
 @Suite struct RPCServerTests {
     struct EchoService: RPCService {
@@ -15,6 +15,7 @@ import Glibc
             calls.map { $0.method == "fail" ? .error(.invalidParams("no")) : .value(.array($0.params)) }
         }
         func metricsText() -> String { "strand_test 1\n" }
+        func health() -> (serving: Bool, body: Data) { (false, Data("{\"reason\":\"test\"}".utf8)) }
     }
 
     /// Sends raw HTTP requests on one connection; returns each response as text.
@@ -69,12 +70,14 @@ import Glibc
             "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n",
             post(String(repeating: " ", count: 300)),
             "PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+            "GET /health HTTP/1.1\r\nHost: x\r\n\r\n",
         ])
-        #expect(answers.count == 5)
+        #expect(answers.count == 6)
         #expect(answers[0].hasPrefix("HTTP/1.1 200") && answers[0].hasSuffix(#"{"jsonrpc":"2.0","id":7,"result":["0x1",true]}"#))
         #expect(answers[1].contains(#"[{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"invalid params: no"}}]"#))
         #expect(answers[2].hasPrefix("HTTP/1.1 200") && answers[2].hasSuffix("strand_test 1\n"))
         #expect(answers[3].hasPrefix("HTTP/1.1 413"))
         #expect(answers[4].hasPrefix("HTTP/1.1 405"))
+        #expect(answers[5].hasPrefix("HTTP/1.1 503") && answers[5].hasSuffix(#"{"reason":"test"}"#))
     }
 }

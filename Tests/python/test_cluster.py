@@ -14,7 +14,7 @@ import time
 import traceback
 import urllib.request
 
-from test_network import LOADGEN, STRAND, free_base, head, rpc, stop_and_verify, wait_until
+from test_network import LOADGEN, STRAND, become_a_parent_that_never_reaps, free_base, head, rpc, stop_and_verify, wait_until
 
 NODES = 4
 
@@ -129,6 +129,7 @@ def same_block_at_every_height(c, nodes=range(NODES)):
 
 
 def main():
+    become_a_parent_that_never_reaps()
     c = Cluster()
     passed = failed = 0
     try:

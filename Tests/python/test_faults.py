@@ -20,7 +20,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_cluster import NODES, Cluster, same_block_at_every_height  # noqa: E402
-from test_network import STRAND, head, rpc, stop_and_verify, wait_until  # noqa: E402
+from test_network import STRAND, become_a_parent_that_never_reaps, head, rpc, stop_and_verify, wait_until  # noqa: E402
 
 HOSTS = [f"127.0.0.{k + 2}" for k in range(NODES)]
 LONG = os.environ.get("FAULTS_LONG") == "1"
@@ -41,20 +41,14 @@ class FaultCluster(Cluster):
         self.ports = f"{self.p2p_base}:{self.p2p_base + NODES - 1}"
 
     def restart(self, k, **switches):
-        """Stops node k (SIGKILL) and starts it again, with test switches in its environment."""
+        """Kills node k (SIGKILL) and starts it again as users do, by `strand chain start --node`,
+        with test switches in its environment."""
         try:
             os.kill(self.pid(k), signal.SIGKILL)
         except (OSError, ValueError):
             pass
-        time.sleep(0.3)
-        node = os.path.join(self.dir, f"node{k}")
-        # Started through a shell that exits at once, so that init reaps the node when it stops
-        # (a child of this test would linger as a zombie and look alive to `strand chain stop`).
-        launch = subprocess.run(["sh", "-c", 'setsid "$0" node --config "$1" >> "$2" 2>&1 < /dev/null & echo $!', STRAND,
-                                 os.path.join(node, "node.toml"), os.path.join(node, "node.log")],
-                                env={**os.environ, **switches}, capture_output=True, text=True, check=True)
-        with open(os.path.join(node, "node.pid"), "w") as f:
-            f.write(launch.stdout.strip() + "\n")
+        subprocess.run([STRAND, "chain", "start", "--dir", self.dir, "--node", f"node{k}", "--no-wait"],
+                       env={**os.environ, **switches}, capture_output=True, text=True, check=True, timeout=60)
         wait_until(lambda: head(self.urls[k])[0] >= 0, 30, f"node{k} to answer")
 
     def start_load(self, nodes, txs, timeout=120, qps=150, batch=50):
@@ -190,6 +184,7 @@ def byzantine_case(behaviour):
 
 def run_inside():
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
+    become_a_parent_that_never_reaps()
     c = FaultCluster()
     tests = [test_two_two_partition_stops_commits_without_a_fork, test_three_one_partition_keeps_committing_and_the_fourth_catches_up,
              test_random_loss_keeps_committing, test_a_clock_ten_seconds_ahead_hangs_nothing,

@@ -4,6 +4,7 @@ the blocks back); every transaction commits and the conservation check holds; al
 the same head. An observer killed with SIGKILL misses a few hundred blocks, is restarted, and
 catches up to the same head and state root; one paused with SIGSTOP past the dead-peer timeout
 catches up when it resumes. Prints `N passed, N failed`."""
+import ctypes
 import json
 import os
 import random
@@ -20,6 +21,25 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 STRAND = os.environ.get("STRAND", os.path.join(ROOT, ".build", "debug", "strand"))
 LOADGEN = os.environ.get("LOADGEN", os.path.join(os.path.dirname(STRAND), "strand-loadgen"))
 NODES = 4
+
+
+def become_a_parent_that_never_reaps():
+    """Makes this process the one that orphaned nodes are handed to (PR_SET_CHILD_SUBREAPER) and
+    never reaps them: a node that `strand chain start` spawned and a test then kills stays a zombie,
+    as under a PID 1 that reaps late or in a container without an init. The multi-process tests
+    run this way on every machine, so that they see what a user of such a machine sees."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+def process_state(pid):
+    """The state letter of /proc/PID/stat (R, S, Z, …), or None if there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return None
 
 
 def free_base(count):
@@ -172,6 +192,7 @@ def stop_and_verify(directory, nodes):
 
 
 def main():
+    become_a_parent_that_never_reaps()
     net = Network()
     passed = failed = 0
     try:

@@ -1,3 +1,4 @@
+import Foundation
 import StrandPrimitives
 import StrandRPC
 import StrandStorage
@@ -25,6 +26,8 @@ final class NodeRPCService: RPCService {
         if let networking = node.networking { node.metrics.observe(networking, head: node.ledger.head.number) }
         return node.metrics.text
     }
+
+    func health() -> (serving: Bool, body: Data) { NodeHealth(node: node).report() }
 
     func handle(_ calls: [RPCCall]) -> [RPCOutcome] {
         // A batch that calls contract code runs on one deep-stack thread, not one thread per call.

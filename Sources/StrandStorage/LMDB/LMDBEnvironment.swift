@@ -45,13 +45,27 @@ final class LMDBEnvironment: @unchecked Sendable {
     let handle: OpaquePointer
     public let path: String
     public let options: LMDBOptions
+    let readOnly: Bool
 
     /// Opens (creating if needed) the environment in directory `path`.
-    public init(path: String, options: LMDBOptions = LMDBOptions()) throws(LMDBError) {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw LMDBError(operation: "create directory \(path): \(error.localizedDescription)", code: EIO)
+    public convenience init(path: String, options: LMDBOptions = LMDBOptions()) throws(LMDBError) {
+        try self.init(path: path, options: options, readOnly: false, extraFlags: 0)
+    }
+
+    /// Opens an environment to read only: a directory another process may be writing (LMDB's
+    /// lock file coordinates them), or a single file of a copy that nobody else opens.
+    static func reading(path: String, singleFile: Bool) throws(LMDBError) -> LMDBEnvironment {
+        try LMDBEnvironment(path: path, options: LMDBOptions(), readOnly: true,
+                            extraFlags: singleFile ? UInt32(MDB_NOSUBDIR) | UInt32(MDB_NOLOCK) : 0)
+    }
+
+    private init(path: String, options: LMDBOptions, readOnly: Bool, extraFlags: UInt32) throws(LMDBError) {
+        if !readOnly {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw LMDBError(operation: "create directory \(path): \(error.localizedDescription)", code: EIO)
+            }
         }
         var env: OpaquePointer?
         try LMDBError.check(mdb_env_create(&env), "mdb_env_create")
@@ -62,7 +76,7 @@ final class LMDBEnvironment: @unchecked Sendable {
             try LMDBError.check(mdb_env_set_maxreaders(env, options.maxReaders), "set max readers")
             // NOTLS: a read transaction may move between threads (one at a time), as the
             // thread pools and NIO event loops that use snapshots need.
-            var flags = UInt32(MDB_NOTLS)
+            var flags = UInt32(MDB_NOTLS) | extraFlags | (readOnly ? UInt32(MDB_RDONLY) : 0)
             if options.durability == .unsafeNoSync { flags |= UInt32(MDB_NOSYNC) | UInt32(MDB_NOMETASYNC) }
             try LMDBError.check(mdb_env_open(env, path, flags, 0o644), "open \(path)")
         } catch {
@@ -72,6 +86,13 @@ final class LMDBEnvironment: @unchecked Sendable {
         handle = env
         self.path = path
         self.options = options
+        self.readOnly = readOnly
+    }
+
+    /// Writes a consistent copy of the whole environment (one read transaction's view) to
+    /// `fd`, compacted: free pages left out, as a new single data file.
+    func copy(to fd: Int32) throws(LMDBError) {
+        try LMDBError.check(mdb_env_copyfd2(handle, fd, UInt32(MDB_CP_COMPACT)), "copy environment")
     }
 
     deinit {
@@ -80,6 +101,18 @@ final class LMDBEnvironment: @unchecked Sendable {
 
     /// Opens or creates the named database; call at start-up, before other transactions.
     public func database(named name: String) throws(LMDBError) -> LMDBDatabase {
+        if readOnly {
+            var txn: OpaquePointer?
+            try LMDBError.check(mdb_txn_begin(handle, nil, UInt32(MDB_RDONLY), &txn), "begin read transaction")
+            var dbi = MDB_dbi()
+            let opened = mdb_dbi_open(txn, name, 0, &dbi)
+            guard opened == 0 else {
+                mdb_txn_abort(txn)
+                throw LMDBError(operation: "open database \(name)", code: opened)
+            }
+            try LMDBError.check(mdb_txn_commit(txn), "open database \(name)")
+            return LMDBDatabase(handle: dbi, name: name)
+        }
         let txn = try beginWrite()
         var dbi = MDB_dbi()
         try LMDBError.check(mdb_dbi_open(txn.handle, name, UInt32(MDB_CREATE), &dbi), "open database \(name)")
