@@ -211,7 +211,7 @@ let package = Package(
             name: "StrandNodeTests",
             dependencies: [
                 "StrandNode", "StrandRPC", "StrandRPCClient", "StrandConsensus", "StrandCrypto", "StrandExecution",
-                "StrandPrimitives", "StrandStorage", "StrandTxPool", "StrandTypes", "StrandTestSupport",
+                "StrandPrimitives", "StrandStorage", "StrandTxPool", "StrandTypes", "StrandTestSupport", "StrandNetwork",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

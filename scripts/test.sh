@@ -35,6 +35,11 @@ STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_network.py
 # killed (no commits, no fork) and restarted, the leader paused past a view change.
 STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_cluster.py
 
+# Running those 4 validators as operators do, under a parent that never reaps (a zombie is dead):
+# chain start/stop/status and stale pid files, GET /health, systemd units, SIGHUP log reopening,
+# ledger snapshot and restore, a validator rebuilt from its peers, a rolling restart under load.
+STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_operations.py
+
 # The same 4 validators in a network namespace of their own, one loopback address each, under
 # partitions, packet loss, a clock 10 s ahead, a restart loop and each byzantine behaviour of the
 # test switch (short holds; scripts/faults.sh holds them longer). Needs root: skipped otherwise.

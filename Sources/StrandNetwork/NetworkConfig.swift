@@ -48,8 +48,10 @@ public struct NetworkConfig: Sendable {
     public var listenPort: Int
     public var peers: [Peer]
     public var tls: TLSFiles
-    /// Largest frame accepted; a sealed block of the chain's largest size must fit.
-    public var maxFrameBytes = 48 << 20
+    /// Largest frame accepted; a sealed block of the chain's largest size must fit, with the
+    /// consensus message around it (`FrameBudget` in StrandNode checks chains against it).
+    public var maxFrameBytes = NetworkConfig.defaultMaxFrameBytes
+    public static let defaultMaxFrameBytes = 48 << 20
     /// Messages queued to one peer beyond which new ones are dropped (and counted).
     public var maxQueuedMessages = 4_096
     public var heartbeatInterval: Duration = .seconds(1)

@@ -19,6 +19,10 @@ public struct ChainSetup {
     public var groupID: UInt64 = 1
     public var rpcPort = 8545
     public var p2pPort = 30300
+    /// The largest block body, in bytes; a P2P frame must carry it (`FrameBudget`).
+    public var maxBlockBytes = 32 << 20
+    /// Most transactions in a block.
+    public var maxBlockTransactions = 10_000
     public var developmentAccounts = 0
     public var developmentBalance = UInt256(1_000_000_000_000_000_000) &* UInt256(1_000_000)
     public var funded: [Address: UInt256] = [:]
@@ -52,6 +56,13 @@ public struct ChainSetup {
         guard (1...nodes).contains(validatorCount) else { throw Failure(description: "--validators must be 1 to --nodes (\(nodes))") }
         guard (1...nodes).contains(agencies) else { throw Failure(description: "--agencies must be 1 to --nodes (\(nodes))") }
         guard !hosts.isEmpty else { throw Failure(description: "--hosts needs at least one address") }
+        guard maxBlockBytes >= 1024, maxBlockBytes <= FrameBudget.largestBlockBytes() else {
+            throw Failure(description: """
+                --max-block-bytes must be 1024 to \(FrameBudget.largestBlockBytes()): a block must fit in a P2P frame \
+                (\(NetworkConfig.defaultMaxFrameBytes) bytes) with the consensus message around it
+                """)
+        }
+        guard maxBlockTransactions >= 1 else { throw Failure(description: "--max-block-txs must be at least 1") }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
 
         let keys = (0..<nodes).map { _ in PrivateKey.random() }
@@ -97,7 +108,9 @@ public struct ChainSetup {
             development.append(["address": key.address.description, "privateKey": Hex.encode(key.bytes)])
         }
         let validatorIDs = Array(ids.prefix(validatorCount))
-        let genesis = Genesis(config: ChainConfig(chainID: chainID, validators: validatorIDs, groupID: groupID),
+        let chain = ChainConfig(chainID: chainID, validators: validatorIDs, maxBlockTransactions: maxBlockTransactions,
+                                maxBlockBytes: maxBlockBytes, groupID: groupID)
+        let genesis = Genesis(config: chain,
                               timestamp: SystemClock().wallMilliseconds(), accounts: accounts)
         try genesis.json.write(to: genesisURL, options: .atomic)
 

@@ -45,6 +45,7 @@ public final class Node: Sendable {
         ledger = try Ledger(directory: config.dataDirectory,
                             options: LMDBOptions(mapSize: config.mapSizeMiB << 20, durability: config.durability), genesis: genesis)
         let chain = ledger.config
+        if let network = config.network { try FrameBudget.check(chain, frameLimit: network.maxFrameBytes) }
         let threads = config.executorThreads == 0 ? WorkerThreads.availableCores : config.executorThreads
         var poolConfig = TxPoolConfig(chainID: chain.chainID, groupID: chain.groupID, blockGasLimit: chain.blockGasLimit,
                                       capacity: config.poolCapacity, maxNonceGap: config.maxNonceGap, feesEnabled: config.feesEnabled)

@@ -97,6 +97,9 @@ struct LoadGen: ParsableCommand {
     @Option(help: "Also draw the run into FILE (.svg, or .html holding the SVG): committed TPS and latency percentiles per second, each node's height, the parameters and verdict.")
     var report: String?
 
+    /// How far ahead of an account's nonce a node queues transactions (pool.max_nonce_gap's default).
+    static let maxNonceGap = 64
+
     func validate() throws {
         guard txs >= 1, batch >= 1, connections >= 1, users >= 2, qps >= 0 else {
             throw ValidationError("--txs, --batch, --connections must be positive, --users at least 2, --qps not negative")
@@ -104,6 +107,13 @@ struct LoadGen: ParsableCommand {
         guard (0...1).contains(conflict) else { throw ValidationError("--conflict must be within 0…1") }
         if workload == .transfer && keys == nil { throw ValidationError("--keys is needed to fund the transfer accounts") }
         if let accounts, accounts < 1 { throw ValidationError("--accounts must be at least 1") }
+        if format == .ethereum, let accounts, (txs + accounts - 1) / accounts > Self.maxNonceGap {
+            throw ValidationError("""
+                --txs \(txs) from --accounts \(accounts) is \((txs + accounts - 1) / accounts) transactions per account, sent at once; \
+                a node queues at most \(Self.maxNonceGap) ahead of an account's nonce: use --accounts \((txs + Self.maxNonceGap - 1) / Self.maxNonceGap) \
+                or more, or --format fisco (no nonces)
+                """)
+        }
         if let report, !(report.hasSuffix(".svg") || report.hasSuffix(".html")) {
             throw ValidationError("--report must name an .svg or .html file")
         }

@@ -44,14 +44,14 @@ final class LoadRun: @unchecked Sendable {
             token = try deployToken(from: senders, nonces: &nonces)
         } else {
             progress("setup: adding \(users.count) ParallelTransfer users")
-            var adds: [[UInt8]] = []
+            var adds = [[[UInt8]]](repeating: [], count: senders.count)
             for (i, user) in users.enumerated() {
                 let s = i % senders.count
-                adds.append(sign(senders[s], nonce: nonces[s], to: ParallelTransfer.address, value: .zero,
-                                 data: ParallelTransfer.Request.userAdd(user: user, balance: UInt256(1_000_000_000)).calldata))
+                adds[s].append(sign(senders[s], nonce: nonces[s], to: ParallelTransfer.address, value: .zero,
+                                    data: ParallelTransfer.Request.userAdd(user: user, balance: UInt256(1_000_000_000)).calldata))
                 nonces[s] += 1
             }
-            try sendAndWait(adds)
+            try sendInWaves(adds, what: "user")
         }
 
         // Sign the timed transactions on all cores, in sending order (round r = nonce r of every sender).
@@ -191,6 +191,23 @@ final class LoadRun: @unchecked Sendable {
                 }
             }
             progress("setup: funding wave \(wave): \(raws.count) accounts, \(pending.count) to go")
+            try sendAndWait(raws)
+        }
+    }
+
+    /// Sends each sender's transactions (in nonce order) in waves of at most `LoadGen.maxNonceGap`
+    /// per sender, each committed before the next: a node queues no more than that many nonces
+    /// ahead of an account. FISCO transactions have no nonce and go in one wave.
+    func sendInWaves(_ bySender: [[[UInt8]]], what: String) throws {
+        let size = options.format == .fisco ? Int.max : LoadGen.maxNonceGap
+        let longest = bySender.map(\.count).max() ?? 0
+        var sent = 0
+        var wave = 0
+        while sent < longest {
+            wave += 1
+            let raws = bySender.flatMap { $0.dropFirst(sent).prefix(size) }
+            sent += min(size, longest - sent)
+            if longest > size { progress("setup: \(what) wave \(wave): \(raws.count) transactions") }
             try sendAndWait(raws)
         }
     }

@@ -156,6 +156,12 @@ struct ChainCommand: ParsableCommand {
         @Option(name: .customLong("p2p-port"), help: "P2P port of the first node; the others count up.")
         var p2pPort: Int = 30300
 
+        @Option(name: .customLong("max-block-bytes"), help: "Largest block body in bytes; a P2P frame must carry it (at most \(FrameBudget.largestBlockBytes())).")
+        var maxBlockBytes: Int = 32 << 20
+
+        @Option(name: .customLong("max-block-txs"), help: "Most transactions in a block.")
+        var maxBlockTransactions: Int = 10_000
+
         @Option(help: "Funded development accounts to create.")
         var accounts: Int = 0
 
@@ -186,6 +192,8 @@ struct ChainCommand: ParsableCommand {
                 setup.rpcPort = rpcPort
                 setup.p2pPort = p2pPort
                 setup.developmentAccounts = accounts
+                setup.maxBlockBytes = maxBlockBytes
+                setup.maxBlockTransactions = maxBlockTransactions
                 do { setup.developmentBalance = try UInt256(parsing: balance) } catch { throw CLIError("--balance: \(error)") }
                 for entry in fund {
                     let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
