@@ -75,6 +75,11 @@ final class PBFTDriver: @unchecked Sendable {
         lastBuildAt = clock.monotonic() - policy.blockInterval
         if let journal, journal.height == machine.height {
             logger.notice("consensus journal: resuming height \(journal.height) in view \(journal.view)\(journal.lock.map { ", locked on \($0.blockHash) from view \($0.view)" } ?? "")")
+        } else if journal == nil {
+            logger.notice("""
+                no consensus journal in \(dataDirectory): this validator votes as one that never voted. If its data directory \
+                was lost while the chain ran, a vote it cast at the height then in progress is forgotten (DESIGN-NOTES.md, Operations)
+                """)
         }
     }
 
