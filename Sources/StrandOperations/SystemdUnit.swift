@@ -38,7 +38,7 @@ public struct SystemdUnit {
 
         [Service]
         Type=simple
-        ExecStart=\(executable) node --config \(configPath)
+        ExecStart=\(Self.quoted(executable)) node --config \(Self.quoted(configPath))
         WorkingDirectory=\(workingDirectory)
         Restart=on-failure
         RestartSec=5
@@ -53,6 +53,13 @@ public struct SystemdUnit {
         WantedBy=multi-user.target
 
         """
+    }
+
+    /// A path as one word of a systemd command line.
+    static func quoted(_ path: String) -> String {
+        path.contains(where: { $0 == " " || $0 == "\"" || $0 == "\\" })
+            ? "\"" + path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            : path
     }
 
     /// Writes the unit into `directory`; returns its path.

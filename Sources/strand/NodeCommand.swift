@@ -61,8 +61,9 @@ struct NodeCommand: ParsableCommand {
             let sink = try logFile.map { try LogFile(path: $0, maxBytes: logMaxMiB.map { $0 << 20 }, keep: logKeep) } ?? LogFile()
             LoggingSystem.bootstrap { label in NodeLogHandler(label: label, sink: sink, levels: levels) }
             let reopen = Self.onSignal(SIGHUP) {
+                guard let path = sink.path else { return }
                 sink.reopen()
-                Logger(label: "strand").info("log file reopened (SIGHUP)")
+                Logger(label: "strand").info("log file reopened (SIGHUP): \(path)")
             }
             var settings = try NodeConfig(file: config)
             if let rpcPort { settings.rpcPort = rpcPort }

@@ -4,6 +4,7 @@ import Logging
 import StrandCrypto
 import StrandPrimitives
 import StrandRPCClient
+import StrandTestSupport
 import StrandTypes
 import Testing
 
@@ -41,14 +42,5 @@ import Testing
         let gossip = nodes.map { $0.networking!.gossipCounts }
         #expect(gossip.map(\.sent) == [0, 0, 1])
         #expect(gossip.map(\.received) == [1, 1, 0])
-    }
-
-    private func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
     }
 }

@@ -163,13 +163,4 @@ import Testing
     final class Inbox: Sendable {
         let messages = Mutex<[NetworkMessage]>([])
     }
-
-    private func eventually(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
-    }
 }

@@ -34,6 +34,13 @@ final class LedgerFixture {
         ledger = try Ledger(directory: directory, options: options, genesis: genesis)
     }
 
+    /// Runs `body` with the ledger closed, then reopens it.
+    func reopenClosed(_ body: () throws -> Void) throws {
+        ledger = nil
+        try body()
+        ledger = try Ledger(directory: directory, options: LMDBOptions(mapSize: 1 << 30))
+    }
+
     deinit {
         ledger = nil
         try? FileManager.default.removeItem(atPath: directory)

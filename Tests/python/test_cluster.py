@@ -6,15 +6,13 @@ SIGSTOP for 10 s: a view change and progress. At the end every node holds the sa
 height and every ledger verifies to one state root. Prints `N passed, N failed`."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.request
 
-from test_network import LOADGEN, STRAND, become_a_parent_that_never_reaps, free_base, head, rpc, stop_and_verify, wait_until
+from test_network import LOADGEN, STRAND, become_a_parent_that_never_reaps, free_base, head, rpc, run_suite, wait_until
 
 NODES = 4
 
@@ -131,29 +129,9 @@ def same_block_at_every_height(c, nodes=range(NODES)):
 def main():
     become_a_parent_that_never_reaps()
     c = Cluster()
-    passed = failed = 0
-    try:
-        for test in [test_four_validators_commit_load_spread_over_them, test_one_killed_validator_leaves_the_chain_committing,
-                     test_two_killed_stop_commits_without_a_fork_and_restarted_resume, test_paused_leader_gives_way_to_a_view_change,
-                     same_block_at_every_height]:
-            try:
-                started = time.time()
-                test(c)
-                passed += 1
-                print(f"ok   {test.__name__} ({time.time() - started:.1f} s)", flush=True)
-            except Exception:
-                failed += 1
-                print(f"FAIL {test.__name__}", flush=True)
-                traceback.print_exc()
-    finally:
-        stopped, bad = stop_and_verify(c.dir, NODES)
-        passed, failed = passed + stopped, failed + bad
-        if failed == 0:
-            shutil.rmtree(c.dir, ignore_errors=True)
-        else:
-            print(f"logs kept in {c.dir}")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return run_suite(c, [test_four_validators_commit_load_spread_over_them, test_one_killed_validator_leaves_the_chain_committing,
+                         test_two_killed_stop_commits_without_a_fork_and_restarted_resume, test_paused_leader_gives_way_to_a_view_change,
+                         same_block_at_every_height], c.dir, NODES)
 
 
 if __name__ == "__main__":

@@ -16,11 +16,10 @@ import signal
 import subprocess
 import sys
 import time
-import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_cluster import NODES, Cluster, same_block_at_every_height  # noqa: E402
-from test_network import STRAND, become_a_parent_that_never_reaps, head, rpc, stop_and_verify, wait_until  # noqa: E402
+from test_network import STRAND, become_a_parent_that_never_reaps, head, rpc, run_suite, wait_until  # noqa: E402
 
 HOSTS = [f"127.0.0.{k + 2}" for k in range(NODES)]
 LONG = os.environ.get("FAULTS_LONG") == "1"
@@ -190,30 +189,8 @@ def run_inside():
              test_random_loss_keeps_committing, test_a_clock_ten_seconds_ahead_hangs_nothing,
              test_a_node_restarted_in_a_loop_ends_in_sync] + [byzantine_case(b) for b in
              ("equivocate", "bad-state-root", "withhold-votes", "huge-views")] + [same_block_at_every_height]
-    passed = failed = 0
-    try:
-        for test in tests:
-            started = time.time()
-            try:
-                test(c)
-                passed += 1
-                print(f"ok   {test.__name__} ({time.time() - started:.1f} s)", flush=True)
-            except Exception:
-                failed += 1
-                print(f"FAIL {test.__name__}", flush=True)
-                traceback.print_exc()
-                FaultCluster.heal()
-    finally:
-        stopped, bad = stop_and_verify(c.dir, NODES)
-        passed, failed = passed + stopped, failed + bad
-        for case, outcome in RECORD:
-            print(f"     {case}: {outcome}")
-        if failed == 0:
-            shutil.rmtree(c.dir, ignore_errors=True)
-        else:
-            print(f"logs kept in {c.dir}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return run_suite(c, tests, c.dir, NODES, after_failure=FaultCluster.heal,
+                     epilogue=lambda: [print(f"     {case}: {outcome}") for case, outcome in RECORD])
 
 
 def main():

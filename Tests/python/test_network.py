@@ -191,30 +191,42 @@ def stop_and_verify(directory, nodes):
     return passed, failed
 
 
+def run_suite(subject, tests, directory, nodes, after_failure=None, epilogue=None):
+    """Runs each test on `subject`, then `stop_and_verify`; prints `N passed, N failed` and returns
+    the exit code. `after_failure` runs after a failed test (to heal what it left), `epilogue`
+    prints extra lines before the verdict; the chain's directory is kept when anything failed."""
+    passed = failed = 0
+    try:
+        for test in tests:
+            started = time.time()
+            try:
+                test(subject)
+                passed += 1
+                print(f"ok   {test.__name__} ({time.time() - started:.1f} s)", flush=True)
+            except Exception:
+                failed += 1
+                print(f"FAIL {test.__name__}", flush=True)
+                traceback.print_exc()
+                if after_failure:
+                    after_failure()
+    finally:
+        stopped, bad = stop_and_verify(directory, nodes)
+        passed, failed = passed + stopped, failed + bad
+        if epilogue:
+            epilogue()
+        if failed == 0:
+            shutil.rmtree(directory, ignore_errors=True)
+        else:
+            print(f"logs kept in {directory}")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
 def main():
     become_a_parent_that_never_reaps()
     net = Network()
-    passed = failed = 0
-    try:
-        for test in [test_load_on_observers_commits_everywhere, test_killed_observer_catches_up,
-                     test_paused_observer_catches_up]:
-            try:
-                test(net)
-                passed += 1
-                print(f"ok   {test.__name__}")
-            except Exception:
-                failed += 1
-                print(f"FAIL {test.__name__}")
-                traceback.print_exc()
-    finally:
-        stopped, bad = stop_and_verify(net.dir, NODES)
-        passed, failed = passed + stopped, failed + bad
-        if failed == 0:
-            shutil.rmtree(net.dir, ignore_errors=True)
-        else:
-            print(f"logs kept in {net.dir}")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return run_suite(net, [test_load_on_observers_commits_everywhere, test_killed_observer_catches_up,
+                           test_paused_observer_catches_up], net.dir, NODES)
 
 
 if __name__ == "__main__":

@@ -17,12 +17,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.error
 import urllib.request
 
 from test_cluster import NODES, Cluster, same_block_at_every_height
-from test_network import STRAND, become_a_parent_that_never_reaps, process_state, rpc, stop_and_verify, wait_until
+from test_network import STRAND, become_a_parent_that_never_reaps, process_state, rpc, run_suite, wait_until
 
 
 def health(url):
@@ -185,32 +184,12 @@ def test_a_rolling_restart_under_load_loses_nothing(c):
 def main():
     become_a_parent_that_never_reaps()
     c = Cluster(prefix="strand-operations-")
-    passed = failed = 0
-    try:
-        for test in [test_health_names_the_node, test_a_killed_node_is_a_zombie_that_chain_start_starts_anew,
-                     test_health_is_503_without_a_quorum, test_a_stale_pid_file_is_replaced_and_never_signalled,
-                     test_each_node_has_a_systemd_unit, test_sighup_reopens_the_log_file,
-                     test_a_snapshot_of_a_running_node_restores_into_another_that_syncs_the_rest,
-                     test_a_validator_with_its_data_lost_rebuilds_from_its_peers_and_votes,
-                     test_a_rolling_restart_under_load_loses_nothing, same_block_at_every_height]:
-            try:
-                started = time.time()
-                test(c)
-                passed += 1
-                print(f"ok   {test.__name__} ({time.time() - started:.1f} s)", flush=True)
-            except Exception:
-                failed += 1
-                print(f"FAIL {test.__name__}", flush=True)
-                traceback.print_exc()
-    finally:
-        stopped, bad = stop_and_verify(c.dir, NODES)
-        passed, failed = passed + stopped, failed + bad
-        if failed == 0:
-            shutil.rmtree(c.dir, ignore_errors=True)
-        else:
-            print(f"logs kept in {c.dir}")
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    return run_suite(c, [test_health_names_the_node, test_a_killed_node_is_a_zombie_that_chain_start_starts_anew,
+                         test_health_is_503_without_a_quorum, test_a_stale_pid_file_is_replaced_and_never_signalled,
+                         test_each_node_has_a_systemd_unit, test_sighup_reopens_the_log_file,
+                         test_a_snapshot_of_a_running_node_restores_into_another_that_syncs_the_rest,
+                         test_a_validator_with_its_data_lost_rebuilds_from_its_peers_and_votes,
+                         test_a_rolling_restart_under_load_loses_nothing, same_block_at_every_height], c.dir, NODES)
 
 
 if __name__ == "__main__":
