@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_cluster import NODES, Cluster, same_block_at_every_height  # noqa: E402
-from test_network import STRAND, become_a_parent_that_never_reaps, head, rpc, run_suite, wait_until  # noqa: E402
+from test_network import STRAND, become_a_parent_that_never_reaps, head, process_state, rpc, run_suite, wait_until  # noqa: E402
 
 HOSTS = [f"127.0.0.{k + 2}" for k in range(NODES)]
 LONG = os.environ.get("FAULTS_LONG") == "1"
@@ -43,7 +43,9 @@ class FaultCluster(Cluster):
         """Kills node k (SIGKILL) and starts it again as users do, by `strand chain start --node`,
         with test switches in its environment."""
         try:
-            os.kill(self.pid(k), signal.SIGKILL)
+            pid = self.pid(k)
+            os.kill(pid, signal.SIGKILL)
+            wait_until(lambda: process_state(pid) in (None, "Z"), 10, f"node{k} to die")
         except (OSError, ValueError):
             pass
         subprocess.run([STRAND, "chain", "start", "--dir", self.dir, "--node", f"node{k}", "--no-wait"],
