@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "strand", targets: ["strand"]),
         .executable(name: "strand-loadgen", targets: ["strand-loadgen"]),
+        .executable(name: "strand-simulate", targets: ["strand-simulate"]),
         .library(name: "StrandPrimitives", targets: ["StrandPrimitives"]),
         .library(name: "StrandCrypto", targets: ["StrandCrypto"]),
         .library(name: "StrandTypes", targets: ["StrandTypes"]),
@@ -147,11 +148,14 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // What users run as load and benchmarks: the shared ERC-20's artifact, synthetic blocks, an
+        // in-memory state. No executor, so that the load generator links none.
+        .target(name: "StrandWorkloads", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"]),
         .target(
             name: "StrandBench",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandEVM",
-                "StrandTestSupport", "CStrandReference", "CJemalloc",
+                "StrandWorkloads", "CStrandReference", "CJemalloc",
             ],
             swiftSettings: hotPathSettings
         ),
@@ -161,7 +165,7 @@ let package = Package(
             name: "strand",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
-                "StrandNode", "StrandOperations", "StrandNetwork", "StrandConsensus", "StrandEVM", "StrandStateTest", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
+                "StrandNode", "StrandOperations", "StrandNetwork", "StrandConsensus", "StrandEVM", "StrandStateTest", "StrandWorkloads", "StrandRPCClient", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -170,23 +174,43 @@ let package = Package(
         .executableTarget(
             name: "strand-loadgen",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandTestSupport", "StrandRPCClient", "CJemalloc",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandWorkloads", "StrandRPCClient", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
 
+        // A developer's executable, never a release artifact: the consensus simulator, which lives
+        // in the test fixtures, over many seeds (scripts/simulate.sh).
+        .executableTarget(
+            name: "strand-simulate",
+            dependencies: [
+                "StrandConsensus", "StrandPrimitives", "StrandTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // MARK: Tests
-        // Fixtures that tests, benchmarks and the load generator share, never a production module's:
-        // test vectors, a manual clock, in-memory state, the ERC-20 artifact, synthetic blocks, workloads.
+        // Fixtures of the tests (and of strand-simulate), never of a shipped executable: test vectors,
+        // a manual clock, the consensus simulator, hostile transactions; it re-exports StrandWorkloads.
         .target(
             name: "StrandTestSupport",
-            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandExecution", "StrandEVM", "StrandConsensus"],
+            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandWorkloads", "StrandExecution", "StrandEVM", "StrandConsensus"],
             path: "Tests/StrandTestSupport"
         ),
         .testTarget(
             name: "StrandPrimitivesTests",
             dependencies: ["StrandPrimitives", "StrandTestSupport", .product(name: "BigInt", package: "BigInt")]
+        ),
+        .testTarget(
+            name: "StrandRPCTests",
+            dependencies: [
+                "StrandRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "StrandOperationsTests", dependencies: ["StrandOperations", "StrandNode", "StrandStorage", "StrandTestSupport"]),
         .testTarget(name: "StrandFuzzingTests", dependencies: ["StrandFuzzing", "StrandPrimitives", "StrandTestSupport"]),
@@ -194,11 +218,11 @@ let package = Package(
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),
         .testTarget(
             name: "StrandExecutionTests",
-            dependencies: ["StrandExecution", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]
+            dependencies: ["StrandExecution", "StrandPrimitives", "StrandTypes", "StrandTestSupport", "StrandBench"]
         ),
         .testTarget(
             name: "StrandEVMTests",
-            dependencies: ["StrandEVM", "StrandExecution", "StrandStateTest", "StrandTestSupport", "StrandTypes", "StrandCrypto",
+            dependencies: ["StrandEVM", "StrandExecution", "StrandStateTest", "StrandTestSupport", "StrandBench", "StrandTypes", "StrandCrypto",
                            "StrandPrimitives"],
             exclude: ["Fixtures"],
             resources: []

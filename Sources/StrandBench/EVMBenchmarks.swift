@@ -1,7 +1,7 @@
 import StrandEVM
 import StrandExecution
 import StrandPrimitives
-import StrandTestSupport
+import StrandWorkloads
 import StrandTypes
 
 /// The EVM's benchmarks: ERC-20 transfers through whole transactions, and long loops whose

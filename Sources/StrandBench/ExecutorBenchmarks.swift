@@ -1,6 +1,6 @@
 import StrandExecution
 import StrandPrimitives
-import StrandTestSupport
+import StrandWorkloads
 import StrandTypes
 
 /// One row of `strand bench executor`: a workload at one conflict ratio and thread count,

@@ -2,7 +2,7 @@ import CStrandReference
 import Foundation
 import StrandPrimitives
 import StrandStorage
-import StrandTestSupport
+import StrandWorkloads
 import StrandTypes
 
 /// The ledger's per-block commit against raw LMDB puts of the same state entries from C,

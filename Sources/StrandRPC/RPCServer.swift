@@ -53,7 +53,7 @@ public final class RPCServer: Sendable {
 }
 
 /// One HTTP connection: collects a request's body, answers it.
-private final class RPCHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
+final class RPCHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 

@@ -3,7 +3,7 @@ import CJemalloc
 import Foundation
 import Histogram
 import StrandCrypto
-import StrandTestSupport
+import StrandWorkloads
 import StrandPrimitives
 import StrandTypes
 import Synchronization

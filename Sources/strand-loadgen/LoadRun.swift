@@ -3,7 +3,7 @@ import Histogram
 import StrandCrypto
 import StrandPrimitives
 import StrandRPCClient
-import StrandTestSupport
+import StrandWorkloads
 import StrandTypes
 import Synchronization
 

@@ -3,7 +3,7 @@ import Foundation
 import StrandBench
 import StrandExecution
 import StrandPrimitives
-import StrandTestSupport
+import StrandWorkloads
 
 #if canImport(Glibc)
 import Glibc

@@ -3,7 +3,7 @@ import Foundation
 import StrandBench
 import StrandPrimitives
 import StrandStorage
-import StrandTestSupport
+import StrandWorkloads
 import StrandTypes
 
 struct LedgerCommand: ParsableCommand {

@@ -12,7 +12,7 @@ struct Strand: ParsableCommand {
             """,
         version: "0.1.0 (allocator: \(allocatorName))",
         subcommands: [
-            ChainCommand.self, NodeCommand.self, CertCommand.self, Keygen.self, Tx.self, LedgerCommand.self, StateTestCommand.self, SimulateCommand.self, Bench.self,
+            ChainCommand.self, NodeCommand.self, CertCommand.self, Keygen.self, Tx.self, LedgerCommand.self, StateTestCommand.self, Bench.self,
         ]
     )
 }

@@ -3,6 +3,7 @@ import StrandCrypto
 @testable import StrandEVM
 import StrandExecution
 import StrandPrimitives
+import StrandBench
 import StrandTestSupport
 import StrandTypes
 import Testing

@@ -1,3 +1,4 @@
+import StrandBench
 import StrandTestSupport
 @testable import StrandExecution
 import StrandPrimitives

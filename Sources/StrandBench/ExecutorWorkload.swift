@@ -1,6 +1,7 @@
 import StrandCrypto
 import StrandExecution
 import StrandPrimitives
+import StrandWorkloads
 import StrandTypes
 
 /// Blocks of transactions with their senders, and the state they start from, for executor

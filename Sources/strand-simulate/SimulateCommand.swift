@@ -6,11 +6,13 @@ import StrandPrimitives
 import StrandTestSupport
 import Synchronization
 
-/// `strand simulate`: the PBFT state machine through the deterministic simulator, many seeds
-/// on all cores. A failing seed prints its scenario and replays alone with `--seed`.
+/// `strand-simulate`: the PBFT state machine through the deterministic simulator, many seeds
+/// on all cores. A failing seed prints its scenario and replays alone with `--seed`. A developer's
+/// tool: the simulator is a test fixture, so release's `strand` does not carry it.
+@main
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "simulate",
+        commandName: "strand-simulate",
         abstract: "Run the consensus simulator over many seeds (safety, seals, liveness after healing).",
         discussion: """
             Each seed draws a scenario: 4, 5 or 7 validators; message loss, duplicates, delay and \

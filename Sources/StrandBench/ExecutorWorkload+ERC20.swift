@@ -1,6 +1,7 @@
 import StrandEVM
 import StrandExecution
 import StrandPrimitives
+import StrandWorkloads
 import StrandTypes
 
 extension ExecutorWorkload {
