@@ -12,7 +12,7 @@ public struct NodeConfig: Sendable {
     public var rpcHost = "127.0.0.1"
     public var rpcPort = 8545
     public var rpcMaxBodyBytes = 16 << 20
-    public var sealing = SoloSealingPolicy()
+    public var sealing = SealingPolicy()
     /// Executor threads; 0 means one per core.
     public var executorThreads = 0
     public var durability = LMDBOptions.Durability.durable
@@ -94,7 +94,7 @@ public struct NodeConfig: Sendable {
         rpcPort = try positive("rpc.port", rpcPort)
         guard rpcPort < 65_536 else { throw Invalid(description: "\(path): rpc.port must be below 65536") }
         rpcMaxBodyBytes = try positive("rpc.max_body_bytes", rpcMaxBodyBytes)
-        sealing = SoloSealingPolicy(
+        sealing = SealingPolicy(
             maxBlockTransactions: try positive("sealer.max_block_txs", sealing.maxBlockTransactions),
             blockInterval: .milliseconds(try positive("sealer.block_interval_ms", 500)),
             skipEmptyBlocks: file.boolean("sealer.skip_empty_blocks") ?? true)

@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func consecutiveBlocksOnTheSameExecutor() {
-        // Buffers are reused between blocks: a big block then small ones must not leak state.
+        // The engine's buffers are reused between blocks: a big block then small ones must not leak state.
         var serialState = InMemoryState(), parallelState = InMemoryState()
         let executor = ParallelExecutor(threads: 2)
         for (block, size) in [1_500, 10, 700, 1, 0, 300].enumerated() {

@@ -152,8 +152,8 @@ import Testing
                 (Self.key(Int(generator.next() % 4_000)), generator.next() % 3 == 0)
             }
         }
-        var buffers = Buffers()
-        Buffers.fit(&buffers.plans, count, .placeholder)
+        var buffers = ParallelEngine()
+        ParallelEngine.fit(&buffers.plans, count, .placeholder)
         let prepared = buffers.prepare(count, stride: stride)
         let pool = WorkerPool(threads: 2)
         var statistics = ExecutionStatistics()

@@ -34,7 +34,7 @@ final class NodeHarness {
     let driver: SoloDriver
     private var nonces = [UInt64](repeating: 0, count: NodeHarness.accounts.count)
 
-    init(pipelining: Bool = false, policy: SoloSealingPolicy = SoloSealingPolicy(),
+    init(pipelining: Bool = false, policy: SealingPolicy = SealingPolicy(),
          commit: BlockCommitter.Commit? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("strand-node-\(UUID().uuidString)").path
         ledger = try Ledger(directory: directory, options: LMDBOptions(mapSize: 1 << 28), genesis: Self.genesis)

@@ -12,17 +12,17 @@ import Testing
 /// committer pipelines, and retries a failing commit without losing its block.
 @Suite struct SoloDriverTests {
     @Test func policyDecides() {
-        let policy = SoloSealingPolicy(maxBlockTransactions: 3, blockInterval: .milliseconds(500))
+        let policy = SealingPolicy(maxBlockTransactions: 3, blockInterval: .milliseconds(500))
         #expect(policy.decide(ready: 0, sinceLastAttempt: .seconds(9)) == .waitForTransactions)
         #expect(policy.decide(ready: 3, sinceLastAttempt: .zero) == .seal)
         #expect(policy.decide(ready: 1, sinceLastAttempt: .milliseconds(200)) == .wait(.milliseconds(300)))
         #expect(policy.decide(ready: 1, sinceLastAttempt: .milliseconds(500)) == .seal)
-        let empties = SoloSealingPolicy(blockInterval: .milliseconds(500), skipEmptyBlocks: false)
+        let empties = SealingPolicy(blockInterval: .milliseconds(500), skipEmptyBlocks: false)
         #expect(empties.decide(ready: 0, sinceLastAttempt: .milliseconds(100)) == .wait(.milliseconds(400)))
     }
 
     @Test func sealsOnSizeOrTimeUnderATestClock() throws {
-        let node = try NodeHarness(policy: SoloSealingPolicy(maxBlockTransactions: 3, blockInterval: .milliseconds(500)))
+        let node = try NodeHarness(policy: SealingPolicy(maxBlockTransactions: 3, blockInterval: .milliseconds(500)))
         #expect(node.driver.step() == .waitForTransactions)
         // The first transaction after a quiet spell seals at once.
         try node.admitTransfers(1)

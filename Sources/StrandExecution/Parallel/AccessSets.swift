@@ -3,7 +3,7 @@ import StrandTypes
 
 /// One block's access sets in flat raw memory: transaction i's entries sit at i × `stride`,
 /// `accessCounts[i]` of them. The planners write them; the DAG builder and the workers read
-/// them. Raw pointers into `Buffers`' scratch memory, valid for one block.
+/// them. Raw pointers into `ParallelEngine`'s scratch memory, valid for one block.
 struct AccessSets {
     let stride: Int
     let keys: UnsafeMutablePointer<StateKey>

@@ -24,7 +24,7 @@ final class PBFTDriver: @unchecked Sendable {
     let builder: BlockBuilder
     let importer: BlockImporter
     let appender: ChainAppender
-    let policy: SoloSealingPolicy
+    let policy: SealingPolicy
     let clock: any NodeClock
     let logger: Logger
     let metrics: ConsensusMetrics
@@ -53,7 +53,7 @@ final class PBFTDriver: @unchecked Sendable {
     private var nextFlood: Duration = .zero
 
     init(chain: ChainConfig, index: Int, key: PrivateKey, builder: BlockBuilder, importer: BlockImporter, appender: ChainAppender,
-         policy: SoloSealingPolicy, dataDirectory: String, clock: any NodeClock, logger: Logger,
+         policy: SealingPolicy, dataDirectory: String, clock: any NodeClock, logger: Logger,
          metrics: NodeMetrics, byzantine: ByzantineBehaviour? = nil) throws {
         self.chain = chain
         self.metrics = ConsensusMetrics(factory: metrics.factory)

@@ -12,7 +12,7 @@ import Synchronization
 ///
 /// `step()` is one turn of that loop; tests call it directly under a `ManualClock`.
 final class SoloDriver: @unchecked Sendable {
-    let policy: SoloSealingPolicy
+    let policy: SealingPolicy
     let builder: BlockBuilder
     let committer: BlockCommitter
     let clock: any NodeClock
@@ -28,7 +28,7 @@ final class SoloDriver: @unchecked Sendable {
     }
 
     /// - Throws: `NotAValidator` unless `key` is the chain's one validator.
-    init(policy: SoloSealingPolicy, builder: BlockBuilder, committer: BlockCommitter, key: PrivateKey,
+    init(policy: SealingPolicy, builder: BlockBuilder, committer: BlockCommitter, key: PrivateKey,
          clock: any NodeClock, logger: Logger) throws(NotAValidator) {
         let chain = builder.chain
         let nodeID = chain.suite.nodeID(of: key)
@@ -73,7 +73,7 @@ final class SoloDriver: @unchecked Sendable {
     /// Asks the policy once and does what it says: `.seal` means a block was attempted (the
     /// next step may follow at once), a wait is the caller's to carry out.
     @discardableResult
-    func step() -> SoloSealingPolicy.Decision {
+    func step() -> SealingPolicy.Decision {
         let now = clock.monotonic()
         let decision = policy.decide(ready: builder.pool.count, sinceLastAttempt: now - lastAttempt)
         guard decision == .seal else { return decision }

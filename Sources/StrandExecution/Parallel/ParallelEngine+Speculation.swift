@@ -1,7 +1,7 @@
 import StrandPrimitives
 import StrandTypes
 
-extension Buffers {
+extension ParallelEngine {
     /// The largest speculated access set that goes into the DAG; a transaction with more keys
     /// is a barrier: it runs alone, between the transactions before and after it.
     static let maximumSpeculatedKeys = 32

@@ -1,6 +1,7 @@
-/// When the one validator of a solo chain seals a block: on size or on time. Pure: the node's
-/// solo driver asks it after every event and carries out the decision.
-public struct SoloSealingPolicy: Sendable, Equatable {
+/// When a validator seals a block from its pool: on size or on time. Pure: the solo driver asks it
+/// after every event and carries out the decision; a PBFT leader builds its proposal by the same
+/// sizes and interval.
+public struct SealingPolicy: Sendable, Equatable {
     /// Seal as soon as this many transactions are ready.
     public var maxBlockTransactions: Int
     /// Seal what is ready once this long has passed since the last block.
