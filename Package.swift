@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Release builds of the hot modules ask for cross-module optimisation; the flag is harmless in
 /// debug. (Client modules then specialise generic code of these modules for their own types,
-/// which is why the executor's views are `@inlinable`: see DESIGN-NOTES.md.)
+/// which is why the executor's views are `@inlinable`: see ARCHITECTURE.md.)
 let hotPathSettings: [SwiftSetting] = [
     .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
 ]

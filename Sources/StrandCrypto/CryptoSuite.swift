@@ -6,7 +6,7 @@ import StrandPrimitives
 /// a hot path. Only secp256k1 with Keccak-256 exists; a 国密 suite (SM2 + SM3) is a second
 /// case. SM2 signatures do not recover their key, so its signatures will carry the signer's
 /// public key: `signer(of:signature:)` then verifies against that key and returns it, and its
-/// callers do not change (DESIGN-NOTES.md, "Crypto suite").
+/// callers do not change (ARCHITECTURE.md, "Crypto suite").
 public enum CryptoSuite: String, Sendable, CaseIterable, CustomStringConvertible {
     /// ECDSA on secp256k1 with public-key recovery, Keccak-256 hashes: Ethereum's and FISCO's default.
     case secp256k1 = "secp256k1"

@@ -60,7 +60,7 @@ import Testing
                 let parallel = executor.execute(workload.transactions, on: workload.state, context: context)
                 // A FISCO creation's address depends on the sender's nonce when it runs, which
                 // earlier creations in the block move: its speculated access set may miss, and
-                // the block then runs again serially (DESIGN-NOTES.md, "FISCO BCOS 2.x").
+                // the block then runs again serially (ARCHITECTURE.md, "FISCO BCOS 2.x").
                 if c.fisco == 0 { #expect(!parallel.statistics.reexecutedSerially) }
                 expectSame(serial, parallel, "\(executor.threadCount) threads, run \(run)")
             }

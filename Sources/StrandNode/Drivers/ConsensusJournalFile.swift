@@ -8,7 +8,7 @@ import Glibc
 /// The validator's PBFT journal on disk, beside the ledger: each write goes to a temporary
 /// file that is synced and renamed over the old one (and the directory synced), so that a
 /// crash leaves the old journal or the new one, whole. Its own file rather than an LMDB
-/// table: a vote must not wait behind a block's commit (DESIGN-NOTES.md).
+/// table: a vote must not wait behind a block's commit (ARCHITECTURE.md).
 struct ConsensusJournalFile: Sendable {
     let path: String
 

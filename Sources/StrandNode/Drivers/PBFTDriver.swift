@@ -78,7 +78,7 @@ final class PBFTDriver: @unchecked Sendable {
         } else if journal == nil {
             logger.notice("""
                 no consensus journal in \(dataDirectory): this validator votes as one that never voted. If its data directory \
-                was lost while the chain ran, a vote it cast at the height then in progress is forgotten (DESIGN-NOTES.md, Operations)
+                was lost while the chain ran, a vote it cast at the height then in progress is forgotten (ARCHITECTURE.md, Operations)
                 """)
         }
     }

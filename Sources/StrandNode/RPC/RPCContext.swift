@@ -57,7 +57,7 @@ struct RPCContext: Sendable {
     }
 
     /// The next block's context, for simulating calls: number head + 1, and a TIMESTAMP in a
-    /// later second than the head's (DESIGN-NOTES.md, "Seams for the network").
+    /// later second than the head's (ARCHITECTURE.md, "Seams for the network").
     func nextBlockContext(after snapshot: LedgerSnapshot) -> BlockContext {
         let chain = ledger.config
         let headSeconds = ((try? snapshot.header(number: snapshot.head.number)) ?? nil)?.evmTimestamp ?? 0
