@@ -55,6 +55,8 @@ kill -9 "$(cat "$work/net/node3/node.pid")"
 "$strand" chain status --dir "$work/net" || true
 echo "    node3 restarted (chain start starts exactly the nodes that are not running, a zombie counted as dead): it syncs what it missed and votes again"
 "$strand" chain start --dir "$work/net" >/dev/null
+height() { curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}' "http://127.0.0.1:$1/"; }
+for _ in $(seq 60); do [ "$(height 18748)" = "$(height 18745)" ] && break; sleep 0.5; done
 "$strand" chain status --dir "$work/net"
 echo "    GET /health on node3: $(curl -s http://127.0.0.1:18748/health | cut -c1-160) …"
 "$strand" chain stop --dir "$work/net"
