@@ -90,13 +90,17 @@ let package = Package(
         .target(
             name: "StrandSync",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandNetwork",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandNetworkAPI",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The network's interface (messages, errors, `PeerMessenger`), split from its NIO
+        // implementation so that the protocols and their tests need no sockets.
+        .target(name: "StrandNetworkAPI", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"]),
         .target(
             name: "StrandNetwork",
             dependencies: [
+                "StrandNetworkAPI",
                 "StrandPrimitives", "StrandCrypto", "StrandTypes",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -249,7 +253,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "StrandSyncTests", dependencies: ["StrandSync", "StrandCrypto"]),
+        .testTarget(
+            name: "StrandSyncTests",
+            dependencies: [
+                "StrandSync", "StrandNetworkAPI", "StrandCrypto", "StrandPrimitives", "StrandStorage", "StrandTypes", "StrandTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "StrandConsensusTests",
             dependencies: ["StrandConsensus", "StrandCrypto", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]

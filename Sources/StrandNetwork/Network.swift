@@ -11,8 +11,9 @@ import X509
 /// Authenticated links to the chain's other nodes: mutual TLS 1.3 with the chain CA as the
 /// only trust root, one link per pair of nodes (both dial; the link the lower node ID dialed
 /// wins), reconnection with back-off, heartbeats, and typed, size-bounded messages. Knows nothing of consensus: it
-/// hands each message to `onMessage` with the node ID that sent it, one at a time, in order.
-public final class Network: Sendable {
+/// hands each message to the handler `start` was given, with the node ID that sent it, one at a
+/// time, in order. The protocols send through it as a `PeerMessenger`.
+public final class Network: PeerMessenger, Sendable {
     public let config: NetworkConfig
     let local: PeerSession.Local
     let clock: any NodeClock
@@ -25,23 +26,21 @@ public final class Network: Sendable {
     private let running = Atomic<Bool>(false)
     private let serverChannel = Mutex<(any Channel)?>(nil)
     private let inbox = DispatchQueue(label: "strand-network-inbox")
-    private let onMessage: @Sendable (NetworkMessage, NodeID) -> Void
-    private let onPeerChange: @Sendable (NodeID, Bool) -> Void
+    /// Where inbound messages and peer changes go: set by `start`, before any link exists.
+    private let inbound = Mutex<Inbound>(Inbound(message: { _, _ in }, peerChange: { _, _ in }))
+    private struct Inbound {
+        let message: @Sendable (NetworkMessage, NodeID) -> Void
+        let peerChange: @Sendable (NodeID, Bool) -> Void
+    }
     public let metrics = NetworkMetrics()
 
-    /// - Parameters:
-    ///   - members: every node ID this chain admits (validators and observers).
-    ///   - onMessage: each message from an established peer, on one serial queue.
-    ///   - onPeerChange: a peer came up (true) or went down (false), on the same queue.
+    /// Loads the TLS identity; nothing listens or dials until `start`.
+    /// - Parameter members: every node ID this chain admits (validators and observers).
     public init(config: NetworkConfig, nodeID: NodeID, chainID: UInt64, genesisHash: Hash, members: Set<NodeID>,
-                clock: any NodeClock = SystemClock(), logger: Logger,
-                onMessage: @escaping @Sendable (NetworkMessage, NodeID) -> Void,
-                onPeerChange: @escaping @Sendable (NodeID, Bool) -> Void = { _, _ in }) throws {
+                clock: any NodeClock = SystemClock(), logger: Logger) throws {
         self.config = config
         self.clock = clock
         self.logger = logger
-        self.onMessage = onMessage
-        self.onPeerChange = onPeerChange
         local = PeerSession.Local(nodeID: nodeID, chainID: chainID, genesisHash: genesisHash, members: members)
         let roots: [NIOSSLCertificate], chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
         do {
@@ -80,8 +79,13 @@ public final class Network: Sendable {
     }
 
     /// Listens and starts dialing; returns the bound address (port 0 picks a free one).
+    /// - Parameters:
+    ///   - onMessage: each message from an established peer, on one serial queue.
+    ///   - onPeerChange: a peer came up (true) or went down (false), on the same queue.
     @discardableResult
-    public func start() throws -> SocketAddress {
+    public func start(onMessage: @escaping @Sendable (NetworkMessage, NodeID) -> Void,
+                      onPeerChange: @escaping @Sendable (NodeID, Bool) -> Void = { _, _ in }) throws -> SocketAddress {
+        inbound.withLock { $0 = Inbound(message: onMessage, peerChange: onPeerChange) }
         running.store(true, ordering: .relaxed)
         let channel = try ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
@@ -184,7 +188,8 @@ public final class Network: Sendable {
         backoff.withLock { $0[link.nodeID] = nil }
         logger.info("peer \(link.nodeID.description.prefix(16))… connected (\(link.outbound ? "outbound" : "inbound"), \(link.channel.remoteAddress?.description ?? "?"))")
         if replaced == nil {
-            inbox.async { [onPeerChange] in onPeerChange(link.nodeID, true) }
+            let peerChange = inbound.withLock { $0.peerChange }
+            inbox.async { peerChange(link.nodeID, true) }
         }
     }
 
@@ -196,11 +201,13 @@ public final class Network: Sendable {
         }
         guard removed else { return }
         logger.info("peer \(link.nodeID.description.prefix(16))… disconnected")
-        inbox.async { [onPeerChange] in onPeerChange(link.nodeID, false) }
+        let peerChange = inbound.withLock { $0.peerChange }
+        inbox.async { peerChange(link.nodeID, false) }
     }
 
     func deliver(_ message: NetworkMessage, from peer: NodeID) {
-        inbox.async { [onMessage] in onMessage(message, peer) }
+        let deliver = inbound.withLock { $0.message }
+        inbox.async { deliver(message, peer) }
     }
 
     func dropped(_ error: PeerError, peer: NodeID?, address: SocketAddress?) {

@@ -78,16 +78,19 @@ public final class Node: Sendable {
         let solo = chain.validators.count == 1
         var soloDriver: SoloDriver?
         var pbftDriver: PBFTDriver?
+        let links = try config.network.map {
+            try NodeNetworking.links(config: $0, nodeID: nodeID, chain: chain, genesisHash: ledger.genesisHash, clock: clock)
+        }
         if validatorIndex != nil, solo {
             let driver = try SoloDriver(policy: config.sealing, builder: builder, committer: committer, key: key, clock: clock, logger: consensusLogger)
             soloDriver = driver
             wakeDriver.add { _ in driver.wake() }
         } else if let validatorIndex {
-            guard config.network != nil else {
+            guard let links else {
                 throw NodeConfig.Invalid(description: "this node is validator \(validatorIndex) of \(chain.validators.count); PBFT needs p2p settings to reach the others")
             }
             let consensus = try PBFTDriver(chain: chain, index: validatorIndex, key: key, builder: builder, importer: importer,
-                                           appender: appender, policy: config.sealing, dataDirectory: config.dataDirectory,
+                                           appender: appender, messenger: links, policy: config.sealing, dataDirectory: config.dataDirectory,
                                            clock: clock, logger: consensusLogger, metrics: metrics, byzantine: config.byzantine)
             pbftDriver = consensus
             wakeDriver.add { _ in consensus.wake() }
@@ -97,10 +100,10 @@ public final class Node: Sendable {
         }
         driver = soloDriver
         consensus = pbftDriver
-        if let network = config.network {
-            let networking = try NodeNetworking(config: network, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
-                                                importer: importer, appender: appender, follows: !(solo && validatorIndex != nil),
-                                                consensus: pbftDriver, clock: clock, logger: Logger(label: "strand.network"))
+        if let links {
+            let networking = NodeNetworking(network: links, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
+                                            importer: importer, appender: appender, follows: !(solo && validatorIndex != nil),
+                                            consensus: pbftDriver, clock: clock)
             self.networking = networking
             announce.add { _ in networking.sync.committed() }
         } else {

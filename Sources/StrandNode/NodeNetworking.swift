@@ -17,18 +17,31 @@ final class NodeNetworking: Sendable {
     let sync: SyncService
     let nodeID: NodeID
     let members: Set<NodeID>
+    private let consensus: PBFTDriver?
+
+    /// The links of this node, not yet started: the PBFT driver sends through them too.
+    static func links(config: NetworkConfig, nodeID: NodeID, chain: ChainConfig, genesisHash: Hash, clock: any NodeClock) throws -> Network {
+        try Network(config: config, nodeID: nodeID, chainID: chain.chainID, genesisHash: genesisHash,
+                    members: members(config: config, nodeID: nodeID, chain: chain), clock: clock, logger: Logger(label: "strand.network"))
+    }
+
+    static func members(config: NetworkConfig, nodeID: NodeID, chain: ChainConfig) -> Set<NodeID> {
+        Set(chain.validators).union(config.peers.map(\.nodeID)).union([nodeID])
+    }
 
     /// - Parameters:
+    ///   - network: the links `links` made.
     ///   - follows: import blocks peers serve; a solo validator does not.
     ///   - consensus: the PBFT driver, on a validator of a PBFT chain.
-    init(config: NetworkConfig, nodeID: NodeID, chain: ChainConfig, ledger: Ledger, pool: TransactionPool,
-         importer: BlockImporter, appender: ChainAppender, follows: Bool, consensus: PBFTDriver?, clock: any NodeClock,
-         logger: Logger) throws {
+    init(network: Network, nodeID: NodeID, chain: ChainConfig, ledger: Ledger, pool: TransactionPool,
+         importer: BlockImporter, appender: ChainAppender, follows: Bool, consensus: PBFTDriver?, clock: any NodeClock) {
+        self.network = network
         self.nodeID = nodeID
-        members = Set(chain.validators).union(config.peers.map(\.nodeID)).union([nodeID])
+        self.consensus = consensus
+        members = Self.members(config: network.config, nodeID: nodeID, chain: chain)
         let syncLogger = Logger(label: "strand.sync")
         sync = SyncService(
-            ledger: ledger, clock: clock, follows: follows, logger: syncLogger,
+            ledger: ledger, messenger: network, clock: clock, follows: follows, logger: syncLogger,
             recoverSenders: { blocks in importer.recoverSenders(of: blocks) },
             importBlocks: { blocks, senders in
                 Self.importInOrder(blocks, senders: senders, importer: importer, appender: appender, logger: syncLogger)
@@ -38,10 +51,17 @@ final class NodeNetworking: Sendable {
                 guard let snapshot = try? ledger.snapshot() else { return }
                 _ = pool.admit(raws, accounts: snapshot)
             })
-        let sync = sync
-        network = try Network(
-            config: config, nodeID: nodeID, chainID: chain.chainID, genesisHash: ledger.genesisHash, members: members,
-            clock: clock, logger: logger,
+    }
+
+    /// Transactions gossiped to peers and received from them, so far.
+    var gossipCounts: (sent: UInt64, received: UInt64) {
+        (sync.metrics.gossipSent.load(ordering: .relaxed), sync.metrics.gossipReceived.load(ordering: .relaxed))
+    }
+
+    /// Starts the links, delivering consensus messages to the driver and the rest to sync.
+    func start() throws {
+        let sync = sync, consensus = consensus
+        try network.start(
             onMessage: { message, peer in
                 if case .consensus(let bytes) = message {
                     consensus?.received(bytes, from: peer)
@@ -53,17 +73,6 @@ final class NodeNetworking: Sendable {
                 sync.peerChanged(peer, up: up)
                 if up { consensus?.peerUp() }
             })
-        sync.attach(network)
-        consensus?.attach(network)
-    }
-
-    /// Transactions gossiped to peers and received from them, so far.
-    var gossipCounts: (sent: UInt64, received: UInt64) {
-        (sync.metrics.gossipSent.load(ordering: .relaxed), sync.metrics.gossipReceived.load(ordering: .relaxed))
-    }
-
-    func start() throws {
-        try network.start()
         sync.start()
     }
 

@@ -1,7 +1,7 @@
 import Dispatch
 import Logging
 import StrandCrypto
-import StrandNetwork
+import StrandNetworkAPI
 import StrandPrimitives
 import StrandStorage
 import StrandTypes
@@ -39,19 +39,23 @@ public final class SyncService: Sendable {
     private let queue = DispatchQueue(label: "strand-sync")
     /// Gossiped transactions are admitted apart, so that their recovery never delays a block.
     private let admission = DispatchQueue(label: "strand-gossip-admission")
-    private let network = Mutex<Network?>(nil)
+    private let messenger: any PeerMessenger
     private let planner = Mutex(SyncPlanner())
     private let pendingGossip = Mutex<[[UInt8]]>([])
-    // Dispatch sources are thread-safe; this one fires on `queue` only.
+    /// Gossip flushes and head announcements, on `queue`. Dispatch sources are thread-safe.
     private nonisolated(unsafe) let timer: DispatchSourceTimer
+    /// Whether `start` resumed the timer: a dispatch source must be resumed before it is released.
+    private let started = Atomic<Bool>(false)
     /// Most bytes of blocks sent in one answer.
     static let maxAnswerBytes = 16 << 20
     /// Transactions gathered into one gossip message at most.
     static let gossipBatch = 2_000
     public let metrics = SyncMetrics()
 
-    public init(ledger: Ledger, clock: any NodeClock, follows: Bool, logger: Logger, recoverSenders: @escaping Recover,
-                importBlocks: @escaping Import, localHeight: @escaping Height, admit: @escaping Admit) {
+    public init(ledger: Ledger, messenger: any PeerMessenger, clock: any NodeClock, follows: Bool, logger: Logger,
+                recoverSenders: @escaping Recover, importBlocks: @escaping Import, localHeight: @escaping Height,
+                admit: @escaping Admit) {
+        self.messenger = messenger
         self.recoverSenders = recoverSenders
         self.localHeight = localHeight
         self.ledger = ledger
@@ -63,11 +67,13 @@ public final class SyncService: Sendable {
         timer = DispatchSource.makeTimerSource(queue: queue)
     }
 
-    /// The network this service speaks on; set once, before `start()`.
-    public func attach(_ network: Network) { self.network.withLock { $0 = network } }
+    deinit {
+        if !started.load(ordering: .relaxed) { timer.resume() }
+    }
 
     public func start() {
         var ticks = 0
+        guard !started.exchange(true, ordering: .relaxed) else { return }
         timer.schedule(deadline: .now(), repeating: .milliseconds(20))
         timer.setEventHandler { [self] in
             flushGossip()
@@ -148,7 +154,7 @@ public final class SyncService: Sendable {
     }
 
     private func announceHead() {
-        network.withLock { $0 }?.broadcast(.status(headStatus))
+        messenger.broadcast(.status(headStatus))
     }
 
     private func flushGossip() {
@@ -156,9 +162,9 @@ public final class SyncService: Sendable {
             defer { pending = [] }
             return pending
         }
-        guard !batch.isEmpty, let network = network.withLock({ $0 }) else { return }
+        guard !batch.isEmpty else { return }
         for start in stride(from: 0, to: batch.count, by: Self.gossipBatch) {
-            network.broadcast(.transactions(Array(batch[start..<min(start + Self.gossipBatch, batch.count)])))
+            messenger.broadcast(.transactions(Array(batch[start..<min(start + Self.gossipBatch, batch.count)])))
         }
         metrics.gossipSent.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
     }
@@ -217,13 +223,13 @@ public final class SyncService: Sendable {
                 send(.getBlocks(from: from, count: count), to: peer)
             case .drop(let peer, let reason):
                 metrics.badBlocks.wrappingAdd(1, ordering: .relaxed)
-                network.withLock { $0 }?.disconnect(peer, because: .unexpectedMessage("served a bad block: \(reason)"))
+                messenger.disconnect(peer, because: .unexpectedMessage("served a bad block: \(reason)"))
             }
         }
     }
 
     private func send(_ message: NetworkMessage, to peer: NodeID) {
-        network.withLock { $0 }?.send(message, to: peer)
+        messenger.send(message, to: peer)
     }
 }
 

@@ -54,8 +54,8 @@ final class NetworkFixture {
         logger.logLevel = .critical
         let inbox = Inbox()
         let network = try Network(config: config, nodeID: identity.nodeID, chainID: Self.chainID, genesisHash: Self.genesisHash,
-                                  members: members, logger: logger, onMessage: { inbox.add($0, from: $1) })
-        let address = try network.start()
+                                  members: members, logger: logger)
+        let address = try network.start(onMessage: { inbox.add($0, from: $1) })
         return (network, address.port!, inbox)
     }
 

@@ -105,9 +105,11 @@ import Testing
         logger.logLevel = .critical
         let networks = try (0..<2).map { k in
             try Network(config: configs[k].network!, nodeID: ids[k], chainID: setup.chainID, genesisHash: genesis.block.hash,
-                        members: Set(ids), logger: logger, onMessage: { message, _ in inboxes[k].messages.withLock { $0.append(message) } })
+                        members: Set(ids), logger: logger)
         }
-        for network in networks { _ = try network.start() }
+        for (k, network) in networks.enumerated() {
+            try network.start(onMessage: { message, _ in inboxes[k].messages.withLock { $0.append(message) } })
+        }
         defer { for network in networks { network.stop() } }
         #expect(eventually(10) { networks.allSatisfy { $0.connectedPeers.count == 1 } })
 

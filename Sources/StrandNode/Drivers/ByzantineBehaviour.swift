@@ -22,7 +22,7 @@ extension PBFTDriver {
     static let floodInterval = Duration.milliseconds(200)
 
     /// Sends `message` as the behaviour bends it.
-    func broadcast(_ message: ConsensusMessage, lying behaviour: ByzantineBehaviour, over network: Network) {
+    func broadcast(_ message: ConsensusMessage, lying behaviour: ByzantineBehaviour, over network: any PeerMessenger) {
         switch (behaviour, message) {
         case (.withholdVotes, .vote), (.withholdVotes, .viewChange):
             return
@@ -43,7 +43,7 @@ extension PBFTDriver {
     }
 
     /// A view change for a view far ahead of any honest one, signed as this validator's.
-    func floodViewChange(over network: Network) {
+    func floodViewChange(over network: any PeerMessenger) {
         floods += 1
         var change = ViewChange(height: machine.height, view: (1 << 40) + floods, lock: nil, lockedBlock: nil,
                                 validator: machine.index, signature: RecoverableSignature(r: .one, s: .one, recoveryID: 0))

@@ -20,12 +20,12 @@ extension PBFTDriver {
                     journalFailing = true
                 }
             case .broadcast(let message):
-                guard !journalFailing, let network = network.withLock({ $0 }) else { continue }
+                guard !journalFailing else { continue }
                 if case .proposal = message { roundStartedAt = clock.monotonic() }
                 if let byzantine {
-                    broadcast(message, lying: byzantine, over: network)
+                    broadcast(message, lying: byzantine, over: messenger)
                 } else {
-                    network.broadcast(.consensus(message.encoded))
+                    messenger.broadcast(.consensus(message.encoded))
                 }
                 metrics.messagesSent.increment()
             case .execute(let block):

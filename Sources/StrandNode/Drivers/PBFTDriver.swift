@@ -29,7 +29,8 @@ final class PBFTDriver: @unchecked Sendable {
     let logger: Logger
     let metrics: ConsensusMetrics
     let journalFile: ConsensusJournalFile
-    let network = Mutex<Network?>(nil)
+    /// The peers, through the node's links.
+    let messenger: any PeerMessenger
     private let inbox = Mutex<[Input]>([])
     private let thread = DriverThread()
     /// What RPC shows, refreshed after every event.
@@ -53,9 +54,10 @@ final class PBFTDriver: @unchecked Sendable {
     private var nextFlood: Duration = .zero
 
     init(chain: ChainConfig, index: Int, key: PrivateKey, builder: BlockBuilder, importer: BlockImporter, appender: ChainAppender,
-         policy: SealingPolicy, dataDirectory: String, clock: any NodeClock, logger: Logger,
+         messenger: any PeerMessenger, policy: SealingPolicy, dataDirectory: String, clock: any NodeClock, logger: Logger,
          metrics: NodeMetrics, byzantine: ByzantineBehaviour? = nil) throws {
         self.chain = chain
+        self.messenger = messenger
         self.metrics = ConsensusMetrics(factory: metrics.factory)
         self.byzantine = byzantine
         authenticator = SuiteAuthenticator(chain: chain, key: key)
@@ -83,7 +85,6 @@ final class PBFTDriver: @unchecked Sendable {
         }
     }
 
-    func attach(_ network: Network) { self.network.withLock { $0 = network } }
 
     // MARK: Inputs from other threads
 
@@ -138,10 +139,10 @@ final class PBFTDriver: @unchecked Sendable {
                 }
             }
             if machine.view > 0 { wait = min(wait ?? Self.retransmitInterval, nextRetransmit - now) }
-            if byzantine == .hugeViews, let network = network.withLock({ $0 }) {
+            if byzantine == .hugeViews {
                 if now >= nextFlood {
                     nextFlood = now + Self.floodInterval
-                    floodViewChange(over: network)
+                    floodViewChange(over: messenger)
                 }
                 wait = min(wait ?? Self.floodInterval, nextFlood - now)
             }
@@ -158,7 +159,7 @@ final class PBFTDriver: @unchecked Sendable {
             do { message = try ConsensusMessage.decode(bytes) } catch {
                 metrics.misbehaved(UInt32(peerIndex))
                 logger.warning("consensus message from validator \(peerIndex) refused: \(error)")
-                network.withLock { $0 }?.disconnect(peer, because: .badMessage(.malformed("consensus: \(error)")))
+                messenger.disconnect(peer, because: .badMessage(.malformed("consensus: \(error)")))
                 return
             }
             guard message.sender == UInt32(peerIndex) else {

@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+import StrandCrypto
+import StrandNetworkAPI
+import StrandPrimitives
+import StrandStorage
+import StrandSync
+import StrandTestSupport
+import StrandTypes
+import Synchronization
+import Testing
+
+/// `SyncService` against a fake messenger, no sockets: it serves ranges, asks a peer ahead, drops
+/// a peer that serves a bad block, and gossips what the pool admitted.
+@Suite struct SyncServiceTests {
+    /// Records what the service sends.
+    final class FakeMessenger: PeerMessenger {
+        let sent = Mutex<[(NetworkMessage, NodeID?)]>([])
+        let dropped = Mutex<[(NodeID, PeerError)]>([])
+        var connectedPeers: [NodeID] { [] }
+        func send(_ message: NetworkMessage, to peer: NodeID) -> Bool {
+            sent.withLock { $0.append((message, peer)) }
+            return true
+        }
+        func broadcast(_ message: NetworkMessage) { sent.withLock { $0.append((message, nil)) } }
+        func disconnect(_ peer: NodeID, because error: PeerError) { dropped.withLock { $0.append((peer, error)) } }
+    }
+
+    /// Block numbers the service imported.
+    final class Imported: Sendable {
+        let numbers = Mutex<[UInt64]>([])
+    }
+
+    static let peer = NodeID(PrivateKey.random().publicKey)
+
+    /// A ledger of `blocks` synthetic blocks and a service on it; `imported` records what it imports.
+    private func service(blocks: Int, follows: Bool, imported: Imported? = nil) throws
+        -> (SyncService, FakeMessenger, Ledger, String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strand-sync-\(UUID().uuidString)").path
+        var synthetic = SyntheticBlocks(seed: 5)
+        let ledger = try Ledger(directory: directory, options: LMDBOptions(mapSize: 1 << 28), genesis: synthetic.genesis)
+        for _ in 0..<blocks {
+            let head = ledger.head
+            let next = synthetic.block(number: head.number + 1, parentHash: head.hash, parentStateRoot: head.stateRoot,
+                                       transactionCount: 2, stateKeys: 4, churn: false)
+            try ledger.commit(next.block, receipts: next.receipts, changes: next.changes)
+        }
+        let messenger = FakeMessenger()
+        var logger = Logger(label: "sync-test")
+        logger.logLevel = .critical
+        let sync = SyncService(
+            ledger: ledger, messenger: messenger, clock: SystemClock(), follows: follows, logger: logger,
+            recoverSenders: { blocks in blocks.map { _ in [] } },
+            importBlocks: { blocks, _ in
+                imported?.numbers.withLock { $0 += blocks.map(\.number) }
+                return (blocks.count, nil, ledger.head.number + UInt64(blocks.count))
+            },
+            localHeight: { ledger.head.number }, admit: { _ in })
+        return (sync, messenger, ledger, directory)
+    }
+
+    @Test func servesARangeOfSealedBlocks() throws {
+        let (sync, messenger, ledger, directory) = try service(blocks: 5, follows: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        sync.handle(.getBlocks(from: 2, count: 3), from: Self.peer)
+        #expect(eventually(5) { !messenger.sent.withLock { $0.isEmpty } })
+        let (message, to) = try #require(messenger.sent.withLock { $0.first })
+        let expected = try (2...4).map { try #require(try ledger.block(number: $0)).networkEncoding }
+        #expect(message == .blocks(expected) && to == Self.peer)
+        sync.stop()
+    }
+
+    @Test func asksAPeerAheadAndImportsWhatItServes() throws {
+        let imported = Imported()
+        let (sync, messenger, _, directory) = try service(blocks: 0, follows: true, imported: imported)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // What the peer will serve: blocks 1 and 2 of a chain like ours.
+        let (_, _, source, sourceDirectory) = try service(blocks: 2, follows: false)
+        defer { try? FileManager.default.removeItem(atPath: sourceDirectory) }
+        sync.handle(.status(.init(height: 2, headHash: source.head.hash)), from: Self.peer)
+        #expect(eventually(5) { messenger.sent.withLock { $0.contains { $0.0 == .getBlocks(from: 1, count: 2) && $0.1 == Self.peer } } })
+        let served = try (1...2).map { try #require(try source.block(number: $0)).networkEncoding }
+        sync.handle(.blocks(served), from: Self.peer)
+        #expect(eventually(5) { imported.numbers.withLock { $0 } == [1, 2] })
+        #expect(messenger.dropped.withLock { $0.isEmpty })
+        sync.stop()
+    }
+
+    @Test func aPeerThatServesAMalformedBlockIsDropped() throws {
+        let (sync, messenger, _, directory) = try service(blocks: 0, follows: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        sync.handle(.status(.init(height: 2, headHash: .zero)), from: Self.peer)
+        sync.handle(.blocks([[0xc0, 0x01]]), from: Self.peer)
+        #expect(eventually(5) { messenger.dropped.withLock { $0.first?.0 == Self.peer } })
+        #expect(messenger.dropped.withLock { $0.first.map { $0.1.isPeerFault } } == true)
+        #expect(sync.metrics.badBlocks.load(ordering: .relaxed) == 1)
+        sync.stop()
+    }
+
+    @Test func gossipsWhatThePoolAdmittedInBatches() throws {
+        let (sync, messenger, _, directory) = try service(blocks: 0, follows: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        sync.start()
+        let raws = (0..<3).map { [UInt8($0), 1, 2] }
+        sync.gossip(raws)
+        #expect(eventually(5) { messenger.sent.withLock { $0.contains { $0.0 == .transactions(raws) && $0.1 == nil } } })
+        #expect(sync.metrics.gossipSent.load(ordering: .relaxed) == 3)
+        sync.stop()
+    }
+}
