@@ -68,7 +68,7 @@ public final class Node: Sendable {
         let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics,
                                        pipelining: config.pipelining, logger: chainLogger, onCommitted: { announce.fire($0.number) })
         self.committer = committer
-        let appender = ChainAppender(committer: committer)
+        let appender = ChainAppender(committer: committer, pool: pool)
         let importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
                                      feesEnabled: config.feesEnabled, clock: clock, pool: pool, replay: replay)
         let builder = BlockBuilder(
@@ -82,7 +82,7 @@ public final class Node: Sendable {
             try NodeNetworking.links(config: $0, nodeID: nodeID, chain: chain, genesisHash: ledger.genesisHash, clock: clock)
         }
         if validatorIndex != nil, solo {
-            let driver = try SoloDriver(policy: config.sealing, builder: builder, committer: committer, key: key, clock: clock, logger: consensusLogger)
+            let driver = try SoloDriver(policy: config.sealing, builder: builder, appender: appender, key: key, clock: clock, logger: consensusLogger)
             soloDriver = driver
             wakeDriver.add { _ in driver.wake() }
         } else if let validatorIndex {

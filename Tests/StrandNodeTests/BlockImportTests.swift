@@ -16,9 +16,7 @@ import Testing
             try leader.admitTransfers(count)
             leader.clock.advance(by: .milliseconds(3))
             let block = try leader.sealBlock()
-            let executed = try replica.importer.importSealed(block, on: try replica.committer.tip())
-            replica.committer.submit(executed)
-            replica.committer.drain()
+            try replica.appendSealed(block)
         }
         #expect(replica.ledger.head == leader.ledger.head)
         #expect(replica.ledger.head.number == 3)
@@ -76,8 +74,7 @@ import Testing
         #expect(replica.pool.count == 0)
 
         // The good block still imports after all that.
-        replica.committer.submit(try replica.importer.importSealed(good, on: tip))
-        replica.committer.drain()
+        try replica.appendSealed(good)
         #expect(replica.ledger.head == leader.ledger.head)
     }
 
@@ -94,8 +91,7 @@ import Testing
         _ = try leader.pool.admit([fisco(1, limit: 5).encoded], accounts: try leader.ledger.snapshot())[0].get()
         leader.clock.advance(by: .milliseconds(3))
         let first = try leader.sealBlock()
-        replica.committer.submit(try replica.importer.importSealed(first, on: try replica.committer.tip()))
-        replica.committer.drain()
+        try replica.appendSealed(first)
 
         let good = try nextBlock(leader)
         let tip = try replica.committer.tip()
@@ -114,8 +110,7 @@ import Testing
         #expect(refusal(adding: fisco(1, limit: 6, data: [1]))?.contains("random id") == true)
         #expect(refusal(adding: fisco(2, limit: 1))?.contains("block limit 1 is outside (1, 1001]") == true)
         #expect(refusal(adding: fisco(3, limit: 1_002))?.contains("block limit 1002") == true)
-        replica.committer.submit(try replica.importer.importSealed(good, on: tip))
-        replica.committer.drain()
+        try replica.appendSealed(good)
         #expect(replica.ledger.head == leader.ledger.head)
     }
 

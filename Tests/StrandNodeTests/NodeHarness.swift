@@ -31,6 +31,7 @@ final class NodeHarness {
     let builder: BlockBuilder
     let importer: BlockImporter
     let committer: BlockCommitter
+    let appender: ChainAppender
     let driver: SoloDriver
     private var nonces = [UInt64](repeating: 0, count: NodeHarness.accounts.count)
 
@@ -51,7 +52,8 @@ final class NodeHarness {
                                  feesEnabled: false, clock: clock, pool: pool, replay: pool.replay)
         committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics, pipelining: pipelining,
                                    logger: logger, retryBackoff: (.milliseconds(1), .milliseconds(4)), commit: commit)
-        driver = try SoloDriver(policy: policy, builder: builder, committer: committer, key: Self.validatorKey, clock: clock, logger: logger)
+        appender = ChainAppender(committer: committer, pool: pool)
+        driver = try SoloDriver(policy: policy, builder: builder, appender: appender, key: Self.validatorKey, clock: clock, logger: logger)
     }
 
     deinit {
@@ -74,6 +76,12 @@ final class NodeHarness {
     func admitTransfers(_ count: Int) throws {
         let snapshot = try ledger.snapshot()
         for result in pool.admit(transfers(count), accounts: snapshot) { _ = try result.get() }
+    }
+
+    /// Imports someone else's sealed block through the path sync takes, and waits for its commit.
+    func appendSealed(_ block: Block) throws {
+        try appender.extend { (tip: ChainTip) throws(BlockImportError) -> ExecutedBlock? in try importer.importSealed(block, on: tip) }
+        committer.drain()
     }
 
     /// Builds, seals and commits one block from the pool; returns it.

@@ -19,9 +19,9 @@ struct BlockBuilder: Sendable {
 
     /// The next block on `tip`, stamped `wallMilliseconds` (or just after the parent, if the
     /// clock is behind it); nil when nothing could be included. Those execution excluded for
-    /// good leave the pool; included ones too when `final` (a solo seal), else they stay
-    /// until the block commits (a PBFT proposal may yet fail).
-    func build(on tip: ChainTip, wallMilliseconds: UInt64, final: Bool = true) -> ExecutedBlock? {
+    /// good leave the pool; included ones stay until the block joins the chain
+    /// (`ChainAppender`), since a PBFT proposal may yet fail.
+    func build(on tip: ChainTip, wallMilliseconds: UInt64) -> ExecutedBlock? {
         var candidates = pool.select(limit: min(maxTransactions, chain.maxBlockTransactions), gasLimit: chain.blockGasLimit,
                                      blockNumber: tip.number + 1, accounts: tip.state)
         candidates.removeSubrange(Self.prefixFitting(candidates, maxBytes: chain.maxBlockBytes)...)
@@ -40,8 +40,6 @@ struct BlockBuilder: Sendable {
             number: context.number, parentHash: tip.hash, parentStateRoot: tip.stateRoot, timestamp: timestamp,
             sealer: proposer, gasLimit: chain.blockGasLimit, transactions: result.included.map(\.transaction),
             receipts: result.receipts, changes: result.changes)
-        // Out of the pool now, so that the next block does not take them again.
-        if final { pool.removeCommitted(result.included, accounts: tip.state.adding(result.changes)) }
         return ExecutedBlock(block: block, receipts: result.receipts, changes: result.changes, senders: result.included.map(\.sender),
                              executionMicros: executionMicros, excluded: result.excluded.count)
     }

@@ -13,8 +13,8 @@ import Synchronization
 ///
 /// A commit that fails for the storage (a full disk, an I/O error) is retried with back-off
 /// and never dropped: meanwhile the pool refuses new transactions with the reason, and
-/// `/metrics` shows `strand_ledger_commit_failing 1`. Blocks are handed in from one thread
-/// at a time: the solo driver's, or through `ChainAppender` (PBFT and sync).
+/// `/metrics` shows `strand_ledger_commit_failing 1`. Blocks are handed in through
+/// `ChainAppender`, one at a time.
 final class BlockCommitter: @unchecked Sendable {
     typealias Commit = @Sendable (Block, [Receipt], StateChanges) throws -> Void
 
@@ -68,8 +68,6 @@ final class BlockCommitter: @unchecked Sendable {
     /// once it is on disk.
     func submit(_ executed: ExecutedBlock) {
         drain()
-        // Before the next block is built on this one, which the replay rule must see.
-        pool.replay.record(blockNumber: executed.block.number, transactions: executed.block.transactions)
         let done = DispatchSemaphore(value: 0)
         inFlight = (executed, done)
         queue.async { [self] in

@@ -21,7 +21,7 @@ struct BlockImporter: Sendable {
     /// How far ahead of this node's clock a block's timestamp may be: clocks of institutions
     /// differ, and a node whose clock is behind must still follow the chain.
     var maxClockDriftMilliseconds: UInt64 = 60_000
-    /// The local pool, which forgets what an imported block included.
+    /// The local pool, whose already-recovered senders spare recovering them again.
     let pool: TransactionPool?
     /// FISCO's block-limit and random-id rule, as the builder's pool applies it.
     let replay: ReplayWindow
@@ -38,9 +38,7 @@ struct BlockImporter: Sendable {
     /// - Parameters:
     ///   - senders: the transactions' senders when already recovered (`recoverSenders(of:)`
     ///     for a whole range of blocks at once); recovered here otherwise.
-    ///   - final: the block is sealed, so the pool forgets its transactions now; a proposal's
-    ///     stay until it commits.
-    func importBlock(_ block: Block, on tip: ChainTip, senders: [Address]? = nil, final: Bool = true) throws(BlockImportError) -> ExecutedBlock {
+    func importBlock(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
         try checkHeader(block, on: tip)
         let recovered: [RecoveredTransaction]
         if let senders, senders.count == block.transactions.count {
@@ -67,7 +65,6 @@ struct BlockImporter: Sendable {
         guard stateRoot == header.stateRoot else { throw .stateRootMismatch(inHeader: header.stateRoot, computed: stateRoot) }
         let gasUsed = result.receipts.last?.cumulativeGasUsed ?? 0
         guard gasUsed == header.gasUsed else { throw .gasUsedMismatch(inHeader: header.gasUsed, computed: gasUsed) }
-        if final { pool?.removeCommitted(recovered, accounts: tip.state.adding(result.changes)) }
         return ExecutedBlock(block: block, receipts: result.receipts, changes: result.changes, senders: recovered.map(\.sender),
                              executionMicros: executionMicros, excluded: 0)
     }

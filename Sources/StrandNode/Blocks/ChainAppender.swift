@@ -4,18 +4,25 @@ import StrandTxPool
 import StrandTypes
 import Synchronization
 
-/// The one door to the committer when two paths extend the chain: the consensus driver
-/// (blocks it decided) and sync (sealed blocks peers serve). Each takes the tip and submits
-/// on it under one lock, so the two never race, and a block one path already added is
-/// skipped by the other (safety makes it the same block).
+/// The one door through which every block joins the chain: sealed by the solo driver, decided
+/// by PBFT, or served by a peer and imported by sync. Each path takes the tip and appends on it
+/// under one lock, so they never race, and a block one path already added is skipped by the
+/// others (safety makes it the same block).
+///
+/// Appending is the one moment for what the next block depends on: the pool forgets the
+/// block's transactions and FISCO's replay window records them. What readers see follows when
+/// the block is on disk, in one place too (`BlockCommitter`: recent blocks, metrics, the
+/// announcement to consensus and peers).
 final class ChainAppender: @unchecked Sendable {
     let committer: BlockCommitter
+    let pool: TransactionPool
     private let lock = NSLock()
     /// The chain's height, blocks in commit included, for readers on any thread.
     private let tipHeight: Atomic<UInt64>
 
-    init(committer: BlockCommitter) {
+    init(committer: BlockCommitter, pool: TransactionPool) {
         self.committer = committer
+        self.pool = pool
         tipHeight = Atomic(committer.ledger.head.number)
     }
 
@@ -38,19 +45,21 @@ final class ChainAppender: @unchecked Sendable {
             return tipHeight.load(ordering: .relaxed)
         }
         guard let executed = try makeBlock(tip) else { return tip.number }
+        let recovered = zip(executed.block.transactions, executed.senders).map { RecoveredTransaction($0, sender: $1) }
+        pool.removeCommitted(recovered, accounts: tip.state.adding(executed.changes))
+        // Before the next block is built on this one, which the replay rule must see.
+        pool.replay.record(blockNumber: executed.block.number, transactions: executed.block.transactions)
         committer.submit(executed)
         tipHeight.store(executed.block.number, ordering: .releasing)
         return executed.block.number
     }
 
-    /// Adds a decided block executed earlier, if it still extends the tip; its transactions
-    /// leave the pool. False when the chain already has it (sync was faster).
-    func appendDecided(_ executed: ExecutedBlock, pool: TransactionPool) -> Bool {
+    /// Adds a block executed earlier (a decided proposal), if it still extends the tip. False
+    /// when the chain already has it (sync was faster).
+    func append(_ executed: ExecutedBlock) -> Bool {
         var added = false
         extend { (tip: ChainTip) -> ExecutedBlock? in
             guard executed.block.number == tip.number + 1, executed.block.header.parentHash == tip.hash else { return nil }
-            let recovered = zip(executed.block.transactions, executed.senders).map { RecoveredTransaction($0, sender: $1) }
-            pool.removeCommitted(recovered, accounts: tip.state.adding(executed.changes))
             added = true
             return executed
         }

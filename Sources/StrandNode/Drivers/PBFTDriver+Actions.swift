@@ -55,7 +55,7 @@ extension PBFTDriver {
             buildRequest = nil
             return
         }
-        guard let executed = builder.build(on: tip, wallMilliseconds: clock.wallMilliseconds(), final: false) else {
+        guard let executed = builder.build(on: tip, wallMilliseconds: clock.wallMilliseconds()) else {
             logger.debug("consensus: nothing to propose at height \(request.height) from \(builder.pool.count) pending")
             return
         }
@@ -80,7 +80,7 @@ extension PBFTDriver {
         guard block.number == tip.number + 1 else { return }
         do {
             let senders = importer.recoverSenders(of: [block])[0]
-            let executed = try importer.importBlock(block, on: tip, senders: senders, final: false)
+            let executed = try importer.importBlock(block, on: tip, senders: senders)
             executedBlocks[hash] = executed
             metrics.execution.recordMicroseconds(executed.executionMicros)
             feed(.executed(blockHash: hash, valid: true))
@@ -100,7 +100,7 @@ extension PBFTDriver {
             return
         }
         executed.block.header.seal = seal
-        let added = appender.appendDecided(executed, pool: builder.pool)
+        let added = appender.append(executed)
         metrics.blockDecided()
         var round: UInt64 = 0
         if let started = roundStartedAt {

@@ -2,19 +2,20 @@ import Logging
 import StrandConsensus
 import StrandCrypto
 import StrandPrimitives
+import StrandStorage
 import StrandTxPool
 import StrandTypes
 import Synchronization
 
 /// Drives a solo chain: asks the sealing policy after every event (transactions admitted, a
 /// block committed, the policy's own timer), builds and seals a block when it says so, and
-/// hands the block to the committer. Waits on a wake-up, never polls.
+/// appends the block to the chain. Waits on a wake-up, never polls.
 ///
 /// `step()` is one turn of that loop; tests call it directly under a `ManualClock`.
 final class SoloDriver: @unchecked Sendable {
     let policy: SealingPolicy
     let builder: BlockBuilder
-    let committer: BlockCommitter
+    let appender: ChainAppender
     let clock: any NodeClock
     let logger: Logger
     private let sealingKey: PrivateKey
@@ -28,7 +29,7 @@ final class SoloDriver: @unchecked Sendable {
     }
 
     /// - Throws: `NotAValidator` unless `key` is the chain's one validator.
-    init(policy: SealingPolicy, builder: BlockBuilder, committer: BlockCommitter, key: PrivateKey,
+    init(policy: SealingPolicy, builder: BlockBuilder, appender: ChainAppender, key: PrivateKey,
          clock: any NodeClock, logger: Logger) throws(NotAValidator) {
         let chain = builder.chain
         let nodeID = chain.suite.nodeID(of: key)
@@ -40,7 +41,7 @@ final class SoloDriver: @unchecked Sendable {
         }
         self.policy = policy
         self.builder = builder
-        self.committer = committer
+        self.appender = appender
         self.clock = clock
         self.logger = logger
         sealingKey = key
@@ -56,7 +57,7 @@ final class SoloDriver: @unchecked Sendable {
     /// Returns once the block in progress, if any, is committed (or given up, if the ledger fails).
     func stop() {
         guard thread.stop() else { return }
-        committer.stop()
+        appender.committer.stop()
     }
 
     private func loop() {
@@ -67,7 +68,7 @@ final class SoloDriver: @unchecked Sendable {
             case .waitForTransactions: thread.sleep(upTo: nil)
             }
         }
-        committer.drain()
+        appender.committer.drain()
     }
 
     /// Asks the policy once and does what it says: `.seal` means a block was attempted (the
@@ -87,14 +88,17 @@ final class SoloDriver: @unchecked Sendable {
         return .seal
     }
 
-    /// Builds, seals and submits one block; false when nothing could be included.
+    /// Builds, seals and appends one block; false when nothing could be included.
     @discardableResult
     func sealBlock() throws -> Bool {
-        let tip = try committer.tip()
-        guard var executed = builder.build(on: tip, wallMilliseconds: clock.wallMilliseconds()) else { return false }
-        let signature = builder.chain.sealSignature(for: executed.block.header, validatorIndex: validatorIndex, key: sealingKey)
-        executed.block.header.seal = BlockSeal(view: 0, signatures: [signature])
-        committer.submit(executed)
-        return true
+        var sealed = false
+        try appender.extend { (tip: ChainTip) throws(LedgerError) -> ExecutedBlock? in
+            guard var executed = builder.build(on: tip, wallMilliseconds: clock.wallMilliseconds()) else { return nil }
+            let signature = builder.chain.sealSignature(for: executed.block.header, validatorIndex: validatorIndex, key: sealingKey)
+            executed.block.header.seal = BlockSeal(view: 0, signatures: [signature])
+            sealed = true
+            return executed
+        }
+        return sealed
     }
 }
