@@ -130,6 +130,15 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        // The chain a node extends: building, importing and appending blocks through one path,
+        // committing them in order, and the recent blocks RPC reads.
+        .target(
+            name: "StrandChain",
+            dependencies: [
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandTxPool",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // A blocking JSON-RPC client: the load generator's and the `strand chain` commands'.
         .target(name: "StrandRPCClient"),
         // What operators run beside the node: process liveness, chain directories, start and
@@ -145,7 +154,7 @@ let package = Package(
             name: "StrandNode",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution",
-                "StrandTxPool", "StrandConsensus", "StrandRPC", "StrandNetwork", "StrandSync",
+                "StrandTxPool", "StrandChain", "StrandConsensus", "StrandRPC", "StrandNetwork", "StrandSync",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -239,7 +248,7 @@ let package = Package(
             name: "StrandNodeTests",
             dependencies: [
                 "StrandNode", "StrandRPC", "StrandRPCClient", "StrandConsensus", "StrandCrypto", "StrandExecution",
-                "StrandPrimitives", "StrandStorage", "StrandTxPool", "StrandTypes", "StrandTestSupport", "StrandNetwork",
+                "StrandPrimitives", "StrandStorage", "StrandTxPool", "StrandTypes", "StrandTestSupport", "StrandNetwork", "StrandChain",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import StrandChain
 import StrandConsensus
 import StrandCrypto
 import StrandExecution
@@ -65,7 +66,7 @@ public final class Node: Sendable {
         let nodeID = chain.suite.nodeID(of: key)
         let executor = ParallelExecutor(threads: threads)
         let announce = Relay()
-        let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics,
+        let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, observer: metrics,
                                        pipelining: config.pipelining, logger: chainLogger, onCommitted: { announce.fire($0.number) })
         self.committer = committer
         let appender = ChainAppender(committer: committer, pool: pool)
@@ -73,7 +74,7 @@ public final class Node: Sendable {
                                      feesEnabled: config.feesEnabled, clock: clock, pool: pool, replay: replay)
         let builder = BlockBuilder(
             chain: chain, pool: pool, executor: executor, proposer: chain.suite.address(of: nodeID),
-            maxTransactions: config.sealing.maxBlockTransactions, feesEnabled: config.feesEnabled, metrics: metrics)
+            maxTransactions: config.sealing.maxBlockTransactions, feesEnabled: config.feesEnabled, observer: metrics)
         let validatorIndex = chain.validatorIndex(of: nodeID)
         let solo = chain.validators.count == 1
         var soloDriver: SoloDriver?

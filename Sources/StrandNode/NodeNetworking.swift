@@ -1,4 +1,5 @@
 import Logging
+import StrandChain
 import StrandCrypto
 import StrandNetwork
 import StrandPrimitives

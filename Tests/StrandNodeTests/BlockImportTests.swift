@@ -1,3 +1,4 @@
+@testable import StrandChain
 @testable import StrandNode
 import StrandConsensus
 import StrandCrypto

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+@testable import StrandChain
 @testable import StrandNode
 import StrandConsensus
 import StrandCrypto
@@ -47,10 +48,10 @@ final class NodeHarness {
         logger.logLevel = .warning
         let executor = ParallelExecutor(threads: 2)
         builder = BlockBuilder(chain: chain, pool: pool, executor: executor, proposer: Self.validatorKey.address,
-                               maxTransactions: policy.maxBlockTransactions, feesEnabled: false, metrics: metrics)
+                               maxTransactions: policy.maxBlockTransactions, feesEnabled: false, observer: metrics)
         importer = BlockImporter(chain: chain, rules: pool.config.rules, verifier: verifier, executor: executor,
                                  feesEnabled: false, clock: clock, pool: pool, replay: pool.replay)
-        committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, metrics: metrics, pipelining: pipelining,
+        committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, observer: metrics, pipelining: pipelining,
                                    logger: logger, retryBackoff: (.milliseconds(1), .milliseconds(4)), commit: commit)
         appender = ChainAppender(committer: committer, pool: pool)
         driver = try SoloDriver(policy: policy, builder: builder, appender: appender, key: Self.validatorKey, clock: clock, logger: logger)

@@ -1,4 +1,5 @@
 import Logging
+import StrandChain
 import StrandConsensus
 import StrandCrypto
 import StrandPrimitives

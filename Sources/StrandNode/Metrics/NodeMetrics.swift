@@ -64,12 +64,12 @@ public final class NodeMetrics: Sendable {
 
     /// Whether commits fail now; returns what it was.
     @discardableResult
-    func setCommitFailing(_ failing: Bool) -> Bool {
+    public func setCommitFailing(_ failing: Bool) -> Bool {
         commitFailingGauge.record(failing ? 1 : 0)
         return commitFailing.exchange(failing ? 1 : 0, ordering: .relaxed) == 1
     }
 
-    func commitFailed() {
+    public func commitFailed() {
         commitFailures.wrappingAdd(1, ordering: .relaxed)
         commitFailuresCounter.increment()
     }

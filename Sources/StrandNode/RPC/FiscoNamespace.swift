@@ -1,3 +1,4 @@
+import StrandChain
 import StrandExecution
 import StrandPrimitives
 import StrandRPC

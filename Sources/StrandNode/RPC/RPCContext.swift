@@ -1,3 +1,4 @@
+import StrandChain
 import StrandCrypto
 import StrandExecution
 import StrandPrimitives

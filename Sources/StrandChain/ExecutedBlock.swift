@@ -4,29 +4,38 @@ import StrandTypes
 
 /// A block with the outcome of executing it: what the committer writes. Built by the
 /// `BlockBuilder` (a block this node proposes) or the `BlockImporter` (someone else's).
-struct ExecutedBlock: Sendable {
-    var block: Block
-    let receipts: [Receipt]
-    let changes: StateChanges
-    let senders: [Address]
-    let executionMicros: UInt64
+public struct ExecutedBlock: Sendable {
+    public var block: Block
+    public let receipts: [Receipt]
+    public let changes: StateChanges
+    public let senders: [Address]
+    public let executionMicros: UInt64
     /// Transactions the builder left out (zero for an imported block, which may leave none out).
-    let excluded: Int
+    public let excluded: Int
+
+    public init(block: Block, receipts: [Receipt], changes: StateChanges, senders: [Address], executionMicros: UInt64, excluded: Int) {
+        self.block = block
+        self.receipts = receipts
+        self.changes = changes
+        self.senders = senders
+        self.executionMicros = executionMicros
+        self.excluded = excluded
+    }
 }
 
 /// What the next block builds on: the parent (the block in commit, if any, else the
 /// committed head) and the state after it.
-struct ChainTip: Sendable {
-    let number: UInt64
-    let hash: Hash
-    let stateRoot: Hash
+public struct ChainTip: Sendable {
+    public let number: UInt64
+    public let hash: Hash
+    public let stateRoot: Hash
     /// Milliseconds, as headers count.
-    let timestamp: UInt64
-    let state: PendingState
+    public let timestamp: UInt64
+    public let state: PendingState
     /// BLOCKHASH for the block after this tip.
-    let blockHashes: @Sendable (UInt64) -> Hash
+    public let blockHashes: @Sendable (UInt64) -> Hash
 
-    init(parent: BlockHeader, state: PendingState, ledger: Ledger) {
+    public init(parent: BlockHeader, state: PendingState, ledger: Ledger) {
         number = parent.number
         hash = parent.hash
         stateRoot = parent.stateRoot
@@ -37,7 +46,7 @@ struct ChainTip: Sendable {
 
     /// BLOCKHASH for a block whose parent may still be committing: the parent's hash is known,
     /// every earlier block is in the ledger (commits are in order, one in flight).
-    static func blockHashes(ledger: Ledger, parent: (number: UInt64, hash: Hash)) -> @Sendable (UInt64) -> Hash {
+    public static func blockHashes(ledger: Ledger, parent: (number: UInt64, hash: Hash)) -> @Sendable (UInt64) -> Hash {
         { number in
             if number == parent.number { return parent.hash }
             return (try? ledger.header(number: number))??.hash ?? .zero
@@ -48,11 +57,11 @@ struct ChainTip: Sendable {
 /// The committed state with the writes of blocks not yet committed layered on top (the last
 /// layer wins): what the next block executes on while the previous one is written. Reads
 /// binary-search each layer's sorted entries, so layering builds nothing. Thread-safe.
-struct PendingState: StateReader, Sendable {
-    let base: LedgerSnapshot
-    let layers: [StateChanges]
+public struct PendingState: StateReader, Sendable {
+    public let base: LedgerSnapshot
+    public let layers: [StateChanges]
 
-    func value(of key: StateKey) -> UInt256 {
+    public func value(of key: StateKey) -> UInt256 {
         for layer in layers.reversed() {
             let entries = layer.entries
             var low = 0, high = entries.count
@@ -65,13 +74,13 @@ struct PendingState: StateReader, Sendable {
         return base.value(of: key)
     }
 
-    func code(hash: Hash) -> [UInt8]? {
+    public func code(hash: Hash) -> [UInt8]? {
         for layer in layers.reversed() { if let code = layer.code[hash] { return code } }
         return base.code(hash: hash)
     }
 
     /// This state with `changes` on top.
-    func adding(_ changes: StateChanges) -> PendingState {
+    public func adding(_ changes: StateChanges) -> PendingState {
         PendingState(base: base, layers: layers + [changes])
     }
 }

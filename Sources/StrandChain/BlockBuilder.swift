@@ -6,22 +6,33 @@ import StrandTypes
 /// Builds the block this node proposes: selects ready transactions from the pool, executes
 /// them on the tip's state and assembles the header with every root. The solo driver seals
 /// what it builds; under PBFT the leader proposes it.
-struct BlockBuilder: Sendable {
-    let chain: ChainConfig
-    let pool: TransactionPool
-    let executor: ParallelExecutor
+public struct BlockBuilder: Sendable {
+    public let chain: ChainConfig
+    public let pool: TransactionPool
+    public let executor: ParallelExecutor
     /// The proposer's account: the header's sealer, paid the fees when fees are on.
-    let proposer: Address
+    public let proposer: Address
     /// Most transactions this node puts in a block: its sealing policy's, within the chain's limit.
-    let maxTransactions: Int
-    let feesEnabled: Bool
-    let metrics: NodeMetrics
+    public let maxTransactions: Int
+    public let feesEnabled: Bool
+    public let observer: any ChainObserver
+
+    public init(chain: ChainConfig, pool: TransactionPool, executor: ParallelExecutor, proposer: Address, maxTransactions: Int,
+                feesEnabled: Bool, observer: any ChainObserver) {
+        self.chain = chain
+        self.pool = pool
+        self.executor = executor
+        self.proposer = proposer
+        self.maxTransactions = maxTransactions
+        self.feesEnabled = feesEnabled
+        self.observer = observer
+    }
 
     /// The next block on `tip`, stamped `wallMilliseconds` (or just after the parent, if the
     /// clock is behind it); nil when nothing could be included. Those execution excluded for
     /// good leave the pool; included ones stay until the block joins the chain
     /// (`ChainAppender`), since a PBFT proposal may yet fail.
-    func build(on tip: ChainTip, wallMilliseconds: UInt64) -> ExecutedBlock? {
+    public func build(on tip: ChainTip, wallMilliseconds: UInt64) -> ExecutedBlock? {
         var candidates = pool.select(limit: min(maxTransactions, chain.maxBlockTransactions), gasLimit: chain.blockGasLimit,
                                      blockNumber: tip.number + 1, accounts: tip.state)
         candidates.removeSubrange(Self.prefixFitting(candidates, maxBytes: chain.maxBlockBytes)...)
@@ -34,7 +45,7 @@ struct BlockBuilder: Sendable {
         let result = executor.execute(candidates, on: tip.state, context: context)
         let executionMicros = (ContinuousClock.now - started).microseconds
         pool.remove(result.excluded.map(\.hash))
-        metrics.excluded.increment(by: Int64(result.excluded.count))
+        observer.transactionsExcluded(result.excluded.count)
         guard !result.included.isEmpty else { return nil }
         let block = Block.assemble(
             number: context.number, parentHash: tip.hash, parentStateRoot: tip.stateRoot, timestamp: timestamp,
@@ -46,7 +57,7 @@ struct BlockBuilder: Sendable {
 
     /// How many of `candidates`, from the first, fit a body of `maxBytes` (a sender's later
     /// nonces that do not fit wait for the next block).
-    static func prefixFitting(_ candidates: [RecoveredTransaction], maxBytes: Int) -> Int {
+    public static func prefixFitting(_ candidates: [RecoveredTransaction], maxBytes: Int) -> Int {
         var bytes = ChainConfig.bodyOverheadBytes
         for (index, tx) in candidates.enumerated() {
             bytes += ChainConfig.bodyBytes(ofTransaction: tx.transaction.encoded.count)

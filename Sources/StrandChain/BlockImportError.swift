@@ -4,7 +4,7 @@ import StrandTypes
 
 /// Why the importer refused a block. Every case but `storage` is the fault of whoever built
 /// or sent the block (`isPeerFault`), so the network can drop and count that peer.
-enum BlockImportError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum BlockImportError: Error, Equatable, Sendable, CustomStringConvertible {
     case wrongNumber(expected: UInt64, got: UInt64)
     case wrongParent(expected: Hash, got: Hash)
     case timestampNotAfterParent(parent: UInt64, got: UInt64)
@@ -21,12 +21,12 @@ enum BlockImportError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The local ledger failed; the block may be fine.
     case storage(LedgerError)
 
-    var isPeerFault: Bool {
+    public var isPeerFault: Bool {
         if case .storage = self { return false }
         return true
     }
 
-    var description: String {
+    public var description: String {
         switch self {
         case .wrongNumber(let expected, let got): "block number \(got), expected \(expected)"
         case .wrongParent(let expected, let got): "parent \(got) is not the tip \(expected)"

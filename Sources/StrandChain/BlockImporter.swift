@@ -11,23 +11,35 @@ import StrandTypes
 ///
 /// On any refusal nothing has changed: the checks come first and execution writes only
 /// into the `ExecutedBlock` it returns.
-struct BlockImporter: Sendable {
-    let chain: ChainConfig
-    let rules: TransactionRules
-    let verifier: SignatureVerifier
-    let executor: ParallelExecutor
-    let feesEnabled: Bool
-    let clock: any NodeClock
+public struct BlockImporter: Sendable {
+    public let chain: ChainConfig
+    public let rules: TransactionRules
+    public let verifier: SignatureVerifier
+    public let executor: ParallelExecutor
+    public let feesEnabled: Bool
+    public let clock: any NodeClock
     /// How far ahead of this node's clock a block's timestamp may be: clocks of institutions
     /// differ, and a node whose clock is behind must still follow the chain.
-    var maxClockDriftMilliseconds: UInt64 = 60_000
+    public var maxClockDriftMilliseconds: UInt64 = 60_000
     /// The local pool, whose already-recovered senders spare recovering them again.
-    let pool: TransactionPool?
+    public let pool: TransactionPool?
     /// FISCO's block-limit and random-id rule, as the builder's pool applies it.
-    let replay: ReplayWindow
+    public let replay: ReplayWindow
+
+    public init(chain: ChainConfig, rules: TransactionRules, verifier: SignatureVerifier, executor: ParallelExecutor,
+                feesEnabled: Bool, clock: any NodeClock, pool: TransactionPool?, replay: ReplayWindow) {
+        self.chain = chain
+        self.rules = rules
+        self.verifier = verifier
+        self.executor = executor
+        self.feesEnabled = feesEnabled
+        self.clock = clock
+        self.pool = pool
+        self.replay = replay
+    }
 
     /// Checks the seal, then as `importBlock`: for sync and replay, where the block is final.
-    func importSealed(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
+    public func importSealed(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
         do { try chain.verifySeal(of: block.header) } catch { throw .badSeal(error) }
         return try importBlock(block, on: tip, senders: senders)
     }
@@ -38,7 +50,7 @@ struct BlockImporter: Sendable {
     /// - Parameters:
     ///   - senders: the transactions' senders when already recovered (`recoverSenders(of:)`
     ///     for a whole range of blocks at once); recovered here otherwise.
-    func importBlock(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
+    public func importBlock(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
         try checkHeader(block, on: tip)
         let recovered: [RecoveredTransaction]
         if let senders, senders.count == block.transactions.count {
@@ -70,7 +82,7 @@ struct BlockImporter: Sendable {
     }
 
     /// The rules a header and body must meet before anything runs.
-    func checkHeader(_ block: Block, on tip: ChainTip) throws(BlockImportError) {
+    public func checkHeader(_ block: Block, on tip: ChainTip) throws(BlockImportError) {
         let header = block.header
         guard header.number == tip.number + 1 else { throw .wrongNumber(expected: tip.number + 1, got: header.number) }
         guard header.parentHash == tip.hash else { throw .wrongParent(expected: tip.hash, got: header.parentHash) }
@@ -94,7 +106,7 @@ struct BlockImporter: Sendable {
 
     /// The senders of every transaction of `blocks`, in one batch; nil for a block with a
     /// signature that recovers no sender (its import then names it).
-    func recoverSenders(of blocks: [Block]) -> [[Address]?] {
+    public func recoverSenders(of blocks: [Block]) -> [[Address]?] {
         let senders = senders(of: blocks.flatMap(\.transactions))
         var start = 0
         return blocks.map { block in

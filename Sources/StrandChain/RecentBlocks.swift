@@ -8,16 +8,16 @@ import Synchronization
 /// then costs a hash-table probe instead of decoding a whole block and recovering its
 /// sender. The committer adds each block as it lands (the builder or importer knew the senders);
 /// older blocks are loaded from the ledger on demand, their senders recovered in one batch.
-final class RecentBlocks: Sendable {
-    struct Entry: Sendable {
-        let block: Block
-        let hash: Hash
-        let receipts: [Receipt]
-        let senders: [Address?]
+public final class RecentBlocks: Sendable {
+    public struct Entry: Sendable {
+        public let block: Block
+        public let hash: Hash
+        public let receipts: [Receipt]
+        public let senders: [Address?]
         /// Transaction hash → index in the block.
-        let positions: [Hash: Int]
+        public let positions: [Hash: Int]
 
-        init(block: Block, receipts: [Receipt], senders: [Address?]) {
+        public init(block: Block, receipts: [Receipt], senders: [Address?]) {
             self.block = block
             hash = block.hash
             self.receipts = receipts
@@ -26,17 +26,17 @@ final class RecentBlocks: Sendable {
         }
     }
 
-    let capacity: Int
+    public let capacity: Int
     private let verifier: SignatureVerifier
     /// Entries by block number, with when each was last used (least recently used goes first).
     private let entries = Mutex<(byNumber: [UInt64: (entry: Entry, used: UInt64)], clock: UInt64)>(([:], 0))
 
-    init(capacity: Int = 64, verifier: SignatureVerifier) {
+    public init(capacity: Int = 64, verifier: SignatureVerifier) {
         self.capacity = capacity
         self.verifier = verifier
     }
 
-    func add(_ entry: Entry) {
+    public func add(_ entry: Entry) {
         entries.withLock { state in
             state.clock += 1
             state.byNumber[entry.block.number] = (entry, state.clock)
@@ -56,7 +56,7 @@ final class RecentBlocks: Sendable {
     }
 
     /// Block `number` with its receipts and senders, from the cache or the ledger.
-    func entry(number: UInt64, in snapshot: LedgerSnapshot) throws -> Entry? {
+    public func entry(number: UInt64, in snapshot: LedgerSnapshot) throws -> Entry? {
         if let hit = cached(number) { return hit }
         guard let block = try snapshot.block(number: number), let receipts = try snapshot.receipts(blockNumber: number) else {
             return nil

@@ -13,22 +13,22 @@ import Synchronization
 /// block's transactions and FISCO's replay window records them. What readers see follows when
 /// the block is on disk, in one place too (`BlockCommitter`: recent blocks, metrics, the
 /// announcement to consensus and peers).
-final class ChainAppender: @unchecked Sendable {
-    let committer: BlockCommitter
-    let pool: TransactionPool
+public final class ChainAppender: @unchecked Sendable {
+    public let committer: BlockCommitter
+    public let pool: TransactionPool
     private let lock = NSLock()
     /// The chain's height, blocks in commit included, for readers on any thread.
     private let tipHeight: Atomic<UInt64>
 
-    init(committer: BlockCommitter, pool: TransactionPool) {
+    public init(committer: BlockCommitter, pool: TransactionPool) {
         self.committer = committer
         self.pool = pool
         tipHeight = Atomic(committer.ledger.head.number)
     }
 
-    var height: UInt64 { tipHeight.load(ordering: .acquiring) }
+    public var height: UInt64 { tipHeight.load(ordering: .acquiring) }
 
-    func tip() throws(LedgerError) -> ChainTip {
+    public func tip() throws(LedgerError) -> ChainTip {
         lock.lock()
         defer { lock.unlock() }
         return try committer.tip()
@@ -37,7 +37,7 @@ final class ChainAppender: @unchecked Sendable {
     /// Runs `makeBlock` on the tip and submits what it returns (nil: nothing to add).
     /// Returns the chain's height afterwards.
     @discardableResult
-    func extend<E: Error>(_ makeBlock: (ChainTip) throws(E) -> ExecutedBlock?) throws(E) -> UInt64 {
+    public func extend<E: Error>(_ makeBlock: (ChainTip) throws(E) -> ExecutedBlock?) throws(E) -> UInt64 {
         lock.lock()
         defer { lock.unlock() }
         let tip: ChainTip
@@ -56,7 +56,7 @@ final class ChainAppender: @unchecked Sendable {
 
     /// Adds a block executed earlier (a decided proposal), if it still extends the tip. False
     /// when the chain already has it (sync was faster).
-    func append(_ executed: ExecutedBlock) -> Bool {
+    public func append(_ executed: ExecutedBlock) -> Bool {
         var added = false
         extend { (tip: ChainTip) -> ExecutedBlock? in
             guard executed.block.number == tip.number + 1, executed.block.header.parentHash == tip.hash else { return nil }
