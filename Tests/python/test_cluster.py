@@ -4,67 +4,11 @@ check. One validator killed with SIGKILL under load: commits go on; restarted, i
 again. Two killed: no commits and no fork; restarted: commits resume. The leader paused with
 SIGSTOP for 10 s: a view change and progress. At the end every node holds the same block at every
 height and every ledger verifies to one state root. Prints `N passed, N failed`."""
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 
-from test_network import LOADGEN, STRAND, become_a_parent_that_never_reaps, free_base, head, rpc, run_suite, wait_until
-
-NODES = 4
-
-
-class Cluster:
-    """4 validators from `strand chain init`, started; node k on hosts[k] (all on 127.0.0.1 by default)."""
-
-    def __init__(self, hosts=None, prefix="strand-cluster-e2e-"):
-        self.dir = tempfile.mkdtemp(prefix=prefix)
-        hosts = hosts or ["127.0.0.1"] * NODES
-        self.rpc_base, self.p2p_base = free_base(NODES), free_base(NODES)
-        subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--nodes", str(NODES), "--hosts", ",".join(hosts),
-                        "--rpc-port", str(self.rpc_base), "--p2p-port", str(self.p2p_base)], check=True, capture_output=True)
-        self.urls = [f"http://{hosts[k]}:{self.rpc_base + k}" for k in range(NODES)]
-        self.chain("start", "--timeout", "60")
-
-    def chain(self, *args):
-        result = subprocess.run([STRAND, "chain", *args, "--dir", self.dir], capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, result
-        return result
-
-    def start_load(self, nodes, txs, timeout=90, qps=0, batch=250):
-        urls = [self.urls[k] for k in nodes]
-        return subprocess.Popen([LOADGEN, *sum([["--rpc", u] for u in urls], []), "--workload", "dag-transfer",
-                                 "--txs", str(txs), "--users", "400", "--batch", str(batch), "--qps", str(qps),
-                                 "--timeout", str(timeout), "--json"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    @staticmethod
-    def finish_load(process, txs):
-        out, err = process.communicate(timeout=600)
-        assert process.returncode == 0, err[-2000:]
-        report = json.loads(out)
-        assert report["verify"] == "success" and report["committed"] == txs, report
-        return report
-
-    def pid(self, k):
-        with open(os.path.join(self.dir, f"node{k}", "node.pid")) as f:
-            return int(f.read())
-
-    def heights(self, nodes=range(NODES)):
-        return [head(self.urls[k])[0] for k in nodes]
-
-    def same_head(self, nodes=range(NODES)):
-        heads = [head(self.urls[k]) for k in nodes]
-        return all(h == heads[0] for h in heads) and heads[0][0] > 0
-
-    def metric(self, k, prefix):
-        """The sum of node k's samples whose line starts with `prefix` (a name and a space, or a name with labels)."""
-        with urllib.request.urlopen(self.urls[k] + "/metrics", timeout=10) as response:
-            return sum(float(line.split()[-1]) for line in response.read().decode().splitlines() if line.startswith(prefix))
-
+from harness import NODES, Cluster, become_a_parent_that_never_reaps, rpc, run_suite, same_block_at_every_height, wait_until
 
 
 def test_four_validators_commit_load_spread_over_them(c):
@@ -117,13 +61,6 @@ def test_paused_leader_gives_way_to_a_view_change(c):
     assert c.heights([others[0]])[0] > height
     assert sum(c.metric(k, "strand_consensus_view_changes_total ") for k in others) > changes, "no view change"
     wait_until(lambda: c.same_head(), 60, "the paused leader to catch up")
-
-
-def same_block_at_every_height(c, nodes=range(NODES)):
-    top = min(c.heights(nodes))
-    for number in range(1, top + 1):
-        hashes = {rpc(c.urls[k], "eth_getBlockByNumber", [hex(number), False])["hash"] for k in nodes}
-        assert len(hashes) == 1, f"block {number} differs: {hashes}"
 
 
 def main():

@@ -12,7 +12,8 @@ import time
 import vyper
 from web3 import Web3
 
-from test_node import ROOT, run_tests, send
+from harness import ROOT
+from node_harness import run_tests, send
 
 CONTRACTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "contracts")
 

@@ -18,8 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_cluster import NODES, Cluster, same_block_at_every_height  # noqa: E402
-from test_network import STRAND, become_a_parent_that_never_reaps, head, process_state, rpc, run_suite, wait_until  # noqa: E402
+from harness import NODES, STRAND, Cluster, become_a_parent_that_never_reaps, head, process_state, rpc, run_suite, same_block_at_every_height, wait_until  # noqa: E402
 
 HOSTS = [f"127.0.0.{k + 2}" for k in range(NODES)]
 LONG = os.environ.get("FAULTS_LONG") == "1"

@@ -14,7 +14,7 @@ from eth_keys import keys
 from eth_utils import keccak, to_checksum_address
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_node import run_tests, selector  # noqa: E402
+from node_harness import run_tests, selector  # noqa: E402
 
 PEMTEST_KEY = keys.PrivateKey(bytes.fromhex("41226f5e134f94e24db28e3ceaf9ffa585278627c2b4683251e55a69e94f76f5"))
 PEMTEST_ADDRESS = "0x2De5C210370Daef452Eb610AF76C3A293AE1661f"

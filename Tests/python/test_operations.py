@@ -20,8 +20,7 @@ import time
 import urllib.error
 import urllib.request
 
-from test_cluster import NODES, Cluster, same_block_at_every_height
-from test_network import STRAND, become_a_parent_that_never_reaps, process_state, rpc, run_suite, wait_until
+from harness import NODES, STRAND, Cluster, become_a_parent_that_never_reaps, process_state, rpc, run_suite, same_block_at_every_height, wait_until
 
 
 def health(url):
