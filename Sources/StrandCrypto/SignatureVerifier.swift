@@ -15,7 +15,7 @@ public struct RecoveryRequest: Sendable {
 
 /// Recovers the signers of many signatures at once on a fixed pool of threads.
 ///
-/// Recovery dominates a node's CPU time (BENCHMARKS.md, "Foundation"), so batches are spread over every
+/// Recovery dominates a node's CPU time (docs/benchmarks-history.md, "Foundation"), so batches are spread over every
 /// core; each thread keeps its own libsecp256k1 context. Results come back in input order.
 public final class SignatureVerifier: Sendable {
     private let workers: WorkerThreads

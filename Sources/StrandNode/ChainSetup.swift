@@ -81,7 +81,7 @@ public struct ChainSetup {
             config.rpcHost = host
             config.rpcPort = rpcPort + index
             // Nodes that share a host share its cores: each sized to all of them would run
-            // several times more threads than cores (BENCHMARKS.md, issue 16, side by side).
+            // several times more threads than cores (docs/benchmarks-history.md, issue 16, side by side).
             let sharing = (0..<nodes).filter { hosts[$0 % hosts.count] == host }.count
             if sharing > 1 { config.executorThreads = max(1, WorkerThreads.availableCores / sharing) }
             if let tls {

@@ -5,7 +5,7 @@ import StrandTypes
 import Testing
 
 /// FISCO BCOS 2.x transactions against values that FISCO's own Python SDK produced (its
-/// `pemtest.pem` account signing HelloWorld's `set("Hello, FISCO")`; the script is in BENCHMARKS.md's FISCO section).
+/// `pemtest.pem` account signing HelloWorld's `set("Hello, FISCO")`; the script is in docs/benchmarks-history.md's FISCO section).
 @Suite struct FiscoTransactionTests {
     static let sdkKey = try! PrivateKey(hexBytes("0x41226f5e134f94e24db28e3ceaf9ffa585278627c2b4683251e55a69e94f76f5"))
     static let sdkAddress = try! Address(hex: "0x2De5C210370Daef452Eb610AF76C3A293AE1661f")

@@ -1,7 +1,7 @@
 """FISCO BCOS 2.x clients against a real node: FISCO's transaction format, its anti-replay
 rule and its RPC dialect, checked with transactions built here (rlp + eth-keys) and with
 golden values that FISCO's own Python SDK produced (its pemtest.pem account; the script is in
-BENCHMARKS.md, "FISCO BCOS 2.x"). Prints `N passed, N failed`.
+docs/benchmarks-history.md, "FISCO BCOS 2.x"). Prints `N passed, N failed`.
 """
 import itertools
 import os
