@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "StrandFuzzing",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandNetwork", "StrandConsensus", "StrandRPC", "StrandTestSupport",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandNetwork", "StrandSync", "StrandConsensus", "StrandRPC", "StrandTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
@@ -248,7 +248,7 @@ let package = Package(
             name: "StrandNodeTests",
             dependencies: [
                 "StrandNode", "StrandRPC", "StrandRPCClient", "StrandConsensus", "StrandCrypto", "StrandExecution",
-                "StrandPrimitives", "StrandStorage", "StrandTxPool", "StrandTypes", "StrandTestSupport", "StrandNetwork", "StrandChain",
+                "StrandPrimitives", "StrandStorage", "StrandTxPool", "StrandTypes", "StrandTestSupport", "StrandNetwork", "StrandChain", "StrandSync",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -3,6 +3,7 @@ import StrandConsensus
 import StrandCrypto
 import StrandNetwork
 import StrandPrimitives
+import StrandSync
 import StrandTestSupport
 import StrandTypes
 
@@ -51,9 +52,10 @@ extension FuzzTarget {
         let nodeID = CryptoSuite.secp256k1.nodeID(of: key)
         return [
             .hello(NetworkMessage.Hello(chainID: 20200, genesisHash: Keccak256.hash([2]), nodeID: nodeID)),
-            .status(NetworkMessage.Status(height: 12, headHash: Keccak256.hash([3]))),
-            .transactions(sampleTransactions.map(\.encoded)),
-            .consensus(sampleConsensus[0]), .ping(1), .pong(2), .getBlocks(from: 1, count: 64), .blocks([[0xc0], [1, 2, 3]]),
+            SyncMessage.status(.init(height: 12, headHash: Keccak256.hash([3]))).networkMessage,
+            SyncMessage.transactions(sampleTransactions.map(\.encoded)).networkMessage,
+            .consensus(sampleConsensus[0]), .ping(1), .pong(2), SyncMessage.getBlocks(from: 1, count: 64).networkMessage,
+            SyncMessage.blocks([[0xc0], [1, 2, 3]]).networkMessage,
         ]
     }
 

@@ -6,6 +6,7 @@ import StrandCrypto
 import StrandNetwork
 import StrandPrimitives
 import StrandRPC
+import StrandSync
 import StrandTypes
 
 /// What a node reads from outside, one entry point each, for libFuzzer (`Fuzz/`, run by
@@ -67,6 +68,15 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             check(frame.count <= maxFrameBytes, "a frame above the limit reached the reader")
             guard let message = try? NetworkMessage.decode(frame) else { continue }
             check(message.encoded == frame, "a network message decoded from bytes that are not its encoding")
+            guard case .subprotocol(let carried) = message else { continue }
+            switch carried.subprotocol {
+            case .sync:
+                if let sync = try? SyncMessage(carried) {
+                    check(sync.protocolMessage == carried, "a sync message decoded from bytes that are not its encoding")
+                }
+            case .consensus:
+                if let bytes = try? carried.opaqueBytes() { consensus(bytes) }
+            }
         }
     }
 

@@ -59,15 +59,15 @@ final class NodeNetworking: Sendable {
         (sync.metrics.gossipSent.load(ordering: .relaxed), sync.metrics.gossipReceived.load(ordering: .relaxed))
     }
 
-    /// Starts the links, delivering consensus messages to the driver and the rest to sync.
+    /// Starts the links, delivering each protocol's messages to it: consensus to the driver, sync to sync.
     func start() throws {
         let sync = sync, consensus = consensus
         try network.start(
             onMessage: { message, peer in
-                if case .consensus(let bytes) = message {
-                    consensus?.received(bytes, from: peer)
-                } else {
-                    sync.handle(message, from: peer)
+                guard case .subprotocol(let message) = message else { return }
+                switch message.subprotocol {
+                case .consensus: consensus?.received(message, from: peer)
+                case .sync: sync.receive(message, from: peer)
                 }
             },
             onPeerChange: { peer, up in

@@ -100,7 +100,17 @@ public final class SyncService: Sendable {
 
     // MARK: Events
 
-    public func handle(_ message: NetworkMessage, from peer: NodeID) {
+    /// A sync message from `peer` as the network delivered it; one that does not read is the
+    /// peer's fault, and its link ends.
+    public func receive(_ message: ProtocolMessage, from peer: NodeID) {
+        do {
+            handle(try SyncMessage(message), from: peer)
+        } catch {
+            messenger.disconnect(peer, because: .badMessage(error))
+        }
+    }
+
+    public func handle(_ message: SyncMessage, from peer: NodeID) {
         queue.async { [self] in
             switch message {
             case .transactions(let raws):
@@ -114,8 +124,6 @@ public final class SyncService: Sendable {
             case .blocks(let raws):
                 guard follows else { return }
                 importServed(raws, from: peer)
-            case .hello, .ping, .pong, .consensus:
-                break
             }
         }
     }
@@ -148,13 +156,13 @@ public final class SyncService: Sendable {
 
     // MARK: Work on the queue
 
-    private var headStatus: NetworkMessage.Status {
+    private var headStatus: SyncMessage.Status {
         let head = ledger.head
         return .init(height: head.number, headHash: head.hash)
     }
 
     private func announceHead() {
-        messenger.broadcast(.status(headStatus))
+        messenger.broadcast(SyncMessage.status(headStatus).networkMessage)
     }
 
     private func flushGossip() {
@@ -164,7 +172,7 @@ public final class SyncService: Sendable {
         }
         guard !batch.isEmpty else { return }
         for start in stride(from: 0, to: batch.count, by: Self.gossipBatch) {
-            messenger.broadcast(.transactions(Array(batch[start..<min(start + Self.gossipBatch, batch.count)])))
+            messenger.broadcast(SyncMessage.transactions(Array(batch[start..<min(start + Self.gossipBatch, batch.count)])).networkMessage)
         }
         metrics.gossipSent.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
     }
@@ -228,8 +236,8 @@ public final class SyncService: Sendable {
         }
     }
 
-    private func send(_ message: NetworkMessage, to peer: NodeID) {
-        messenger.send(message, to: peer)
+    private func send(_ message: SyncMessage, to peer: NodeID) {
+        messenger.send(message.networkMessage, to: peer)
     }
 }
 

@@ -25,11 +25,12 @@ import Testing
         let a = try chain.start(dialer, peers: [.init(nodeID: listener.nodeID, host: "127.0.0.1", port: b.port)], members: members)
         defer { a.network.stop() }
         #expect(NetworkFixture.eventually { a.network.connectedPeers == [listener.nodeID] && b.network.connectedPeers == [dialer.nodeID] })
-        #expect(a.network.send(.transactions([[1, 2, 3]]), to: listener.nodeID))
-        b.network.broadcast(.status(.init(height: 4, headHash: .zero)))
+        let gossip = NetworkMessage.subprotocol(ProtocolMessage(code: 4, body: [0xc4, 0x83, 0x01, 0x02, 0x03]))
+        #expect(a.network.send(gossip, to: listener.nodeID))
+        b.network.broadcast(.consensus([4]))
         #expect(NetworkFixture.eventually { !b.inbox.messages.isEmpty && !a.inbox.messages.isEmpty })
-        #expect(b.inbox.messages.first.map { $0.0 == .transactions([[1, 2, 3]]) && $0.1 == dialer.nodeID } == true)
-        #expect(a.inbox.messages.first.map { $0.0 == .status(.init(height: 4, headHash: .zero)) && $0.1 == listener.nodeID } == true)
+        #expect(b.inbox.messages.first.map { $0.0 == gossip && $0.1 == dialer.nodeID } == true)
+        #expect(a.inbox.messages.first.map { $0.0 == .consensus([4]) && $0.1 == listener.nodeID } == true)
     }
 
     @Test func aForeignCAANonMemberAndAnExpiredCertificateAreRefused() throws {

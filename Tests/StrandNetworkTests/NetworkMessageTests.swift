@@ -9,8 +9,8 @@ import Testing
     @Test func everyMessageRoundTrips() throws {
         let messages: [NetworkMessage] = [
             .hello(.init(chainID: 7, genesisHash: Keccak256.hash([1]), nodeID: Self.node)),
-            .ping(0), .pong(UInt64.max), .transactions([[1, 2], [], [3]]), .transactions([]),
-            .status(.init(height: 9, headHash: Keccak256.hash([2]))), .getBlocks(from: 5, count: 64), .blocks([[0xc0]]),
+            .ping(0), .pong(UInt64.max), .consensus([1, 2, 3]), .consensus([]),
+            .subprotocol(ProtocolMessage(code: 4, body: [0xc3, 0x82, 0x01, 0x02])), .subprotocol(ProtocolMessage(code: 7, body: [0xc0])),
         ]
         for message in messages {
             #expect(try NetworkMessage.decode(message.encoded) == message)
@@ -22,8 +22,10 @@ import Testing
         #expect(throws: MessageError.self) { try NetworkMessage.decode([]) }
         #expect(throws: MessageError.self) { try NetworkMessage.decode([0xff, 0x00]) }
         #expect(throws: MessageError.self) { try NetworkMessage.decode(NetworkMessage.ping(1).encoded + [0]) }
-        #expect(throws: MessageError.self) { try NetworkMessage.decode(NetworkMessage.getBlocks(from: 1, count: 65).encoded) }
-        #expect(throws: MessageError.self) { try NetworkMessage.decode(NetworkMessage.getBlocks(from: 1, count: 0).encoded) }
+        // A protocol's body must be one well-formed item; what is inside is the protocol's to judge.
+        #expect(throws: MessageError.self) { try NetworkMessage.decode([0xc3, 0x05, 0xc2, 0x01]) }
+        #expect(throws: MessageError.self) { try NetworkMessage.decode([0xc3, 0x08, 0x80, 0x80]) }
+        #expect((try? NetworkMessage.decode([0xc2, 0x05, 0xc0])) == .subprotocol(ProtocolMessage(code: 5, body: [0xc0])))
         // A hello whose node ID is not 64 bytes.
         var hello = NetworkMessage.hello(.init(chainID: 7, genesisHash: .zero, nodeID: Self.node)).encoded
         hello[hello.count - 1] ^= 0
@@ -39,7 +41,7 @@ import Testing
 
     @Test func randomBytesNeverCrash() {
         var generator = SeededGenerator(seed: 15)
-        let valid = NetworkMessage.status(.init(height: 3, headHash: .zero)).encoded
+        let valid = NetworkMessage.subprotocol(ProtocolMessage(code: 5, body: [0xc2, 0x03, 0x80])).encoded
         for _ in 0..<20_000 {
             var bytes = valid
             for _ in 0..<Int(generator.next() % 4 + 1) {

@@ -25,8 +25,7 @@ import Testing
         #expect(session.received(.hello(.init(chainID: 7, genesisHash: Self.genesis, nodeID: Self.peer)), now: .zero)
                 == [.established(Self.peer)])
         #expect(session.received(.ping(3), now: .zero) == [.send(.pong(3))])
-        #expect(session.received(.status(.init(height: 1, headHash: .zero)), now: .zero)
-                == [.deliver(.status(.init(height: 1, headHash: .zero)), from: Self.peer)])
+        #expect(session.received(.consensus([1]), now: .zero) == [.deliver(.consensus([1]), from: Self.peer)])
     }
 
     @Test func strangersAndLiarsAreDropped() {

@@ -6,6 +6,7 @@ import StrandCrypto
 import StrandNetwork
 import StrandPrimitives
 import StrandRPCClient
+import StrandSync
 import StrandTestSupport
 import StrandTypes
 import Synchronization
@@ -139,13 +140,16 @@ import Testing
                                                                       signature: vote.signature))
         #expect(networks[0].send(.consensus(proposal.encoded), to: ids[1]))
         #expect(networks[0].send(.consensus(lockedViewChange.encoded), to: ids[1]))
-        #expect(networks[1].send(.blocks([block.networkEncoding]), to: ids[0]))
+        #expect(networks[1].send(SyncMessage.blocks([block.networkEncoding]).networkMessage, to: ids[0]))
         #expect(eventually(30) { inboxes[1].messages.withLock { $0.count } == 2 && inboxes[0].messages.withLock { $0.count } == 1 })
         let arrived = inboxes[1].messages.withLock { $0 }
-        #expect(arrived.first.map { if case .consensus(let bytes) = $0 { return (try? ConsensusMessage.decode(bytes)) == proposal } else { return false } } == true)
-        #expect(arrived.last.map { if case .consensus(let bytes) = $0 { return (try? ConsensusMessage.decode(bytes)) == lockedViewChange } else { return false } } == true)
+        #expect(arrived.first.map { Self.consensus(in: $0) == proposal } == true)
+        #expect(arrived.last.map { Self.consensus(in: $0) == lockedViewChange } == true)
         let served = inboxes[0].messages.withLock { $0 }
-        #expect(served.first.map { if case .blocks(let raws) = $0 { return raws.count == 1 && (try? Block(networkEncoding: raws[0])) == block } else { return false } } == true)
+        #expect(served.first.map { message -> Bool in
+            guard case .subprotocol(let carried) = message, case .blocks(let raws)? = try? SyncMessage(carried) else { return false }
+            return raws.count == 1 && (try? Block(networkEncoding: raws[0])) == block
+        } == true)
         #expect(networks.allSatisfy { $0.connectedPeers.count == 1 }, "no link dropped")
     }
 
@@ -160,6 +164,13 @@ import Testing
         try? FileManager.default.removeItem(atPath: setup.directory)
         let tooLarge = ChainConfig(chainID: 1, validators: [NodeID(PrivateKey.random().publicKey)], maxBlockBytes: NetworkConfig.defaultMaxFrameBytes)
         #expect(throws: NodeConfig.Invalid.self) { try FrameBudget.check(tooLarge) }
+    }
+
+    /// The consensus message a network message carries, if it carries one that decodes.
+    static func consensus(in message: NetworkMessage) -> ConsensusMessage? {
+        guard case .subprotocol(let carried) = message, carried.subprotocol == .consensus,
+              let bytes = try? carried.opaqueBytes() else { return nil }
+        return try? ConsensusMessage.decode(bytes)
     }
 
     final class Inbox: Sendable {

@@ -66,7 +66,7 @@ import Testing
         #expect(eventually(5) { !messenger.sent.withLock { $0.isEmpty } })
         let (message, to) = try #require(messenger.sent.withLock { $0.first })
         let expected = try (2...4).map { try #require(try ledger.block(number: $0)).networkEncoding }
-        #expect(message == .blocks(expected) && to == Self.peer)
+        #expect(message == SyncMessage.blocks(expected).networkMessage && to == Self.peer)
         sync.stop()
     }
 
@@ -78,7 +78,7 @@ import Testing
         let (_, _, source, sourceDirectory) = try service(blocks: 2, follows: false)
         defer { try? FileManager.default.removeItem(atPath: sourceDirectory) }
         sync.handle(.status(.init(height: 2, headHash: source.head.hash)), from: Self.peer)
-        #expect(eventually(5) { messenger.sent.withLock { $0.contains { $0.0 == .getBlocks(from: 1, count: 2) && $0.1 == Self.peer } } })
+        #expect(eventually(5) { messenger.sent.withLock { $0.contains { $0.0 == SyncMessage.getBlocks(from: 1, count: 2).networkMessage && $0.1 == Self.peer } } })
         let served = try (1...2).map { try #require(try source.block(number: $0)).networkEncoding }
         sync.handle(.blocks(served), from: Self.peer)
         #expect(eventually(5) { imported.numbers.withLock { $0 } == [1, 2] })
@@ -97,13 +97,42 @@ import Testing
         sync.stop()
     }
 
+    @Test func aSyncMessageThatDoesNotReadEndsThePeersLink() throws {
+        let (sync, messenger, _, directory) = try service(blocks: 0, follows: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // getBlocks asking for more than a request may, then a body that is not a list.
+        sync.receive(ProtocolMessage(code: 6, body: [0xc2, 0x01, 0x41]), from: Self.peer)
+        sync.receive(ProtocolMessage(code: 5, body: [0x80]), from: Self.peer)
+        let dropped = messenger.dropped.withLock { $0 }
+        #expect(dropped.count == 2 && dropped.allSatisfy { $0.0 == Self.peer && $0.1.isPeerFault })
+        sync.stop()
+    }
+
+    /// The bytes on the wire are the ones of the layout before the protocols took their messages
+    /// over: a node of the last version and one of this version understand each other.
+    @Test func syncMessagesKeepTheirBytesOnTheWire() throws {
+        let status = SyncMessage.status(.init(height: 9, headHash: .zero)).networkMessage.encoded
+        #expect(status == [0xe4, 0x05, 0xe2, 0x09, 0xa0] + [UInt8](repeating: 0, count: 32))
+        #expect(SyncMessage.getBlocks(from: 5, count: 64).networkMessage.encoded == [0xc4, 0x06, 0xc2, 0x05, 0x40])
+        #expect(NetworkMessage.consensus([1, 2]).encoded == [0xc4, 0x08, 0x82, 0x01, 0x02])
+        for message in [SyncMessage.transactions([[1], [2, 3]]), .status(.init(height: 1, headHash: .zero)),
+                        .getBlocks(from: 1, count: 1), .blocks([])] {
+            guard case .subprotocol(let carried) = try NetworkMessage.decode(message.networkMessage.encoded) else {
+                Issue.record("not a protocol message")
+                continue
+            }
+            #expect(carried.subprotocol == .sync)
+            #expect(try SyncMessage(carried) == message)
+        }
+    }
+
     @Test func gossipsWhatThePoolAdmittedInBatches() throws {
         let (sync, messenger, _, directory) = try service(blocks: 0, follows: false)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         sync.start()
         let raws = (0..<3).map { [UInt8($0), 1, 2] }
         sync.gossip(raws)
-        #expect(eventually(5) { messenger.sent.withLock { $0.contains { $0.0 == .transactions(raws) && $0.1 == nil } } })
+        #expect(eventually(5) { messenger.sent.withLock { $0.contains { $0.0 == SyncMessage.transactions(raws).networkMessage && $0.1 == nil } } })
         #expect(sync.metrics.gossipSent.load(ordering: .relaxed) == 3)
         sync.stop()
     }

@@ -16,7 +16,7 @@ import Synchronization
 /// decided blocks through the `ChainAppender`. One thread, woken by events, never polling.
 final class PBFTDriver: @unchecked Sendable {
     enum Input {
-        case message([UInt8], from: NodeID)
+        case message(ProtocolMessage, from: NodeID)
         case chainAdvanced(UInt64)
         case peerUp
     }
@@ -89,7 +89,7 @@ final class PBFTDriver: @unchecked Sendable {
 
     // MARK: Inputs from other threads
 
-    func received(_ bytes: [UInt8], from peer: NodeID) { push(.message(bytes, from: peer)) }
+    func received(_ message: ProtocolMessage, from peer: NodeID) { push(.message(message, from: peer)) }
     func chainAdvanced(to height: UInt64) { push(.chainAdvanced(height)) }
     func peerUp() { push(.peerUp) }
     /// The pool changed: a block may be due, or the timer may need to run.
@@ -154,10 +154,10 @@ final class PBFTDriver: @unchecked Sendable {
 
     private func handle(_ input: Input) {
         switch input {
-        case .message(let bytes, let peer):
+        case .message(let received, let peer):
             guard let peerIndex = chain.validatorIndex(of: peer) else { return }
             let message: ConsensusMessage
-            do { message = try ConsensusMessage.decode(bytes) } catch {
+            do { message = try ConsensusMessage.decode(try received.opaqueBytes()) } catch {
                 metrics.misbehaved(UInt32(peerIndex))
                 logger.warning("consensus message from validator \(peerIndex) refused: \(error)")
                 messenger.disconnect(peer, because: .badMessage(.malformed("consensus: \(error)")))
