@@ -75,31 +75,20 @@ public enum NetworkMessage: Equatable, Sendable {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(MessageError) -> NetworkMessage {
-        let result = bytes.withUnsafeBytes { buffer in
-            Result { () throws(MessageError) -> NetworkMessage in
-                do {
-                    var reader = RLPReader(buffer)
-                    var list = try reader.readList()
-                    let code = try list.readUInt64()
-                    let message: NetworkMessage
-                    if let network = NetworkCode(rawValue: code) {
-                        message = try decodeBody(network, from: &list)
-                    } else if Subprotocol(code: code) != nil {
-                        message = .subprotocol(ProtocolMessage(uncheckedCode: code, body: Array(try list.readItem().encoding)))
-                    } else {
-                        throw MessageError.unknownType(code)
-                    }
-                    try list.finish()
-                    try reader.finish()
-                    return message
-                } catch let error as MessageError {
-                    throw error
-                } catch {
-                    throw MessageError.malformed("\(error)")
-                }
+        try MessageError.reading(bytes) { reader in
+            var list = try reader.readList()
+            let code = try list.readUInt64()
+            let message: NetworkMessage
+            if let network = NetworkCode(rawValue: code) {
+                message = try decodeBody(network, from: &list)
+            } else if Subprotocol(code: code) != nil {
+                message = .subprotocol(ProtocolMessage(uncheckedCode: code, body: Array(try list.readItem().encoding)))
+            } else {
+                throw MessageError.unknownType(code)
             }
+            try list.finish()
+            return message
         }
-        return try result.get()
     }
 
     private static func decodeBody(_ code: NetworkCode, from list: inout RLPReader) throws -> NetworkMessage {
@@ -126,5 +115,25 @@ public enum MessageError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownType(let code): "unknown message type \(code)"
         case .malformed(let detail): "malformed message: \(detail)"
         }
+    }
+
+    /// Runs `body` over `bytes`, which must hold exactly what it reads; any failure is the
+    /// sender's, as a `MessageError` (one it threw itself is kept as it is).
+    public static func reading<T>(_ bytes: [UInt8], _ body: (inout RLPReader) throws -> T) throws(MessageError) -> T {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(MessageError) -> T in
+                do {
+                    var reader = RLPReader(buffer)
+                    let value = try body(&reader)
+                    try reader.finish()
+                    return value
+                } catch let error as MessageError {
+                    throw error
+                } catch {
+                    throw MessageError.malformed("\(error)")
+                }
+            }
+        }
+        return try result.get()
     }
 }

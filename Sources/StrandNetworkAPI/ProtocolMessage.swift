@@ -61,15 +61,7 @@ public struct ProtocolMessage: Equatable, Sendable {
 
     /// The bytes of an opaque body (one RLP string), as `consensus(_:)` wrapped them.
     public func opaqueBytes() throws(MessageError) -> [UInt8] {
-        let result = body.withUnsafeBytes { buffer in
-            Result { () throws(RLPError) -> [UInt8] in
-                var reader = RLPReader(buffer)
-                let bytes = Array(try reader.readBytes())
-                try reader.finish()
-                return bytes
-            }
-        }
-        do { return try result.get() } catch { throw .malformed("\(subprotocol) body: \(error)") }
+        try MessageError.reading(body) { reader in Array(try reader.readBytes()) }
     }
 }
 

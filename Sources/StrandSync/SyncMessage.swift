@@ -61,36 +61,25 @@ public enum SyncMessage: Equatable, Sendable {
     /// Reads a sync message strictly; anything else is the sender's fault.
     public init(_ message: ProtocolMessage) throws(MessageError) {
         guard let code = Code(rawValue: message.code) else { throw .unknownType(message.code) }
-        let result = message.body.withUnsafeBytes { buffer in
-            Result { () throws(MessageError) -> SyncMessage in
-                do {
-                    var reader = RLPReader(buffer)
-                    var body = try reader.readList()
-                    let decoded: SyncMessage
-                    switch code {
-                    case .transactions, .blocks:
-                        var raws: [[UInt8]] = []
-                        while !body.isAtEnd { raws.append(Array(try body.readBytes())) }
-                        decoded = code == .transactions ? .transactions(raws) : .blocks(raws)
-                    case .status:
-                        decoded = .status(Status(height: try body.readUInt64(), headHash: try body.readHash()))
-                    case .getBlocks:
-                        let (from, count) = (try body.readUInt64(), try body.readUInt64())
-                        guard count >= 1, count <= Self.maxBlocksPerRequest else {
-                            throw MessageError.malformed("getBlocks count \(count) outside 1…\(Self.maxBlocksPerRequest)")
-                        }
-                        decoded = .getBlocks(from: from, count: count)
-                    }
-                    try body.finish()
-                    try reader.finish()
-                    return decoded
-                } catch let error as MessageError {
-                    throw error
-                } catch {
-                    throw MessageError.malformed("\(error)")
+        self = try MessageError.reading(message.body) { reader in
+            var body = try reader.readList()
+            let decoded: SyncMessage
+            switch code {
+            case .transactions, .blocks:
+                var raws: [[UInt8]] = []
+                while !body.isAtEnd { raws.append(Array(try body.readBytes())) }
+                decoded = code == .transactions ? .transactions(raws) : .blocks(raws)
+            case .status:
+                decoded = .status(Status(height: try body.readUInt64(), headHash: try body.readHash()))
+            case .getBlocks:
+                let (from, count) = (try body.readUInt64(), try body.readUInt64())
+                guard count >= 1, count <= Self.maxBlocksPerRequest else {
+                    throw MessageError.malformed("getBlocks count \(count) outside 1…\(Self.maxBlocksPerRequest)")
                 }
+                decoded = .getBlocks(from: from, count: count)
             }
+            try body.finish()
+            return decoded
         }
-        self = try result.get()
     }
 }
