@@ -14,8 +14,8 @@ extension ChainCommand {
             discussion: """
                 Starts `strand node` for each node of DIR (written by `strand chain init`) that is not \
                 running, each in a session of its own, logging to nodeK/node.log, its pid in \
-                nodeK/node.pid; then waits until every node answers GET /health with 200 and sees the \
-                other running nodes, and prints the RPC URLs. A node counts as running only if its pid \
+                nodeK/node.pid; then waits until every node answers GET /health with 200 and sees every \
+                other node, and prints the RPC URLs. A node counts as running only if its pid \
                 names a live process (not a zombie) that runs this node's config, or if this node answers \
                 on its RPC port (started by systemd, say); a stale pid file is replaced, never signalled.
                 """
