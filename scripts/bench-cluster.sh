@@ -16,35 +16,30 @@ txs=${1:-100000}
 source scripts/lib/node.sh
 build_release
 scratch_dir
-trap '"$strand" chain stop --dir "$work/c" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 echo "==> reference: all-core recovery rate" >&2
 recovery=$("$strand" bench foundation --json 2>/dev/null)
 batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('batch recovery')][0];print(r['strandNs'])" "$recovery")
 
-urls=(--rpc http://127.0.0.1:19245 --rpc http://127.0.0.1:19246 --rpc http://127.0.0.1:19247 --rpc http://127.0.0.1:19248)
-
 # run NAME THREADS QPS COUNT: a fresh 4-validator chain, THREADS ("shared" keeps chain init's), one load.
 run() {
   local name=$1 threads=$2 qps=$3 count=$4
-  "$strand" chain stop --dir "$work/c" >/dev/null 2>&1 || true
-  rm -rf "$work/c"
-  "$strand" chain init --dir "$work/c" --nodes 4 --rpc-port 19245 --p2p-port 19260 >/dev/null
+  init_chain "$work/c" 4 19245 19260
   if [ "$threads" != shared ]; then
     sed -i "s/^threads = .*/threads = $threads/" "$work"/c/node*/node.toml
   fi
   grep -h "^threads" "$work/c/node0/node.toml" | sed "s/^/  $name: executor /" >&2
-  "$strand" chain start --dir "$work/c" >/dev/null
+  start_chain
   echo "==> $name: $count dag-transfers over the 4 validators (qps $qps)" >&2
   mkdir -p perf/out
-  "$loadgen" "${urls[@]}" --workload dag-transfer --txs "$count" --qps "$qps" --connections 4 --json \
+  "$loadgen" "${chain_urls[@]}" --workload dag-transfer --txs "$count" --qps "$qps" --connections 4 --json \
     --report "perf/out/cluster-$name.svg" > "$work/$name.json"
   for k in 0 1 2 3; do
     curl -s "http://127.0.0.1:$((19245 + k))/metrics" | awk '/^strand_consensus_view_changes_total /{print $2}'
   done | awk '{ sum += $1 } END { print sum + 0 }' > "$work/$name.views"
   grep -h "decided block" "$work"/c/node1/node.log > "$work/$name.rounds" || true
   "$strand" chain status --dir "$work/c" >&2
-  "$strand" chain stop --dir "$work/c" >/dev/null
+  stop_chain
 }
 
 run shared shared 0 "$txs"

@@ -12,16 +12,14 @@ txs=${1:-100000}
 source scripts/lib/node.sh
 build_release
 scratch_dir
-trap '"$strand" chain stop --dir "$work/net" >/dev/null 2>&1 || true; stop_node; rm -rf "$work"' EXIT
 
 echo "==> 4 nodes: strand chain init --nodes 4 --validators 1, strand chain start" >&2
-"$strand" chain init --dir "$work/net" --nodes 4 --validators 1 --accounts 4 --rpc-port 19045 --p2p-port 19060 >/dev/null
-"$strand" chain start --dir "$work/net" >/dev/null
+init_chain "$work/net" 4 19045 19060 --validators 1 --accounts 4
+start_chain
 echo "==> strand-loadgen dag-transfer, $txs transactions to the three observers" >&2
-"$loadgen" --rpc http://127.0.0.1:19046 --rpc http://127.0.0.1:19047 --rpc http://127.0.0.1:19048 \
-  --workload dag-transfer --txs "$txs" --json > "$work/net.json"
+"$loadgen" "${chain_urls[@]:2}" --workload dag-transfer --txs "$txs" --json > "$work/net.json"
 "$strand" chain status --dir "$work/net"
-"$strand" chain stop --dir "$work/net" >/dev/null
+stop_chain
 
 echo "==> one node, the same load" >&2
 start_node "$work/one" 19145

@@ -39,19 +39,17 @@ stop_node
 
 echo
 echo "==> a consortium: 4 validators agreeing by PBFT, certificates from the chain's CA"
-"$strand" chain init --dir "$work/net" --nodes 4 --accounts 2 --rpc-port 18745 --p2p-port 18760 >/dev/null
+init_chain "$work/net" 4 18745 18760 --accounts 2
 "$strand" chain start --dir "$work/net"
-trap '"$strand" chain stop --dir "$work/net" >/dev/null 2>&1 || true; stop_node; rm -rf "$work"' EXIT
-net_urls=(--rpc http://127.0.0.1:18745 --rpc http://127.0.0.1:18746 --rpc http://127.0.0.1:18747 --rpc http://127.0.0.1:18748)
 echo "    5,000 transfers spread over the four validators"
-"$loadgen" "${net_urls[@]}" --workload dag-transfer --txs 5000 --users 500 | tail -4
+"$loadgen" "${chain_urls[@]}" --workload dag-transfer --txs 5000 --users 500 | tail -4
 "$strand" chain status --dir "$work/net"
 curl -s -X POST -H 'Content-Type: application/json' \
   --data '{"jsonrpc":"2.0","id":1,"method":"getConsensusStatus","params":[1]}' http://127.0.0.1:18746/ |
   python3 -c "import json,sys;r=json.load(sys.stdin)['result'];print('    getConsensusStatus on node1:', {k: r[k] for k in ('algorithm','validatorCount','quorum','height','view','leaderIndex','viewChanges','blocksDecided')})"
 echo "    node3 killed (kill -9): the other three are a quorum and keep committing"
 kill -9 "$(cat "$work/net/node3/node.pid")"
-"$loadgen" "${net_urls[@]:0:6}" --workload dag-transfer --txs 3000 --users 500 | tail -4
+"$loadgen" "${chain_urls[@]:0:6}" --workload dag-transfer --txs 3000 --users 500 | tail -4
 "$strand" chain status --dir "$work/net" || true
 echo "    node3 restarted (chain start starts exactly the nodes that are not running, a zombie counted as dead): it syncs what it missed and votes again"
 "$strand" chain start --dir "$work/net" >/dev/null

@@ -7,6 +7,10 @@
 #                               wait for RPC; sets $node_pid ($MAX_BLOCK_TXS replaces the sealer's block size)
 #   wait_for_rpc PORT           wait until a node answers on 127.0.0.1:PORT
 #   stop_node                   SIGTERM and wait
+#   init_chain DIR NODES RPC P2P [chain init options…]
+#                               a fresh multi-node chain directory; sets $chain_dir and $chain_urls
+#                               (--rpc URL for each node, for strand-loadgen)
+#   start_chain / stop_chain    `strand chain start` (waits until every node is healthy) / `chain stop`
 
 build_release() {
   scripts/install-deps.sh >/dev/null
@@ -20,7 +24,7 @@ build_release() {
 scratch_dir() {
   work=$(mktemp -d)
   node_pid=""
-  trap 'stop_node; rm -rf "$work"' EXIT
+  trap 'stop_chain; stop_node; rm -rf "$work"' EXIT
 }
 
 start_node() {
@@ -53,5 +57,26 @@ stop_node() {
     kill -TERM "$node_pid" 2>/dev/null || true
     wait "$node_pid" 2>/dev/null || true
     node_pid=""
+  fi
+}
+
+init_chain() {
+  local dir=$1 nodes=$2 rpc=$3 p2p=$4
+  shift 4
+  stop_chain
+  rm -rf "$dir"
+  "$strand" chain init --dir "$dir" --nodes "$nodes" --rpc-port "$rpc" --p2p-port "$p2p" "$@" >/dev/null
+  chain_dir=$dir
+  chain_urls=()
+  for k in $(seq 0 $((nodes - 1))); do chain_urls+=(--rpc "http://127.0.0.1:$((rpc + k))"); done
+}
+
+start_chain() {
+  "$strand" chain start --dir "$chain_dir" >/dev/null
+}
+
+stop_chain() {
+  if [ -n "${chain_dir:-}" ]; then
+    "$strand" chain stop --dir "$chain_dir" >/dev/null 2>&1 || true
   fi
 }
