@@ -15,14 +15,12 @@ import Synchronization
 /// announcement to consensus and peers).
 public final class ChainAppender: @unchecked Sendable {
     public let committer: BlockCommitter
-    public let pool: TransactionPool
     private let lock = NSLock()
     /// The chain's height, blocks in commit included, for readers on any thread.
     private let tipHeight: Atomic<UInt64>
 
-    public init(committer: BlockCommitter, pool: TransactionPool) {
+    public init(committer: BlockCommitter) {
         self.committer = committer
-        self.pool = pool
         tipHeight = Atomic(committer.ledger.head.number)
     }
 
@@ -35,20 +33,30 @@ public final class ChainAppender: @unchecked Sendable {
     }
 
     /// Runs `makeBlock` on the tip and submits what it returns (nil: nothing to add).
-    /// Returns the chain's height afterwards.
+    /// Returns the chain's height afterwards. A tip that cannot be read (the ledger fails)
+    /// adds nothing.
     @discardableResult
     public func extend<E: Error>(_ makeBlock: (ChainTip) throws(E) -> ExecutedBlock?) throws(E) -> UInt64 {
+        var unreadable: LedgerError?
+        return try extend(tipUnreadable: &unreadable, makeBlock)
+    }
+
+    /// As `extend(_:)`, and says why the tip could not be read, for a caller that acts on it.
+    @discardableResult
+    public func extend<E: Error>(tipUnreadable: inout LedgerError?,
+                                 _ makeBlock: (ChainTip) throws(E) -> ExecutedBlock?) throws(E) -> UInt64 {
         lock.lock()
         defer { lock.unlock() }
         let tip: ChainTip
         do { tip = try committer.tip() } catch {
+            tipUnreadable = error
             return tipHeight.load(ordering: .relaxed)
         }
         guard let executed = try makeBlock(tip) else { return tip.number }
         let recovered = zip(executed.block.transactions, executed.senders).map { RecoveredTransaction($0, sender: $1) }
-        pool.removeCommitted(recovered, accounts: tip.state.adding(executed.changes))
+        committer.pool.removeCommitted(recovered, accounts: tip.state.adding(executed.changes))
         // Before the next block is built on this one, which the replay rule must see.
-        pool.replay.record(blockNumber: executed.block.number, transactions: executed.block.transactions)
+        committer.pool.replay.record(blockNumber: executed.block.number, transactions: executed.block.transactions)
         committer.submit(executed)
         tipHeight.store(executed.block.number, ordering: .releasing)
         return executed.block.number

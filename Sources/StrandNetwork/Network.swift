@@ -113,6 +113,9 @@ public final class Network: PeerMessenger, Sendable {
 
     public var connectedPeers: [NodeID] { links.withLock { Array($0.keys) }.sorted() }
 
+    /// Every node ID this chain admits.
+    public var members: Set<NodeID> { local.members }
+
     /// Each connected peer with its remote address.
     public var peerAddresses: [(NodeID, String)] {
         links.withLock { links in links.map { ($0.key, $0.value.channel.remoteAddress.map(Self.hostAndPort) ?? "?") } }

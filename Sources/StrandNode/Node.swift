@@ -69,7 +69,7 @@ public final class Node: Sendable {
         let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, observer: metrics,
                                        pipelining: config.pipelining, logger: chainLogger, onCommitted: { announce.fire($0.number) })
         self.committer = committer
-        let appender = ChainAppender(committer: committer, pool: pool)
+        let appender = ChainAppender(committer: committer)
         let importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
                                      feesEnabled: config.feesEnabled, clock: clock, pool: pool, replay: replay)
         let builder = BlockBuilder(

@@ -17,17 +17,14 @@ final class NodeNetworking: Sendable {
     let network: Network
     let sync: SyncService
     let nodeID: NodeID
-    let members: Set<NodeID>
+    var members: Set<NodeID> { network.members }
     private let consensus: PBFTDriver?
 
     /// The links of this node, not yet started: the PBFT driver sends through them too.
     static func links(config: NetworkConfig, nodeID: NodeID, chain: ChainConfig, genesisHash: Hash, clock: any NodeClock) throws -> Network {
         try Network(config: config, nodeID: nodeID, chainID: chain.chainID, genesisHash: genesisHash,
-                    members: members(config: config, nodeID: nodeID, chain: chain), clock: clock, logger: Logger(label: "strand.network"))
-    }
-
-    static func members(config: NetworkConfig, nodeID: NodeID, chain: ChainConfig) -> Set<NodeID> {
-        Set(chain.validators).union(config.peers.map(\.nodeID)).union([nodeID])
+                    members: Set(chain.validators).union(config.peers.map(\.nodeID)).union([nodeID]), clock: clock,
+                    logger: Logger(label: "strand.network"))
     }
 
     /// - Parameters:
@@ -39,7 +36,6 @@ final class NodeNetworking: Sendable {
         self.network = network
         self.nodeID = nodeID
         self.consensus = consensus
-        members = Self.members(config: network.config, nodeID: nodeID, chain: chain)
         let syncLogger = Logger(label: "strand.sync")
         sync = SyncService(
             ledger: ledger, messenger: network, clock: clock, follows: follows, logger: syncLogger,

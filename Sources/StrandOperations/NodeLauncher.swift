@@ -35,15 +35,8 @@ public enum NodeLauncher {
         return pid
     }
 
-    /// Sends SIGTERM to a running node and waits, at most `timeout` seconds, until it is no
-    /// longer running (a zombie has exited: its block in progress was committed). Returns
-    /// whether it stopped; the pid file is removed if so.
-    public static func stop(_ member: ChainDirectory.Member, pid: Int32, timeout: Double) -> Bool {
-        kill(pid, SIGTERM)
-        return waitUntilStopped(member, timeout: timeout)
-    }
-
-    /// Waits until the node named by the pid file no longer runs; removes the pid file then.
+    /// Waits, at most `timeout` seconds, until the node named by the pid file no longer runs (a
+    /// zombie has exited: its block in progress was committed); removes the pid file then.
     public static func waitUntilStopped(_ member: ChainDirectory.Member, timeout: Double) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while member.liveness.runningPID != nil {

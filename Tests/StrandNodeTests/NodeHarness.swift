@@ -53,7 +53,7 @@ final class NodeHarness {
                                  feesEnabled: false, clock: clock, pool: pool, replay: pool.replay)
         committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, observer: metrics, pipelining: pipelining,
                                    logger: logger, retryBackoff: (.milliseconds(1), .milliseconds(4)), commit: commit)
-        appender = ChainAppender(committer: committer, pool: pool)
+        appender = ChainAppender(committer: committer)
         driver = try SoloDriver(policy: policy, builder: builder, appender: appender, key: Self.validatorKey, clock: clock, logger: logger)
     }
 

@@ -93,13 +93,15 @@ final class SoloDriver: @unchecked Sendable {
     @discardableResult
     func sealBlock() throws -> Bool {
         var sealed = false
-        try appender.extend { (tip: ChainTip) throws(LedgerError) -> ExecutedBlock? in
+        var unreadable: LedgerError?
+        appender.extend(tipUnreadable: &unreadable) { (tip: ChainTip) -> ExecutedBlock? in
             guard var executed = builder.build(on: tip, wallMilliseconds: clock.wallMilliseconds()) else { return nil }
             let signature = builder.chain.sealSignature(for: executed.block.header, validatorIndex: validatorIndex, key: sealingKey)
             executed.block.header.seal = BlockSeal(view: 0, signatures: [signature])
             sealed = true
             return executed
         }
+        if let unreadable { throw unreadable }
         return sealed
     }
 }
