@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "strand", targets: ["strand"]),
         .executable(name: "strand-loadgen", targets: ["strand-loadgen"]),
         .executable(name: "strand-simulate", targets: ["strand-simulate"]),
+        .executable(name: "strand-dev", targets: ["strand-dev"]),
         .library(name: "StrandPrimitives", targets: ["StrandPrimitives"]),
         .library(name: "StrandCrypto", targets: ["StrandCrypto"]),
         .library(name: "StrandTypes", targets: ["StrandTypes"]),
@@ -86,7 +87,7 @@ let package = Package(
             dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandEVM"]
         ),
         .target(name: "StrandTxPool", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"], swiftSettings: hotPathSettings),
-        .target(name: "StrandConsensus", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes"]),
+        .target(name: "StrandConsensus", dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandNetworkAPI"]),
         .target(
             name: "StrandSync",
             dependencies: [
@@ -154,7 +155,7 @@ let package = Package(
             name: "StrandNode",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution",
-                "StrandTxPool", "StrandChain", "StrandConsensus", "StrandRPC", "StrandNetwork", "StrandSync",
+                "StrandTxPool", "StrandChain", "StrandConsensus", "StrandRPC", "StrandNetworkAPI", "StrandNetwork", "StrandSync",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -173,13 +174,28 @@ let package = Package(
             swiftSettings: hotPathSettings
         ),
 
-        // MARK: Executables
-        .executableTarget(
-            name: "strand",
+        // Every `strand` command, as a library that `strand` and the developer's `strand-dev` both run.
+        .target(
+            name: "StrandCLI",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
                 "StrandNode", "StrandOperations", "StrandNetwork", "StrandConsensus", "StrandEVM", "StrandStateTest", "StrandWorkloads", "StrandRPCClient", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Faults on purpose: a lying validator as a proxy around its messenger. Linked by the
+        // simulator's fixtures and by `strand-dev`, never by `strand`.
+        .target(name: "StrandByzantine", dependencies: ["StrandConsensus", "StrandNetworkAPI", "StrandCrypto", "StrandPrimitives", "StrandTypes"]),
+
+        // MARK: Executables
+        .executableTarget(name: "strand", dependencies: ["StrandCLI"]),
+        // A developer's executable, never a release artifact: `strand` with fault switches
+        // (a byzantine validator, a skewed clock) for the fault tests on real processes.
+        .executableTarget(
+            name: "strand-dev",
+            dependencies: [
+                "StrandCLI", "StrandByzantine", "StrandNode", "StrandConsensus", "StrandPrimitives",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -208,7 +224,10 @@ let package = Package(
         // a manual clock, the consensus simulator, hostile transactions; it re-exports StrandWorkloads.
         .target(
             name: "StrandTestSupport",
-            dependencies: ["StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandWorkloads", "StrandExecution", "StrandEVM", "StrandConsensus"],
+            dependencies: [
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandWorkloads", "StrandExecution", "StrandEVM", "StrandConsensus",
+                "StrandNetworkAPI", "StrandByzantine",
+            ],
             path: "Tests/StrandTestSupport"
         ),
         .testTarget(
@@ -271,7 +290,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StrandConsensusTests",
-            dependencies: ["StrandConsensus", "StrandCrypto", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]
+            dependencies: ["StrandConsensus", "StrandByzantine", "StrandNetworkAPI", "StrandCrypto", "StrandPrimitives", "StrandTypes", "StrandTestSupport"]
         ),
         .testTarget(
             name: "StrandStorageTests",

@@ -3,9 +3,9 @@
 # validators in a network namespace of their own (127.0.0.2-5), links cut with iptables, 20 s per
 # fault, a one-minute restart loop (Tests/python/test_faults.py with FAULTS_LONG=1). Needs root.
 #
-#   scripts/faults.sh            (debug build: the test switches exist only there)
+#   scripts/faults.sh            (the nodes run strand-dev, which has the fault switches)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh >/dev/null
 swift build >/dev/null
-FAULTS_LONG=1 STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_faults.py
+FAULTS_LONG=1 STRAND="$PWD/.build/debug/strand-dev" python3 Tests/python/test_faults.py

@@ -41,9 +41,10 @@ STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_cluster.py
 STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_operations.py
 
 # The same 4 validators in a network namespace of their own, one loopback address each, under
-# partitions, packet loss, a clock 10 s ahead, a restart loop and each byzantine behaviour of the
-# test switch (short holds; scripts/faults.sh holds them longer). Needs root: skipped otherwise.
-STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_faults.py
+# partitions, packet loss, a clock 10 s ahead, a restart loop and each byzantine behaviour of
+# strand-dev's fault switch (short holds; scripts/faults.sh holds them longer). Needs root: skipped
+# otherwise. The nodes run strand-dev, the developer's build with fault switches; strand has none.
+STRAND="$PWD/.build/debug/strand-dev" python3 Tests/python/test_faults.py
 
 # EVM contracts through a real node: a Vyper contract compiled here, deployed and used with
 # web3.py, and the ERC-20 of ../shared/contracts; a virtual environment of its own.

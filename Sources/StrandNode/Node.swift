@@ -90,9 +90,10 @@ public final class Node: Sendable {
             guard let links else {
                 throw NodeConfig.Invalid(description: "this node is validator \(validatorIndex) of \(chain.validators.count); PBFT needs p2p settings to reach the others")
             }
+            let messenger = config.consensusProxy.map { $0.wrap(links, chain, key) } ?? links
             let consensus = try PBFTDriver(chain: chain, index: validatorIndex, key: key, builder: builder, importer: importer,
-                                           appender: appender, messenger: links, policy: config.sealing, dataDirectory: config.dataDirectory,
-                                           clock: clock, logger: consensusLogger, metrics: metrics, byzantine: config.byzantine)
+                                           appender: appender, messenger: messenger, policy: config.sealing, dataDirectory: config.dataDirectory,
+                                           clock: clock, logger: consensusLogger, metrics: metrics)
             pbftDriver = consensus
             wakeDriver.add { _ in consensus.wake() }
             announce.add { consensus.chainAdvanced(to: $0) }
@@ -141,7 +142,7 @@ public final class Node: Sendable {
         logger.info("""
             node up: chain \(ledger.chainID), genesis \(ledger.genesisHash), head \(ledger.head.number), \
             storage \(config.durability), RPC on http://\(config.rpcHost):\(address.port ?? config.rpcPort), \
-            \(driver != nil ? "solo validator" : consensus != nil ? "PBFT validator" : "observer")\(config.byzantine.map { ", BYZANTINE (test switch): \($0.rawValue)" } ?? "")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")
+            \(driver != nil ? "solo validator" : consensus != nil ? "PBFT validator" : "observer")\(config.consensusProxy.map { ", FAULT PROXY (strand-dev): \($0.name)" } ?? "")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")
             """)
         return address
     }

@@ -1,5 +1,7 @@
 import Foundation
 import StrandConsensus
+import StrandCrypto
+import StrandTypes
 import StrandNetwork
 import StrandStorage
 
@@ -24,9 +26,10 @@ public struct NodeConfig: Sendable {
     public var pipelining = true
     /// The P2P network; nil for a node alone (a one-node chain).
     public var network: NetworkConfig?
-    /// How this validator lies, for fault tests only: never read from node.toml, set by the
-    /// `strand node` test switch that release builds refuse.
-    public var byzantine: ByzantineBehaviour?
+    /// A proxy around the links PBFT sends through, for fault tests only: never read from
+    /// node.toml, set by the `strand-dev` executable (which `strand` is not); its name shows in
+    /// the startup line.
+    public var consensusProxy: (name: String, wrap: ConsensusMessengerProxy)?
 
     public init(genesisPath: String, dataDirectory: String, keyPath: String) {
         self.genesisPath = genesisPath
@@ -145,3 +148,6 @@ public struct NodeConfig: Sendable {
         return ConfigFile(values: values).text
     }
 }
+
+/// Wraps the messenger a validator's PBFT host sends through: the links, the chain, the node's key.
+public typealias ConsensusMessengerProxy = @Sendable (any PeerMessenger, ChainConfig, PrivateKey) -> any PeerMessenger

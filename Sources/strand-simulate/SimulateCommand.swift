@@ -83,7 +83,7 @@ struct SimulateCommand: ParsableCommand {
         mutating func add(_ outcome: ConsensusSimulator.Outcome, total: UInt64) {
             done += 1
             if outcome.failure != nil { failures.append("\(outcome.scenario)\n  \(SimulateCommand.describe(outcome))") }
-            for fault in outcome.scenario.byzantine.values { faults[fault.rawValue, default: 0] += 1 }
+            for fault in outcome.scenario.byzantine.values { faults["\(fault)", default: 0] += 1 }
             viewChanges += outcome.viewChanges
             messages += outcome.messagesSent
             reports += outcome.misbehaviourReports

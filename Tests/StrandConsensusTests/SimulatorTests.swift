@@ -19,11 +19,11 @@ import Testing
         for seed in (1 + half * seeds)...(seeds + half * seeds) {
             let outcome = ConsensusSimulator.run(SimulationScenario(seed: seed))
             if let failure = outcome.failure { failures.append("\(outcome.scenario)\n  → \(failure)") }
-            for fault in outcome.scenario.byzantine.values { byFault[fault.rawValue, default: 0] += 1 }
+            for fault in outcome.scenario.byzantine.values { byFault["\(fault)", default: 0] += 1 }
         }
         #expect(failures.isEmpty, "\(failures.count) of \(seeds) seeds failed:\n\(failures.prefix(5).joined(separator: "\n"))")
         // The seeds do exercise every kind of fault.
-        #expect(Set(byFault.keys) == Set(SimulationScenario.Byzantine.allCases.map(\.rawValue)))
+        #expect(Set(byFault.keys) == Set(SimulationScenario.Byzantine.allCases.map(\.description)))
     }
 
     @Test func aSeedReplaysExactly() {

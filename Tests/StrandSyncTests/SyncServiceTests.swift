@@ -13,19 +13,6 @@ import Testing
 /// `SyncService` against a fake messenger, no sockets: it serves ranges, asks a peer ahead, drops
 /// a peer that serves a bad block, and gossips what the pool admitted.
 @Suite struct SyncServiceTests {
-    /// Records what the service sends.
-    final class FakeMessenger: PeerMessenger {
-        let sent = Mutex<[(NetworkMessage, NodeID?)]>([])
-        let dropped = Mutex<[(NodeID, PeerError)]>([])
-        var connectedPeers: [NodeID] { [] }
-        func send(_ message: NetworkMessage, to peer: NodeID) -> Bool {
-            sent.withLock { $0.append((message, peer)) }
-            return true
-        }
-        func broadcast(_ message: NetworkMessage) { sent.withLock { $0.append((message, nil)) } }
-        func disconnect(_ peer: NodeID, because error: PeerError) { dropped.withLock { $0.append((peer, error)) } }
-    }
-
     /// Block numbers the service imported.
     final class Imported: Sendable {
         let numbers = Mutex<[UInt64]>([])
@@ -35,7 +22,7 @@ import Testing
 
     /// A ledger of `blocks` synthetic blocks and a service on it; `imported` records what it imports.
     private func service(blocks: Int, follows: Bool, imported: Imported? = nil) throws
-        -> (SyncService, FakeMessenger, Ledger, String) {
+        -> (SyncService, RecordingMessenger, Ledger, String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strand-sync-\(UUID().uuidString)").path
         var synthetic = SyntheticBlocks(seed: 5)
         let ledger = try Ledger(directory: directory, options: LMDBOptions(mapSize: 1 << 28), genesis: synthetic.genesis)
@@ -45,7 +32,7 @@ import Testing
                                        transactionCount: 2, stateKeys: 4, churn: false)
             try ledger.commit(next.block, receipts: next.receipts, changes: next.changes)
         }
-        let messenger = FakeMessenger()
+        let messenger = RecordingMessenger()
         var logger = Logger(label: "sync-test")
         logger.logLevel = .critical
         let sync = SyncService(

@@ -1,14 +1,16 @@
+import StrandByzantine
 import StrandConsensus
 import StrandCrypto
+import StrandNetworkAPI
 import StrandPrimitives
 import StrandTypes
 
-/// Runs the production PBFT state machine of every validator on a simulated clock and
-/// network that a seed's `SimulationScenario` makes hostile, and checks on every run that
-/// no two honest validators commit different blocks at a height, that every committed seal
-/// holds a quorum of valid signatures, and that once the network heals every honest
-/// validator reaches the target height within the bound.
-public struct ConsensusSimulator {
+/// Runs every validator's shipped `PBFTHost` (and so its state machine) on a simulated clock and
+/// network that a seed's `SimulationScenario` makes hostile, and checks on every run that no two
+/// honest validators commit different blocks at a height, that every committed seal holds a
+/// quorum of valid signatures, that no honest validator is accused, and that once the network
+/// heals every honest validator reaches the target height within the bound.
+public final class ConsensusSimulator {
     public struct Outcome: Sendable {
         public var scenario: SimulationScenario
         /// Why the run failed a property; nil when it passed.
@@ -20,8 +22,9 @@ public struct ConsensusSimulator {
         public var finishedAt: Duration
     }
 
+    /// What travels on the simulated wire: the network's messages, and a minimal sync of its own.
     enum Message {
-        case consensus([UInt8])
+        case network(NetworkMessage)
         case status(height: UInt64)
         case getBlocks(from: UInt64)
         case blocks([Block])
@@ -29,9 +32,8 @@ public struct ConsensusSimulator {
 
     enum Event {
         case deliver(to: Int, from: Int, Message)
-        case timer(Int, generation: Int)
-        case executed(Int, incarnation: Int, Hash, Bool)
-        case built(Int, incarnation: Int, Block)
+        case wake(Int, generation: Int)
+        case executed(Int, incarnation: Int, Block, ExecutionVerdict<SimulatedExecution>)
         case statusTick(Int)
         case crash(Int, restartAt: Duration?)
         case restart(Int)
@@ -41,6 +43,8 @@ public struct ConsensusSimulator {
     let scenario: SimulationScenario
     let chainConfig: ChainConfig
     let settings: PBFTSettings
+    /// The leader's sealing policy: a block as soon as one transaction is ready.
+    let policy = SealingPolicy(maxBlockTransactions: 1)
     var replicas: [SimulatedReplica] = []
     var queue = EventQueue<Event>()
     var random: SeededGenerator
@@ -54,7 +58,8 @@ public struct ConsensusSimulator {
     nonisolated(unsafe) public static var trace = false
 
     public static func run(_ scenario: SimulationScenario) -> Outcome {
-        var simulator = ConsensusSimulator(scenario: scenario)
+        let simulator = ConsensusSimulator(scenario: scenario)
+        defer { simulator.tearDown() }
         return simulator.run()
     }
 
@@ -76,20 +81,32 @@ public struct ConsensusSimulator {
         var endpoints: [(UInt32, SimulationScenario.Byzantine?)] = (0..<scenario.validators).map { (UInt32($0), scenario.byzantine[$0]) }
         for twin in scenario.byzantine.filter({ $0.value == .twins }).keys.sorted() { endpoints.append((UInt32(twin), .twins)) }
         for (endpoint, (index, behaviour)) in endpoints.enumerated() {
-            replicas.append(SimulatedReplica(
-                endpoint: endpoint, index: index, behaviour: behaviour,
-                authenticator: SimulatedAuthenticator(secrets: keys, index: Int(index)), machine: nil, chain: [genesis], journal: nil,
-                random: SeededGenerator(seed: scenario.seed &* 31 &+ UInt64(endpoint))))
+            let authenticator = SimulatedAuthenticator(secrets: keys, index: Int(index))
+            let replica = SimulatedReplica(
+                endpoint: endpoint, index: index, nodeID: ids[Int(index)], behaviour: behaviour, authenticator: authenticator,
+                simulator: self, genesis: genesis, random: SeededGenerator(seed: scenario.seed &* 31 &+ UInt64(endpoint)))
+            let links = SimulatedLinks(simulator: self, endpoint: endpoint)
+            if case .lies(let lie)? = behaviour {
+                replica.messenger = ByzantineMessenger(wrapping: links, behaviour: lie, chain: chainConfig, authenticator: authenticator, index: index)
+            } else {
+                replica.messenger = links
+            }
+            replicas.append(replica)
         }
     }
 
-    mutating func run() -> Outcome {
+    /// Hosts hold their replica (as their chain) and replicas their host.
+    func tearDown() {
+        for replica in replicas { replica.host = nil }
+    }
+
+    func run() -> Outcome {
         for endpoint in replicas.indices {
-            queue.push(.restart(endpoint), at: .milliseconds(Int.random(in: 0...5, using: &random)))
-            queue.push(.statusTick(endpoint), at: .milliseconds(Int.random(in: 0...1_000, using: &random)))
+            queue.push(.restart(endpoint), at: .milliseconds(Int(draw(0...5))))
+            queue.push(.statusTick(endpoint), at: .milliseconds(Int(draw(0...1_000))))
             switch replicas[endpoint].behaviour {
-            case .crashed?: queue.push(.crash(endpoint, restartAt: nil), at: .milliseconds(Int.random(in: 0...5_000, using: &random)))
-            case .hugeViews?: queue.push(.flood(endpoint), at: .milliseconds(300))
+            case .crashed?: queue.push(.crash(endpoint, restartAt: nil), at: .milliseconds(Int(draw(0...5_000))))
+            case .lies(.hugeViews)?: queue.push(.flood(endpoint), at: .milliseconds(300))
             default: break
             }
         }
@@ -115,12 +132,12 @@ public struct ConsensusSimulator {
         }
         if failure != nil { failure! += "; replicas: " + replicas.map(Self.describe).joined(separator: "; ") }
         return Outcome(scenario: scenario, failure: failure, heights: replicas.map(\.chainHeight), messagesSent: messagesSent,
-                       viewChanges: viewChanges + replicas.compactMap(\.machine?.viewChanges).reduce(0, +),
+                       viewChanges: viewChanges + replicas.compactMap(\.host?.machine.viewChanges).reduce(0, +),
                        misbehaviourReports: misbehaviourReports, finishedAt: now)
     }
 
     static func describe(_ replica: SimulatedReplica) -> String {
-        guard let machine = replica.machine else { return "\(replica.endpoint) down" }
+        guard let machine = replica.host?.machine else { return "\(replica.endpoint) down" }
         let journal = machine.journal
         func short(_ record: PBFTJournal.VoteRecord?) -> String { record.map { "v\($0.view):\($0.blockHash.description.prefix(6))" } ?? "-" }
         return "\(replica.endpoint) h\(machine.height) v\(machine.view) prepared \(short(journal.prepared)) committed \(short(journal.committed)) lock \(journal.lock.map { "v\($0.view):\($0.blockHash.description.prefix(6))" } ?? "-")"
@@ -131,176 +148,129 @@ public struct ConsensusSimulator {
 
     // MARK: Events
 
-    mutating func handle(_ event: Event) {
+    func handle(_ event: Event) {
         switch event {
         case .deliver(let to, let from, let message):
             guard replicas[to].isUp else { return }
-            receive(message, at: to, from: from)
-        case .timer(let endpoint, let generation):
-            guard replicas[endpoint].isUp, replicas[endpoint].timerGeneration == generation else { return }
-            feed(.timeout, to: endpoint)
-        case .executed(let endpoint, let incarnation, let hash, let valid):
-            guard replicas[endpoint].incarnation == incarnation else { return }
-            feed(.executed(blockHash: hash, valid: valid), to: endpoint)
-        case .built(let endpoint, let incarnation, let block):
-            guard replicas[endpoint].incarnation == incarnation else { return }
-            feed(.built(block), to: endpoint)
+            receive(message, at: replicas[to], from: replicas[from])
+        case .wake(let endpoint, let generation):
+            guard replicas[endpoint].wakeGeneration == generation else { return }
+            settle(replicas[endpoint])
+        case .executed(let endpoint, let incarnation, let block, let verdict):
+            let replica = replicas[endpoint]
+            guard replica.incarnation == incarnation, let host = replica.host else { return }
+            host.executed(block, verdict: verdict, now: now)
+            settle(replica)
         case .statusTick(let endpoint):
             queue.push(.statusTick(endpoint), at: now + .seconds(1))
-            guard let machine = replicas[endpoint].machine else { return }
+            guard replicas[endpoint].isUp else { return }
             broadcast(.status(height: replicas[endpoint].chainHeight), from: endpoint)
-            // As the node's driver does while a view change drags on.
-            if machine.view > 0 { feed(.retransmit, to: endpoint) }
         case .crash(let endpoint, let restartAt):
-            if let machine = replicas[endpoint].machine { viewChanges += machine.viewChanges }
-            replicas[endpoint].machine = nil
-            replicas[endpoint].incarnation += 1
-            replicas[endpoint].timerGeneration += 1
-            replicas[endpoint].syncRequestedAt = nil
+            let replica = replicas[endpoint]
+            if let host = replica.host { viewChanges += host.machine.viewChanges }
+            replica.host = nil
+            replica.incarnation += 1
+            replica.wakeGeneration += 1
+            replica.syncRequestedAt = nil
             if let restartAt { queue.push(.restart(endpoint), at: restartAt) }
         case .restart(let endpoint):
             let replica = replicas[endpoint]
-            var machine = PBFTStateMachine(chain: chainConfig, index: replica.index, authenticator: replica.authenticator,
+            let machine = PBFTStateMachine(chain: chainConfig, index: replica.index, authenticator: replica.authenticator,
                                            settings: settings, chainHeight: replica.chainHeight, journal: replica.journal)
-            let actions = machine.start(now: now)
-            replicas[endpoint].machine = machine
-            carryOut(actions, at: endpoint)
-            feed(.workPending(replica.chainHeight < scenario.targetHeight), to: endpoint)
+            let host = PBFTHost(machine: machine, chain: replica, messenger: replica.messenger, journal: replica, policy: policy,
+                                observer: replica, now: now)
+            replica.host = host
+            host.start(now: now)
+            settle(replica)
         case .flood(let endpoint):
             queue.push(.flood(endpoint), at: now + .milliseconds(300))
-            guard let machine = replicas[endpoint].machine else { return }
-            var change = ViewChange(height: machine.height, view: 1_000_000 + random.next() % 1_000_000, lock: nil, lockedBlock: nil,
-                                    validator: machine.index, signature: .init(r: .zero, s: .zero, recoveryID: 0))
-            change.signature = replicas[endpoint].authenticator.sign(chainConfig.digest(of: change))
-            broadcast(.consensus(ConsensusMessage.viewChange(change).encoded), from: endpoint)
+            guard replicas[endpoint].isUp else { return }
+            (replicas[endpoint].messenger as? ByzantineMessenger)?.flood()
         }
     }
 
-    mutating func feed(_ event: PBFTEvent, to endpoint: Int) {
-        guard var machine = replicas[endpoint].machine else { return }
-        let before = machine.view
-        let actions = machine.handle(event, now: now)
-        let isTimeout = if case .timeout = event { true } else { false }
-        if Self.trace, machine.view != before || machine.height != replicas[endpoint].machine!.height || isTimeout {
-            print("\(now) e\(endpoint) h\(machine.height) v\(before)->\(machine.view) on \(event)".prefix(200))
+    /// Lets the host do what is due now and schedules its next wake-up, as the node's driver
+    /// loop does after every input.
+    func settle(_ replica: SimulatedReplica) {
+        guard let host = replica.host else { return }
+        let before = (host.machine.height, host.machine.view)
+        let wait = host.poll(now: now)
+        if Self.trace, (host.machine.height, host.machine.view) != before {
+            print("\(now) e\(replica.endpoint) h\(host.machine.height) v\(host.machine.view)")
         }
-        replicas[endpoint].machine = machine
-        carryOut(actions, at: endpoint)
+        replica.wakeGeneration += 1
+        if let wait { queue.push(.wake(replica.endpoint, generation: replica.wakeGeneration), at: now + wait) }
     }
 
-    mutating func receive(_ message: Message, at endpoint: Int, from sender: Int) {
+    func receive(_ message: Message, at replica: SimulatedReplica, from sender: SimulatedReplica) {
         switch message {
-        case .consensus(let bytes):
-            let decoded: ConsensusMessage
-            do { decoded = try ConsensusMessage.decode(bytes) } catch {
-                failure = "the wire codec refused its own message: \(error)"
-                return
-            }
-            feed(.message(decoded), to: endpoint)
+        case .network(.subprotocol(let carried)):
+            guard let host = replica.host else { return }
+            host.receive(carried, from: sender.nodeID, now: now)
+            settle(replica)
+        case .network:
+            return
         case .status(let height):
-            let replica = replicas[endpoint]
             guard height > replica.chainHeight else { return }
             if let asked = replica.syncRequestedAt, now - asked < .seconds(2) { return }
-            replicas[endpoint].syncRequestedAt = now
-            send(.getBlocks(from: replica.chainHeight + 1), from: endpoint, to: sender)
+            replica.syncRequestedAt = now
+            send(.getBlocks(from: replica.chainHeight + 1), from: replica.endpoint, to: sender.endpoint)
         case .getBlocks(let from):
-            let chain = replicas[endpoint].chain
+            let chain = replica.chain
             guard from < UInt64(chain.count) else { return }
-            send(.blocks(Array(chain[Int(from)..<min(chain.count, Int(from) + 16)])), from: endpoint, to: sender)
+            send(.blocks(Array(chain[Int(from)..<min(chain.count, Int(from) + 16)])), from: replica.endpoint, to: sender.endpoint)
         case .blocks(let blocks):
-            replicas[endpoint].syncRequestedAt = nil
+            replica.syncRequestedAt = nil
             for block in blocks {
-                let replica = replicas[endpoint]
                 guard block.number == replica.chainHeight + 1, replica.executes(block),
                       replica.authenticator.sealIsValid(block.header, chain: chainConfig) else { continue }
-                append(block, at: endpoint, how: "synced")
-                feed(.chainAdvanced(to: block.number), to: endpoint)
-                if replicas[endpoint].chainHeight >= scenario.targetHeight { feed(.workPending(false), to: endpoint) }
+                append(block, at: replica, how: "synced")
+                replica.host?.chainAdvanced(to: block.number, now: now)
             }
+            settle(replica)
         }
     }
 
-    // MARK: Actions
-
-    mutating func carryOut(_ actions: [PBFTAction], at endpoint: Int) {
-        for action in actions {
-            switch action {
-            case .persist(let journal):
-                replicas[endpoint].journal = journal
-            case .broadcast(let message):
-                broadcastAsByzantine(message, from: endpoint)
-            case .execute(let block):
-                let valid = replicas[endpoint].executes(block)
-                queue.push(.executed(endpoint, incarnation: replicas[endpoint].incarnation, block.hash, valid),
-                           at: now + .milliseconds(Int.random(in: 1...10, using: &random)))
-            case .build(let height, _):
-                guard replicas[endpoint].chainHeight < scenario.targetHeight, let block = replicas[endpoint].build(height: height) else { continue }
-                queue.push(.built(endpoint, incarnation: replicas[endpoint].incarnation, block),
-                           at: now + .milliseconds(Int.random(in: 1...5, using: &random)))
-            case .commit(var block, let seal):
-                block.header.seal = seal
-                guard replicas[endpoint].authenticator.sealIsValid(block.header, chain: chainConfig) || !replicas[endpoint].isHonest else {
-                    failure = "endpoint \(endpoint) committed block \(block.number) with a seal that does not verify"
-                    return
-                }
-                guard block.number == replicas[endpoint].chainHeight + 1, replicas[endpoint].executes(block) else {
-                    if replicas[endpoint].isHonest {
-                        failure = "endpoint \(endpoint) decided block \(block.number) that does not extend its chain at \(replicas[endpoint].chainHeight)"
-                    }
-                    return
-                }
-                append(block, at: endpoint, how: "decided")
-                if replicas[endpoint].chainHeight >= scenario.targetHeight { feed(.workPending(false), to: endpoint) }
-            case .setTimer(let deadline):
-                replicas[endpoint].timerGeneration += 1
-                queue.push(.timer(endpoint, generation: replicas[endpoint].timerGeneration), at: deadline)
-            case .cancelTimer:
-                replicas[endpoint].timerGeneration += 1
-            case .misbehaved(let validator, let reason):
-                misbehaviourReports += 1
-                let accusedAreHonest = replicas.filter { $0.index == validator }.allSatisfy(\.isHonest)
-                if accusedAreHonest {
-                    failure = "endpoint \(endpoint) accused honest validator \(validator): \(reason)"
-                }
-            }
-        }
-    }
+    // MARK: What replicas report
 
     /// Records a commit and checks agreement with every other honest validator.
-    mutating func append(_ block: Block, at endpoint: Int, how: String) {
-        replicas[endpoint].chain.append(block)
-        guard replicas[endpoint].isHonest else { return }
+    func append(_ block: Block, at replica: SimulatedReplica, how: String) {
+        replica.chain.append(block)
+        guard replica.isHonest else { return }
         let hash = block.hash
         if let other = committed[block.number], other != hash {
-            failure = "safety: endpoint \(endpoint) \(how) block \(block.number) \(hash), another honest validator committed \(other)"
+            fail("safety: endpoint \(replica.endpoint) \(how) block \(block.number) \(hash), another honest validator committed \(other)")
         }
         committed[block.number] = hash
     }
 
-    /// Sends a state machine's message, as a faulty validator would bend it.
-    mutating func broadcastAsByzantine(_ message: ConsensusMessage, from endpoint: Int) {
-        let replica = replicas[endpoint]
-        switch (replica.behaviour, message) {
-        case (.withholdsVotes?, .vote), (.withholdsVotes?, .viewChange):
-            return
-        case (.votesForUnknownBlocks?, .vote(var vote)):
-            vote.blockHash = Hash(replicas[endpoint].random.bytes(32))!
-            vote.signature = replica.authenticator.sign(chainConfig.digest(of: vote))
-            let (first, second) = Bool.random(using: &random) ? (message, .vote(vote)) : (.vote(vote), message)
-            broadcast(.consensus(first.encoded), from: endpoint)
-            broadcast(.consensus(second.encoded), from: endpoint)
-        default:
-            broadcast(.consensus(message.encoded), from: endpoint)
+    func accused(_ validator: UInt32, by replica: SimulatedReplica, reason: String) {
+        misbehaviourReports += 1
+        if replicas.filter({ $0.index == validator }).allSatisfy(\.isHonest) {
+            fail("endpoint \(replica.endpoint) accused honest validator \(validator): \(reason)")
         }
     }
 
-    mutating func broadcast(_ message: Message, from endpoint: Int) {
+    func deliverExecution(_ block: Block, verdict: ExecutionVerdict<SimulatedExecution>, to replica: SimulatedReplica, after delay: Duration) {
+        queue.push(.executed(replica.endpoint, incarnation: replica.incarnation, block, verdict), at: now + delay)
+    }
+
+    func fail(_ reason: String) {
+        if failure == nil { failure = reason }
+    }
+
+    func draw(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &random) }
+    func coinFlip() -> Bool { Bool.random(using: &random) }
+
+    // MARK: The wire
+
+    func broadcast(_ message: Message, from endpoint: Int) {
         for other in replicas.indices where other != endpoint { send(message, from: endpoint, to: other) }
     }
 
     /// Puts `message` on the simulated wire: lost across a partition or at random before the
     /// network heals, sometimes duplicated, delayed by the scenario's latency and jitter.
-    mutating func send(_ message: Message, from: Int, to: Int) {
+    func send(_ message: Message, from: Int, to: Int) {
         messagesSent += 1
         if now < scenario.healsAt {
             for partition in scenario.partitions where partition.from <= now && now < partition.until {

@@ -1,28 +1,54 @@
+import StrandByzantine
 import StrandConsensus
+import StrandCrypto
+import StrandNetworkAPI
 import StrandPrimitives
 import StrandTypes
 
-/// One validator instance in the simulator: the production state machine, what it has
-/// persisted (its journal and its chain survive a crash), and how it misbehaves, if it does.
-struct SimulatedReplica {
+/// A block the simulator "executed": no transactions, so nothing but the block to keep.
+struct SimulatedExecution: ExecutedProposal {
+    var block: Block
+    var executionMicros: UInt64 { 0 }
+}
+
+/// One validator instance in the simulator: the shipped `PBFTHost` over a stand-in chain, with
+/// what survives a crash (its journal, its chain) and how it fails, if it does. It is the host's
+/// chain, journal and observer; its messenger is the simulated wire, behind a `ByzantineMessenger`
+/// when it lies.
+final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserver {
     let endpoint: Int
     let index: UInt32
+    let nodeID: NodeID
     let behaviour: SimulationScenario.Byzantine?
     let authenticator: SimulatedAuthenticator
+    unowned let simulator: ConsensusSimulator
     /// nil while crashed.
-    var machine: PBFTStateMachine?
+    var host: PBFTHost<SimulatedReplica>?
+    var messenger: (any PeerMessenger)!
     /// Committed blocks, the genesis first.
     var chain: [Block]
     var journal: PBFTJournal?
     /// Bumped on every crash, so that work started before it is not delivered after.
     var incarnation = 0
-    /// Bumped whenever the timer is set or cancelled; a firing of an older timer is ignored.
-    var timerGeneration = 0
+    /// Bumped whenever the host is woken; a wake-up scheduled before is then stale.
+    var wakeGeneration = 0
     var syncRequestedAt: Duration?
     var random: SeededGenerator
 
+    init(endpoint: Int, index: UInt32, nodeID: NodeID, behaviour: SimulationScenario.Byzantine?, authenticator: SimulatedAuthenticator,
+         simulator: ConsensusSimulator, genesis: Block, random: SeededGenerator) {
+        self.endpoint = endpoint
+        self.index = index
+        self.nodeID = nodeID
+        self.behaviour = behaviour
+        self.authenticator = authenticator
+        self.simulator = simulator
+        chain = [genesis]
+        self.random = random
+    }
+
     var isHonest: Bool { behaviour == nil }
-    var isUp: Bool { machine != nil }
+    var isUp: Bool { host != nil }
     var chainHeight: UInt64 { UInt64(chain.count - 1) }
 
     /// The state root an honest execution of a block with `extraData` gives on `parent`:
@@ -38,17 +64,60 @@ struct SimulatedReplica {
             && block.header.stateRoot == Self.stateRoot(after: tip, extraData: block.header.extraData)
     }
 
-    /// A block from this replica's "pool" on its tip: random contents, so that two leaders
-    /// (or twins) never build the same block.
-    mutating func build(height: UInt64) -> Block? {
+    // MARK: ConsensusChain
+
+    var height: UInt64? { chainHeight }
+    /// A pool with work until the scenario's target height is reached.
+    var pendingTransactions: Int { chainHeight < simulator.scenario.targetHeight ? 1 : 0 }
+
+    /// Random contents, so that two leaders (or twins) never build the same block.
+    func build(height: UInt64) -> SimulatedExecution? {
         let tip = chain[chain.count - 1].header
-        guard height == tip.number + 1 else { return nil }
+        guard height == tip.number + 1, pendingTransactions > 0 else { return nil }
         let extraData = random.bytes(8)
-        var stateRoot = Self.stateRoot(after: tip, extraData: extraData)
-        if behaviour == .badStateRoot { stateRoot = Hash(random.bytes(32))! }
         let header = BlockHeader(parentHash: tip.hash, number: height, timestamp: tip.timestamp + 1, sealer: .zero,
-                                 transactionsRoot: .zero, receiptsRoot: .zero, stateRoot: stateRoot, gasUsed: 0, gasLimit: 1,
-                                 extraData: extraData)
-        return Block(header: header, transactions: [])
+                                 transactionsRoot: .zero, receiptsRoot: .zero, stateRoot: Self.stateRoot(after: tip, extraData: extraData),
+                                 gasUsed: 0, gasLimit: 1, extraData: extraData)
+        return SimulatedExecution(block: Block(header: header, transactions: []))
+    }
+
+    /// Answers at once or, as often, a few milliseconds later (`.later`), so that both of the
+    /// host's paths run and messages interleave with execution.
+    func execute(_ block: Block) -> ExecutionVerdict<SimulatedExecution> {
+        if block.number <= chainHeight { return .chainAdvanced(to: chainHeight) }
+        guard block.number == chainHeight + 1 else { return .unavailable }
+        let verdict: ExecutionVerdict<SimulatedExecution> = executes(block)
+            ? .valid(SimulatedExecution(block: block)) : .invalid(reason: "does not execute to its header")
+        guard simulator.coinFlip() else { return verdict }
+        simulator.deliverExecution(block, verdict: verdict, to: self, after: .milliseconds(Int(simulator.draw(1...10))))
+        return .later
+    }
+
+    func append(_ executed: SimulatedExecution, seal: BlockSeal) -> Bool {
+        var block = executed.block
+        block.header.seal = seal
+        guard authenticator.sealIsValid(block.header, chain: simulator.chainConfig) || !isHonest else {
+            simulator.fail("endpoint \(endpoint) committed block \(block.number) with a seal that does not verify")
+            return false
+        }
+        guard block.number == chainHeight + 1, executes(block) else {
+            if isHonest { simulator.fail("endpoint \(endpoint) decided block \(block.number) that does not extend its chain at \(chainHeight)") }
+            return false
+        }
+        simulator.append(block, at: self, how: "decided")
+        return true
+    }
+
+    // MARK: ConsensusJournalStore, PBFTObserver
+
+    func write(_ journal: PBFTJournal) throws {
+        self.journal = journal
+    }
+
+    func observe(_ event: PBFTHostEvent) {
+        switch event {
+        case .misbehaved(let validator, let reason): simulator.accused(validator, by: self, reason: reason)
+        default: break
+        }
     }
 }

@@ -1,23 +1,28 @@
+import StrandByzantine
 import StrandPrimitives
 
 /// What one seed of the consensus simulator puts the validators through. Drawn from the
 /// seed alone, so that a failing seed replays exactly.
 public struct SimulationScenario: Sendable, CustomStringConvertible {
-    /// How a faulty validator lies (at most f validators are faulty in any scenario).
-    public enum Byzantine: String, Sendable, CaseIterable {
+    /// How a faulty validator fails (at most f validators are faulty in any scenario).
+    public enum Byzantine: Hashable, Sendable, CustomStringConvertible {
         /// Two instances share one key and each acts honestly on what it sees: equivocation
         /// and double votes, as the Twins method tests.
         case twins
-        /// As leader, proposes blocks whose state root is wrong.
-        case badStateRoot
-        /// Votes, besides its own, for blocks that do not exist.
-        case votesForUnknownBlocks
-        /// Floods ViewChanges for views far ahead.
-        case hugeViews
-        /// Takes part but never votes.
-        case withholdsVotes
         /// Stops for good early in the run.
         case crashed
+        /// Runs the honest host behind a `ByzantineMessenger` that bends what it sends.
+        case lies(ByzantineBehaviour)
+
+        public static let allCases: [Byzantine] = [.twins, .crashed] + ByzantineBehaviour.allCases.map { .lies($0) }
+
+        public var description: String {
+            switch self {
+            case .twins: "twins"
+            case .crashed: "crashed"
+            case .lies(let behaviour): behaviour.rawValue
+            }
+        }
     }
 
     public struct Partition: Sendable {
@@ -90,7 +95,7 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let faults = byzantine.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.rawValue)" }.joined(separator: ",")
+        let faults = byzantine.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")
         return """
             seed \(seed): \(validators) validators, faulty [\(faults)], delay \(minimumDelay)+\(jitter), \
             drop \(dropRate), dup \(duplicateRate), \(partitions.count) partitions, \(crashes.count) crash-restarts, \

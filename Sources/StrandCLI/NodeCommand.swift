@@ -7,7 +7,7 @@ import StrandOperations
 import StrandPrimitives
 
 struct NodeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "node",
         abstract: "Run a node.",
         discussion: """
@@ -24,10 +24,9 @@ struct NodeCommand: ParsableCommand {
 
             Settings of node.toml (section.key):
             \(NodeConfig.keys.map { "  \($0.name): \($0.meaning)" }.joined(separator: "\n"))
-
-            \(TestSwitches.help)
+            \(NodeFaultSwitches.installed.map { "\n" + $0.help } ?? "")
             """
-    )
+    ) }
 
     @Option(name: .long, help: "The node's config file (node.toml).")
     var config: String
@@ -70,7 +69,7 @@ struct NodeCommand: ParsableCommand {
             if settings.durability == .unsafeNoSync {
                 printToStandardError("warning: storage.unsafe_no_sync is on: UNSAFE, a power loss may lose recent blocks")
             }
-            let clock = try TestSwitches.apply(to: &settings)
+            let clock = try NodeFaultSwitches.installed?.apply(&settings) ?? SystemClock()
             let node = try Node(config: settings, clock: clock, logger: Logger(label: "strand"))
             try node.start()
             waitForTerminationSignal()

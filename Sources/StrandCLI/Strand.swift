@@ -1,10 +1,12 @@
 import ArgumentParser
 import CJemalloc
 
-@main
-struct Strand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "strand",
+/// The `strand` command line; `strand-dev` runs the same commands with its fault switches added.
+public struct Strand: ParsableCommand {
+    public init() {}
+
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: NodeFaultSwitches.installed?.commandName ?? "strand",
         abstract: "Strand: a consortium blockchain node built for throughput.",
         discussion: """
             `strand chain init` sets up a chain and `strand node` runs it; the CLI also covers keys, \
@@ -14,7 +16,7 @@ struct Strand: ParsableCommand {
         subcommands: [
             ChainCommand.self, NodeCommand.self, CertCommand.self, Keygen.self, Tx.self, LedgerCommand.self, StateTestCommand.self, Bench.self,
         ]
-    )
+    ) }
 }
 
 /// The allocator the executable runs on; asking jemalloc also keeps it linked.

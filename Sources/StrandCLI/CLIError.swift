@@ -5,10 +5,10 @@ import Glibc
 #endif
 
 /// A user-facing failure: printed as one line `error: ...` on standard error, exit code 1.
-struct CLIError: Error {
+public struct CLIError: Error {
     let message: String
 
-    init(_ message: String) { self.message = message }
+    public init(_ message: String) { self.message = message }
 }
 
 extension ParsableCommand {

@@ -1,0 +1,220 @@
+import StrandCrypto
+import StrandNetworkAPI
+import StrandPrimitives
+import StrandTypes
+
+/// Carries out one validator's PBFT: feeds the pure state machine what happens (peers' messages,
+/// its timer, blocks built and executed, the pool filling, the chain advancing by sync) and does
+/// what it says, in order: the journal written before the messages that depend on it, broadcasts,
+/// proposals executed once and kept until decided, a block built when this validator leads and
+/// its sealing policy says one is due, decided blocks appended.
+///
+/// The node's driver thread and the consensus simulator both run this very code; they inject
+/// only the clock (each call's `now`), the network (`PeerMessenger`), the journal and the chain.
+/// Not thread-safe: one thread calls it.
+public final class PBFTHost<Chain: ConsensusChain> {
+    public private(set) var machine: PBFTStateMachine
+    let chain: Chain
+    let messenger: any PeerMessenger
+    let journal: any ConsensusJournalStore
+    let policy: SealingPolicy
+    let observer: any PBFTObserver
+
+    var timerDeadline: Duration?
+    var buildRequest: (height: UInt64, view: UInt64)?
+    /// Proposals executed on the tip (and this leader's own block), by hash, until their height passes.
+    var executedBlocks: [Hash: Chain.Executed] = [:]
+    var lastBuildAt: Duration
+    var workPending = false
+    var nextRetransmit: Duration = .zero
+    var roundStartedAt: Duration?
+    /// A journal write failed: nothing is sent until one succeeds, since a vote not on disk
+    /// must not leave the node.
+    public private(set) var journalFailing = false
+    /// While a view change drags on, what this validator said is sent again this often.
+    public static var retransmitInterval: Duration { .seconds(2) }
+
+    public init(machine: PBFTStateMachine, chain: Chain, messenger: any PeerMessenger, journal: any ConsensusJournalStore,
+                policy: SealingPolicy, observer: any PBFTObserver, now: Duration) {
+        self.machine = machine
+        self.chain = chain
+        self.messenger = messenger
+        self.journal = journal
+        self.policy = policy
+        self.observer = observer
+        lastBuildAt = now - policy.blockInterval
+    }
+
+    // MARK: Inputs
+
+    public func start(now: Duration) {
+        carryOut(machine.start(now: now), now: now)
+    }
+
+    /// A consensus message from `peer`; one that cannot be read drops the link.
+    public func receive(_ message: ProtocolMessage, from peer: NodeID, now: Duration) {
+        guard let peerIndex = machine.chain.validatorIndex(of: peer) else { return }
+        let decoded: ConsensusMessage
+        do { decoded = try ConsensusMessage.decode(try message.opaqueBytes()) } catch {
+            observer.observe(.misbehaved(validator: UInt32(peerIndex), reason: "unreadable consensus message: \(error)"))
+            messenger.disconnect(peer, because: .badMessage(.malformed("consensus: \(error)")))
+            return
+        }
+        guard decoded.sender == UInt32(peerIndex) else {
+            observer.observe(.misbehaved(validator: UInt32(peerIndex), reason: "sent a message signed as validator \(decoded.sender)"))
+            return
+        }
+        observer.observe(.messageReceived)
+        if case .proposal = decoded, decoded.height == machine.height { roundStartedAt = now }
+        feed(.message(decoded), now: now)
+    }
+
+    /// The chain reached `height` by another path (sync).
+    public func chainAdvanced(to height: UInt64, now: Duration) {
+        feed(.chainAdvanced(to: height), now: now)
+    }
+
+    /// A link came up: what was said over a link that was down is lost, so say it again.
+    public func peerConnected(now: Duration) {
+        feed(.retransmit, now: now)
+    }
+
+    /// The answer to an execution the chain deferred (`ExecutionVerdict.later`).
+    public func executed(_ block: Block, verdict: ExecutionVerdict<Chain.Executed>, now: Duration) {
+        judge(block, verdict, now: now)
+    }
+
+    /// Does what is due at `now`: the pool's state, the timer, retransmission, a block to build.
+    /// Returns how long until it is due again (nil: nothing is, until the next input).
+    public func poll(now: Duration) -> Duration? {
+        let pending = chain.pendingTransactions
+        if (pending > 0) != workPending {
+            workPending = pending > 0
+            feed(.workPending(workPending), now: now)
+        }
+        if let deadline = timerDeadline, now >= deadline {
+            timerDeadline = nil
+            feed(.timeout, now: now)
+        }
+        if machine.view > 0, now >= nextRetransmit {
+            nextRetransmit = now + Self.retransmitInterval
+            feed(.retransmit, now: now)
+        }
+        var wait = timerDeadline.map { $0 - now }
+        if let request = buildRequest {
+            switch policy.decide(ready: chain.pendingTransactions, sinceLastAttempt: now - lastBuildAt) {
+            case .seal: build(request, now: now)
+            case .wait(let duration): wait = min(wait ?? duration, duration)
+            case .waitForTransactions: break
+            }
+            // A build that found nothing leaves the request: ask again after the interval.
+            if buildRequest != nil, chain.pendingTransactions > 0 { wait = min(wait ?? policy.blockInterval, policy.blockInterval) }
+        }
+        if machine.view > 0 { wait = min(wait ?? Self.retransmitInterval, nextRetransmit - now) }
+        return wait.map { max($0, .zero) }
+    }
+
+    // MARK: Feeding the machine
+
+    func feed(_ event: PBFTEvent, now: Duration) {
+        let before = (height: machine.height, view: machine.view)
+        carryOut(machine.handle(event, now: now), now: now)
+        if let request = buildRequest, request != (machine.height, machine.view) { buildRequest = nil }
+        if machine.height != before.height {
+            executedBlocks = executedBlocks.filter { $0.value.block.number >= machine.height }
+        } else if machine.view != before.view {
+            observer.observe(.viewChanged(height: machine.height, view: machine.view,
+                                          leader: machine.leader(height: machine.height, view: machine.view)))
+        }
+    }
+
+    /// Does what the state machine asked, in order.
+    func carryOut(_ actions: [PBFTAction], now: Duration) {
+        for action in actions {
+            switch action {
+            case .persist(let record):
+                do {
+                    try journal.write(record)
+                    journalFailing = false
+                } catch {
+                    if !journalFailing { observer.observe(.journalFailing("\(error)")) }
+                    journalFailing = true
+                }
+            case .broadcast(let message):
+                guard !journalFailing else { continue }
+                if case .proposal = message { roundStartedAt = now }
+                messenger.broadcast(.subprotocol(.consensus(message.encoded)))
+                observer.observe(.messageSent(message))
+            case .execute(let block):
+                execute(block, now: now)
+            case .build(let height, let view):
+                observer.observe(.leading(height: height, view: view))
+                buildRequest = (height, view)
+            case .commit(let block, let seal):
+                commit(block, seal: seal, now: now)
+            case .setTimer(let deadline):
+                timerDeadline = deadline
+            case .cancelTimer:
+                timerDeadline = nil
+            case .misbehaved(let validator, let reason):
+                observer.observe(.misbehaved(validator: validator, reason: reason))
+            }
+        }
+    }
+
+    // MARK: Building, executing, committing
+
+    /// Builds this leader's proposal; keeps the request when nothing is ready.
+    func build(_ request: (height: UInt64, view: UInt64), now: Duration) {
+        lastBuildAt = now
+        guard let height = chain.height else { return }
+        guard height + 1 == request.height else {
+            // The chain moved (sync); the machine hears of it and asks again.
+            buildRequest = nil
+            return
+        }
+        guard let executed = chain.build(height: request.height) else {
+            observer.observe(.nothingToPropose(height: request.height, pending: chain.pendingTransactions))
+            return
+        }
+        buildRequest = nil
+        executedBlocks[executed.block.hash] = executed
+        feed(.built(executed.block), now: now)
+    }
+
+    func execute(_ block: Block, now: Duration) {
+        if executedBlocks[block.hash] != nil {
+            feed(.executed(blockHash: block.hash, valid: true), now: now)
+            return
+        }
+        judge(block, chain.execute(block), now: now)
+    }
+
+    func judge(_ block: Block, _ verdict: ExecutionVerdict<Chain.Executed>, now: Duration) {
+        switch verdict {
+        case .valid(let executed):
+            executedBlocks[block.hash] = executed
+            feed(.executed(blockHash: block.hash, valid: true), now: now)
+        case .invalid(let reason):
+            observer.observe(.proposalRefused(block, reason: reason))
+            feed(.executed(blockHash: block.hash, valid: false), now: now)
+        case .chainAdvanced(let height):
+            feed(.chainAdvanced(to: height), now: now)
+        case .unavailable, .later:
+            break
+        }
+    }
+
+    /// A quorum committed `block`: append it under its seal (unless sync was first).
+    func commit(_ block: Block, seal: BlockSeal, now: Duration) {
+        guard let executed = executedBlocks[block.hash] else {
+            observer.observe(.decidedUnexecuted(block))
+            return
+        }
+        let appended = chain.append(executed, seal: seal)
+        let round = roundStartedAt.map { now - $0 }
+        roundStartedAt = nil
+        observer.observe(.decided(block, view: seal.view, round: round, executionMicros: executed.executionMicros, appended: appended))
+        lastBuildAt = now
+    }
+}

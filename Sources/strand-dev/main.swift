@@ -1,0 +1,4 @@
+import StrandCLI
+
+NodeFaultSwitches.installed = FaultSwitches.switches
+Strand.main()

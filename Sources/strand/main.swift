@@ -1,0 +1,3 @@
+import StrandCLI
+
+Strand.main()
