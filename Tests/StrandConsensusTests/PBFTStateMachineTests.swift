@@ -151,6 +151,34 @@ struct Cluster {
         #expect(!toB.contains { if case .execute = $0 { true } else { false } })
     }
 
+    /// A validator restarted after preparing A knows A's hash but not the block: a quorum of
+    /// Prepares does not lock it (a lock must be re-proposable from its holder's journal) until
+    /// the proposal reaches it again.
+    @Test func aRestartedValidatorLocksOnlyOnceItHoldsTheBlockAgain() {
+        let leader = 1, block = Cluster.block(0xA)
+        var proposal = Proposal(view: 0, block: block, justification: [], validator: UInt32(leader), signature: .init(r: .zero, s: .zero, recoveryID: 0))
+        proposal.signature = Cluster.authenticator(leader).sign(Cluster.chain.digest(of: proposal))
+        func prepare(by validator: Int) -> ConsensusMessage {
+            var vote = Vote(phase: .prepare, height: 1, view: 0, blockHash: block.hash, validator: UInt32(validator), signature: .init(r: .zero, s: .zero, recoveryID: 0))
+            vote.signature = Cluster.authenticator(validator).sign(Cluster.chain.digest(of: vote))
+            return .vote(vote)
+        }
+        var replica = Cluster.machine(index: 0, journal: nil)
+        _ = replica.start(now: .zero)
+        var journal: PBFTJournal?
+        let first = replica.handle(.message(.proposal(proposal)), now: .zero) + replica.handle(.executed(blockHash: block.hash, valid: true), now: .zero)
+        for case .persist(let written) in first { journal = written }
+        var restarted = Cluster.machine(index: 0, journal: journal)
+        _ = restarted.start(now: .zero)
+        let votes = restarted.handle(.message(prepare(by: 1)), now: .zero) + restarted.handle(.message(prepare(by: 2)), now: .zero)
+        #expect(restarted.journal.lock == nil)
+        #expect(!votes.contains { if case .broadcast(.vote(let vote)) = $0 { vote.phase == .commit } else { false } })
+        let again = restarted.handle(.message(.proposal(proposal)), now: .zero)
+            + restarted.handle(.executed(blockHash: block.hash, valid: true), now: .zero)
+        #expect(restarted.journal.lock?.blockHash == block.hash && restarted.journal.lockedBlock?.hash == block.hash)
+        #expect(again.contains { if case .broadcast(.vote(let vote)) = $0 { vote.phase == .commit } else { false } })
+    }
+
     /// A validator locked on A refuses a later view's proposal of B whose justification
     /// shows no lock at least as recent as its own.
     @Test func aLockedValidatorRefusesAnUnjustifiedOtherBlock() {

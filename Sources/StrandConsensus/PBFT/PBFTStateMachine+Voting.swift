@@ -49,12 +49,17 @@ extension PBFTStateMachine {
     }
 
     /// At a quorum of Prepares for the block this validator prepared: lock it, persist, commit.
+    ///
+    /// Only while it holds the block: a validator restarted after preparing knows the hash alone,
+    /// and a lock without its block could bind every later leader to a block none of them has
+    /// (the simulator found a chain stuck so). It locks once the proposal reaches it again.
     mutating func checkPrepareQuorum() {
-        guard let prepared = journal.prepared, prepared.view == view, journal.committed?.view != view else { return }
+        guard let prepared = journal.prepared, prepared.view == view, journal.committed?.view != view,
+              let block = blocks[prepared.blockHash] else { return }
         let prepares = keeper.votes(.prepare, view: view, blockHash: prepared.blockHash)
         guard prepares.count >= quorum else { return }
         journal.lock = PreparedCertificate(height: height, view: view, blockHash: prepared.blockHash, prepares: Array(prepares.prefix(quorum)))
-        journal.lockedBlock = blocks[prepared.blockHash]
+        journal.lockedBlock = block
         journal.committed = .init(view: view, blockHash: prepared.blockHash)
         actions.append(.persist(journal))
         vote(.commit, blockHash: prepared.blockHash)
