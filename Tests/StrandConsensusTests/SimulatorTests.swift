@@ -6,7 +6,7 @@ import Testing
 /// The consensus simulator over many seeds: each seed is a hostile scenario (loss,
 /// duplicates, delays, partitions, crash-restarts, a byzantine validator) that must end
 /// safe, with valid seals, and live once the network heals. A failing seed prints its
-/// scenario; `strand simulate --seed N` replays it.
+/// scenario; `strand-simulate --seed N` replays it.
 @Suite struct SimulatorTests {
     /// `STRAND_SIMULATOR_SEEDS` raises the count (`scripts/simulate.sh` runs many more).
     static let seeds = UInt64(ProcessInfo.processInfo.environment["STRAND_SIMULATOR_SEEDS"] ?? "") ?? 1_000
