@@ -250,7 +250,7 @@ let package = Package(
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),
         .testTarget(
             name: "StrandExecutionTests",
-            dependencies: ["StrandExecution", "StrandPrimitives", "StrandTypes", "StrandTestSupport", "StrandBench"]
+            dependencies: ["StrandExecution", "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandTestSupport", "StrandBench"]
         ),
         .testTarget(
             name: "StrandEVMTests",

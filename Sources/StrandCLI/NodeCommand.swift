@@ -171,6 +171,12 @@ struct ChainCommand: ParsableCommand {
         @Option(parsing: .singleValue, help: "Fund ADDRESS=BALANCE in the genesis (repeatable).")
         var fund: [String] = []
 
+        @Option(parsing: .singleValue, help: """
+            A governor: an account that may change the chain through the system contracts (repeatable). \
+            Default with --accounts: the first development account; otherwise none, and nothing can be changed.
+            """)
+        var governor: [String] = []
+
         func validate() throws {
             guard nodes >= 1, nodes <= 64 else { throw ValidationError("--nodes must be 1 to 64") }
             guard accounts >= 0, accounts <= 100_000 else { throw ValidationError("--accounts must be 0 to 100000") }
@@ -204,8 +210,11 @@ struct ChainCommand: ParsableCommand {
                         throw CLIError("--fund \(entry): \(error)")
                     }
                 }
+                for entry in governor {
+                    do { setup.governors.append(try Address(hex: entry)) } catch { throw CLIError("--governor \(entry): \(error)") }
+                }
                 let written = try setup.write()
-                printToStandardError("genesis: \(written.genesis) (chain \(chainID), \(written.validators.count) validator(s), \(written.observers.count) observer(s))")
+                printToStandardError("genesis: \(written.genesis) (chain \(chainID), \(written.validators.count) validator(s), \(written.observers.count) observer(s), \(written.governors.count) governor(s))")
                 if let accounts = written.accounts { printToStandardError("development accounts: \(accounts)") }
                 let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
                 for member in try ChainDirectory(dir).members {

@@ -69,23 +69,12 @@ enum TransactionProcessor {
                 if tx.transaction.content.to == tx.sender { senderBalance = view.read(balanceKey) }
             }
         case .parallelTransfer(let call):
-            let required = plan.intrinsicGas + call.gasCost
-            if !tx.transaction.content.value.isZero {
-                outcome.status = .failure
-                outcome.output = ABI.revert("ParallelTransfer: not payable")
-                outcome.gasUsed = plan.intrinsicGas
-            } else if tx.transaction.content.gasLimit < required {
-                outcome.status = .failure
-                outcome.output = ABI.revert("out of gas")
-                outcome.gasUsed = tx.transaction.content.gasLimit
-            } else {
-                outcome.gasUsed = required
-                switch ParallelTransfer.execute(call, view: &view) {
-                case .success(let output): outcome.output = output
-                case .revert(let reason):
-                    outcome.status = .failure
-                    outcome.output = ABI.revert(reason)
-                }
+            runNative(tx, plan: plan, gasCost: call.gasCost, into: &outcome) {
+                ParallelTransfer.execute(call, view: &view)
+            }
+        case .systemConfig(let call):
+            runNative(tx, plan: plan, gasCost: SystemConfig.gasCost, into: &outcome) {
+                SystemConfig.execute(call, view: &view)
             }
         case .contract, .excluded:
             preconditionFailure("handled above")
@@ -95,5 +84,28 @@ enum TransactionProcessor {
             view.write(balanceKey, senderBalance &- outcome.fee)
         }
         return outcome
+    }
+
+    /// A native contract's call: not payable, its fixed gas charged, its outcome as the output.
+    private static func runNative(_ tx: borrowing RecoveredTransaction, plan: borrowing TransactionPlan, gasCost: UInt64,
+                                  into outcome: inout TransactionOutcome, _ call: () -> NativeOutcome) {
+        let required = plan.intrinsicGas + gasCost
+        if !tx.transaction.content.value.isZero {
+            outcome.status = .failure
+            outcome.output = ABI.revert("native contract: not payable")
+            outcome.gasUsed = plan.intrinsicGas
+        } else if tx.transaction.content.gasLimit < required {
+            outcome.status = .failure
+            outcome.output = ABI.revert("out of gas")
+            outcome.gasUsed = tx.transaction.content.gasLimit
+        } else {
+            outcome.gasUsed = required
+            switch call() {
+            case .success(let output): outcome.output = output
+            case .revert(let reason):
+                outcome.status = .failure
+                outcome.output = ABI.revert(reason)
+            }
+        }
     }
 }

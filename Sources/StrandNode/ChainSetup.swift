@@ -26,6 +26,8 @@ public struct ChainSetup {
     public var developmentAccounts = 0
     public var developmentBalance = UInt256(1_000_000_000_000_000_000) &* UInt256(1_000_000)
     public var funded: [Address: UInt256] = [:]
+    /// Who may call the system contracts; empty: the first development account, if any.
+    public var governors: [Address] = []
 
     public init(directory: String) {
         self.directory = directory
@@ -42,6 +44,7 @@ public struct ChainSetup {
         public var accounts: String?
         public var validators: [NodeID]
         public var observers: [NodeID]
+        public var governors: [Address]
     }
 
     /// Writes everything; refuses a directory that already holds a chain.
@@ -110,8 +113,9 @@ public struct ChainSetup {
         let validatorIDs = Array(ids.prefix(validatorCount))
         let chain = ChainConfig(chainID: chainID, validators: validatorIDs, maxBlockTransactions: maxBlockTransactions,
                                 maxBlockBytes: maxBlockBytes, groupID: groupID)
-        let genesis = Genesis(config: chain,
-                              timestamp: SystemClock().wallMilliseconds(), accounts: accounts)
+        let firstDevelopmentAccount = development.first.flatMap { try? Address(hex: $0["address"]!) }
+        let governors = self.governors.isEmpty ? firstDevelopmentAccount.map { [$0] } ?? [] : self.governors
+        let genesis = Genesis(config: chain, timestamp: SystemClock().wallMilliseconds(), accounts: accounts, governors: governors)
         try genesis.json.write(to: genesisURL, options: .atomic)
 
         var accountsPath: String?
@@ -123,7 +127,7 @@ public struct ChainSetup {
             accountsPath = url.path
         }
         return Written(genesis: genesisURL.path, configs: configs, accounts: accountsPath, validators: validatorIDs,
-                       observers: Array(ids.dropFirst(validatorCount)))
+                       observers: Array(ids.dropFirst(validatorCount)), governors: governors)
     }
 
     /// ca/ca.crt and ca.key, agencyK/agency.crt and agency.key, and each node's tls.crt (node,

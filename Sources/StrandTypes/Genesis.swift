@@ -14,6 +14,7 @@ import StrandPrimitives
 ///         "consensusTimeoutMs": 3000, "groupId": 1, "blockLimitWindow": 1000
 ///       },
 ///       "timestamp": 0,                          // optional, milliseconds
+///       "governors": ["0x…"],                    // optional: who may change the chain (`ChainGovernance`)
 ///       "accounts": {
 ///         "0x…": { "balance": "1000000", "nonce": "0", "code": "0x…", "storage": { "0x01": "0x2a" } }
 ///       }
@@ -40,11 +41,14 @@ public struct Genesis: Sendable, Equatable {
     /// Milliseconds since the Unix epoch.
     public var timestamp: UInt64
     public var accounts: [Address: Account]
+    /// The committee that may call the system contracts; its members are genesis state.
+    public var governors: [Address]
 
-    public init(config: ChainConfig, timestamp: UInt64 = 0, accounts: [Address: Account] = [:]) {
+    public init(config: ChainConfig, timestamp: UInt64 = 0, accounts: [Address: Account] = [:], governors: [Address] = []) {
         self.config = config
         self.timestamp = timestamp
         self.accounts = accounts
+        self.governors = governors
     }
 
     /// The genesis state: every non-zero field of every account, and the accounts' code.
@@ -62,6 +66,7 @@ public struct Genesis: Sendable, Equatable {
                 writes[.storage(address, slot)] = value
             }
         }
+        for governor in governors { writes[ChainGovernance.memberKey(governor)] = .one }
         return StateChanges(writes, code: code)
     }
 
@@ -88,7 +93,7 @@ extension Genesis {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw GenesisError(message: "not a JSON object")
         }
-        let known: Set = ["config", "timestamp", "accounts"]
+        let known: Set = ["config", "timestamp", "accounts", "governors"]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw GenesisError(message: "unknown field \"\(unknown)\"")
         }
@@ -107,7 +112,15 @@ extension Genesis {
                 accounts[address] = try Self.account(fields, name: text)
             }
         }
-        self.init(config: config, timestamp: timestamp, accounts: accounts)
+        var governors: [Address] = []
+        if let list = root["governors"] {
+            guard let list = list as? [String] else { throw GenesisError(message: "\"governors\" must be a list of addresses") }
+            for text in list {
+                do { governors.append(try Address(hex: text)) } catch { throw GenesisError(message: "governor \(text): \(error)") }
+            }
+            guard Set(governors).count == governors.count else { throw GenesisError(message: "a governor is listed twice") }
+        }
+        self.init(config: config, timestamp: timestamp, accounts: accounts, governors: governors)
     }
 
     private static func chainConfig(_ fields: [String: Any]) throws(GenesisError) -> ChainConfig {
@@ -162,7 +175,8 @@ extension Genesis {
             "maxBlockBytes": config.maxBlockBytes, "consensusTimeoutMs": config.consensusTimeoutMilliseconds,
             "groupId": config.groupID, "blockLimitWindow": config.blockLimitWindow,
         ]
-        let root: [String: Any] = ["config": configObject, "timestamp": timestamp, "accounts": accountObjects]
+        var root: [String: Any] = ["config": configObject, "timestamp": timestamp, "accounts": accountObjects]
+        if !governors.isEmpty { root["governors"] = governors.map(\.description) }
         return try! JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
     }
 

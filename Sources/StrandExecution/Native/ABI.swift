@@ -59,3 +59,9 @@ public enum ABI {
         }
     }
 }
+
+/// What a native contract's call produced: success with output, or a revert reason.
+enum NativeOutcome {
+    case success(output: [UInt8])
+    case revert(StaticString)
+}

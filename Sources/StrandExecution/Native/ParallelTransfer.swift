@@ -140,14 +140,8 @@ extension ParallelTransfer {
         return overflow || sum > maxBalance ? nil : sum
     }
 
-    /// What a call produced: success with output, or a revert reason.
-    enum Outcome {
-        case success(output: [UInt8])
-        case revert(StaticString)
-    }
-
     /// Runs a call. It checks everything before it writes, so a revert writes nothing.
-    static func execute<View: StateAccess>(_ call: Call, view: inout View) -> Outcome {
+    static func execute<View: StateAccess>(_ call: Call, view: inout View) -> NativeOutcome {
         switch call {
         case .add(let user, let amount):
             guard balance(view.read(user)) == nil else { return .revert("ParallelTransfer: user exists") }

@@ -7,6 +7,7 @@ struct TransactionPlan: Sendable {
     enum Kind: Sendable {
         case valueTransfer
         case parallelTransfer(ParallelTransfer.Call)
+        case systemConfig(SystemConfig.Call)
         /// EVM code runs: a creation, or a call with data. Its access set is learnt by running it.
         case contract
         /// Left out whatever the state: the reason does not depend on it.
@@ -54,6 +55,8 @@ struct TransactionPlan: Sendable {
             kind = .excluded(.intrinsicGasTooLow(required: intrinsicGas, gasLimit: gasLimit))
         } else if transaction.content.to == ParallelTransfer.address {
             kind = .parallelTransfer(ParallelTransfer.decode(transaction.content.data))
+        } else if transaction.content.to == SystemConfig.address {
+            kind = .systemConfig(SystemConfig.decode(transaction.content.data, caller: tx.sender))
         } else if tx.mayRunContractCode {
             kind = .contract
         } else {
@@ -76,6 +79,8 @@ struct TransactionPlan: Sendable {
             set.read(.codeHash(to))
             if !tx.transaction.content.value.isZero { set.write(.balance(to)) }
         case .parallelTransfer(let call):
+            call.recordAccess(into: &set)
+        case .systemConfig(let call):
             call.recordAccess(into: &set)
         case .contract, .excluded:
             break

@@ -41,27 +41,12 @@ public enum ParallelTransfer {
         }
 
         private static func encode(_ selector: UInt32, strings: [String], amount: UInt256?) -> [UInt8] {
-            let headWords = strings.count + (amount == nil ? 0 : 1)
-            var head: [UInt8] = []
-            var tail: [UInt8] = []
-            for string in strings {
-                head += UInt256(UInt64(headWords * 32 + tail.count)).bigEndianBytes
-                let bytes = Array(string.utf8)
-                tail += UInt256(UInt64(bytes.count)).bigEndianBytes + bytes
-                tail += [UInt8](repeating: 0, count: (32 - bytes.count % 32) % 32)
-            }
-            if let amount { head += amount.bigEndianBytes }
-            return withUnsafeBytes(of: selector.bigEndian) { Array($0) } + head + tail
+            ContractCalldata.encode(selector, strings: strings, words: amount.map { [$0] } ?? [])
         }
     }
 
     public enum Selector {
-        /// The first four bytes of keccak(signature), big-endian.
-        static func selector(_ signature: String) -> UInt32 {
-            let digest = Keccak256.hash(Array(signature.utf8)).bytes
-            return UInt32(digest[0]) << 24 | UInt32(digest[1]) << 16 | UInt32(digest[2]) << 8 | UInt32(digest[3])
-        }
-
+        static func selector(_ signature: String) -> UInt32 { ContractCalldata.selector(signature) }
 
         public static let add = selector("userAdd(string,uint256)")
         public static let save = selector("userSave(string,uint256)")

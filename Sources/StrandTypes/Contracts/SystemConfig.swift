@@ -1,0 +1,118 @@
+import StrandPrimitives
+
+/// FISCO BCOS 2.x's SystemConfig system contract at `0x…1000`:
+///
+///     setValueByKey(string key, string value) returns (int256)
+///
+/// A governor (`ChainGovernance`) sets a chain-wide limit; the value is chain state, so a change
+/// made in block N is in force from block N + 1 (which reads N's state) on every node. It returns
+/// 1 when set, `FiscoCode.permissionDenied` for a caller who is not a governor and
+/// `FiscoCode.invalidConfiguration` for an unknown key or a value out of its range, each with
+/// receipt status 0, as FISCO does.
+public enum SystemConfig {
+    public static let address = try! Address(hex: "0x0000000000000000000000000000000000001000")
+    public static let setValueByKey = ContractCalldata.selector("setValueByKey(string,string)")
+
+    /// The keys FISCO 2.x knows.
+    public enum Key: String, CaseIterable, Sendable {
+        /// Most transactions in a block (never more than genesis's `maxBlockTransactions`).
+        case txCountLimit = "tx_count_limit"
+        /// Most gas one transaction may ask for.
+        case txGasLimit = "tx_gas_limit"
+
+        /// FISCO's bounds on a value.
+        public var range: ClosedRange<UInt64> {
+            switch self {
+            case .txCountLimit: 1...2_147_483_647
+            case .txGasLimit: 100_000...2_147_483_647
+            }
+        }
+
+        /// Where the value lives in the contract's storage: the key's bytes in the slot itself.
+        public var slot: Hash {
+            var slot = Hash.zero
+            let bytes = Array(rawValue.utf8)
+            withUnsafeMutableBytes(of: &slot) { slotBytes in
+                for (index, byte) in bytes.enumerated() { slotBytes[index] = byte }
+                slotBytes[31] = UInt8(bytes.count)
+            }
+            return slot
+        }
+
+        public var stateKey: StateKey { .storage(SystemConfig.address, slot) }
+
+        /// The value in force without a governor's setting: what genesis fixes.
+        public func genesisValue(_ chain: ChainConfig) -> UInt64 {
+            switch self {
+            case .txCountLimit: UInt64(chain.maxBlockTransactions)
+            case .txGasLimit: chain.blockGasLimit
+            }
+        }
+    }
+
+    /// A value as FISCO takes it: a decimal integer within the key's range.
+    public static func parse(_ text: String, for key: Key) -> UInt64? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = UInt64(text), key.range.contains(value) else {
+            return nil
+        }
+        return value
+    }
+
+    public static func calldata(key: String, value: String) -> [UInt8] {
+        ContractCalldata.encode(setValueByKey, strings: [key, value])
+    }
+
+    /// The limits in force for the block after the state `reader` shows.
+    public struct Limits: Sendable, Equatable {
+        public var txCountLimit: Int
+        public var txGasLimit: UInt64
+
+        public init(chain: ChainConfig, state reader: some StateReader) {
+            txCountLimit = Int(Self.value(.txCountLimit, chain: chain, reader))
+            txGasLimit = Self.value(.txGasLimit, chain: chain, reader)
+        }
+
+        /// A governor's value, never above what genesis allows a block (frames and blocks are sized by it).
+        public static func value(_ key: Key, chain: ChainConfig, _ reader: some StateReader) -> UInt64 {
+            let stored = reader.value(of: key.stateKey)
+            let genesis = key.genesisValue(chain)
+            guard let set = stored.uint64, set > 0 else { return genesis }
+            return min(set, genesis)
+        }
+    }
+}
+
+/// FISCO BCOS 2.x's ChainGovernance at `0x…1008`: here, the committee that may change the chain.
+/// Its members are named in genesis (`chain init --governor`); unlike FISCO 2.x, an empty
+/// committee makes nobody its owner: with no governor, nothing can be changed.
+public enum ChainGovernance {
+    public static let address = try! Address(hex: "0x0000000000000000000000000000000000001008")
+
+    /// A member's slot: its address as a word; the value is its weight (≥ 1).
+    public static func memberKey(_ account: Address) -> StateKey {
+        .storage(address, Hash(UInt256(account)))
+    }
+}
+
+/// The codes FISCO's system contracts return as `int256`, with their meaning in words.
+public enum FiscoCode: Int64, CaseIterable, Sendable {
+    case success = 1
+    case permissionDenied = -50000
+    case invalidNodeID = -51100
+    case lastSealer = -51101
+    case alreadySealer = -51104
+    case alreadyObserver = -51105
+    case invalidConfiguration = -51300
+
+    public var meaning: String {
+        switch self {
+        case .success: "done"
+        case .permissionDenied: "permission denied: the sender is not a governor"
+        case .invalidNodeID: "invalid node ID"
+        case .lastSealer: "the last sealer cannot be removed"
+        case .alreadySealer: "already a sealer"
+        case .alreadyObserver: "already an observer"
+        case .invalidConfiguration: "invalid key or value (tx_count_limit 1…2147483647, tx_gas_limit 100000…2147483647)"
+        }
+    }
+}
