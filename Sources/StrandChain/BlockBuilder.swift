@@ -33,8 +33,16 @@ public struct BlockBuilder: Sendable {
     /// good leave the pool; included ones stay until the block joins the chain
     /// (`ChainAppender`), since a PBFT proposal may yet fail.
     public func build(on tip: ChainTip, wallMilliseconds: UInt64) -> ExecutedBlock? {
-        var candidates = pool.select(limit: min(maxTransactions, chain.maxBlockTransactions), gasLimit: chain.blockGasLimit,
+        let limits = SystemConfig.Limits(chain: chain, state: tip.state)
+        var candidates = pool.select(limit: min(maxTransactions, limits.txCountLimit), gasLimit: chain.blockGasLimit,
                                      blockNumber: tip.number + 1, accounts: tip.state)
+        // Asking for more gas than a governor now allows: never includable while that stands.
+        let overLimit = candidates.filter { $0.transaction.content.gasLimit > limits.txGasLimit }
+        if !overLimit.isEmpty {
+            pool.remove(overLimit.map(\.transaction.hash))
+            observer.transactionsExcluded(overLimit.count)
+            candidates.removeAll { $0.transaction.content.gasLimit > limits.txGasLimit }
+        }
         candidates.removeSubrange(Self.prefixFitting(candidates, maxBytes: chain.maxBlockBytes)...)
         guard !candidates.isEmpty else { return nil }
         let timestamp = max(wallMilliseconds, tip.timestamp + 1)

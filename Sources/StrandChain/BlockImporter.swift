@@ -90,8 +90,13 @@ public struct BlockImporter: Sendable {
         let now = clock.wallMilliseconds()
         guard header.timestamp <= now &+ maxClockDriftMilliseconds else { throw .timestampInFuture(now: now, got: header.timestamp) }
         guard header.gasLimit == chain.blockGasLimit else { throw .wrongGasLimit(expected: chain.blockGasLimit, got: header.gasLimit) }
-        guard block.transactions.count <= chain.maxBlockTransactions else {
-            throw .tooManyTransactions(limit: chain.maxBlockTransactions, got: block.transactions.count)
+        // SystemConfig's limits as the parent's state leaves them (genesis's when no governor set them).
+        let limits = SystemConfig.Limits(chain: chain, state: tip.state)
+        guard block.transactions.count <= limits.txCountLimit else {
+            throw .tooManyTransactions(limit: limits.txCountLimit, got: block.transactions.count)
+        }
+        if let index = block.transactions.firstIndex(where: { $0.content.gasLimit > limits.txGasLimit }) {
+            throw .badTransaction(index: index, reason: "gas limit \(block.transactions[index].content.gasLimit) exceeds tx_gas_limit \(limits.txGasLimit)")
         }
         let bodyBytes = block.transactions.reduce(ChainConfig.bodyOverheadBytes) { $0 + ChainConfig.bodyBytes(ofTransaction: $1.encoded.count) }
         guard bodyBytes <= chain.maxBlockBytes else { throw .tooLarge(limit: chain.maxBlockBytes, got: bodyBytes) }

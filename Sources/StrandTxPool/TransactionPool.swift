@@ -104,12 +104,15 @@ public final class TransactionPool: Sendable {
         var results = [Result<Hash, TxPoolError>](repeating: .failure(TxPoolError(.malformed, "unprocessed")), count: raws.count)
         var decoded: [(index: Int, tx: Transaction)] = []
         decoded.reserveCapacity(raws.count)
+        // SystemConfig's tx_gas_limit as the head's state has it; the block gas limit when no governor set one.
+        let gasCap = SystemConfig.Limits.value(.txGasLimit, genesis: config.blockGasLimit, accounts)
         for (index, raw) in raws.enumerated() {
             do {
                 let tx = try Transaction.decode(raw)
                 try tx.validate(config.rules)
-                guard tx.gasLimit <= config.blockGasLimit else {
-                    results[index] = .failure(TxPoolError(.gasLimitTooHigh, "gas limit \(tx.gasLimit) exceeds the block gas limit \(config.blockGasLimit)"))
+                guard tx.gasLimit <= gasCap else {
+                    let limit = gasCap == config.blockGasLimit ? "the block gas limit \(gasCap)" : "tx_gas_limit \(gasCap)"
+                    results[index] = .failure(TxPoolError(.gasLimitTooHigh, "gas limit \(tx.gasLimit) exceeds \(limit)"))
                     continue
                 }
                 decoded.append((index, tx))

@@ -21,7 +21,8 @@ final class NodeHarness {
     static let accounts = (0..<4).map { try! PrivateKey(Keccak256.hash(Array("harness account \($0)".utf8)).bytes) }
     static let genesis = Genesis(
         config: ChainConfig(chainID: chainID, validators: [NodeID(validatorKey.publicKey)]), timestamp: 1_700_000_000_000,
-        accounts: Dictionary(uniqueKeysWithValues: accounts.map { ($0.address, Genesis.Account(balance: UInt256(1) << 80)) }))
+        accounts: Dictionary(uniqueKeysWithValues: accounts.map { ($0.address, Genesis.Account(balance: UInt256(1) << 80)) }),
+        governors: [accounts[0].address])
 
     let directory: String
     let clock = ManualClock()
@@ -71,6 +72,13 @@ final class NodeHarness {
                 to: Self.accounts[(sender + 1) % Self.accounts.count].address, value: UInt256(1)
             ).signed(with: Self.accounts[sender]).encoded
         }
+    }
+
+    /// A call from harness account `sender` with its next nonce, signed and encoded.
+    func call(from sender: Int, to: Address, data: [UInt8], gasLimit: UInt64 = 100_000) -> [UInt8] {
+        defer { nonces[sender] += 1 }
+        return UnsignedTransaction(type: .dynamicFee, chainID: Self.chainID, nonce: nonces[sender], gasLimit: gasLimit, to: to, data: data)
+            .signed(with: Self.accounts[sender]).encoded
     }
 
     /// Admits `count` transfers into the pool; every one must be accepted.

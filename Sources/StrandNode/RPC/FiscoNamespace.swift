@@ -1,6 +1,7 @@
 import StrandChain
 import StrandExecution
 import StrandPrimitives
+import StrandStorage
 import StrandRPC
 import StrandTypes
 
@@ -53,7 +54,7 @@ enum FiscoNamespace {
                 FiscoShapes.transaction($0.transaction, sender: $0.sender, block: nil, blockHash: nil, index: nil)
             })
         }
-        inGroup("getSystemConfigByKey") { p in try systemConfig(try p.string(0, "key"), chain) }
+        inGroup("getSystemConfigByKey") { p in try systemConfig(try p.string(0, "key"), chain, state: try node.snapshot()) }
         inGroup("getCode") { p in
             let address = try p.address(0, "address")
             let snapshot = try node.snapshot()
@@ -166,10 +167,11 @@ enum FiscoNamespace {
     }
 
     /// The chain settings FISCO keeps as system config, by FISCO's keys.
-    private static func systemConfig(_ key: String, _ chain: ChainConfig) throws(RPCError) -> JSONValue {
+    /// The value in force for the next block: a governor's setting in the head's state, else genesis's.
+    private static func systemConfig(_ key: String, _ chain: ChainConfig, state: LedgerSnapshot) throws(RPCError) -> JSONValue {
         switch key {
-        case "tx_count_limit": .string(String(chain.maxBlockTransactions))
-        case "tx_gas_limit": .string(String(chain.blockGasLimit))
+        case "tx_count_limit": .string(String(SystemConfig.Limits.value(.txCountLimit, chain: chain, state)))
+        case "tx_gas_limit": .string(String(SystemConfig.Limits.value(.txGasLimit, chain: chain, state)))
         case "consensus_timeout": .string(String(chain.consensusTimeoutMilliseconds / 1000))
         default: throw FiscoStatus.invalidSystemConfig
         }

@@ -72,11 +72,13 @@ public enum SystemConfig {
             txGasLimit = Self.value(.txGasLimit, chain: chain, reader)
         }
 
-        /// A governor's value, never above what genesis allows a block (frames and blocks are sized by it).
         public static func value(_ key: Key, chain: ChainConfig, _ reader: some StateReader) -> UInt64 {
-            let stored = reader.value(of: key.stateKey)
-            let genesis = key.genesisValue(chain)
-            guard let set = stored.uint64, set > 0 else { return genesis }
+            value(key, genesis: key.genesisValue(chain), reader)
+        }
+
+        /// A governor's value, never above what genesis allows a block (frames and blocks are sized by it).
+        public static func value(_ key: Key, genesis: UInt64, _ reader: some StateReader) -> UInt64 {
+            guard let set = reader.value(of: key.stateKey).uint64, set > 0 else { return genesis }
             return min(set, genesis)
         }
     }
