@@ -5,6 +5,7 @@ docs/benchmarks-history.md, "FISCO BCOS 2.x"). Prints `N passed, N failed`.
 """
 import itertools
 import os
+import subprocess
 import sys
 import time
 
@@ -14,6 +15,7 @@ from eth_keys import keys
 from eth_utils import keccak, to_checksum_address
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import STRAND  # noqa: E402
 from node_harness import run_tests, selector  # noqa: E402
 
 PEMTEST_KEY = keys.PrivateKey(bytes.fromhex("41226f5e134f94e24db28e3ceaf9ffa585278627c2b4683251e55a69e94f76f5"))
@@ -219,10 +221,64 @@ def test_one_account_parallel_transfers_and_failures(chain):
     assert nonce["result"] == "0x1", nonce  # one creation only
 
 
+SYSTEM_CONFIG = bytes.fromhex("0000000000000000000000000000000000001000")
+
+
+def set_value_call(key, value):
+    return selector("setValueByKey(string,string)") + encode(["string", "string"], [key, value])
+
+
+def int256(output):
+    return int.from_bytes(bytes.fromhex(output[2:]), "big", signed=True)
+
+
+def gov(chain, key_file, *args):
+    return subprocess.run([STRAND, "gov", "set-config", *args, "--key", key_file, "--rpc", chain.url],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_system_config_by_governors_only(chain):
+    """SystemConfig as FISCO's console drives it: a stranger is told -50000, a governor (the first
+    development account, by default) sets tx_count_limit with `strand gov`, a bad value is -51300,
+    and the next blocks hold at most that many transactions; tx_gas_limit refuses the SDKs' gas."""
+    fisco = Fisco(chain)
+    limit = fisco.height() + 500
+    stranger = fisco_tx(set_value_call("tx_count_limit", "2"), to=SYSTEM_CONFIG, randomid=fisco.fresh_id(), block_limit=limit)
+    receipt = fisco.receipt(fisco.send(stranger)["result"])
+    assert receipt["status"] == "0x0" and int256(receipt["output"]) == -50000, receipt
+    assert fisco.result("getSystemConfigByKey", "tx_count_limit") == "10000"
+
+    key_file = os.path.join(chain.dir, "governor.key")
+    with open(key_file, "w") as f:
+        f.write(chain.accounts[0].key.hex())
+    done = gov(chain, key_file, "tx_count_limit", "2")
+    assert done.returncode == 0 and "1 (done)" in done.stdout, done
+    assert fisco.result("getSystemConfigByKey", "tx_count_limit") == "2"
+    refused = gov(chain, key_file, "tx_gas_limit", "99999")
+    assert refused.returncode == 1 and "-51300" in refused.stdout, refused
+
+    start = fisco.height()
+    burst = [fisco_tx(transfer_call("userAdd", f"limit{i}", 1), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit)
+             for i in range(6)]
+    hashes = [fisco.send(raw)["result"] for raw in burst]
+    for tx_hash in hashes:
+        assert fisco.receipt(tx_hash)["status"] == "0x0"
+    counts = [len(fisco.result("getBlockByNumber", hex(n), False)["transactions"]) for n in range(start + 1, fisco.height() + 1)]
+    assert sum(counts) == 6 and max(counts) <= 2, counts
+
+    assert gov(chain, key_file, "tx_gas_limit", "100000").returncode == 0
+    over = fisco.send(fisco_tx(transfer_call("userAdd", "gas", 1), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit))
+    assert "error" in over and "tx_gas_limit 100000" in over["error"].get("data", ""), over
+    assert gov(chain, key_file, "tx_gas_limit", "300000000").returncode == 0
+    assert gov(chain, key_file, "tx_count_limit", "10000").returncode == 0
+    assert "result" in fisco.send(fisco_tx(transfer_call("userAdd", "gas", 1), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(),
+                                           block_limit=limit))
+
+
 def main():
     return run_tests([test_builder_matches_the_sdk, test_deploy_receipt_call_and_code, test_anti_replay,
                       test_envelope_and_identity_errors, test_dialect_group_ids_and_shapes,
-                      test_one_account_parallel_transfers_and_failures])
+                      test_one_account_parallel_transfers_and_failures, test_system_config_by_governors_only])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import StrandCrypto
+import StrandNode
+import StrandPrimitives
+import StrandRPCClient
+import StrandTypes
+
+/// `strand gov`: a governor's calls to the system contracts, as FISCO's console makes them.
+struct GovCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gov",
+        abstract: "Change the chain as one of its governors.",
+        discussion: """
+            Signs a FISCO transaction to a system contract with a governor's key (a file holding the \
+            private key in hex, as `strand keygen` writes it), sends it to a node, waits for its \
+            receipt and prints FISCO's return code in words. Governors are named in genesis \
+            (`strand chain init --governor`; with --accounts the first development account is one).
+            """,
+        subcommands: [SetConfig.self]
+    )
+
+    struct SetConfig: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-config",
+            abstract: "Set a chain-wide limit (SystemConfig.setValueByKey).",
+            discussion: """
+                KEY is tx_count_limit (most transactions in a block, 1…2147483647, never above genesis's \
+                maxBlockTransactions) or tx_gas_limit (most gas one transaction may ask for, \
+                100000…2147483647, never above the block gas limit). The new value is in force from the \
+                block after the one that includes the call. Exit status 1 unless the code is 1 (done).
+                """
+        )
+
+        @Argument(help: "tx_count_limit or tx_gas_limit.")
+        var key: String
+        @Argument(help: "The new value, a decimal integer.")
+        var value: String
+        @OptionGroup var governor: GovernorOptions
+
+        func run() throws {
+            try reportingErrors {
+                let code = try governor.call(SystemConfig.address, SystemConfig.calldata(key: key, value: value))
+                try GovernorOptions.report(code, what: "\(key) = \(value)")
+            }
+        }
+    }
+}
+
+/// Who signs and where the call goes.
+struct GovernorOptions: ParsableArguments {
+    @Option(help: "The governor's private key file.")
+    var key: String
+    @Option(help: "A node's JSON-RPC URL.")
+    var rpc = "http://127.0.0.1:8545"
+    @Option(help: "Seconds to wait for the receipt.")
+    var timeout = 30
+
+    /// Sends the call and returns FISCO's code from its receipt.
+    func call(_ contract: Address, _ data: [UInt8]) throws -> Int64 {
+        let signer = try KeyFile.read(key)
+        let client = try RPCClient(url: rpc)
+        guard let chainText = try client.call("eth_chainId", []) as? String, let chainID = UInt64(chainText.dropFirst(2), radix: 16) else {
+            throw CLIError("\(rpc): eth_chainId gave no chain id")
+        }
+        guard let groups = try client.call("getGroupList", []) as? [Any], let group = (groups.first as? NSNumber)?.uint64Value else {
+            throw CLIError("\(rpc): getGroupList gave no group")
+        }
+        guard let headText = try client.call("getBlockNumber", [group]) as? String, let head = UInt64(headText.dropFirst(2), radix: 16) else {
+            throw CLIError("\(rpc): getBlockNumber gave no height")
+        }
+        var random = SystemRandomNumberGenerator()
+        let fields = FiscoFields(randomID: UInt256(random.next()), blockLimit: head + 500, groupID: group)
+        // The smallest tx_gas_limit a governor can set, so that a governor's call always fits.
+        let gasLimit = SystemConfig.Key.txGasLimit.range.lowerBound
+        let transaction = UnsignedTransaction.fisco(fields, chainID: chainID, gasLimit: gasLimit, to: contract, data: data).signed(with: signer)
+        guard let hash = try client.call("sendRawTransaction", [group, Hex.encode(transaction.encoded)]) as? String else {
+            throw CLIError("\(rpc): sendRawTransaction gave no hash")
+        }
+        let deadline = Date().addingTimeInterval(TimeInterval(timeout))
+        while Date() < deadline {
+            if let receipt = try client.call("getTransactionReceipt", [group, hash]) as? [String: Any] {
+                guard receipt["status"] as? String == "0x0" else {
+                    throw CLIError("transaction \(hash) failed: status \(receipt["status"] ?? "?"), output \(receipt["output"] ?? "?")")
+                }
+                guard let output = receipt["output"] as? String, let bytes = try? Hex.decode(output),
+                      let code = ContractCalldata.decodeInt256(bytes) else {
+                    throw CLIError("transaction \(hash): the receipt holds no return code")
+                }
+                return code
+            }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw CLIError("no receipt for \(hash) within \(timeout) s; it may still be included")
+    }
+
+    static func report(_ code: Int64, what: String) throws {
+        let meaning = FiscoCode(rawValue: code)?.meaning ?? "unknown code"
+        print("\(what): \(code) (\(meaning))")
+        if code != FiscoCode.success.rawValue { throw ExitCode(1) }
+    }
+}
