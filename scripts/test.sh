@@ -24,7 +24,7 @@ fi
 STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_node.py
 
 # FISCO BCOS 2.x clients' view: FISCO transactions built with rlp + eth-keys against values
-# FISCO's python-sdk produced, the anti-replay rule, the RPC dialect and its shapes.
+# FISCO's python-sdk produced, the anti-replay rule, the RPC dialect and its shapes, SystemConfig by governors.
 STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_fisco.py
 
 # A 4-node chain (1 validator, 3 observers) of real processes: load on the observers, an
