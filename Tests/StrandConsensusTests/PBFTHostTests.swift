@@ -69,11 +69,16 @@ import Testing
 
     static let leader = 1 // of (height 1, view 0)
 
-    static func host(index: Int, _ recorder: Recorder, messenger: RecordingMessenger = RecordingMessenger())
+    /// The host's clock, moved by hand.
+    final class Clock {
+        var now: Duration = .zero
+    }
+
+    static func host(index: Int, _ recorder: Recorder, messenger: RecordingMessenger = RecordingMessenger(), clock: Clock = Clock())
         -> PBFTHost<Recorder> {
         let machine = Cluster.machine(index: index, journal: nil)
         return PBFTHost(machine: machine, chain: recorder, messenger: messenger, journal: recorder,
-                        policy: SealingPolicy(maxBlockTransactions: 1), observer: recorder, now: .zero)
+                        policy: SealingPolicy(maxBlockTransactions: 1), observer: recorder, clock: { clock.now })
     }
 
     static func proposal(of block: Block) -> ProtocolMessage {
@@ -94,11 +99,11 @@ import Testing
         let recorder = Recorder()
         let messenger = RecordingMessenger()
         let host = Self.host(index: Self.leader, recorder, messenger: messenger)
-        host.start(now: .zero)
-        _ = host.poll(now: .zero)
+        host.start()
+        _ = host.poll()
         #expect(recorder.log.isEmpty, "an idle leader builds nothing")
         recorder.pending = 1
-        _ = host.poll(now: .milliseconds(1))
+        _ = host.poll()
         #expect(recorder.log.first == "build 1")
         let sent = try #require(messenger.sent.withLock { $0.first })
         let message = try ConsensusMessage.decode(try #require(sent.0.carried(.consensus)).opaqueBytes())
@@ -109,10 +114,10 @@ import Testing
     @Test func aProposalIsExecutedOnceAndItsVoteLeavesOnlyAfterTheJournal() {
         let recorder = Recorder()
         let host = Self.host(index: 0, recorder)
-        host.start(now: .zero)
+        host.start()
         let block = Cluster.block(0xA)
-        host.receive(Self.proposal(of: block), from: Self.peer(Self.leader), now: .zero)
-        host.receive(Self.proposal(of: block), from: Self.peer(Self.leader), now: .zero)
+        host.receive(Self.proposal(of: block), from: Self.peer(Self.leader))
+        host.receive(Self.proposal(of: block), from: Self.peer(Self.leader))
         #expect(recorder.executions == 1)
         #expect(recorder.log == ["execute 1", "journal prepared=true committed=false", "send prepare"])
     }
@@ -121,11 +126,11 @@ import Testing
         let recorder = Recorder()
         recorder.deferExecution = true
         let host = Self.host(index: 0, recorder)
-        host.start(now: .zero)
+        host.start()
         let block = Cluster.block(0xA)
-        host.receive(Self.proposal(of: block), from: Self.peer(Self.leader), now: .zero)
+        host.receive(Self.proposal(of: block), from: Self.peer(Self.leader))
         #expect(!recorder.log.contains("send prepare"))
-        host.executed(block, verdict: .valid(Executed(block: block)), now: .milliseconds(5))
+        host.executed(block, verdict: .valid(Executed(block: block)))
         #expect(recorder.log.last == "send prepare")
     }
 
@@ -134,8 +139,8 @@ import Testing
         recorder.journalFails = true
         let messenger = RecordingMessenger()
         let host = Self.host(index: 0, recorder, messenger: messenger)
-        host.start(now: .zero)
-        host.receive(Self.proposal(of: Cluster.block(0xA)), from: Self.peer(Self.leader), now: .zero)
+        host.start()
+        host.receive(Self.proposal(of: Cluster.block(0xA)), from: Self.peer(Self.leader))
         #expect(host.journalFailing)
         #expect(messenger.sent.withLock { $0.isEmpty })
         #expect(recorder.events.contains { if case .journalFailing = $0 { true } else { false } })
@@ -144,11 +149,11 @@ import Testing
     @Test func aQuorumDecidesAndTheBlockIsAppendedUnderItsSeal() {
         let recorder = Recorder()
         let host = Self.host(index: 0, recorder)
-        host.start(now: .zero)
+        host.start()
         let block = Cluster.block(0xA)
-        host.receive(Self.proposal(of: block), from: Self.peer(Self.leader), now: .zero)
+        host.receive(Self.proposal(of: block), from: Self.peer(Self.leader))
         for phase in [Vote.Phase.prepare, .commit] {
-            for validator in [1, 2] { host.receive(Self.vote(phase, for: block, by: validator), from: Self.peer(validator), now: .zero) }
+            for validator in [1, 2] { host.receive(Self.vote(phase, for: block, by: validator), from: Self.peer(validator)) }
         }
         #expect(recorder.appended.map(\.hash) == [block.hash])
         #expect(recorder.appended.first.map { Cluster.authenticator(0).sealIsValid($0.header, chain: Cluster.chain) } == true)
@@ -159,12 +164,12 @@ import Testing
         let recorder = Recorder()
         let messenger = RecordingMessenger()
         let host = Self.host(index: 0, recorder, messenger: messenger)
-        host.start(now: .zero)
-        host.receive(.consensus([0xFF, 0x00, 0x13]), from: Self.peer(2), now: .zero)
+        host.start()
+        host.receive(.consensus([0xFF, 0x00, 0x13]), from: Self.peer(2))
         let dropped = messenger.dropped.withLock { $0 }
         #expect(dropped.count == 1 && dropped.first?.0 == Self.peer(2) && dropped.first?.1.isPeerFault == true)
         // Validator 3's link carries a vote of validator 2's.
-        host.receive(Self.vote(.prepare, for: Cluster.block(1), by: 2), from: Self.peer(3), now: .zero)
+        host.receive(Self.vote(.prepare, for: Cluster.block(1), by: 2), from: Self.peer(3))
         #expect(recorder.events.contains { if case .misbehaved(3, _) = $0 { true } else { false } })
         #expect(messenger.dropped.withLock { $0.count } == 1)
     }
@@ -173,13 +178,16 @@ import Testing
         let recorder = Recorder()
         recorder.pending = 1
         let messenger = RecordingMessenger()
-        let host = Self.host(index: 0, recorder, messenger: messenger)
-        host.start(now: .zero)
-        _ = host.poll(now: .zero)
-        _ = host.poll(now: .seconds(1)) // view 0 times out: a ViewChange for view 1
+        let clock = Clock()
+        let host = Self.host(index: 0, recorder, messenger: messenger, clock: clock)
+        host.start()
+        _ = host.poll()
+        clock.now = .seconds(1)
+        _ = host.poll() // view 0 times out: a ViewChange for view 1
         #expect(host.machine.view == 1)
         let before = messenger.sent.withLock { $0.count }
-        _ = host.poll(now: .seconds(1) + PBFTHost<Recorder>.retransmitInterval)
+        clock.now = .seconds(1) + PBFTHost<Recorder>.retransmitInterval
+        _ = host.poll()
         #expect(messenger.sent.withLock { $0.count } > before)
     }
 }

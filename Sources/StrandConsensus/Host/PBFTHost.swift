@@ -10,8 +10,8 @@ import StrandTypes
 /// its sealing policy says one is due, decided blocks appended.
 ///
 /// The node's driver thread and the consensus simulator both run this very code; they inject
-/// only the clock (each call's `now`), the network (`PeerMessenger`), the journal and the chain.
-/// Not thread-safe: one thread calls it.
+/// only the clock (monotonic; read afresh at every step, since executing a block takes time), the
+/// network (`PeerMessenger`), the journal and the chain. Not thread-safe: one thread calls it.
 public final class PBFTHost<Chain: ConsensusChain> {
     public private(set) var machine: PBFTStateMachine
     let chain: Chain
@@ -19,6 +19,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
     let journal: any ConsensusJournalStore
     let policy: SealingPolicy
     let observer: any PBFTObserver
+    let clock: () -> Duration
 
     var timerDeadline: Duration?
     var buildRequest: (height: UInt64, view: UInt64)?
@@ -35,24 +36,25 @@ public final class PBFTHost<Chain: ConsensusChain> {
     public static var retransmitInterval: Duration { .seconds(2) }
 
     public init(machine: PBFTStateMachine, chain: Chain, messenger: any PeerMessenger, journal: any ConsensusJournalStore,
-                policy: SealingPolicy, observer: any PBFTObserver, now: Duration) {
+                policy: SealingPolicy, observer: any PBFTObserver, clock: @escaping () -> Duration) {
         self.machine = machine
         self.chain = chain
         self.messenger = messenger
         self.journal = journal
         self.policy = policy
         self.observer = observer
-        lastBuildAt = now - policy.blockInterval
+        self.clock = clock
+        lastBuildAt = clock() - policy.blockInterval
     }
 
     // MARK: Inputs
 
-    public func start(now: Duration) {
-        carryOut(machine.start(now: now), now: now)
+    public func start() {
+        carryOut(machine.start(now: clock()))
     }
 
     /// A consensus message from `peer`; one that cannot be read drops the link.
-    public func receive(_ message: ProtocolMessage, from peer: NodeID, now: Duration) {
+    public func receive(_ message: ProtocolMessage, from peer: NodeID) {
         guard let peerIndex = machine.chain.validatorIndex(of: peer) else { return }
         let decoded: ConsensusMessage
         do { decoded = try ConsensusMessage.decode(try message.opaqueBytes()) } catch {
@@ -65,60 +67,65 @@ public final class PBFTHost<Chain: ConsensusChain> {
             return
         }
         observer.observe(.messageReceived)
-        if case .proposal = decoded, decoded.height == machine.height { roundStartedAt = now }
-        feed(.message(decoded), now: now)
+        if case .proposal = decoded, decoded.height == machine.height { roundStartedAt = clock() }
+        feed(.message(decoded))
     }
 
     /// The chain reached `height` by another path (sync).
-    public func chainAdvanced(to height: UInt64, now: Duration) {
-        feed(.chainAdvanced(to: height), now: now)
+    public func chainAdvanced(to height: UInt64) {
+        feed(.chainAdvanced(to: height))
     }
 
     /// A link came up: what was said over a link that was down is lost, so say it again.
-    public func peerConnected(now: Duration) {
-        feed(.retransmit, now: now)
+    public func peerConnected() {
+        feed(.retransmit)
     }
 
     /// The answer to an execution the chain deferred (`ExecutionVerdict.later`).
-    public func executed(_ block: Block, verdict: ExecutionVerdict<Chain.Executed>, now: Duration) {
-        judge(block, verdict, now: now)
+    public func executed(_ block: Block, verdict: ExecutionVerdict<Chain.Executed>) {
+        judge(block, verdict)
     }
 
-    /// Does what is due at `now`: the pool's state, the timer, retransmission, a block to build.
-    /// Returns how long until it is due again (nil: nothing is, until the next input).
-    public func poll(now: Duration) -> Duration? {
+    /// Does what is due: the pool's state, the timer, retransmission, a block to build. Returns
+    /// how long until something is due again (nil: nothing is, until the next input).
+    public func poll() -> Duration? {
         let pending = chain.pendingTransactions
         if (pending > 0) != workPending {
             workPending = pending > 0
-            feed(.workPending(workPending), now: now)
+            feed(.workPending(workPending))
         }
-        if let deadline = timerDeadline, now >= deadline {
+        if let deadline = timerDeadline, clock() >= deadline {
             timerDeadline = nil
-            feed(.timeout, now: now)
+            feed(.timeout)
         }
-        if machine.view > 0, now >= nextRetransmit {
-            nextRetransmit = now + Self.retransmitInterval
-            feed(.retransmit, now: now)
+        if machine.view > 0, clock() >= nextRetransmit {
+            nextRetransmit = clock() + Self.retransmitInterval
+            feed(.retransmit)
         }
-        var wait = timerDeadline.map { $0 - now }
+        var now = clock()
+        var policyWait: Duration?
         if let request = buildRequest {
             switch policy.decide(ready: chain.pendingTransactions, sinceLastAttempt: now - lastBuildAt) {
-            case .seal: build(request, now: now)
-            case .wait(let duration): wait = min(wait ?? duration, duration)
+            case .seal:
+                build(request)
+                now = clock()
+            case .wait(let duration): policyWait = duration
             case .waitForTransactions: break
             }
-            // A build that found nothing leaves the request: ask again after the interval.
-            if buildRequest != nil, chain.pendingTransactions > 0 { wait = min(wait ?? policy.blockInterval, policy.blockInterval) }
         }
+        var wait = timerDeadline.map { $0 - now }
+        if let policyWait { wait = min(wait ?? policyWait, policyWait) }
+        // A build that found nothing leaves the request: ask again after the interval.
+        if buildRequest != nil, chain.pendingTransactions > 0 { wait = min(wait ?? policy.blockInterval, policy.blockInterval) }
         if machine.view > 0 { wait = min(wait ?? Self.retransmitInterval, nextRetransmit - now) }
         return wait.map { max($0, .zero) }
     }
 
     // MARK: Feeding the machine
 
-    func feed(_ event: PBFTEvent, now: Duration) {
+    func feed(_ event: PBFTEvent) {
         let before = (height: machine.height, view: machine.view)
-        carryOut(machine.handle(event, now: now), now: now)
+        carryOut(machine.handle(event, now: clock()))
         if let request = buildRequest, request != (machine.height, machine.view) { buildRequest = nil }
         if machine.height != before.height {
             executedBlocks = executedBlocks.filter { $0.value.block.number >= machine.height }
@@ -129,7 +136,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
     }
 
     /// Does what the state machine asked, in order.
-    func carryOut(_ actions: [PBFTAction], now: Duration) {
+    func carryOut(_ actions: [PBFTAction]) {
         for action in actions {
             switch action {
             case .persist(let record):
@@ -142,16 +149,16 @@ public final class PBFTHost<Chain: ConsensusChain> {
                 }
             case .broadcast(let message):
                 guard !journalFailing else { continue }
-                if case .proposal = message { roundStartedAt = now }
+                if case .proposal = message { roundStartedAt = clock() }
                 messenger.broadcast(.subprotocol(.consensus(message.encoded)))
                 observer.observe(.messageSent(message))
             case .execute(let block):
-                execute(block, now: now)
+                execute(block)
             case .build(let height, let view):
                 observer.observe(.leading(height: height, view: view))
                 buildRequest = (height, view)
             case .commit(let block, let seal):
-                commit(block, seal: seal, now: now)
+                commit(block, seal: seal)
             case .setTimer(let deadline):
                 timerDeadline = deadline
             case .cancelTimer:
@@ -165,8 +172,8 @@ public final class PBFTHost<Chain: ConsensusChain> {
     // MARK: Building, executing, committing
 
     /// Builds this leader's proposal; keeps the request when nothing is ready.
-    func build(_ request: (height: UInt64, view: UInt64), now: Duration) {
-        lastBuildAt = now
+    func build(_ request: (height: UInt64, view: UInt64)) {
+        lastBuildAt = clock()
         guard let height = chain.height else { return }
         guard height + 1 == request.height else {
             // The chain moved (sync); the machine hears of it and asks again.
@@ -179,39 +186,40 @@ public final class PBFTHost<Chain: ConsensusChain> {
         }
         buildRequest = nil
         executedBlocks[executed.block.hash] = executed
-        feed(.built(executed.block), now: now)
+        feed(.built(executed.block))
     }
 
-    func execute(_ block: Block, now: Duration) {
+    func execute(_ block: Block) {
         if executedBlocks[block.hash] != nil {
-            feed(.executed(blockHash: block.hash, valid: true), now: now)
+            feed(.executed(blockHash: block.hash, valid: true))
             return
         }
-        judge(block, chain.execute(block), now: now)
+        judge(block, chain.execute(block))
     }
 
-    func judge(_ block: Block, _ verdict: ExecutionVerdict<Chain.Executed>, now: Duration) {
+    func judge(_ block: Block, _ verdict: ExecutionVerdict<Chain.Executed>) {
         switch verdict {
         case .valid(let executed):
             executedBlocks[block.hash] = executed
-            feed(.executed(blockHash: block.hash, valid: true), now: now)
+            feed(.executed(blockHash: block.hash, valid: true))
         case .invalid(let reason):
             observer.observe(.proposalRefused(block, reason: reason))
-            feed(.executed(blockHash: block.hash, valid: false), now: now)
+            feed(.executed(blockHash: block.hash, valid: false))
         case .chainAdvanced(let height):
-            feed(.chainAdvanced(to: height), now: now)
+            feed(.chainAdvanced(to: height))
         case .unavailable, .later:
             break
         }
     }
 
     /// A quorum committed `block`: append it under its seal (unless sync was first).
-    func commit(_ block: Block, seal: BlockSeal, now: Duration) {
+    func commit(_ block: Block, seal: BlockSeal) {
         guard let executed = executedBlocks[block.hash] else {
             observer.observe(.decidedUnexecuted(block))
             return
         }
         let appended = chain.append(executed, seal: seal)
+        let now = clock()
         let round = roundStartedAt.map { now - $0 }
         roundStartedAt = nil
         observer.observe(.decided(block, view: seal.view, round: round, executionMicros: executed.executionMicros, appended: appended))

@@ -47,7 +47,7 @@ final class PBFTDriver: @unchecked Sendable {
         host = PBFTHost(
             machine: machine,
             chain: NodeConsensusChain(builder: builder, importer: importer, appender: appender, clock: clock, metrics: self.metrics, logger: logger),
-            messenger: messenger, journal: recorder, policy: policy, observer: recorder, now: clock.monotonic())
+            messenger: messenger, journal: recorder, policy: policy, observer: recorder, clock: { clock.monotonic() })
         if let journal, journal.height == machine.height {
             logger.notice("consensus journal: resuming height \(journal.height) in view \(journal.view)\(journal.lock.map { ", locked on \($0.blockHash) from view \($0.view)" } ?? "")")
         } else if journal == nil {
@@ -73,7 +73,7 @@ final class PBFTDriver: @unchecked Sendable {
 
     func start() {
         thread.start { [self] in
-            host.start(now: clock.monotonic())
+            host.start()
             loop()
         }
     }
@@ -88,14 +88,13 @@ final class PBFTDriver: @unchecked Sendable {
     private func loop() {
         while thread.isRunning {
             for input in inbox.withLock({ inputs in defer { inputs.removeAll() }; return inputs }) {
-                let now = clock.monotonic()
                 switch input {
-                case .message(let message, let peer): host.receive(message, from: peer, now: now)
-                case .chainAdvanced(let height): host.chainAdvanced(to: height, now: now)
-                case .peerUp: host.peerConnected(now: now)
+                case .message(let message, let peer): host.receive(message, from: peer)
+                case .chainAdvanced(let height): host.chainAdvanced(to: height)
+                case .peerUp: host.peerConnected()
                 }
             }
-            let wait = host.poll(now: clock.monotonic())
+            let wait = host.poll()
             let snapshot = PBFTStatus(host.machine)
             status.withLock { $0 = snapshot }
             metrics.view.record(Int64(clamping: snapshot.view))

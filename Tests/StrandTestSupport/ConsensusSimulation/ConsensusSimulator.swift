@@ -159,7 +159,7 @@ public final class ConsensusSimulator {
         case .executed(let endpoint, let incarnation, let block, let verdict):
             let replica = replicas[endpoint]
             guard replica.incarnation == incarnation, let host = replica.host else { return }
-            host.executed(block, verdict: verdict, now: now)
+            host.executed(block, verdict: verdict)
             settle(replica)
         case .statusTick(let endpoint):
             queue.push(.statusTick(endpoint), at: now + .seconds(1))
@@ -178,9 +178,9 @@ public final class ConsensusSimulator {
             let machine = PBFTStateMachine(chain: chainConfig, index: replica.index, authenticator: replica.authenticator,
                                            settings: settings, chainHeight: replica.chainHeight, journal: replica.journal)
             let host = PBFTHost(machine: machine, chain: replica, messenger: replica.messenger, journal: replica, policy: policy,
-                                observer: replica, now: now)
+                                observer: replica, clock: { [unowned self] in now })
             replica.host = host
-            host.start(now: now)
+            host.start()
             settle(replica)
         case .flood(let endpoint):
             queue.push(.flood(endpoint), at: now + .milliseconds(300))
@@ -194,7 +194,7 @@ public final class ConsensusSimulator {
     func settle(_ replica: SimulatedReplica) {
         guard let host = replica.host else { return }
         let before = (host.machine.height, host.machine.view)
-        let wait = host.poll(now: now)
+        let wait = host.poll()
         if Self.trace, (host.machine.height, host.machine.view) != before {
             print("\(now) e\(replica.endpoint) h\(host.machine.height) v\(host.machine.view)")
         }
@@ -206,7 +206,7 @@ public final class ConsensusSimulator {
         switch message {
         case .network(.subprotocol(let carried)):
             guard let host = replica.host else { return }
-            host.receive(carried, from: sender.nodeID, now: now)
+            host.receive(carried, from: sender.nodeID)
             settle(replica)
         case .network:
             return
@@ -225,7 +225,7 @@ public final class ConsensusSimulator {
                 guard block.number == replica.chainHeight + 1, replica.executes(block),
                       replica.authenticator.sealIsValid(block.header, chain: chainConfig) else { continue }
                 append(block, at: replica, how: "synced")
-                replica.host?.chainAdvanced(to: block.number, now: now)
+                replica.host?.chainAdvanced(to: block.number)
             }
             settle(replica)
         }
