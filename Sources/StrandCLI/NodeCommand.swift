@@ -5,6 +5,7 @@ import Logging
 import StrandNode
 import StrandOperations
 import StrandPrimitives
+import Synchronization
 
 struct NodeCommand: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(
@@ -59,10 +60,20 @@ struct NodeCommand: ParsableCommand {
             let levels = try LogLevels(logLevel)
             let sink = try logFile.map { try LogFile(path: $0, maxBytes: logMaxMiB.map { $0 << 20 }, keep: logKeep) } ?? LogFile()
             LoggingSystem.bootstrap { label in NodeLogHandler(label: label, sink: sink, levels: levels) }
-            let reopen = Self.onSignal(SIGHUP) {
-                guard let path = sink.path else { return }
-                sink.reopen()
-                Logger(label: "strand").info("log file reopened (SIGHUP): \(path)")
+            let running = Mutex<Node?>(nil)
+            let reopen = Self.onSignal(SIGHUP) { [config] in
+                if let path = sink.path {
+                    sink.reopen()
+                    Logger(label: "strand").info("log file reopened (SIGHUP): \(path)")
+                }
+                guard let node = running.withLock({ $0 }) else { return }
+                do {
+                    let revoked = try NodeConfig(file: config).network?.revoked ?? []
+                    node.revoke(revoked)
+                    Logger(label: "strand").info("p2p.revoked reread (SIGHUP): \(revoked.count) node(s) revoked")
+                } catch {
+                    Logger(label: "strand").error("SIGHUP: cannot reread \(config): \(error); revocations unchanged")
+                }
             }
             var settings = try NodeConfig(file: config)
             if let rpcPort { settings.rpcPort = rpcPort }
@@ -72,6 +83,7 @@ struct NodeCommand: ParsableCommand {
             let clock = try NodeFaultSwitches.installed?.apply(&settings) ?? SystemClock()
             let node = try Node(config: settings, clock: clock, logger: Logger(label: "strand"))
             try node.start()
+            running.withLock { $0 = node }
             waitForTerminationSignal()
             node.stop()
             withExtendedLifetime(reopen) {}
@@ -100,7 +112,7 @@ struct ChainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chain",
         abstract: "Set up a chain, and start, stop and inspect its nodes.",
-        subcommands: [Init.self, Start.self, Stop.self, Status.self]
+        subcommands: [Init.self, Start.self, Stop.self, Status.self, Revoke.self]
     )
 
     struct Init: ParsableCommand {

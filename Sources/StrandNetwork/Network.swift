@@ -41,7 +41,8 @@ public final class Network: PeerMessenger, Sendable {
         self.config = config
         self.clock = clock
         self.logger = logger
-        local = PeerSession.Local(nodeID: nodeID, chainID: chainID, genesisHash: genesisHash, members: members)
+        local = PeerSession.Local(nodeID: nodeID, chainID: chainID, genesisHash: genesisHash, members: members,
+                                  revoked: RevocationList(config.revoked))
         let roots: [NIOSSLCertificate], chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
         do {
             roots = try NIOSSLCertificate.fromPEMFile(config.tls.chainCA)
@@ -137,6 +138,19 @@ public final class Network: PeerMessenger, Sendable {
     public func broadcast(_ message: NetworkMessage) {
         let encoded = message.encoded
         for link in links.withLock({ Array($0.values) }) { link.send(encoded: encoded) }
+    }
+
+    /// Node IDs this node refuses whatever their certificates say.
+    public var revoked: Set<NodeID> { local.revoked.all }
+
+    /// Replaces the revoked node IDs while the node runs: a link to one just revoked ends at once,
+    /// and none is dialed or accepted again until it is taken off the list.
+    public func revoke(_ nodes: Set<NodeID>) {
+        let added = local.revoked.replace(with: nodes)
+        for peer in added {
+            logger.notice("node \(peer.description.prefix(16))… revoked")
+            disconnect(peer, because: .revoked("node \(peer.description.prefix(16))…, revoked while linked"))
+        }
     }
 
     /// Ends the link to `peer` and counts why (a peer that served a bad block, say).
@@ -238,8 +252,8 @@ public final class Network: PeerMessenger, Sendable {
 
     private func dial(_ peer: NetworkConfig.Peer) {
         guard running.load(ordering: .relaxed) else { return }
-        // Linked already (the peer dialed): look again later, in case the link goes.
-        if links.withLock({ $0[peer.nodeID] != nil }) {
+        // Linked already (the peer dialed), or revoked: look again later, in case that changes.
+        if links.withLock({ $0[peer.nodeID] != nil }) || local.revoked.contains(peer.nodeID) {
             group.next().scheduleTask(in: .milliseconds(Int64(config.reconnectBackoff.first.milliseconds))) { [self] in dial(peer) }
             return
         }

@@ -48,6 +48,8 @@ public struct NetworkConfig: Sendable {
     public var listenPort: Int
     public var peers: [Peer]
     public var tls: TLSFiles
+    /// Node IDs refused at the handshake whatever their certificate says (FISCO's certificate blacklist).
+    public var revoked: Set<NodeID> = []
     /// Largest frame accepted; a sealed block of the chain's largest size must fit, with the
     /// consensus message around it (`FrameBudget` in StrandNode checks chains against it).
     public var maxFrameBytes = NetworkConfig.defaultMaxFrameBytes

@@ -10,6 +10,8 @@ struct PeerSession {
         let chainID: UInt64
         let genesisHash: Hash
         let members: Set<NodeID>
+        /// Node IDs refused whatever their certificate says; changes while the node runs.
+        let revoked: RevocationList
     }
 
     enum State: Equatable {
@@ -48,6 +50,7 @@ struct PeerSession {
         case .success(let nodeID):
             guard nodeID != local.nodeID else { return close(.notAMember("the certificate names this node itself")) }
             guard local.members.contains(nodeID) else { return close(.notAMember("node \(nodeID.description.prefix(16))…")) }
+            guard !local.revoked.contains(nodeID) else { return close(.revoked("node \(nodeID.description.prefix(16))…")) }
             state = .awaitingHello(nodeID)
             lastHeard = now
             return [.send(.hello(.init(chainID: local.chainID, genesisHash: local.genesisHash, nodeID: local.nodeID)))]

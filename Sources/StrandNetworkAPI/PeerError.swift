@@ -4,6 +4,8 @@ public enum PeerError: Error, Equatable, Sendable, CustomStringConvertible {
     case frameTooLarge(Int, limit: Int)
     case badMessage(MessageError)
     case notAMember(String)
+    /// The chain revoked the peer's node ID (`p2p.revoked`, FISCO's certificate blacklist).
+    case revoked(String)
     case badCertificate(String)
     case wrongChain(String)
     case unexpectedMessage(String)
@@ -24,6 +26,7 @@ public enum PeerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .frameTooLarge: "frame_too_large"
         case .badMessage: "bad_message"
         case .notAMember: "not_a_member"
+        case .revoked: "revoked"
         case .badCertificate: "bad_certificate"
         case .wrongChain: "wrong_chain"
         case .unexpectedMessage: "unexpected_message"
@@ -33,7 +36,7 @@ public enum PeerError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    public static let allReasons = ["frame_too_large", "bad_message", "not_a_member", "bad_certificate", "wrong_chain",
+    public static let allReasons = ["frame_too_large", "bad_message", "not_a_member", "revoked", "bad_certificate", "wrong_chain",
                                     "unexpected_message", "no_hello", "silent", "duplicate_link", "tls"]
 
     public var description: String {
@@ -41,6 +44,7 @@ public enum PeerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .frameTooLarge(let size, let limit): "frame of \(size) bytes exceeds \(limit)"
         case .badMessage(let error): "\(error)"
         case .notAMember(let detail): "not a member of this chain: \(detail)"
+        case .revoked(let detail): "revoked: \(detail)"
         case .badCertificate(let detail): "certificate: \(detail)"
         case .wrongChain(let detail): "another chain: \(detail)"
         case .unexpectedMessage(let detail): "unexpected message: \(detail)"

@@ -104,6 +104,42 @@ public struct ConfigFile: Sendable, Equatable {
     }
 }
 
+extension ConfigFile {
+    /// `text` with "section.key" set to `value` (nil: removed), everything else — comments, order,
+    /// other settings — as it was: for tools that change one setting of an operator's file.
+    public static func setting(_ name: String, to value: Value?, in text: String) -> String {
+        let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+        let (section, key) = parts.count == 2 ? (parts[0], parts[1]) : ("", parts[0])
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var current = ""
+        var sectionEnd: Int?
+        var found: Int?
+        for (index, raw) in lines.enumerated() {
+            let line = stripComment(raw).trimmingCharacters(in: " \t\r")
+            if line.hasPrefix("[") && line.hasSuffix("]") {
+                current = String(line.dropFirst().dropLast()).trimmingCharacters(in: " \t")
+                if current == section { sectionEnd = index + 1 }
+                continue
+            }
+            guard current == section else { continue }
+            if !line.isEmpty { sectionEnd = index + 1 }
+            if let equals = line.firstIndex(of: "="), line[..<equals].trimmingCharacters(in: " \t") == key { found = index }
+        }
+        let newLine = value.map { "\(key) = \($0)" }
+        if let found {
+            if let newLine { lines[found] = newLine } else { lines.remove(at: found) }
+        } else if let newLine {
+            if let sectionEnd {
+                lines.insert(newLine, at: sectionEnd)
+            } else {
+                if lines.last == "" { lines.removeLast() }
+                lines += section.isEmpty ? [newLine, ""] : ["", "[\(section)]", newLine, ""]
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
 extension StringProtocol {
     func trimmingCharacters(in set: String) -> String {
         var slice = Substring(self)

@@ -147,6 +147,11 @@ public final class Node: Sendable {
         return address
     }
 
+    /// Replaces the revoked node IDs (a reread `p2p.revoked`): links to newly revoked nodes end at once.
+    public func revoke(_ nodes: Set<NodeID>) {
+        networking?.network.revoke(nodes)
+    }
+
     public func stop() {
         server.stop()
         driver?.stop()

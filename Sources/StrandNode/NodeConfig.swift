@@ -62,6 +62,7 @@ public struct NodeConfig: Sendable {
         ("p2p.ca", "the chain CA certificate (PEM), the only root trusted for peers"),
         ("p2p.cert", "this node's TLS certificate chain (PEM: node, then agency)"),
         ("p2p.key", "this node's TLS private key (PEM, P-256)"),
+        ("p2p.revoked", "revoked node IDs, comma-separated (FISCO's certificate blacklist): refused at the handshake; SIGHUP rereads it and cuts their links at once"),
     ]
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -120,7 +121,12 @@ public struct NodeConfig: Sendable {
             network = NetworkConfig(
                 listenHost: file.string("p2p.listen_host") ?? "127.0.0.1", listenPort: port, peers: peers,
                 tls: .init(chainCA: try resolve("p2p.ca"), certificateChain: try resolve("p2p.cert"), privateKey: try resolve("p2p.key")))
-        } else if let stray = ["p2p.peers", "p2p.ca", "p2p.cert", "p2p.key"].first(where: { file.values[$0] != nil }) {
+            for entry in (file.string("p2p.revoked") ?? "").split(separator: ",") {
+                let text = entry.trimmingCharacters(in: .whitespaces)
+                if text.isEmpty { continue }
+                do { network?.revoked.insert(try NodeID(hex: text)) } catch { throw Invalid(description: "\(path): p2p.revoked: \(text.prefix(16))…: \(error)") }
+            }
+        } else if let stray = ["p2p.peers", "p2p.ca", "p2p.cert", "p2p.key", "p2p.revoked"].first(where: { file.values[$0] != nil }) {
             throw Invalid(description: "\(path): \(stray) is set but p2p.listen_port is not")
         }
     }
@@ -144,6 +150,7 @@ public struct NodeConfig: Sendable {
             values["p2p.ca"] = .string(network.tls.chainCA)
             values["p2p.cert"] = .string(network.tls.certificateChain)
             values["p2p.key"] = .string(network.tls.privateKey)
+            if !network.revoked.isEmpty { values["p2p.revoked"] = .string(network.revoked.map(\.description).sorted().joined(separator: ",")) }
         }
         return ConfigFile(values: values).text
     }

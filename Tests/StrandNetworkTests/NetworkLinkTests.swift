@@ -33,6 +33,28 @@ import Testing
         #expect(a.inbox.messages.first.map { $0.0 == .consensus([4]) && $0.1 == listener.nodeID } == true)
     }
 
+    /// Revoking a linked member ends its link at once (on the revoking side, counted) and keeps it
+    /// out: neither side's redial gets through until the revocation is lifted.
+    @Test func aRevokedPeerIsCutOffAtOnceAndStaysOut() throws {
+        let chain = try NetworkFixture()
+        let (dialer, listener) = try pair(chain)
+        let members: Set = [dialer.nodeID, listener.nodeID]
+        let b = try chain.start(listener, members: members)
+        defer { b.network.stop() }
+        let a = try chain.start(dialer, peers: [.init(nodeID: listener.nodeID, host: "127.0.0.1", port: b.port)], members: members)
+        defer { a.network.stop() }
+        #expect(NetworkFixture.eventually { a.network.connectedPeers == [listener.nodeID] && b.network.connectedPeers == [dialer.nodeID] })
+        b.network.revoke([dialer.nodeID])
+        #expect(NetworkFixture.eventually(2) { b.network.connectedPeers.isEmpty })
+        let drops = { Dictionary(uniqueKeysWithValues: b.network.metrics.droppedLinks.map { ($0.reason, $0.count) }) }
+        #expect(NetworkFixture.eventually { (drops()["revoked"] ?? 0) >= 1 })
+        // The dialer keeps trying (its back-off is short in the fixture); every try is refused.
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(b.network.connectedPeers.isEmpty && a.network.connectedPeers.isEmpty)
+        b.network.revoke([])
+        #expect(NetworkFixture.eventually { a.network.connectedPeers == [listener.nodeID] })
+    }
+
     @Test func aForeignCAANonMemberAndAnExpiredCertificateAreRefused() throws {
         let chain = try NetworkFixture()
         let other = try NetworkFixture()

@@ -9,7 +9,9 @@ import Testing
     static let peer = NodeID(PrivateKey.random().publicKey)
     static let stranger = NodeID(PrivateKey.random().publicKey)
     static let genesis = Keccak256.hash([42])
-    static let local = PeerSession.Local(nodeID: me, chainID: 7, genesisHash: genesis, members: [me, peer])
+    static let revokedPeer = NodeID(PrivateKey.random().publicKey)
+    static let local = PeerSession.Local(nodeID: me, chainID: 7, genesisHash: genesis, members: [me, peer, revokedPeer],
+                                         revoked: RevocationList([revokedPeer]))
 
     private func established() -> PeerSession {
         var session = PeerSession(local: Self.local, now: .zero)
@@ -26,6 +28,13 @@ import Testing
                 == [.established(Self.peer)])
         #expect(session.received(.ping(3), now: .zero) == [.send(.pong(3))])
         #expect(session.received(.consensus([1]), now: .zero) == [.deliver(.consensus([1]), from: Self.peer)])
+    }
+
+    @Test func aRevokedMemberIsRefusedWhateverItsCertificate() {
+        var session = PeerSession(local: Self.local, now: .zero)
+        let actions = session.tlsCompleted(certified: .success(Self.revokedPeer), now: .zero)
+        #expect(actions.count == 1 && session.state == .closed)
+        #expect(actions.first.map { if case .close(.revoked) = $0 { true } else { false } } == true)
     }
 
     @Test func strangersAndLiarsAreDropped() {

@@ -42,3 +42,33 @@ import Testing
         #expect(throws: NodeConfig.Invalid.self) { try NodeConfig(file: bad) }
     }
 }
+
+/// A tool changing one setting of an operator's file leaves the rest as it was.
+@Suite struct ConfigFileEditTests {
+    static let text = """
+        # my node
+        [node]
+        data = "data"   # the ledger
+
+        [p2p]
+        listen_port = 30300
+        peers = "a@h:1"
+
+        [rpc]
+        port = 8545
+        """
+
+    @Test func aSettingIsReplacedAddedOrRemovedInItsSection() throws {
+        let added = ConfigFile.setting("p2p.revoked", to: .string("x,y"), in: Self.text)
+        #expect(added.contains("peers = \"a@h:1\"\nrevoked = \"x,y\"\n\n[rpc]"))
+        #expect(added.contains("# my node") && added.contains("data = \"data\"   # the ledger"))
+        #expect(try ConfigFile(parsing: added).values["p2p.revoked"] == .string("x,y"))
+        let replaced = ConfigFile.setting("p2p.revoked", to: .string("z"), in: added)
+        #expect(try ConfigFile(parsing: replaced).values["p2p.revoked"] == .string("z"))
+        #expect(replaced.components(separatedBy: "revoked").count == 2)
+        #expect(ConfigFile.setting("p2p.revoked", to: nil, in: replaced) == Self.text)
+        let newSection = ConfigFile.setting("fees.enabled", to: .boolean(true), in: Self.text)
+        #expect(try ConfigFile(parsing: newSection).values["fees.enabled"] == .boolean(true))
+        #expect(try ConfigFile(parsing: newSection).values["rpc.port"] == .integer(8545))
+    }
+}

@@ -6,7 +6,8 @@ its process never signalled; GET /health answers 200, and 503 with the reason wh
 loses its quorum; each node has a systemd unit; SIGHUP reopens a node's log file; a running
 node's ledger is snapshotted, restored into another node that syncs the rest; a validator whose
 data directory is lost rebuilds the chain from its peers and votes again; and every validator is
-stopped and restarted in turn under load with nothing acknowledged lost. At the end every node
+stopped and restarted in turn under load with nothing acknowledged lost; a validator revoked with
+`strand chain revoke` is cut off at once while the others commit, and lifted it catches up. At the end every node
 holds the same block at every height and every ledger verifies to one state root. Prints
 `N passed, N failed`."""
 import json
@@ -180,6 +181,25 @@ def test_a_rolling_restart_under_load_loses_nothing(c):
     wait_until(c.same_head, 60, "one head after the rolling restart")
 
 
+def test_a_revoked_node_is_cut_off_at_once_and_the_chain_goes_on(c):
+    """`strand chain revoke`: every node's node.toml gains the node ID and the running nodes reread
+    it on SIGHUP, cutting the revoked validator off at once; the other three still commit. Lifted,
+    it links up again and catches up."""
+    node3 = health(c.urls[3])[1]["nodeId"]
+    c.chain("revoke", node3)
+    wait_until(lambda: health(c.urls[3])[1]["peers"] == 0, 15, "node3 to be cut off")
+    assert all(health(c.urls[k])[1]["peers"] == 2 for k in range(3))
+    assert "ISOLATED" in c.chain("status").stdout
+    with open(os.path.join(c.dir, "node0", "node.toml")) as f:
+        assert node3.removeprefix("0x") in f.read().split("revoked = ")[1].split("\n")[0]
+    before = c.heights([0, 1, 2])
+    c.finish_load(c.start_load([0, 1, 2], 300), 300)
+    assert min(c.heights([0, 1, 2])) > max(before)
+    c.chain("revoke", "--lift", node3)
+    wait_until(lambda: health(c.urls[3])[1]["peers"] == 3, 20, "node3 linked again")
+    wait_until(c.same_head, 60, "node3 to catch up")
+
+
 def main():
     become_a_parent_that_never_reaps()
     c = Cluster(prefix="strand-operations-")
@@ -188,7 +208,8 @@ def main():
                          test_each_node_has_a_systemd_unit, test_sighup_reopens_the_log_file,
                          test_a_snapshot_of_a_running_node_restores_into_another_that_syncs_the_rest,
                          test_a_validator_with_its_data_lost_rebuilds_from_its_peers_and_votes,
-                         test_a_rolling_restart_under_load_loses_nothing, same_block_at_every_height], c.dir, NODES)
+                         test_a_rolling_restart_under_load_loses_nothing, test_a_revoked_node_is_cut_off_at_once_and_the_chain_goes_on,
+                         same_block_at_every_height], c.dir, NODES)
 
 
 if __name__ == "__main__":
