@@ -23,16 +23,17 @@ struct GovCommand: ParsableCommand {
     struct SetConfig: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-config",
-            abstract: "Set a chain-wide limit (SystemConfig.setValueByKey).",
+            abstract: "Set a chain-wide setting (SystemConfig.setValueByKey).",
             discussion: """
                 KEY is tx_count_limit (most transactions in a block, 1…2147483647, never above genesis's \
-                maxBlockTransactions) or tx_gas_limit (most gas one transaction may ask for, \
-                100000…2147483647, never above the block gas limit). The new value is in force from the \
-                block after the one that includes the call. Exit status 1 unless the code is 1 (done).
+                maxBlockTransactions), tx_gas_limit (most gas one transaction may ask for, \
+                100000…2147483647, never above the block gas limit) or consensus_timeout (seconds a PBFT \
+                view lasts before a view change, 3…600). The new value is in force from the block after \
+                the one that includes the call. Exit status 1 unless the code is 1 (done).
                 """
         )
 
-        @Argument(help: "tx_count_limit or tx_gas_limit.")
+        @Argument(help: "tx_count_limit, tx_gas_limit or consensus_timeout.")
         var key: String
         @Argument(help: "The new value, a decimal integer.")
         var value: String

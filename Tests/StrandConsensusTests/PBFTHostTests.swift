@@ -26,6 +26,7 @@ import Testing
         var events: [PBFTHostEvent] = []
 
         var height: UInt64? { UInt64(appended.count) }
+        var consensusTimeout: Duration?
         var pendingTransactions: Int { pending }
 
         func build(height: UInt64) -> Executed? {
@@ -158,6 +159,24 @@ import Testing
         #expect(recorder.appended.map(\.hash) == [block.hash])
         #expect(recorder.appended.first.map { Cluster.authenticator(0).sealIsValid($0.header, chain: Cluster.chain) } == true)
         #expect(host.machine.height == 2)
+    }
+
+    /// A governor's consensus_timeout, read from the chain at start and at each new height.
+    @Test func theChainsConsensusTimeoutIsAdoptedAtStartAndEachNewHeight() {
+        let recorder = Recorder()
+        recorder.consensusTimeout = .seconds(4)
+        let host = Self.host(index: 0, recorder)
+        host.start()
+        #expect(host.machine.settings.baseTimeout == .seconds(4))
+        recorder.consensusTimeout = .seconds(9)
+        let block = Cluster.block(0xA)
+        host.receive(Self.proposal(of: block), from: Self.peer(Self.leader))
+        #expect(host.machine.settings.baseTimeout == .seconds(4), "not within a height")
+        for phase in [Vote.Phase.prepare, .commit] {
+            for validator in [1, 2] { host.receive(Self.vote(phase, for: block, by: validator), from: Self.peer(validator)) }
+        }
+        #expect(host.machine.height == 2 && host.machine.settings.baseTimeout == .seconds(9))
+        #expect(host.machine.settings.maxTimeout == .seconds(180))
     }
 
     @Test func unreadableBytesDropThePeerAndAMessageSignedAsAnotherIsCounted() {

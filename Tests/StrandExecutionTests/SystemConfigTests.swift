@@ -31,15 +31,17 @@ import Testing
             Self.set("block_size", "5", by: Self.governor, nonce: 3),
             Self.set("block_size", "5", by: Self.stranger, nonce: 1),
             Self.set("tx_gas_limit", "2000000", by: Self.governor, nonce: 4),
+            Self.set("consensus_timeout", "2", by: Self.governor, nonce: 5),
+            Self.set("consensus_timeout", "5", by: Self.governor, nonce: 6),
         ]
         let result = SerialExecutor().execute(txs, on: Self.genesis, context: context)
         #expect(result.excluded.isEmpty)
         #expect(result.receipts.allSatisfy { $0.status == .success })
-        #expect(result.receipts.map(Self.code) == [1, -50000, -51300, -51300, -51300, -50000, 1])
+        #expect(result.receipts.map(Self.code) == [1, -50000, -51300, -51300, -51300, -50000, 1, -51300, 1])
         var state = Self.genesis
         state.apply(result.changes)
         let limits = SystemConfig.Limits(chain: Self.chain, state: state)
-        #expect(limits.txCountLimit == 500 && limits.txGasLimit == 2_000_000)
+        #expect(limits.txCountLimit == 500 && limits.txGasLimit == 2_000_000 && limits.consensusTimeout == .seconds(5))
         // Untouched, genesis rules: and never above what genesis allows a block.
         #expect(SystemConfig.Limits(chain: Self.chain, state: Self.genesis).txCountLimit == Self.chain.maxBlockTransactions)
         state.apply(StateChanges([SystemConfig.Key.txCountLimit.stateKey: UInt256(1_000_000)]))

@@ -270,6 +270,10 @@ def test_system_config_by_governors_only(chain):
     over = fisco.send(fisco_tx(transfer_call("userAdd", "gas", 1), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(), block_limit=limit))
     assert "error" in over and "tx_gas_limit 100000" in over["error"].get("data", ""), over
     assert gov(chain, key_file, "tx_gas_limit", "300000000").returncode == 0
+    assert fisco.result("getSystemConfigByKey", "consensus_timeout") == "3"
+    assert gov(chain, key_file, "consensus_timeout", "7").returncode == 0
+    assert fisco.result("getSystemConfigByKey", "consensus_timeout") == "7"
+    assert gov(chain, key_file, "consensus_timeout", "2").returncode == 1
     assert gov(chain, key_file, "tx_count_limit", "10000").returncode == 0
     assert "result" in fisco.send(fisco_tx(transfer_call("userAdd", "gas", 1), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(),
                                            block_limit=limit))

@@ -16,6 +16,9 @@ public protocol ConsensusChain: AnyObject {
     var height: UInt64? { get }
     /// Transactions ready for a block.
     var pendingTransactions: Int { get }
+    /// The first view's timeout in force for the next height (a governor's setting); nil: the
+    /// machine's own.
+    var consensusTimeout: Duration? { get }
     /// A block at `height` built from pending transactions on the tip and executed; nil when
     /// nothing can be included (or the tip is no longer at `height - 1`).
     func build(height: UInt64) -> Executed?

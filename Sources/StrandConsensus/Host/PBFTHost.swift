@@ -50,6 +50,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
     // MARK: Inputs
 
     public func start() {
+        if let timeout = chain.consensusTimeout { machine.adopt(baseTimeout: timeout) }
         carryOut(machine.start(now: clock()))
     }
 
@@ -129,6 +130,8 @@ public final class PBFTHost<Chain: ConsensusChain> {
         if let request = buildRequest, request != (machine.height, machine.view) { buildRequest = nil }
         if machine.height != before.height {
             executedBlocks = executedBlocks.filter { $0.value.block.number >= machine.height }
+            // The chain may have changed its consensus timeout: timers set from now on follow it.
+            if let timeout = chain.consensusTimeout { machine.adopt(baseTimeout: timeout) }
         } else if machine.view != before.view {
             observer.observe(.viewChanged(height: machine.height, view: machine.view,
                                           leader: machine.leader(height: machine.height, view: machine.view)))

@@ -14,7 +14,7 @@ public struct PBFTStateMachine: Sendable {
     public let chain: ChainConfig
     /// This validator's index in `chain.validators`.
     public let index: UInt32
-    public let settings: PBFTSettings
+    public private(set) var settings: PBFTSettings
     let authenticator: any VoteAuthenticator
 
     /// The height being decided: the chain's height + 1.
@@ -78,6 +78,14 @@ public struct PBFTStateMachine: Sendable {
     }
 
     public var isLeader: Bool { leader(height: height, view: view) == index }
+
+    /// Takes a new first-view timeout (a governor's `consensus_timeout`), for timers set from now on;
+    /// the cap stays 20 × the base.
+    public mutating func adopt(baseTimeout: Duration) {
+        guard baseTimeout != settings.baseTimeout else { return }
+        settings.baseTimeout = baseTimeout
+        settings.maxTimeout = baseTimeout * 20
+    }
 
     /// Starts the machine: the leader asks for a block, the timer runs if there is work.
     public mutating func start(now: Duration) -> [PBFTAction] {

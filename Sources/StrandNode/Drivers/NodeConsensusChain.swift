@@ -29,6 +29,10 @@ final class NodeConsensusChain: ConsensusChain {
 
     var height: UInt64? { try? appender.tip().number }
     var pendingTransactions: Int { builder.pool.count }
+    var consensusTimeout: Duration? {
+        guard let tip = try? appender.tip() else { return nil }
+        return SystemConfig.Limits(chain: builder.chain, state: tip.state).consensusTimeout
+    }
 
     func build(height: UInt64) -> ExecutedBlock? {
         guard let tip = try? appender.tip(), tip.number + 1 == height else { return nil }

@@ -172,7 +172,7 @@ enum FiscoNamespace {
         switch key {
         case "tx_count_limit": .string(String(SystemConfig.Limits.value(.txCountLimit, chain: chain, state)))
         case "tx_gas_limit": .string(String(SystemConfig.Limits.value(.txGasLimit, chain: chain, state)))
-        case "consensus_timeout": .string(String(chain.consensusTimeoutMilliseconds / 1000))
+        case "consensus_timeout": .string(String(SystemConfig.Limits.value(.consensusTimeout, chain: chain, state)))
         default: throw FiscoStatus.invalidSystemConfig
         }
     }

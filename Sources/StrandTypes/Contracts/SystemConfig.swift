@@ -4,7 +4,7 @@ import StrandPrimitives
 ///
 ///     setValueByKey(string key, string value) returns (int256)
 ///
-/// A governor (`ChainGovernance`) sets a chain-wide limit; the value is chain state, so a change
+/// A governor (`ChainGovernance`) sets a chain-wide setting; the value is chain state, so a change
 /// made in block N is in force from block N + 1 (which reads N's state) on every node. It returns
 /// 1 when set, `FiscoCode.permissionDenied` for a caller who is not a governor and
 /// `FiscoCode.invalidConfiguration` for an unknown key or a value out of its range, each with
@@ -19,12 +19,16 @@ public enum SystemConfig {
         case txCountLimit = "tx_count_limit"
         /// Most gas one transaction may ask for.
         case txGasLimit = "tx_gas_limit"
+        /// Seconds a PBFT view lasts before a view change is asked for (the first view's; later
+        /// views grow from it). Timing only: it cannot make honest validators disagree.
+        case consensusTimeout = "consensus_timeout"
 
         /// FISCO's bounds on a value.
         public var range: ClosedRange<UInt64> {
             switch self {
             case .txCountLimit: 1...2_147_483_647
             case .txGasLimit: 100_000...2_147_483_647
+            case .consensusTimeout: 3...600
             }
         }
 
@@ -46,6 +50,7 @@ public enum SystemConfig {
             switch self {
             case .txCountLimit: UInt64(chain.maxBlockTransactions)
             case .txGasLimit: chain.blockGasLimit
+            case .consensusTimeout: max(1, chain.consensusTimeoutMilliseconds / 1000)
             }
         }
     }
@@ -62,24 +67,29 @@ public enum SystemConfig {
         ContractCalldata.encode(setValueByKey, strings: [key, value])
     }
 
-    /// The limits in force for the block after the state `reader` shows.
+    /// The settings in force for the block after the state `reader` shows.
     public struct Limits: Sendable, Equatable {
         public var txCountLimit: Int
         public var txGasLimit: UInt64
+        /// The first view's timeout: a governor's `consensus_timeout`, else genesis's (to the millisecond).
+        public var consensusTimeout: Duration
 
         public init(chain: ChainConfig, state reader: some StateReader) {
             txCountLimit = Int(Self.value(.txCountLimit, chain: chain, reader))
             txGasLimit = Self.value(.txGasLimit, chain: chain, reader)
+            let seconds = reader.value(of: Key.consensusTimeout.stateKey).uint64 ?? 0
+            consensusTimeout = seconds > 0 ? .seconds(Int64(seconds)) : .milliseconds(Int64(chain.consensusTimeoutMilliseconds))
         }
 
         public static func value(_ key: Key, chain: ChainConfig, _ reader: some StateReader) -> UInt64 {
             value(key, genesis: key.genesisValue(chain), reader)
         }
 
-        /// A governor's value, never above what genesis allows a block (frames and blocks are sized by it).
+        /// A governor's value; a limit never above what genesis allows a block (frames and blocks
+        /// are sized by it).
         public static func value(_ key: Key, genesis: UInt64, _ reader: some StateReader) -> UInt64 {
             guard let set = reader.value(of: key.stateKey).uint64, set > 0 else { return genesis }
-            return min(set, genesis)
+            return key == .consensusTimeout ? set : min(set, genesis)
         }
     }
 }
@@ -114,7 +124,7 @@ public enum FiscoCode: Int64, CaseIterable, Sendable {
         case .lastSealer: "the last sealer cannot be removed"
         case .alreadySealer: "already a sealer"
         case .alreadyObserver: "already an observer"
-        case .invalidConfiguration: "invalid key or value (tx_count_limit 1…2147483647, tx_gas_limit 100000…2147483647)"
+        case .invalidConfiguration: "invalid key or value (tx_count_limit 1…2147483647, tx_gas_limit 100000…2147483647, consensus_timeout 3…600 s)"
         }
     }
 }

@@ -69,6 +69,7 @@ final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserve
     var height: UInt64? { chainHeight }
     /// A pool with work until the scenario's target height is reached.
     var pendingTransactions: Int { chainHeight < simulator.scenario.targetHeight ? 1 : 0 }
+    var consensusTimeout: Duration? { nil }
 
     /// Random contents, so that two leaders (or twins) never build the same block.
     func build(height: UInt64) -> SimulatedExecution? {
