@@ -110,20 +110,12 @@ public enum ChainGovernance {
 public enum FiscoCode: Int64, CaseIterable, Sendable {
     case success = 1
     case permissionDenied = -50000
-    case invalidNodeID = -51100
-    case lastSealer = -51101
-    case alreadySealer = -51104
-    case alreadyObserver = -51105
     case invalidConfiguration = -51300
 
     public var meaning: String {
         switch self {
         case .success: "done"
         case .permissionDenied: "permission denied: the sender is not a governor"
-        case .invalidNodeID: "invalid node ID"
-        case .lastSealer: "the last sealer cannot be removed"
-        case .alreadySealer: "already a sealer"
-        case .alreadyObserver: "already an observer"
         case .invalidConfiguration: "invalid key or value (tx_count_limit 1…2147483647, tx_gas_limit 100000…2147483647, consensus_timeout 3…600 s)"
         }
     }
