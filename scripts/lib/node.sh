@@ -4,7 +4,8 @@
 #   build_release               install packages, build release; sets $strand $loadgen (or $STRAND $LOADGEN)
 #   scratch_dir                 a temporary directory removed on exit (stopping the node first); sets $work
 #   start_node DIR PORT [TOML]  chain init in DIR (4 funded accounts), extra node.toml lines, start,
-#                               wait for RPC; sets $node_pid ($MAX_BLOCK_TXS replaces the sealer's block size)
+#                               wait for RPC; sets $node_pid ($MAX_BLOCK_TXS replaces the sealer's block size,
+#                               $GOVERNOR names the chain's governor instead of the first account)
 #   wait_for_rpc PORT           wait until a node answers on 127.0.0.1:PORT
 #   stop_node                   SIGTERM and wait
 #   init_chain DIR NODES RPC P2P [chain init options…]
@@ -30,7 +31,7 @@ scratch_dir() {
 start_node() {
   local dir=$1 port=$2 extra=${3:-}
   rm -rf "$dir"
-  "$strand" chain init --dir "$dir" --accounts 4 --rpc-port "$port" >/dev/null
+  "$strand" chain init --dir "$dir" --accounts 4 --rpc-port "$port" ${GOVERNOR:+--governor "$GOVERNOR"} >/dev/null
   [ -n "$extra" ] && printf '\n%s\n' "$extra" >> "$dir/node.toml"
   if [ -n "${MAX_BLOCK_TXS:-}" ]; then
     sed -i "s/^max_block_txs = .*/max_block_txs = $MAX_BLOCK_TXS/" "$dir/node.toml"
