@@ -140,9 +140,6 @@ public final class Network: PeerMessenger, Sendable {
         for link in links.withLock({ Array($0.values) }) { link.send(encoded: encoded) }
     }
 
-    /// Node IDs this node refuses whatever their certificates say.
-    public var revoked: Set<NodeID> { local.revoked.all }
-
     /// Replaces the revoked node IDs while the node runs: a link to one just revoked ends at once,
     /// and none is dialed or accepted again until it is taken off the list.
     public func revoke(_ nodes: Set<NodeID>) {

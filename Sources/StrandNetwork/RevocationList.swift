@@ -13,8 +13,6 @@ public final class RevocationList: Sendable {
 
     public func contains(_ node: NodeID) -> Bool { nodes.withLock { $0.contains(node) } }
 
-    public var all: Set<NodeID> { nodes.withLock { $0 } }
-
     /// Replaces the list; returns the node IDs it adds.
     @discardableResult
     func replace(with new: Set<NodeID>) -> Set<NodeID> {

@@ -112,20 +112,16 @@ public struct NodeConfig: Sendable {
         feesEnabled = file.boolean("fees.enabled") ?? false
         if let port = file.integer("p2p.listen_port") {
             guard (1..<65_536).contains(port) else { throw Invalid(description: "\(path): p2p.listen_port must be 1 to 65535") }
-            var peers: [NetworkConfig.Peer] = []
-            for entry in (file.string("p2p.peers") ?? "").split(separator: ",") {
-                let text = entry.trimmingCharacters(in: .whitespaces)
-                if text.isEmpty { continue }
-                do { peers.append(try NetworkConfig.Peer(parsing: text)) } catch { throw Invalid(description: "\(path): p2p.peers: \(error)") }
+            /// The items of a comma-separated setting, each parsed by `parse`.
+            func list<T>(_ key: String, _ parse: (String) throws -> T) throws -> [T] {
+                try (file.string(key) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { text in
+                    do { return try parse(text) } catch { throw Invalid(description: "\(path): \(key): \(text.prefix(24))…: \(error)") }
+                }
             }
             network = NetworkConfig(
-                listenHost: file.string("p2p.listen_host") ?? "127.0.0.1", listenPort: port, peers: peers,
+                listenHost: file.string("p2p.listen_host") ?? "127.0.0.1", listenPort: port, peers: try list("p2p.peers", NetworkConfig.Peer.init(parsing:)),
                 tls: .init(chainCA: try resolve("p2p.ca"), certificateChain: try resolve("p2p.cert"), privateKey: try resolve("p2p.key")))
-            for entry in (file.string("p2p.revoked") ?? "").split(separator: ",") {
-                let text = entry.trimmingCharacters(in: .whitespaces)
-                if text.isEmpty { continue }
-                do { network?.revoked.insert(try NodeID(hex: text)) } catch { throw Invalid(description: "\(path): p2p.revoked: \(text.prefix(16))…: \(error)") }
-            }
+            network?.revoked = Set(try list("p2p.revoked") { try NodeID(hex: $0) })
         } else if let stray = ["p2p.peers", "p2p.ca", "p2p.cert", "p2p.key", "p2p.revoked"].first(where: { file.values[$0] != nil }) {
             throw Invalid(description: "\(path): \(stray) is set but p2p.listen_port is not")
         }

@@ -16,15 +16,21 @@ import Testing
         return a.nodeID < b.nodeID ? (a, b) : (b, a)
     }
 
+    /// Two members started, `a` dialing `b`, once each sees the other linked.
+    private func linked(_ chain: NetworkFixture, _ dialer: NetworkFixture.Identity, _ listener: NetworkFixture.Identity) throws
+        -> (a: (network: Network, port: Int, inbox: Inbox), b: (network: Network, port: Int, inbox: Inbox)) {
+        let members: Set = [dialer.nodeID, listener.nodeID]
+        let b = try chain.start(listener, members: members)
+        let a = try chain.start(dialer, peers: [.init(nodeID: listener.nodeID, host: "127.0.0.1", port: b.port)], members: members)
+        #expect(NetworkFixture.eventually { a.network.connectedPeers == [listener.nodeID] && b.network.connectedPeers == [dialer.nodeID] })
+        return (a, b)
+    }
+
     @Test func membersConnectAndTalkBothWays() throws {
         let chain = try NetworkFixture()
         let (dialer, listener) = try pair(chain)
-        let members: Set = [dialer.nodeID, listener.nodeID]
-        let b = try chain.start(listener, members: members)
-        defer { b.network.stop() }
-        let a = try chain.start(dialer, peers: [.init(nodeID: listener.nodeID, host: "127.0.0.1", port: b.port)], members: members)
-        defer { a.network.stop() }
-        #expect(NetworkFixture.eventually { a.network.connectedPeers == [listener.nodeID] && b.network.connectedPeers == [dialer.nodeID] })
+        let (a, b) = try linked(chain, dialer, listener)
+        defer { a.network.stop(); b.network.stop() }
         let gossip = NetworkMessage.subprotocol(ProtocolMessage(code: 4, body: [0xc4, 0x83, 0x01, 0x02, 0x03]))
         #expect(a.network.send(gossip, to: listener.nodeID))
         b.network.broadcast(.consensus([4]))
@@ -38,12 +44,8 @@ import Testing
     @Test func aRevokedPeerIsCutOffAtOnceAndStaysOut() throws {
         let chain = try NetworkFixture()
         let (dialer, listener) = try pair(chain)
-        let members: Set = [dialer.nodeID, listener.nodeID]
-        let b = try chain.start(listener, members: members)
-        defer { b.network.stop() }
-        let a = try chain.start(dialer, peers: [.init(nodeID: listener.nodeID, host: "127.0.0.1", port: b.port)], members: members)
-        defer { a.network.stop() }
-        #expect(NetworkFixture.eventually { a.network.connectedPeers == [listener.nodeID] && b.network.connectedPeers == [dialer.nodeID] })
+        let (a, b) = try linked(chain, dialer, listener)
+        defer { a.network.stop(); b.network.stop() }
         b.network.revoke([dialer.nodeID])
         #expect(NetworkFixture.eventually(2) { b.network.connectedPeers.isEmpty })
         let drops = { Dictionary(uniqueKeysWithValues: b.network.metrics.droppedLinks.map { ($0.reason, $0.count) }) }

@@ -88,7 +88,8 @@ public final class PBFTHost<Chain: ConsensusChain> {
     }
 
     /// Does what is due: the pool's state, the timer, retransmission, a block to build. Returns
-    /// how long until something is due again (nil: nothing is, until the next input).
+    /// how long until something is due again (nil: nothing is, until the next input). The pool is
+    /// asked once: its count takes the pool's lock, which admission holds under load.
     public func poll() -> Duration? {
         let pending = chain.pendingTransactions
         if (pending > 0) != workPending {
@@ -106,7 +107,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
         var now = clock()
         var policyWait: Duration?
         if let request = buildRequest {
-            switch policy.decide(ready: chain.pendingTransactions, sinceLastAttempt: now - lastBuildAt) {
+            switch policy.decide(ready: pending, sinceLastAttempt: now - lastBuildAt) {
             case .seal:
                 build(request)
                 now = clock()
@@ -117,7 +118,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
         var wait = timerDeadline.map { $0 - now }
         if let policyWait { wait = min(wait ?? policyWait, policyWait) }
         // A build that found nothing leaves the request: ask again after the interval.
-        if buildRequest != nil, chain.pendingTransactions > 0 { wait = min(wait ?? policy.blockInterval, policy.blockInterval) }
+        if buildRequest != nil, pending > 0 { wait = min(wait ?? policy.blockInterval, policy.blockInterval) }
         if machine.view > 0 { wait = min(wait ?? Self.retransmitInterval, nextRetransmit - now) }
         return wait.map { max($0, .zero) }
     }
