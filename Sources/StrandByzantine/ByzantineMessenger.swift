@@ -13,7 +13,9 @@ public final class ByzantineMessenger: PeerMessenger {
     let inner: any PeerMessenger
     let chain: ChainConfig
     let authenticator: any VoteAuthenticator
-    let index: UInt32
+    /// This validator's index as its last consensus message gave it: indexes move when the
+    /// validator set changes.
+    private let index: Atomic<UInt32>
     /// The height of the last consensus message this validator sent: where floods aim.
     private let lastHeight = Atomic<UInt64>(1)
     private let floods = Atomic<UInt64>(0)
@@ -24,7 +26,7 @@ public final class ByzantineMessenger: PeerMessenger {
         self.behaviour = behaviour
         self.chain = chain
         self.authenticator = authenticator
-        self.index = index
+        self.index = Atomic(index)
     }
 
     public var connectedPeers: [NodeID] { inner.connectedPeers }
@@ -41,6 +43,7 @@ public final class ByzantineMessenger: PeerMessenger {
             return
         }
         lastHeight.store(consensus.height, ordering: .relaxed)
+        index.store(consensus.sender, ordering: .relaxed)
         switch (behaviour, consensus) {
         case (.withholdVotes, .vote), (.withholdVotes, .viewChange):
             return
@@ -73,7 +76,7 @@ public final class ByzantineMessenger: PeerMessenger {
     public func flood() -> UInt64 {
         let count = floods.wrappingAdd(1, ordering: .relaxed).newValue
         var change = ViewChange(height: lastHeight.load(ordering: .relaxed), view: (1 << 40) + count, lock: nil, lockedBlock: nil,
-                                validator: index, signature: RecoverableSignature(r: .one, s: .one, recoveryID: 0))
+                                validator: index.load(ordering: .relaxed), signature: RecoverableSignature(r: .one, s: .one, recoveryID: 0))
         change.signature = authenticator.sign(chain.digest(of: change))
         send(.viewChange(change))
         return count

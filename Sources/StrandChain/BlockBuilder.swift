@@ -46,9 +46,10 @@ public struct BlockBuilder: Sendable {
         candidates.removeSubrange(Self.prefixFitting(candidates, maxBytes: chain.maxBlockBytes)...)
         guard !candidates.isEmpty else { return nil }
         let timestamp = max(wallMilliseconds, tip.timestamp + 1)
-        let context = BlockContext(
+        var context = BlockContext(
             number: tip.number + 1, timestamp: timestamp / 1000, sealer: proposer, gasLimit: chain.blockGasLimit,
             feesEnabled: feesEnabled, chainID: chain.chainID, blockHash: tip.blockHashes)
+        context.genesisValidators = chain.validators
         let started = ContinuousClock.now
         let result = executor.execute(candidates, on: tip.state, context: context)
         let executionMicros = (ContinuousClock.now - started).microseconds

@@ -38,9 +38,11 @@ public struct BlockImporter: Sendable {
         self.replay = replay
     }
 
-    /// Checks the seal, then as `importBlock`: for sync and replay, where the block is final.
+    /// Checks the seal against the validators the tip's state holds for the next height, then as
+    /// `importBlock`: for sync and replay, where the block is final.
     public func importSealed(_ block: Block, on tip: ChainTip, senders: [Address]? = nil) throws(BlockImportError) -> ExecutedBlock {
-        do { try chain.verifySeal(of: block.header) } catch { throw .badSeal(error) }
+        let validators = ConsensusRoster(chain: chain, state: tip.state).validators
+        do { try chain.verifySeal(of: block.header, validators: validators) } catch { throw .badSeal(error) }
         return try importBlock(block, on: tip, senders: senders)
     }
 
@@ -60,9 +62,10 @@ public struct BlockImporter: Sendable {
             recovered = try recoverSenders(block.transactions)
         }
         let header = block.header
-        let context = BlockContext(
+        var context = BlockContext(
             number: header.number, timestamp: header.evmTimestamp, sealer: header.sealer, gasLimit: header.gasLimit,
             feesEnabled: feesEnabled, chainID: chain.chainID, blockHash: tip.blockHashes)
+        context.genesisValidators = chain.validators
         let started = ContinuousClock.now
         let result = executor.execute(recovered, on: tip.state, context: context)
         let executionMicros = (ContinuousClock.now - started).microseconds

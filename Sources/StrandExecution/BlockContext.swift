@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 
 /// What a block's execution needs to know about the block itself.
@@ -18,6 +19,8 @@ public struct BlockContext: Sendable {
     /// A block that only simulates calls (`eth_call`, `eth_estimateGas`): a contract may be the
     /// sender (EIP-3607 applies to real transactions only). Never set for a block to commit.
     public var isSimulation = false
+    /// Genesis's validators: the Consensus contract's roster until a governor first changes it.
+    public var genesisValidators: [NodeID] = []
 
     public init(
         number: UInt64, timestamp: UInt64, sealer: Address, gasLimit: UInt64 = 300_000_000, feesEnabled: Bool = false,

@@ -76,6 +76,10 @@ enum TransactionProcessor {
             runNative(tx, plan: plan, gasCost: SystemConfig.gasCost, into: &outcome) {
                 SystemConfig.execute(call, view: &view)
             }
+        case .consensus(let call):
+            runNative(tx, plan: plan, gasCost: ConsensusContract.gasCost, into: &outcome) {
+                ConsensusContract.execute(call, view: &view, genesis: contracts.genesisValidators)
+            }
         case .contract, .excluded:
             preconditionFailure("handled above")
         }

@@ -115,7 +115,8 @@ public struct ChainSetup {
                                 maxBlockBytes: maxBlockBytes, groupID: groupID)
         let firstDevelopmentAccount = development.first.flatMap { try? Address(hex: $0["address"]!) }
         let governors = self.governors.isEmpty ? firstDevelopmentAccount.map { [$0] } ?? [] : self.governors
-        let genesis = Genesis(config: chain, timestamp: SystemClock().wallMilliseconds(), accounts: accounts, governors: governors)
+        let genesis = Genesis(config: chain, timestamp: SystemClock().wallMilliseconds(), accounts: accounts, governors: governors,
+                              observers: Array(ids.dropFirst(validatorCount)))
         try genesis.json.write(to: genesisURL, options: .atomic)
 
         var accountsPath: String?

@@ -75,36 +75,41 @@ public final class Node: Sendable {
         let builder = BlockBuilder(
             chain: chain, pool: pool, executor: executor, proposer: chain.suite.address(of: nodeID),
             maxTransactions: config.sealing.maxBlockTransactions, feesEnabled: config.feesEnabled, observer: metrics)
-        let validatorIndex = chain.validatorIndex(of: nodeID)
-        let solo = chain.validators.count == 1
+        // A chain whose genesis has one validator runs solo while it has one sealer, which seals
+        // alone and the rest follow; every node of any other chain runs PBFT, silent while it is
+        // not a sealer of the height at hand.
+        let sealers = ConsensusRoster(chain: chain, state: try appender.tip().state).sealers
+        let soloChain = chain.validators.count == 1 && sealers.count == 1
+        let solo = soloChain && sealers == [nodeID]
         var soloDriver: SoloDriver?
         var pbftDriver: PBFTDriver?
         let links = try config.network.map {
             try NodeNetworking.links(config: $0, nodeID: nodeID, chain: chain, genesisHash: ledger.genesisHash, clock: clock)
         }
-        if validatorIndex != nil, solo {
+        if solo {
             let driver = try SoloDriver(policy: config.sealing, builder: builder, appender: appender, key: key, clock: clock, logger: consensusLogger)
             soloDriver = driver
             wakeDriver.add { _ in driver.wake() }
-        } else if let validatorIndex {
-            guard let links else {
-                throw NodeConfig.Invalid(description: "this node is validator \(validatorIndex) of \(chain.validators.count); PBFT needs p2p settings to reach the others")
-            }
+        } else if let links, !soloChain {
             let messenger = config.consensusProxy.map { $0.wrap(links, chain, key) } ?? links
-            let consensus = try PBFTDriver(chain: chain, index: validatorIndex, key: key, builder: builder, importer: importer,
+            let consensus = try PBFTDriver(chain: chain, key: key, builder: builder, importer: importer,
                                            appender: appender, messenger: messenger, policy: config.sealing, dataDirectory: config.dataDirectory,
                                            clock: clock, logger: consensusLogger, metrics: metrics)
             pbftDriver = consensus
             wakeDriver.add { _ in consensus.wake() }
-            announce.add { consensus.chainAdvanced(to: $0) }
-        } else if config.network == nil {
-            throw NodeConfig.Invalid(description: "this node (\(nodeID)) is not a validator of the chain and has no p2p settings: it has no chain to follow")
+            announce.add { _ in consensus.chainAdvanced() }
+        } else if links != nil {
+            // A solo chain's follower: sync brings its blocks.
+        } else if let index = sealers.firstIndex(of: nodeID) {
+            throw NodeConfig.Invalid(description: "this node is sealer \(index) of \(sealers.count); PBFT needs p2p settings to reach the others")
+        } else {
+            throw NodeConfig.Invalid(description: "this node (\(nodeID)) is not a sealer of the chain and has no p2p settings: it has no chain to follow")
         }
         driver = soloDriver
         consensus = pbftDriver
         if let links {
             let networking = NodeNetworking(network: links, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
-                                            importer: importer, appender: appender, follows: !(solo && validatorIndex != nil),
+                                            importer: importer, appender: appender, follows: !solo,
                                             consensus: pbftDriver, clock: clock)
             self.networking = networking
             announce.add { _ in networking.sync.committed() }

@@ -12,7 +12,8 @@ public struct ChainConfig: Sendable, Equatable {
 
     public var chainID: UInt64
     public var suite: CryptoSuite
-    /// Validators by node ID, in the order that leader rotation and seal indexes use.
+    /// Genesis's validators by node ID, in the order that leader rotation and seal indexes use;
+    /// the Consensus contract changes them later (`ConsensusRoster`).
     public var validators: [NodeID]
     /// The sum of a block's transactions' gas limits may not exceed it.
     public var blockGasLimit: UInt64
@@ -55,14 +56,8 @@ public struct ChainConfig: Sendable, Equatable {
         guard blockLimitWindow > 0 else { throw ChainConfigError("block limit window must be positive") }
     }
 
-    // MARK: Validators and quorums
-
-    /// f: how many validators may fail or lie while the chain stays safe and live.
-    public var faultTolerance: Int { (validators.count - 1) / 3 }
-    /// Q = n − f: signatures a seal needs (1 of 1 for a solo chain).
-    public var quorum: Int { validators.count - faultTolerance }
-
-    public func validatorIndex(of node: NodeID) -> Int? { validators.firstIndex(of: node) }
+    /// The validators of block 1, before any change.
+    public var genesisValidators: ValidatorSet { ValidatorSet(validators) }
 
     // MARK: Block size
 

@@ -15,6 +15,7 @@ import StrandPrimitives
 ///       },
 ///       "timestamp": 0,                          // optional, milliseconds
 ///       "governors": ["0x…"],                    // optional: who may change the chain (`ChainGovernance`)
+///       "observers": ["<node id>", …],          // optional: nodes that follow without voting
 ///       "accounts": {
 ///         "0x…": { "balance": "1000000", "nonce": "0", "code": "0x…", "storage": { "0x01": "0x2a" } }
 ///       }
@@ -43,12 +44,17 @@ public struct Genesis: Sendable, Equatable {
     public var accounts: [Address: Account]
     /// The committee that may call the system contracts; its members are genesis state.
     public var governors: [Address]
+    /// Nodes that follow the chain from its start without voting: the Consensus contract's
+    /// observers in genesis state (a governor may make one a sealer).
+    public var observers: [NodeID]
 
-    public init(config: ChainConfig, timestamp: UInt64 = 0, accounts: [Address: Account] = [:], governors: [Address] = []) {
+    public init(config: ChainConfig, timestamp: UInt64 = 0, accounts: [Address: Account] = [:], governors: [Address] = [],
+                observers: [NodeID] = []) {
         self.config = config
         self.timestamp = timestamp
         self.accounts = accounts
         self.governors = governors
+        self.observers = observers
     }
 
     /// The genesis state: every non-zero field of every account, and the accounts' code.
@@ -67,6 +73,12 @@ public struct Genesis: Sendable, Equatable {
             }
         }
         for governor in governors { writes[ChainGovernance.memberKey(governor)] = .one }
+        // Without observers the roster stays implicit: genesis's validators (`ConsensusRoster`).
+        if !observers.isEmpty {
+            let roster = ConsensusRoster(entries: config.validators.map { .init(node: $0, role: .sealer) }
+                                             + observers.map { .init(node: $0, role: .observer) })
+            for (key, value) in roster.storage(replacing: ConsensusRoster(entries: [])) { writes[key] = value }
+        }
         return StateChanges(writes, code: code)
     }
 
@@ -93,7 +105,7 @@ extension Genesis {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw GenesisError(message: "not a JSON object")
         }
-        let known: Set = ["config", "timestamp", "accounts", "governors"]
+        let known: Set = ["config", "timestamp", "accounts", "governors", "observers"]
         if let unknown = root.keys.sorted().first(where: { !known.contains($0) }) {
             throw GenesisError(message: "unknown field \"\(unknown)\"")
         }
@@ -120,7 +132,16 @@ extension Genesis {
             }
             guard Set(governors).count == governors.count else { throw GenesisError(message: "a governor is listed twice") }
         }
-        self.init(config: config, timestamp: timestamp, accounts: accounts, governors: governors)
+        var observers: [NodeID] = []
+        if let list = root["observers"] {
+            guard let list = list as? [String] else { throw GenesisError(message: "\"observers\" must be a list of node IDs") }
+            for text in list {
+                do { observers.append(try NodeID(hex: text)) } catch { throw GenesisError(message: "observer: \(error)") }
+            }
+            guard Set(observers).count == observers.count else { throw GenesisError(message: "an observer is listed twice") }
+            guard Set(observers).isDisjoint(with: config.validators) else { throw GenesisError(message: "a node is both validator and observer") }
+        }
+        self.init(config: config, timestamp: timestamp, accounts: accounts, governors: governors, observers: observers)
     }
 
     private static func chainConfig(_ fields: [String: Any]) throws(GenesisError) -> ChainConfig {
@@ -177,6 +198,7 @@ extension Genesis {
         ]
         var root: [String: Any] = ["config": configObject, "timestamp": timestamp, "accounts": accountObjects]
         if !governors.isEmpty { root["governors"] = governors.map(\.description) }
+        if !observers.isEmpty { root["observers"] = observers.map(\.description) }
         return try! JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
     }
 

@@ -47,7 +47,7 @@ enum FaultSwitches {
                 throw CLIError("\(byzantine) must be one of \(ByzantineBehaviour.allCases.map(\.rawValue).joined(separator: ", ")), not \(name)")
             }
             settings.consensusProxy = (name: behaviour.rawValue, wrap: { links, chain, key in
-                let index = chain.validatorIndex(of: chain.suite.nodeID(of: key)) ?? 0
+                let index = chain.genesisValidators.index(of: chain.suite.nodeID(of: key)) ?? 0
                 let liar = ByzantineMessenger(wrapping: links, behaviour: behaviour, chain: chain,
                                               authenticator: SuiteAuthenticator(chain: chain, key: key), index: UInt32(index))
                 if behaviour == .hugeViews { startFlooding(liar) }

@@ -36,7 +36,7 @@ import Testing
         var hashes = Set<Hash>()
         for (message, _) in sent {
             guard case .proposal(let proposal) = try Self.consensus(message) else { Issue.record("not a proposal"); continue }
-            #expect(Cluster.authenticator(0).isSigned(Cluster.chain.digest(of: proposal), by: 1, signature: proposal.signature))
+            #expect(Cluster.authenticator(0).isSigned(Cluster.chain.digest(of: proposal), by: Cluster.ids[1], signature: proposal.signature))
             hashes.insert(proposal.block.hash)
         }
         #expect(hashes.count == 2)
@@ -48,7 +48,7 @@ import Testing
         let sent = try #require(links.sent.withLock { $0.first })
         guard case .proposal(let proposal) = try Self.consensus(sent.0) else { Issue.record("not a proposal"); return }
         #expect(proposal.block.header.stateRoot != Cluster.block(0xA).header.stateRoot)
-        #expect(Cluster.authenticator(0).isSigned(Cluster.chain.digest(of: proposal), by: 1, signature: proposal.signature))
+        #expect(Cluster.authenticator(0).isSigned(Cluster.chain.digest(of: proposal), by: Cluster.ids[1], signature: proposal.signature))
     }
 
     @Test func aWithholderDropsVotesButPassesEverythingElse() {

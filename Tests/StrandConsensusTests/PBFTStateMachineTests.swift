@@ -12,8 +12,9 @@ struct Cluster {
         var generator = SeededGenerator(seed: seed)
         return generator.bytes(count)
     }
-    static let secrets = (0..<4).map { Hash(randomBytes(32, seed: UInt64($0) + 100))! }
-    static let chain = ChainConfig(chainID: 7, validators: (0..<4).map { try! NodeID(randomBytes(64, seed: UInt64($0))) })
+    static let ids = (0..<4).map { try! NodeID(randomBytes(64, seed: UInt64($0))) }
+    static let secrets = Dictionary(uniqueKeysWithValues: (0..<4).map { (ids[$0], Hash(randomBytes(32, seed: UInt64($0) + 100))!) })
+    static let chain = ChainConfig(chainID: 7, validators: ids)
     static let settings = PBFTSettings(baseTimeout: .seconds(1))
     static let genesis = Block(header: BlockHeader(parentHash: .zero, number: 0, timestamp: 0, sealer: .zero, transactionsRoot: .zero,
                                                    receiptsRoot: .zero, stateRoot: .zero, gasUsed: 0, gasLimit: 1), transactions: [])
@@ -29,11 +30,20 @@ struct Cluster {
         machines = (0..<4).map { Self.machine(index: $0, journal: nil) }
     }
 
-    static func authenticator(_ index: Int) -> SimulatedAuthenticator { SimulatedAuthenticator(secrets: secrets, index: index) }
+    static func authenticator(_ index: Int) -> SimulatedAuthenticator { SimulatedAuthenticator(secrets: secrets, node: ids[index]) }
 
     static func machine(index: Int, journal: PBFTJournal?) -> PBFTStateMachine {
-        PBFTStateMachine(chain: chain, index: UInt32(index), authenticator: authenticator(index), settings: settings,
-                         chainHeight: 0, journal: journal)
+        PBFTStateMachine(chain: chain, node: ids[index], authenticator: authenticator(index), settings: settings,
+                         chainHeight: 0, validators: chain.genesisValidators, journal: journal)
+    }
+
+    /// `message` as it arrives from the validator that signed it.
+    static func delivered(_ message: ConsensusMessage) -> PBFTEvent {
+        .message(message, from: ids[Int(message.sender)])
+    }
+
+    static func sealIsValid(_ header: BlockHeader) -> Bool {
+        authenticator(0).sealIsValid(header, validators: chain.genesisValidators, chain: chain)
     }
 
     static func block(_ tag: UInt8, number: UInt64 = 1) -> Block {
@@ -47,6 +57,7 @@ struct Cluster {
     }
 
     mutating func carryOut(_ index: Int, _ actions: [PBFTAction], now: Duration) {
+        var decided: UInt64?
         for action in actions {
             switch action {
             case .broadcast(let message): outbox.append((index, message))
@@ -56,18 +67,21 @@ struct Cluster {
             case .commit(var block, let seal):
                 block.header.seal = seal
                 committed[index].append(block)
+                decided = block.number
             case .setTimer(let at): timers[index] = at
             case .cancelTimer: timers[index] = nil
             case .persist, .misbehaved: break
             }
         }
+        // The host appends a decided block, then tells the machine the next height's validators.
+        if let decided { feed(index, .chainAdvanced(to: decided, validators: Self.chain.genesisValidators), now: now) }
     }
 
     /// Delivers everything in the outbox (and what that causes) to `to` (default: all).
     mutating func deliverAll(to receivers: Set<Int> = [0, 1, 2, 3], now: Duration = .zero) {
         while !outbox.isEmpty {
             let (from, message) = outbox.removeFirst()
-            for index in receivers where index != from { feed(index, .message(message), now: now) }
+            for index in receivers where index != from { feed(index, Cluster.delivered(message), now: now) }
         }
     }
 
@@ -88,7 +102,7 @@ struct Cluster {
         let leader = Int(cluster.machines[0].leader(height: 1, view: 0))
         for index in 0..<4 {
             #expect(cluster.committed[index].map(\.hash) == [Cluster.block(UInt8(leader)).hash], "validator \(index)")
-            #expect(Cluster.authenticator(0).sealIsValid(cluster.committed[index][0].header, chain: Cluster.chain))
+            #expect(Cluster.sealIsValid(cluster.committed[index][0].header))
             #expect(cluster.machines[index].height == 2 && cluster.machines[index].view == 0)
         }
     }
@@ -108,7 +122,7 @@ struct Cluster {
             var change = ViewChange(height: 1, view: 1_000_000, lock: nil, lockedBlock: nil, validator: UInt32(sender),
                                     signature: .init(r: .zero, s: .zero, recoveryID: 0))
             change.signature = Cluster.authenticator(sender).sign(Cluster.chain.digest(of: change))
-            cluster.feed(0, .message(.viewChange(change)))
+            cluster.feed(0, Cluster.delivered(.viewChange(change)))
             #expect(cluster.machines[0].view == (sender == 3 ? 0 : 1_000_000), "after validator \(sender)'s")
         }
     }
@@ -120,8 +134,8 @@ struct Cluster {
         var vote = Vote(phase: .commit, height: 1, view: 0, blockHash: Cluster.block(9).hash, validator: 2,
                         signature: .init(r: .zero, s: .zero, recoveryID: 0))
         vote.signature = Cluster.authenticator(3).sign(Cluster.chain.digest(of: vote))
-        let actions = cluster.machines[0].handle(.message(.vote(vote)), now: .zero)
-        #expect(actions.contains { if case .misbehaved(2, _) = $0 { true } else { false } })
+        let actions = cluster.machines[0].handle(Cluster.delivered(.vote(vote)), now: .zero)
+        #expect(actions.contains { if case .misbehaved(Cluster.ids[2], _) = $0 { true } else { false } })
     }
 
     /// A validator that prepared block A and restarts from its journal does not prepare the
@@ -137,7 +151,7 @@ struct Cluster {
         var replica = Cluster.machine(index: 0, journal: nil)
         _ = replica.start(now: .zero)
         var journal: PBFTJournal?
-        var actions = replica.handle(.message(proposal(0xA)), now: .zero)
+        var actions = replica.handle(Cluster.delivered(proposal(0xA)), now: .zero)
         actions += replica.handle(.executed(blockHash: Cluster.block(0xA).hash, valid: true), now: .zero)
         for case .persist(let written) in actions { journal = written }
         #expect(journal?.prepared?.blockHash == Cluster.block(0xA).hash)
@@ -145,7 +159,7 @@ struct Cluster {
         let again = restarted.start(now: .zero)
         // It says its Prepare for A again, and nothing for B.
         #expect(again.contains { if case .broadcast(.vote(let vote)) = $0 { vote.blockHash == Cluster.block(0xA).hash } else { false } })
-        let toB = restarted.handle(.message(proposal(0xB)), now: .zero)
+        let toB = restarted.handle(Cluster.delivered(proposal(0xB)), now: .zero)
             + restarted.handle(.executed(blockHash: Cluster.block(0xB).hash, valid: true), now: .zero)
         #expect(!toB.contains { if case .broadcast(.vote) = $0 { true } else { false } })
         #expect(!toB.contains { if case .execute = $0 { true } else { false } })
@@ -166,14 +180,14 @@ struct Cluster {
         var replica = Cluster.machine(index: 0, journal: nil)
         _ = replica.start(now: .zero)
         var journal: PBFTJournal?
-        let first = replica.handle(.message(.proposal(proposal)), now: .zero) + replica.handle(.executed(blockHash: block.hash, valid: true), now: .zero)
+        let first = replica.handle(Cluster.delivered(.proposal(proposal)), now: .zero) + replica.handle(.executed(blockHash: block.hash, valid: true), now: .zero)
         for case .persist(let written) in first { journal = written }
         var restarted = Cluster.machine(index: 0, journal: journal)
         _ = restarted.start(now: .zero)
-        let votes = restarted.handle(.message(prepare(by: 1)), now: .zero) + restarted.handle(.message(prepare(by: 2)), now: .zero)
+        let votes = restarted.handle(Cluster.delivered(prepare(by: 1)), now: .zero) + restarted.handle(Cluster.delivered(prepare(by: 2)), now: .zero)
         #expect(restarted.journal.lock == nil)
         #expect(!votes.contains { if case .broadcast(.vote(let vote)) = $0 { vote.phase == .commit } else { false } })
-        let again = restarted.handle(.message(.proposal(proposal)), now: .zero)
+        let again = restarted.handle(Cluster.delivered(.proposal(proposal)), now: .zero)
             + restarted.handle(.executed(blockHash: block.hash, valid: true), now: .zero)
         #expect(restarted.journal.lock?.blockHash == block.hash && restarted.journal.lockedBlock?.hash == block.hash)
         #expect(again.contains { if case .broadcast(.vote(let vote)) = $0 { vote.phase == .commit } else { false } })
@@ -188,7 +202,7 @@ struct Cluster {
         while !cluster.outbox.isEmpty {
             let (from, message) = cluster.outbox.removeFirst()
             if case .vote(let vote) = message, vote.phase == .commit { continue }
-            for index in 0..<4 where index != from { cluster.feed(index, .message(message)) }
+            for index in 0..<4 where index != from { cluster.feed(index, Cluster.delivered(message)) }
         }
         let locked = cluster.machines[0].journal.lock
         #expect(locked?.blockHash == Cluster.block(1).hash, "validator 0 locked the leader's block")
@@ -203,7 +217,7 @@ struct Cluster {
         var proposal = Proposal(view: 1, block: Cluster.block(0xB), justification: changes, validator: 2,
                                 signature: .init(r: .zero, s: .zero, recoveryID: 0))
         proposal.signature = Cluster.authenticator(2).sign(Cluster.chain.digest(of: proposal))
-        let actions = cluster.machines[0].handle(.message(.proposal(proposal)), now: .zero)
+        let actions = cluster.machines[0].handle(Cluster.delivered(.proposal(proposal)), now: .zero)
         #expect(cluster.machines[0].view == 1, "the justification is valid: it moves to view 1")
         #expect(!actions.contains { if case .execute = $0 { true } else { false } }, "but it does not prepare B")
     }
@@ -215,7 +229,7 @@ struct Cluster {
         while !cluster.outbox.isEmpty {
             let (from, message) = cluster.outbox.removeFirst()
             seen.append(message)
-            for index in 0..<4 where index != from { cluster.feed(index, .message(message)) }
+            for index in 0..<4 where index != from { cluster.feed(index, Cluster.delivered(message)) }
         }
         var change = ViewChange(height: 2, view: 3, lock: cluster.machines[0].journal.lock, lockedBlock: Cluster.block(1),
                                 validator: 1, signature: Cluster.authenticator(1).sign(.zero))

@@ -137,8 +137,8 @@ import Testing
         twice.header.seal.signatures.append(twice.header.seal.signatures[0])
         #expect(throws: BlockImportError.badSeal(.duplicateSigner(index: 0))) { try replica.importer.importSealed(twice, on: tip) }
         #expect(replica.ledger.head.number == 0)
-        // ChainConfig's quorum rule: n − ⌊(n−1)/3⌋.
+        // The quorum rule: n − ⌊(n−1)/3⌋.
         let ids = (0..<7).map { _ in NodeID(PrivateKey.random().publicKey) }
-        #expect([1, 2, 3, 4, 5, 6, 7].map { ChainConfig(chainID: 1, validators: Array(ids.prefix($0))).quorum } == [1, 2, 3, 3, 4, 5, 5])
+        #expect([1, 2, 3, 4, 5, 6, 7].map { ValidatorSet(Array(ids.prefix($0))).quorum } == [1, 2, 3, 3, 4, 5, 5])
     }
 }

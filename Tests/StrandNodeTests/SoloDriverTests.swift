@@ -51,7 +51,7 @@ import Testing
         let parent = try #require(try node.ledger.header(number: 2))
         #expect(parent.timestamp == node.clock.wallMilliseconds())
         #expect(block.header.timestamp == parent.timestamp + 1)
-        try node.ledger.config.verifySeal(of: block.header)
+        try node.ledger.config.verifySeal(of: block.header, validators: node.ledger.config.genesisValidators)
     }
 
     @Test func pipelinedBlocksBuildOnTheOneInCommit() throws {

@@ -12,8 +12,9 @@ public protocol ExecutedProposal {
 public protocol ConsensusChain: AnyObject {
     associatedtype Executed: ExecutedProposal
 
-    /// The local chain's height; nil while it cannot be read.
-    var height: UInt64? { get }
+    /// The local chain's height and the validators its state holds for the next; nil while it
+    /// cannot be read.
+    var tip: ConsensusTip? { get }
     /// Transactions ready for a block.
     var pendingTransactions: Int { get }
     /// The first view's timeout in force for the next height (a governor's setting); nil: the
@@ -28,13 +29,24 @@ public protocol ConsensusChain: AnyObject {
     func append(_ executed: Executed, seal: BlockSeal) -> Bool
 }
 
+/// Where the local chain ends, and who validates the height after it.
+public struct ConsensusTip: Sendable, Equatable {
+    public var height: UInt64
+    public var nextValidators: ValidatorSet
+
+    public init(height: UInt64, nextValidators: ValidatorSet) {
+        self.height = height
+        self.nextValidators = nextValidators
+    }
+}
+
 /// What executing a proposal on the local tip showed.
 public enum ExecutionVerdict<Executed> {
     case valid(Executed)
     /// It does not execute to its header: the proposer is to blame.
     case invalid(reason: String)
-    /// The chain already reached `height` (sync added the block meanwhile): nobody's fault.
-    case chainAdvanced(to: UInt64)
+    /// The chain already holds a block at that height (sync added it meanwhile): nobody's fault.
+    case chainAdvanced
     /// Nothing can be said now (the tip is unreadable, or the block is not its child); the
     /// machine hears nothing and its timer decides.
     case unavailable

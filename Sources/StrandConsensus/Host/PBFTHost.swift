@@ -3,7 +3,7 @@ import StrandNetworkAPI
 import StrandPrimitives
 import StrandTypes
 
-/// Carries out one validator's PBFT: feeds the pure state machine what happens (peers' messages,
+/// Carries out one node's PBFT: feeds the pure state machine what happens (peers' messages,
 /// its timer, blocks built and executed, the pool filling, the chain advancing by sync) and does
 /// what it says, in order: the journal written before the messages that depend on it, broadcasts,
 /// proposals executed once and kept until decided, a block built when this validator leads and
@@ -29,6 +29,9 @@ public final class PBFTHost<Chain: ConsensusChain> {
     var workPending = false
     var nextRetransmit: Duration = .zero
     var roundStartedAt: Duration?
+    /// Events waiting for the actions under way (`feed`).
+    private var queued: [PBFTEvent] = []
+    private var feeding = false
     /// A journal write failed: nothing is sent until one succeeds, since a vote not on disk
     /// must not leave the node.
     public private(set) var journalFailing = false
@@ -54,27 +57,30 @@ public final class PBFTHost<Chain: ConsensusChain> {
         carryOut(machine.start(now: clock()))
     }
 
-    /// A consensus message from `peer`; one that cannot be read drops the link.
+    /// A consensus message from `peer`; one that cannot be read drops the link. One for a later
+    /// height waits in the machine, since only that height's validators can say whose it is.
     public func receive(_ message: ProtocolMessage, from peer: NodeID) {
-        guard let peerIndex = machine.chain.validatorIndex(of: peer) else { return }
         let decoded: ConsensusMessage
         do { decoded = try ConsensusMessage.decode(try message.opaqueBytes()) } catch {
-            observer.observe(.misbehaved(validator: UInt32(peerIndex), reason: "unreadable consensus message: \(error)"))
+            observer.observe(.misbehaved(validator: peer, reason: "unreadable consensus message: \(error)"))
             messenger.disconnect(peer, because: .badMessage(.malformed("consensus: \(error)")))
             return
         }
-        guard decoded.sender == UInt32(peerIndex) else {
-            observer.observe(.misbehaved(validator: UInt32(peerIndex), reason: "sent a message signed as validator \(decoded.sender)"))
+        if decoded.height == machine.height, !machine.awaitingValidators, machine.validators[decoded.sender] != peer {
+            if machine.validators.contains(peer) {
+                observer.observe(.misbehaved(validator: peer, reason: "sent a message signed as validator \(decoded.sender)"))
+            }
             return
         }
         observer.observe(.messageReceived)
         if case .proposal = decoded, decoded.height == machine.height { roundStartedAt = clock() }
-        feed(.message(decoded))
+        feed(.message(decoded, from: peer))
     }
 
-    /// The chain reached `height` by another path (sync).
-    public func chainAdvanced(to height: UInt64) {
-        feed(.chainAdvanced(to: height))
+    /// The chain advanced by another path (sync).
+    public func chainAdvanced() {
+        guard let tip = chain.tip else { return }
+        feed(.chainAdvanced(to: tip.height, validators: tip.nextValidators))
     }
 
     /// A link came up: what was said over a link that was down is lost, so say it again.
@@ -91,6 +97,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
     /// how long until something is due again (nil: nothing is, until the next input). The pool is
     /// asked once: its count takes the pool's lock, which admission holds under load.
     public func poll() -> Duration? {
+        advanceIfAwaited()
         let pending = chain.pendingTransactions
         if (pending > 0) != workPending {
             workPending = pending > 0
@@ -125,18 +132,37 @@ public final class PBFTHost<Chain: ConsensusChain> {
 
     // MARK: Feeding the machine
 
+    /// Hands `event` to the machine and carries out what it says. An event that arises while
+    /// actions are carried out (an execution's verdict, the next height's validators) waits until
+    /// they all are: the rest of a batch must not run against a machine that has moved on.
     func feed(_ event: PBFTEvent) {
+        queued.append(event)
+        guard !feeding else { return }
+        feeding = true
+        defer { feeding = false }
+        while !queued.isEmpty { step(queued.removeFirst()) }
+    }
+
+    private func step(_ event: PBFTEvent) {
         let before = (height: machine.height, view: machine.view)
         carryOut(machine.handle(event, now: clock()))
+        advanceIfAwaited()
         if let request = buildRequest, request != (machine.height, machine.view) { buildRequest = nil }
         if machine.height != before.height {
             executedBlocks = executedBlocks.filter { $0.value.block.number >= machine.height }
             // The chain may have changed its consensus timeout: timers set from now on follow it.
             if let timeout = chain.consensusTimeout { machine.adopt(baseTimeout: timeout) }
-        } else if machine.view != before.view {
+        } else if machine.view != before.view, machine.isValidator {
             observer.observe(.viewChanged(height: machine.height, view: machine.view,
                                           leader: machine.leader(height: machine.height, view: machine.view)))
         }
+    }
+
+    /// The machine decided a block and waits for the next height's validators: once the chain
+    /// holds the block (appended here, or by sync), they are read from its state and fed.
+    func advanceIfAwaited() {
+        guard machine.awaitingValidators, let tip = chain.tip, tip.height + 1 >= machine.height else { return }
+        feed(.chainAdvanced(to: tip.height, validators: tip.nextValidators))
     }
 
     /// Does what the state machine asked, in order.
@@ -178,7 +204,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
     /// Builds this leader's proposal; keeps the request when nothing is ready.
     func build(_ request: (height: UInt64, view: UInt64)) {
         lastBuildAt = clock()
-        guard let height = chain.height else { return }
+        guard let height = chain.tip?.height else { return }
         guard height + 1 == request.height else {
             // The chain moved (sync); the machine hears of it and asks again.
             buildRequest = nil
@@ -209,8 +235,8 @@ public final class PBFTHost<Chain: ConsensusChain> {
         case .invalid(let reason):
             observer.observe(.proposalRefused(block, reason: reason))
             feed(.executed(blockHash: block.hash, valid: false))
-        case .chainAdvanced(let height):
-            feed(.chainAdvanced(to: height))
+        case .chainAdvanced:
+            chainAdvanced()
         case .unavailable, .later:
             break
         }

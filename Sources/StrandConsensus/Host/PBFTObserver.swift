@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 import StrandTypes
 
@@ -12,7 +13,7 @@ public enum PBFTHostEvent {
     case messageSent(ConsensusMessage)
     /// A validator sent something no honest one would (counted against it; its link stays unless
     /// its bytes were unreadable, when the host disconnects it).
-    case misbehaved(validator: UInt32, reason: String)
+    case misbehaved(validator: NodeID, reason: String)
     case viewChanged(height: UInt64, view: UInt64, leader: UInt32)
     case leading(height: UInt64, view: UInt64)
     case nothingToPropose(height: UInt64, pending: Int)

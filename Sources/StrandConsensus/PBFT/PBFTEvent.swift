@@ -1,10 +1,11 @@
+import StrandCrypto
 import StrandPrimitives
 import StrandTypes
 
 /// What happens to a validator, fed to `PBFTStateMachine.handle(_:now:)`.
 public enum PBFTEvent: Sendable {
-    /// A message from another validator (its signature not yet checked).
-    case message(ConsensusMessage)
+    /// A message from the peer `from` (its signature not yet checked).
+    case message(ConsensusMessage, from: NodeID)
     /// The timer the machine last set has fired.
     case timeout
     /// The block asked for by `.execute` ran: `valid` when it checks against its parent and
@@ -14,8 +15,9 @@ public enum PBFTEvent: Sendable {
     case built(Block)
     /// Whether the pool holds transactions ready for a block.
     case workPending(Bool)
-    /// The chain now ends at `height` (a block this machine decided, or one sync imported).
-    case chainAdvanced(to: UInt64)
+    /// The chain now ends at `height` (a block this machine decided, or one sync imported), and
+    /// its state holds `validators` for the next height.
+    case chainAdvanced(to: UInt64, validators: ValidatorSet)
     /// Send again what this validator said at this height (a peer reconnected, or a view
     /// change drags on): messages sent over a link that was down are lost.
     case retransmit
@@ -37,5 +39,5 @@ public enum PBFTAction: Sendable {
     case setTimer(at: Duration)
     case cancelTimer
     /// A validator sent something no honest one would: count it against its link.
-    case misbehaved(validator: UInt32, reason: String)
+    case misbehaved(validator: NodeID, reason: String)
 }

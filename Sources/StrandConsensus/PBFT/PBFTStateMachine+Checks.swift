@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 import StrandTypes
 
@@ -8,6 +9,12 @@ struct ConsensusFault: Error {
 }
 
 extension PBFTStateMachine {
+    /// Whether `signature` over `digest` is that of this height's validator at `index`.
+    func isSigned(_ digest: Hash, by index: UInt32, _ signature: RecoverableSignature) -> Bool {
+        guard let node = validators[index] else { return false }
+        return authenticator.isSigned(digest, by: node, signature: signature)
+    }
+
     /// A proposal must come from the leader of its view, signed, for this height; past view 0
     /// with a quorum of valid ViewChanges for its view, and for the highest lock among them.
     /// Returns that lock.
@@ -16,7 +23,7 @@ extension PBFTStateMachine {
         guard proposal.validator == leader else {
             return .failure(.init("proposal for view \(proposal.view) from validator \(proposal.validator), whose leader is \(leader)"))
         }
-        guard authenticator.isSigned(chain.digest(of: proposal), by: Int(proposal.validator), signature: proposal.signature) else {
+        guard isSigned(chain.digest(of: proposal), by: proposal.validator, proposal.signature) else {
             return .failure(.init("bad signature on a proposal"))
         }
         if proposal.view == 0 {
@@ -47,7 +54,7 @@ extension PBFTStateMachine {
         guard Int(change.validator) < validatorCount, change.view > 0 else {
             return .failure(.init("ViewChange for view \(change.view) from validator \(change.validator)"))
         }
-        guard authenticator.isSigned(chain.digest(of: change), by: Int(change.validator), signature: change.signature) else {
+        guard isSigned(chain.digest(of: change), by: change.validator, change.signature) else {
             return .failure(.init("bad signature on a ViewChange"))
         }
         guard let lock = change.lock else { return .success(()) }
@@ -65,7 +72,7 @@ extension PBFTStateMachine {
                   vote.blockHash == certificate.blockHash, Int(vote.validator) < validatorCount else {
                 return .failure(.init("a lock certificate holds a vote that is not its Prepare"))
             }
-            guard authenticator.isSigned(chain.digest(of: vote), by: Int(vote.validator), signature: vote.signature) else {
+            guard isSigned(chain.digest(of: vote), by: vote.validator, vote.signature) else {
                 return .failure(.init("bad signature in a lock certificate"))
             }
             signers.insert(vote.validator)

@@ -15,12 +15,20 @@ extension PBFTStateMachine {
     }
 
     mutating func vote(_ phase: Vote.Phase, blockHash: Hash) {
+        guard let index else { return }
         var vote = Vote(phase: phase, height: height, view: view, blockHash: blockHash, validator: index,
                         signature: .init(r: .zero, s: .zero, recoveryID: 0))
         vote.signature = authenticator.sign(chain.digest(of: vote))
         _ = keeper.add(vote)
         see(index, inView: view)
         say(.vote(vote), as: "\(phase)")
+    }
+
+    /// Reports the validator at `index` of this height's set (named now: the set may change
+    /// before the host reads the action).
+    mutating func blame(_ index: UInt32, _ reason: String) {
+        guard let node = validators[index] else { return }
+        actions.append(.misbehaved(validator: node, reason: reason))
     }
 
     mutating func say(_ message: ConsensusMessage, as kind: String) {
@@ -30,14 +38,14 @@ extension PBFTStateMachine {
 
     mutating func receive(_ vote: Vote) {
         guard vote.view <= view + settings.viewWindow else { return }
-        guard authenticator.isSigned(chain.digest(of: vote), by: Int(vote.validator), signature: vote.signature) else {
-            actions.append(.misbehaved(validator: vote.validator, reason: "bad signature on a \(vote.phase) vote"))
+        guard isSigned(chain.digest(of: vote), by: vote.validator, vote.signature) else {
+            blame(vote.validator, "bad signature on a \(vote.phase) vote")
             return
         }
         switch keeper.add(vote) {
         case .duplicate: return
         case .equivocation:
-            actions.append(.misbehaved(validator: vote.validator, reason: "two \(vote.phase) votes in view \(vote.view)"))
+            blame(vote.validator, "two \(vote.phase) votes in view \(vote.view)")
             return
         case .counted: break
         }
@@ -79,13 +87,13 @@ extension PBFTStateMachine {
         let commits = keeper.votes(.commit, view: decidedView, blockHash: hash).prefix(quorum)
         let seal = BlockSeal(view: decidedView, signatures: commits.map { BlockSeal.Signature(validatorIndex: $0.validator, signature: $0.signature) })
         actions.append(.commit(block, seal))
-        enterHeight(height + 1)
+        awaitValidators()
     }
 
     mutating func receive(_ change: ViewChange) {
         switch check(change) {
         case .failure(let fault):
-            actions.append(.misbehaved(validator: change.validator, reason: fault.reason))
+            blame(change.validator, fault.reason)
             return
         case .success: break
         }
@@ -95,7 +103,7 @@ extension PBFTStateMachine {
             blocks[lock.blockHash] = block
         }
         // f + 1 validators beyond this view: at least one honest one is there, so follow.
-        if let asked = keeper.viewAskedBy(atLeast: chain.faultTolerance + 1), asked > view {
+        if let asked = keeper.viewAskedBy(atLeast: validators.faultTolerance + 1), asked > view {
             changeView(to: asked)
         } else if change.view == view {
             proposeIfLeader()

@@ -1,9 +1,16 @@
+import StrandCrypto
 import StrandPrimitives
 import StrandTypes
 
 /// One validator's PBFT, execute-then-vote as FISCO BCOS 2.x runs it, with a view change
 /// that carries locks (DESIGN.md, "Consensus"). Pure: events in, actions out, no clock, no
 /// I/O, so that the node's driver and the simulator run the same code.
+///
+/// The validators are those in force at the height being decided: the host feeds each height's
+/// set as the chain reaches it (`chainAdvanced(to:validators:)`), and after deciding a block the
+/// machine waits for it, so that quorum, leader and signatures are always the height's own. A
+/// node outside the set (an observer, a removed validator) runs the machine silently, to vote
+/// from the height it is promoted at.
 ///
 /// At (height h, view v) the leader is validators[(h + v) mod n]. It proposes a block; each
 /// validator executes it and signs a Prepare; at Q = n − f Prepares it locks the block
@@ -12,8 +19,14 @@ import StrandTypes
 /// proposes with Q of them as justification and must re-propose the highest lock among them.
 public struct PBFTStateMachine: Sendable {
     public let chain: ChainConfig
-    /// This validator's index in `chain.validators`.
-    public let index: UInt32
+    /// This node's identity; it votes at the heights whose set holds it.
+    public let node: NodeID
+    /// The validators of `height`.
+    public private(set) var validators: ValidatorSet
+    /// This node's index in `validators`; nil while it is not one of them.
+    public private(set) var index: UInt32?
+    /// A block was decided and the next height's validators are not known yet: messages wait.
+    public private(set) var awaitingValidators = false
     public private(set) var settings: PBFTSettings
     let authenticator: any VoteAuthenticator
 
@@ -37,9 +50,9 @@ public struct PBFTStateMachine: Sendable {
     var buildJustification: [ViewChange] = []
     var workPending = false
     var timerDeadline: Duration?
-    /// Messages for later heights, in order of arrival (replayed in that order: a run must
-    /// not depend on a dictionary's order).
-    var future: [ConsensusMessage] = []
+    /// Messages for later heights with the peer that sent them, in order of arrival (replayed in
+    /// that order: a run must not depend on a dictionary's order).
+    var future: [(message: ConsensusMessage, peer: NodeID)] = []
     /// What this validator last said at this height, for `.retransmit`: its proposal, votes
     /// and latest ViewChange, each superseding the one of the same kind before.
     var said: [String: ConsensusMessage] = [:]
@@ -51,12 +64,15 @@ public struct PBFTStateMachine: Sendable {
 
     /// - Parameters:
     ///   - chainHeight: the height of the local chain.
+    ///   - validators: the set in force at `chainHeight + 1`.
     ///   - journal: what this validator persisted before it last stopped; ignored when the
     ///     chain has moved past its height.
-    public init(chain: ChainConfig, index: UInt32, authenticator: any VoteAuthenticator, settings: PBFTSettings,
-                chainHeight: UInt64, journal: PBFTJournal?) {
+    public init(chain: ChainConfig, node: NodeID, authenticator: any VoteAuthenticator, settings: PBFTSettings,
+                chainHeight: UInt64, validators: ValidatorSet, journal: PBFTJournal?) {
         self.chain = chain
-        self.index = index
+        self.node = node
+        self.validators = validators
+        index = validators.index(of: node).map(UInt32.init)
         self.authenticator = authenticator
         self.settings = settings
         height = chainHeight + 1
@@ -70,14 +86,15 @@ public struct PBFTStateMachine: Sendable {
         }
     }
 
-    public var quorum: Int { chain.quorum }
-    public var validatorCount: Int { chain.validators.count }
+    public var quorum: Int { validators.quorum }
+    public var validatorCount: Int { validators.count }
+    public var isValidator: Bool { index != nil }
 
     public func leader(height: UInt64, view: UInt64) -> UInt32 {
-        UInt32((height &+ view) % UInt64(chain.validators.count))
+        UInt32((height &+ view) % UInt64(validators.count))
     }
 
-    public var isLeader: Bool { leader(height: height, view: view) == index }
+    public var isLeader: Bool { !awaitingValidators && leader(height: height, view: view) == index }
 
     /// Takes a new first-view timeout (a governor's `consensus_timeout`), for timers set from now on;
     /// the cap stays 20 × the base.
@@ -90,7 +107,7 @@ public struct PBFTStateMachine: Sendable {
     /// Starts the machine: the leader asks for a block, the timer runs if there is work.
     public mutating func start(now: Duration) -> [PBFTAction] {
         begin(now)
-        resumeFromJournal()
+        if isValidator { resumeFromJournal() }
         enterView()
         return finish()
     }
@@ -100,6 +117,7 @@ public struct PBFTStateMachine: Sendable {
     private mutating func resumeFromJournal() {
         // A lock from this very view was formed after the ViewChange that entered it, which
         // then carried an older lock no longer known: nothing to say again then.
+        guard let index else { return }
         if view > 0, journal.lock.map({ $0.view < view }) ?? true { sayViewChange() }
         for (phase, record) in [(Vote.Phase.prepare, journal.prepared), (.commit, journal.committed)] {
             guard let record, record.view == view else { continue }
@@ -114,7 +132,7 @@ public struct PBFTStateMachine: Sendable {
     public mutating func handle(_ event: PBFTEvent, now: Duration) -> [PBFTAction] {
         begin(now)
         switch event {
-        case .message(let message): receive(message)
+        case .message(let message, let peer): receive(message, from: peer)
         case .timeout:
             if let deadline = timerDeadline, now >= deadline {
                 timerDeadline = nil
@@ -125,8 +143,10 @@ public struct PBFTStateMachine: Sendable {
         case .workPending(let pending):
             workPending = pending
             updateTimer()
-        case .chainAdvanced(let chainHeight):
-            if chainHeight >= height { enterHeight(chainHeight + 1) }
+        case .chainAdvanced(let chainHeight, let validators):
+            if chainHeight >= height || (awaitingValidators && chainHeight + 1 == height) {
+                enterHeight(chainHeight + 1, validators: validators)
+            }
         case .retransmit:
             for key in said.keys.sorted() { actions.append(.broadcast(said[key]!)) }
         }
@@ -146,7 +166,26 @@ public struct PBFTStateMachine: Sendable {
 
     // MARK: Heights and views
 
-    mutating func enterHeight(_ next: UInt64) {
+    /// The block at `height` is decided: its successor's validators are read from the chain
+    /// once the host has appended it, and nothing happens until then.
+    mutating func awaitValidators() {
+        resetHeight(height + 1)
+        awaitingValidators = true
+    }
+
+    mutating func enterHeight(_ next: UInt64, validators: ValidatorSet) {
+        resetHeight(next)
+        awaitingValidators = false
+        self.validators = validators
+        index = validators.index(of: node).map(UInt32.init)
+        enterView()
+        // Messages that came early for this height, now in order of arrival.
+        let early = future.filter { $0.message.height == next }
+        future.removeAll { $0.message.height <= next }
+        for (message, peer) in early { receive(message, from: peer) }
+    }
+
+    private mutating func resetHeight(_ next: UInt64) {
         height = next
         view = 0
         viewChanges = 0
@@ -158,17 +197,14 @@ public struct PBFTStateMachine: Sendable {
         blocks = [:]
         executed = [:]
         executing = []
+        awaitingBuild = false
+        if timerDeadline != nil { actions.append(.cancelTimer) }
         timerDeadline = nil
-        enterView()
-        // Messages that came early for this height, now in order of arrival.
-        let early = future.filter { $0.height == next }
-        future.removeAll { $0.height <= next }
-        for message in early { receive(message) }
     }
 
     /// The view has just been entered (or the machine started in it).
     private mutating func enterView() {
-        see(index, inView: view)
+        if let index { see(index, inView: view) }
         awaitingBuild = false
         if proposal?.view != view { proposal = nil }
         timerDeadline = nil
@@ -190,7 +226,7 @@ public struct PBFTStateMachine: Sendable {
 
     /// Leaves for `next` after sending (and first persisting) a ViewChange with the lock.
     mutating func changeView(to next: UInt64) {
-        guard next > view else { return }
+        guard next > view, isValidator else { return }
         view = next
         viewChanges += 1
         journal.view = next
@@ -202,6 +238,7 @@ public struct PBFTStateMachine: Sendable {
     /// Signs and sends a ViewChange for the current view with the lock: every validator in a
     /// view past 0 has said so, however it got there, so that the others can count it.
     mutating func sayViewChange() {
+        guard let index else { return }
         var change = ViewChange(height: height, view: view, lock: journal.lock, lockedBlock: journal.lockedBlock, validator: index,
                                 signature: .init(r: .zero, s: .zero, recoveryID: 0))
         change.signature = authenticator.sign(chain.digest(of: change))
@@ -218,7 +255,7 @@ public struct PBFTStateMachine: Sendable {
     /// The timer runs while there is something to decide: ready transactions, a proposal, a
     /// view change under way or a vote given. An idle chain sets no timer and changes no view.
     mutating func updateTimer() {
-        let needed = workPending || proposal != nil || view > 0 || journal.prepared != nil
+        let needed = isValidator && (workPending || proposal != nil || view > 0 || journal.prepared != nil)
         if needed, timerDeadline == nil {
             let deadline = now + settings.timeout(ofView: view)
             timerDeadline = deadline
@@ -262,6 +299,7 @@ public struct PBFTStateMachine: Sendable {
     }
 
     private mutating func propose(_ block: Block, justification: [ViewChange]) {
+        guard let index else { return }
         var proposal = Proposal(view: view, block: block, justification: justification.map(\.withoutBlock), validator: index,
                                 signature: .init(r: .zero, s: .zero, recoveryID: 0))
         proposal.signature = authenticator.sign(chain.digest(of: proposal))
@@ -275,16 +313,18 @@ public struct PBFTStateMachine: Sendable {
 
     // MARK: Receiving
 
-    private mutating func receive(_ message: ConsensusMessage) {
-        let sender = message.sender
-        guard Int(sender) < validatorCount else { return }
+    /// A message from `peer`, who must be the validator that signed it at its height: one for a
+    /// later height (or this one, while its validators are not known) waits for it, a few per peer.
+    private mutating func receive(_ message: ConsensusMessage, from peer: NodeID) {
         if message.height < height { return }
-        if message.height > height {
+        if message.height > height || awaitingValidators {
             guard message.height - height <= settings.heightWindow,
-                  future.count(where: { $0.sender == sender }) < settings.futureMessagesPerSender else { return }
-            future.append(message)
+                  future.count(where: { $0.peer == peer }) < settings.futureMessagesPerSender else { return }
+            future.append((message, peer))
             return
         }
+        // A set that changed since it was sent, or a peer speaking for another: not for this height.
+        guard isValidator, validators[message.sender] == peer else { return }
         switch message {
         case .proposal(let proposal): receive(proposal)
         case .vote(let vote): receive(vote)
@@ -297,7 +337,7 @@ public struct PBFTStateMachine: Sendable {
         let hash = proposal.block.hash
         if let current = self.proposal, current.view == proposal.view {
             if current.hash != hash {
-                actions.append(.misbehaved(validator: proposal.validator, reason: "two proposals in view \(proposal.view)"))
+                blame(proposal.validator, "two proposals in view \(proposal.view)")
             }
             return
         }
@@ -305,7 +345,7 @@ public struct PBFTStateMachine: Sendable {
         switch check(proposal, hash: hash) {
         case .success(let lock): justifiedLock = lock
         case .failure(let fault):
-            actions.append(.misbehaved(validator: proposal.validator, reason: fault.reason))
+            blame(proposal.validator, fault.reason)
             return
         }
         // Its justification shows who is in its view, which decides when that view may be left.
@@ -356,7 +396,7 @@ public struct PBFTStateMachine: Sendable {
         if !valid {
             if let proposal, proposal.hash == hash {
                 let leader = leader(height: height, view: proposal.view)
-                actions.append(.misbehaved(validator: leader, reason: "proposed block \(proposal.block.number) that does not execute to its header"))
+                blame(leader, "proposed block \(proposal.block.number) that does not execute to its header")
                 // No point waiting out the timer for a block this validator will never prepare.
                 if proposal.view == view { changeView(to: view + 1) }
             }

@@ -7,8 +7,8 @@ import StrandTypes
 /// the simulation and a thousand times cheaper.
 public protocol VoteAuthenticator: Sendable {
     func sign(_ digest: Hash) -> RecoverableSignature
-    /// Whether `signature` over `digest` is validator `index`'s.
-    func isSigned(_ digest: Hash, by index: Int, signature: RecoverableSignature) -> Bool
+    /// Whether `signature` over `digest` is `node`'s.
+    func isSigned(_ digest: Hash, by node: NodeID, signature: RecoverableSignature) -> Bool
 }
 
 /// Signatures of the chain's suite with the node's consensus key.
@@ -23,8 +23,7 @@ public struct SuiteAuthenticator: VoteAuthenticator {
 
     public func sign(_ digest: Hash) -> RecoverableSignature { chain.suite.sign(digest, with: key) }
 
-    public func isSigned(_ digest: Hash, by index: Int, signature: RecoverableSignature) -> Bool {
-        guard index >= 0, index < chain.validators.count else { return false }
-        return (try? chain.suite.signer(of: digest, signature: signature)) == chain.validators[index]
+    public func isSigned(_ digest: Hash, by node: NodeID, signature: RecoverableSignature) -> Bool {
+        (try? chain.suite.signer(of: digest, signature: signature)) == node
     }
 }

@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandEVM
 import StrandPrimitives
 import StrandTypes
@@ -8,6 +9,8 @@ import Synchronization
 final class ContractContext: Sendable {
     let environment: BlockEnvironment
     let isSimulation: Bool
+    /// The Consensus contract's roster until a governor first changes it.
+    let genesisValidators: [NodeID]
     private let deployed = Mutex<[Hash: [UInt8]]>([:])
     private let codeReader: @Sendable (Hash) -> [UInt8]?
 
@@ -20,6 +23,7 @@ final class ContractContext: Sendable {
         )
         codeReader = { [reader] in reader.code(hash: $0) }
         isSimulation = context.isSimulation
+        genesisValidators = context.genesisValidators
     }
 
     func code(hash: Hash) -> [UInt8] {

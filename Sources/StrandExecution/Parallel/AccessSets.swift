@@ -38,8 +38,8 @@ struct AccessSets {
     func record(_ plan: TransactionPlan, of tx: RecoveredTransaction, at i: Int, reader: some StateReader) {
         var set = AccessSetBuilder(keys: keys + i * stride, isWrite: isWrite + i * stride)
         plan.recordAccess(of: tx, into: &set)
-        accessCounts[i] = UInt8(set.count)
-        knownAccess[i] = true
+        knownAccess[i] = plan.hasKnownAccess
+        accessCounts[i] = plan.hasKnownAccess ? UInt8(set.count) : 0
         for a in range(of: i) { startValues[a] = reader.value(of: keys[a]) }
     }
 }

@@ -8,6 +8,8 @@ struct TransactionPlan: Sendable {
         case valueTransfer
         case parallelTransfer(ParallelTransfer.Call)
         case systemConfig(SystemConfig.Call)
+        /// Runs as a barrier: what it touches depends on the roster's length.
+        case consensus(ConsensusContract.Call)
         /// EVM code runs: a creation, or a call with data. Its access set is learnt by running it.
         case contract
         /// Left out whatever the state: the reason does not depend on it.
@@ -57,6 +59,8 @@ struct TransactionPlan: Sendable {
             kind = .parallelTransfer(ParallelTransfer.decode(transaction.content.data))
         } else if transaction.content.to == SystemConfig.address {
             kind = .systemConfig(SystemConfig.decode(transaction.content.data, caller: tx.sender))
+        } else if transaction.content.to == ConsensusContract.address {
+            kind = .consensus(ConsensusContract.decode(transaction.content.data, caller: tx.sender))
         } else if tx.mayRunContractCode {
             kind = .contract
         } else {
@@ -82,9 +86,15 @@ struct TransactionPlan: Sendable {
             call.recordAccess(into: &set)
         case .systemConfig(let call):
             call.recordAccess(into: &set)
-        case .contract, .excluded:
+        case .contract, .consensus, .excluded:
             break
         }
+    }
+
+    /// False for a transaction whose keys cannot be known before it runs: it runs as a barrier.
+    var hasKnownAccess: Bool {
+        if case .consensus = kind { return false }
+        return true
     }
 
     var isContract: Bool {

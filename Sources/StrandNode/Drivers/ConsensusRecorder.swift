@@ -32,7 +32,7 @@ final class ConsensusRecorder: ConsensusJournalStore, PBFTObserver {
             metrics.messagesSent.increment()
         case .misbehaved(let validator, let reason):
             metrics.misbehaved(validator)
-            logger.warning("consensus: validator \(validator): \(reason)")
+            logger.warning("consensus: validator \(validator.description.prefix(16)): \(reason)")
         case .viewChanged(let height, let view, let leader):
             metrics.viewChanged()
             logger.notice("consensus: height \(height) now in view \(view) (leader \(leader))")

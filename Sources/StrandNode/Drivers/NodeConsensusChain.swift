@@ -27,7 +27,12 @@ final class NodeConsensusChain: ConsensusChain {
         self.logger = logger
     }
 
-    var height: UInt64? { try? appender.tip().number }
+    var tip: ConsensusTip? { try? readTip() }
+
+    func readTip() throws -> ConsensusTip {
+        let tip = try appender.tip()
+        return ConsensusTip(height: tip.number, nextValidators: ConsensusRoster(chain: builder.chain, state: tip.state).validators)
+    }
     var pendingTransactions: Int { builder.pool.count }
     var consensusTimeout: Duration? {
         guard let tip = try? appender.tip() else { return nil }
@@ -41,7 +46,7 @@ final class NodeConsensusChain: ConsensusChain {
 
     func execute(_ block: Block) -> ExecutionVerdict<ExecutedBlock> {
         guard let tip = try? appender.tip() else { return .unavailable }
-        if block.number <= tip.number { return .chainAdvanced(to: tip.number) }
+        if block.number <= tip.number { return .chainAdvanced }
         guard block.number == tip.number + 1 else { return .unavailable }
         do {
             let senders = importer.recoverSenders(of: [block])[0]

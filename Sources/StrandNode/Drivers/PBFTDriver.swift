@@ -8,13 +8,13 @@ import StrandTxPool
 import StrandTypes
 import Synchronization
 
-/// Runs a validator's `PBFTHost` on a thread of its own: hands it what other threads report
+/// Runs a node's `PBFTHost` (silent while the node is not a validator) on a thread of its own: hands it what other threads report
 /// (peers' messages, links coming up, the chain advancing by sync, the pool filling) and sleeps
 /// until the host's next deadline or the next report. Never polls.
 final class PBFTDriver: @unchecked Sendable {
     enum Input {
         case message(ProtocolMessage, from: NodeID)
-        case chainAdvanced(UInt64)
+        case chainAdvanced
         case peerUp
     }
 
@@ -30,7 +30,7 @@ final class PBFTDriver: @unchecked Sendable {
 
     /// - Parameter messenger: the peers, through the node's links (or a proxy around them that
     ///   `NodeConfig.consensusMessenger` put there).
-    init(chain: ChainConfig, index: Int, key: PrivateKey, builder: BlockBuilder, importer: BlockImporter, appender: ChainAppender,
+    init(chain: ChainConfig, key: PrivateKey, builder: BlockBuilder, importer: BlockImporter, appender: ChainAppender,
          messenger: any PeerMessenger, policy: SealingPolicy, dataDirectory: String, clock: any NodeClock, logger: Logger,
          metrics: NodeMetrics) throws {
         self.appender = appender
@@ -38,17 +38,20 @@ final class PBFTDriver: @unchecked Sendable {
         self.metrics = ConsensusMetrics(factory: metrics.factory)
         let journalFile = ConsensusJournalFile(directory: dataDirectory)
         let journal = try journalFile.read()
+        let consensusChain = NodeConsensusChain(builder: builder, importer: importer, appender: appender, clock: clock,
+                                                metrics: self.metrics, logger: logger)
+        let tip = try consensusChain.readTip()
         let machine = PBFTStateMachine(
-            chain: chain, index: UInt32(index), authenticator: SuiteAuthenticator(chain: chain, key: key),
+            chain: chain, node: chain.suite.nodeID(of: key), authenticator: SuiteAuthenticator(chain: chain, key: key),
             settings: PBFTSettings(baseTimeout: .milliseconds(Int64(chain.consensusTimeoutMilliseconds))),
-            chainHeight: appender.height, journal: journal)
+            chainHeight: tip.height, validators: tip.nextValidators, journal: journal)
         status = Mutex(PBFTStatus(machine))
         let recorder = ConsensusRecorder(file: journalFile, metrics: self.metrics, logger: logger)
         host = PBFTHost(
-            machine: machine,
-            chain: NodeConsensusChain(builder: builder, importer: importer, appender: appender, clock: clock, metrics: self.metrics, logger: logger),
-            messenger: messenger, journal: recorder, policy: policy, observer: recorder, clock: { clock.monotonic() })
-        if let journal, journal.height == machine.height {
+            machine: machine, chain: consensusChain, messenger: messenger, journal: recorder, policy: policy, observer: recorder, clock: { clock.monotonic() })
+        if !machine.isValidator {
+            logger.notice("consensus: not a validator at height \(machine.height); following, and voting from the height a governor makes this node a sealer")
+        } else if let journal, journal.height == machine.height {
             logger.notice("consensus journal: resuming height \(journal.height) in view \(journal.view)\(journal.lock.map { ", locked on \($0.blockHash) from view \($0.view)" } ?? "")")
         } else if journal == nil {
             logger.notice("""
@@ -61,7 +64,7 @@ final class PBFTDriver: @unchecked Sendable {
     // MARK: Inputs from other threads
 
     func received(_ message: ProtocolMessage, from peer: NodeID) { push(.message(message, from: peer)) }
-    func chainAdvanced(to height: UInt64) { push(.chainAdvanced(height)) }
+    func chainAdvanced() { push(.chainAdvanced) }
     func peerUp() { push(.peerUp) }
     /// The pool changed: a block may be due, or the timer may need to run.
     func wake() { thread.wake() }
@@ -90,7 +93,7 @@ final class PBFTDriver: @unchecked Sendable {
             for input in inbox.withLock({ inputs in defer { inputs.removeAll() }; return inputs }) {
                 switch input {
                 case .message(let message, let peer): host.receive(message, from: peer)
-                case .chainAdvanced(let height): host.chainAdvanced(to: height)
+                case .chainAdvanced: host.chainAdvanced()
                 case .peerUp: host.peerConnected()
                 }
             }
@@ -103,9 +106,11 @@ final class PBFTDriver: @unchecked Sendable {
     }
 }
 
-/// A validator's consensus state as RPC reports it.
+/// A node's consensus state as RPC reports it.
 struct PBFTStatus: Sendable {
-    var index: UInt32
+    /// nil while this node is not a validator of the height.
+    var index: UInt32?
+    var validators: ValidatorSet
     var height: UInt64
     var view: UInt64
     var leader: UInt32
@@ -113,6 +118,7 @@ struct PBFTStatus: Sendable {
 
     init(_ machine: PBFTStateMachine) {
         index = machine.index
+        validators = machine.validators
         height = machine.height
         view = machine.view
         leader = machine.leader(height: machine.height, view: machine.view)

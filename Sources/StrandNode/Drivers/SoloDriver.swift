@@ -20,25 +20,23 @@ final class SoloDriver: @unchecked Sendable {
     let clock: any NodeClock
     let logger: Logger
     private let sealingKey: PrivateKey
-    private let validatorIndex: Int
+    private let nodeID: NodeID
     private let thread = DriverThread()
     // The driver's thread alone touches this.
     private var lastAttempt: Duration
+    private var sealerSetChanged = false
 
     struct NotAValidator: Error, CustomStringConvertible {
         let description: String
     }
 
-    /// - Throws: `NotAValidator` unless `key` is the chain's one validator.
+    /// - Throws: `NotAValidator` unless the chain's genesis has one validator.
     init(policy: SealingPolicy, builder: BlockBuilder, appender: ChainAppender, key: PrivateKey,
          clock: any NodeClock, logger: Logger) throws(NotAValidator) {
         let chain = builder.chain
         let nodeID = chain.suite.nodeID(of: key)
-        guard let index = chain.validatorIndex(of: nodeID) else {
-            throw NotAValidator(description: "this node (\(nodeID)) is not a validator of the chain; its genesis lists \(chain.validators.map(\.description))")
-        }
         guard chain.validators.count == 1 else {
-            throw NotAValidator(description: "the chain has \(chain.validators.count) validators; a solo node seals only a chain of one (PBFT is not built yet)")
+            throw NotAValidator(description: "the chain's genesis has \(chain.validators.count) validators; a solo node seals only a chain of one")
         }
         self.policy = policy
         self.builder = builder
@@ -46,7 +44,7 @@ final class SoloDriver: @unchecked Sendable {
         self.clock = clock
         self.logger = logger
         sealingKey = key
-        validatorIndex = index
+        self.nodeID = nodeID
         lastAttempt = clock.monotonic() - policy.blockInterval
     }
 
@@ -95,8 +93,17 @@ final class SoloDriver: @unchecked Sendable {
         var sealed = false
         var unreadable: LedgerError?
         appender.extend(tipUnreadable: &unreadable) { (tip: ChainTip) -> ExecutedBlock? in
+            // A governor made another node a sealer: one signature no longer seals a block.
+            let sealers = ConsensusRoster(chain: builder.chain, state: tip.state).sealers
+            guard sealers == [nodeID] else {
+                if !sealerSetChanged {
+                    sealerSetChanged = true
+                    logger.error("the chain now has \(sealers.count) sealer(s): this solo node stops sealing; restart its nodes to run PBFT")
+                }
+                return nil
+            }
             guard var executed = builder.build(on: tip, wallMilliseconds: clock.wallMilliseconds()) else { return nil }
-            let signature = builder.chain.sealSignature(for: executed.block.header, validatorIndex: validatorIndex, key: sealingKey)
+            let signature = builder.chain.sealSignature(for: executed.block.header, validatorIndex: 0, key: sealingKey)
             executed.block.header.seal = BlockSeal(view: 0, signatures: [signature])
             sealed = true
             return executed

@@ -1,5 +1,6 @@
 import CoreMetrics
 import StrandConsensus
+import StrandCrypto
 import Synchronization
 
 /// What the PBFT driver counts, through the node's swift-metrics factory; the counts that
@@ -16,7 +17,7 @@ final class ConsensusMetrics: Sendable {
     private let decidedCounter: CoreMetrics.Counter
     let viewChanges = Atomic<UInt64>(0)
     let decided = Atomic<UInt64>(0)
-    private let misbehaviour = Mutex<[UInt32: (counter: CoreMetrics.Counter, count: UInt64)]>([:])
+    private let misbehaviour = Mutex<[NodeID: (counter: CoreMetrics.Counter, count: UInt64)]>([:])
 
     init(factory: NodeMetricsFactory) {
         self.factory = factory
@@ -41,14 +42,17 @@ final class ConsensusMetrics: Sendable {
         decidedCounter.increment()
     }
 
-    func misbehaved(_ validator: UInt32) {
+    /// Counted by the sender's node ID, shown by its first 16 hex digits (validator indexes
+    /// change with the validator set).
+    func misbehaved(_ validator: NodeID) {
         misbehaviour.withLock { counts in
+            let label = String(validator.description.prefix(16))
             let entry = counts[validator] ?? (CoreMetrics.Counter(label: "strand_consensus_misbehaviour_total",
-                                                                  dimensions: [("validator", String(validator))], factory: factory), 0)
+                                                                  dimensions: [("node", label)], factory: factory), 0)
             entry.counter.increment()
             counts[validator] = (entry.counter, entry.count + 1)
         }
     }
 
-    var misbehaviourByValidator: [UInt32: UInt64] { misbehaviour.withLock { $0.mapValues(\.count) } }
+    var misbehaviourByValidator: [NodeID: UInt64] { misbehaviour.withLock { $0.mapValues(\.count) } }
 }

@@ -1,8 +1,9 @@
 import StrandChain
+import StrandCrypto
 import StrandExecution
 import StrandPrimitives
-import StrandStorage
 import StrandRPC
+import StrandStorage
 import StrandTypes
 
 /// FISCO BCOS 2.x's JSON-RPC dialect, beside Ethereum's, so that FISCO's SDKs work unchanged:
@@ -27,16 +28,16 @@ enum FiscoNamespace {
         inGroup("getBlockNumber") { _ in quantity(node.ledger.head.number) }
         inGroup("getPbftView") { _ in
             guard let consensus = node.consensus else {
-                if chain.validators.count > 1 { return .null }  // an observer of a PBFT chain runs no view
+                if chain.validators.count > 1 { return .null }  // a PBFT chain's node runs a view
                 throw FiscoStatus.notPBFT
             }
             return quantity(consensus.status.withLock { $0.view })
         }
-        inGroup("getSealerList") { _ in .array(chain.validators.map { .string($0.description) }) }
-        inGroup("getObserverList") { _ in .array(node.observers.map { .string($0.description) }) }
-        inGroup("getGroupPeers") { _ in .array((chain.validators + node.observers).map { .string($0.description) }) }
+        inGroup("getSealerList") { _ in .array(try node.roster().sealers.map { .string($0.description) }) }
+        inGroup("getObserverList") { _ in .array(try node.roster().observers.map { .string($0.description) }) }
+        inGroup("getGroupPeers") { _ in .array(try node.roster().entries.map { .string($0.node.description) }) }
         inGroup("getNodeIDList") { _ in .array(([node.nodeID] + node.connectedPeers).map { .string($0.description) }) }
-        inGroup("getConsensusStatus") { _ in consensusStatus(node) }
+        inGroup("getConsensusStatus") { _ in try consensusStatus(node) }
         inGroup("getSyncStatus") { _ in syncStatus(node) }
         inGroup("getPeers") { _ in
             .array((node.networking?.network.peerAddresses ?? []).map { peer, address in
@@ -193,32 +194,45 @@ enum FiscoNamespace {
     }
 
     /// Where PBFT stands on this node: what FISCO's getConsensusStatus tells, as one object.
-    static func consensusStatus(_ node: RPCContext) -> JSONValue {
+    static func consensusStatus(_ node: RPCContext) throws(RPCError) -> JSONValue {
         let chain = node.ledger.config
+        let roster = try node.roster()
+        let validators = roster.validators
         var object: JSONObject = [
-            "validators": .array(chain.validators.map { .string($0.description) }),
-            "validatorCount": .integer(Int64(chain.validators.count)), "quorum": .integer(Int64(chain.quorum)),
-            "faultTolerance": .integer(Int64(chain.faultTolerance)),
+            "validators": .array(validators.members.map { .string($0.description) }),
+            "observers": .array(roster.observers.map { .string($0.description) }),
+            "validatorCount": .integer(Int64(validators.count)), "quorum": .integer(Int64(validators.quorum)),
+            "faultTolerance": .integer(Int64(validators.faultTolerance)),
             "consensusTimeoutMs": .integer(Int64(chain.consensusTimeoutMilliseconds)),
             "blockNumber": .integer(Int64(node.ledger.head.number)),
         ]
         guard let consensus = node.consensus else {
             object["algorithm"] = .string(chain.validators.count == 1 ? "solo" : "pbft")
-            object["role"] = .string(chain.validatorIndex(of: node.nodeID) == nil ? "observer" : "validator")
+            object["role"] = .string(role(of: node.nodeID, in: roster))
             return .object(object)
         }
         let status = consensus.status.withLock { $0 }
         object["algorithm"] = "pbft"
-        object["role"] = "validator"
-        object["validatorIndex"] = .integer(Int64(status.index))
+        object["role"] = .string(role(of: node.nodeID, in: roster))
+        object["validatorIndex"] = status.index.map { .integer(Int64($0)) } ?? .null
         object["height"] = .integer(Int64(status.height))
         object["view"] = .integer(Int64(status.view))
         object["leaderIndex"] = .integer(Int64(status.leader))
-        object["leader"] = .string(chain.validators[Int(status.leader)].description)
+        object["leader"] = status.validators[status.leader].map { .string($0.description) } ?? .null
         object["lockedView"] = status.lock.map { .integer(Int64($0.view)) } ?? .null
         object["lockedHash"] = status.lock.map { .string($0.blockHash.description) } ?? .null
         object["viewChanges"] = .integer(Int64(consensus.metrics.viewChanges.load(ordering: .relaxed)))
         object["blocksDecided"] = .integer(Int64(consensus.metrics.decided.load(ordering: .relaxed)))
         return .object(object)
+    }
+
+    /// FISCO's words for a node's place in the roster: "sealer", "observer", or "none" for a node
+    /// with a certificate that no governor has added.
+    static func role(of node: NodeID, in roster: ConsensusRoster) -> String {
+        switch roster.role(of: node) {
+        case .sealer?: "sealer"
+        case .observer?: "observer"
+        case nil: "none"
+        }
     }
 }

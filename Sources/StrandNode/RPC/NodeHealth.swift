@@ -1,6 +1,8 @@
 import Foundation
+import StrandCrypto
 import StrandPrimitives
 import StrandRPC
+import StrandTypes
 
 /// What `GET /health` answers: the node's own view of whether it can serve, for load balancers,
 /// `strand chain start` (which waits on it) and `strand chain status` (which shows it).
@@ -17,12 +19,13 @@ struct NodeHealth {
 
     func report() -> (serving: Bool, body: Data) {
         let chain = node.ledger.config
+        let validators = ((try? node.roster()) ?? ConsensusRoster(entries: [])).validators
         let head = node.ledger.head
         let headTimestamp = ((try? node.ledger.header(number: head.number)) ?? nil)?.timestamp ?? 0
         let now = node.clock.wallMilliseconds()
         let connected = Set(node.connectedPeers)
-        let isValidator = chain.validatorIndex(of: node.nodeID) != nil
-        let validatorsSeen = chain.validators.filter { $0 == node.nodeID || connected.contains($0) }.count
+        let isValidator = validators.contains(node.nodeID)
+        let validatorsSeen = validators.members.filter { $0 == node.nodeID || connected.contains($0) }.count
         let best = node.networking?.sync.bestKnownHeight ?? head.number
         let lag = best > head.number ? best - head.number : 0
         let commitFailing = node.metrics.commitFailing.load(ordering: .relaxed) == 1
@@ -30,11 +33,11 @@ struct NodeHealth {
 
         var reasons: [String] = []
         if commitFailing { reasons.append("ledger commits are failing (disk full or I/O errors); admission paused") }
-        if isValidator && chain.validators.count > 1 && validatorsSeen < chain.quorum {
-            reasons.append("no quorum: sees \(validatorsSeen) of \(chain.validators.count) validators (itself counted), needs \(chain.quorum)")
+        if isValidator && validators.count > 1 && validatorsSeen < validators.quorum {
+            reasons.append("no quorum: sees \(validatorsSeen) of \(validators.count) validators (itself counted), needs \(validators.quorum)")
         }
         if lag > Self.farBehind { reasons.append("far behind: \(lag) blocks behind its peers (syncing)") }
-        if node.networking != nil && connected.isEmpty && !(isValidator && chain.validators.count == 1) {
+        if node.networking != nil && connected.isEmpty && !(isValidator && validators.count == 1 && chain.validators.count == 1) {
             reasons.append("isolated: no peer connected")
         }
 
@@ -46,9 +49,9 @@ struct NodeHealth {
             "headHash": .string(head.hash.description),
             "headAgeSeconds": .integer(Int64(now > headTimestamp ? (now - headTimestamp) / 1000 : 0)),
             "peers": .integer(Int64(connected.count)),
-            "validators": .integer(Int64(chain.validators.count)),
+            "validators": .integer(Int64(validators.count)),
             "validatorsConnected": .integer(Int64(validatorsSeen)),
-            "quorum": .integer(Int64(chain.quorum)),
+            "quorum": .integer(Int64(validators.quorum)),
             "syncing": .bool(lag > 0),
             "lag": .integer(Int64(lag)),
             "view": view.map { .integer(Int64($0)) } ?? .null,

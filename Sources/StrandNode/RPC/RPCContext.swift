@@ -24,10 +24,9 @@ struct RPCContext: Sendable {
 
     var connectedPeers: [NodeID] { networking?.network.connectedPeers ?? [] }
 
-    /// Members that are not validators.
-    var observers: [NodeID] {
-        let validators = Set(ledger.config.validators)
-        return (networking?.members ?? [nodeID]).filter { !validators.contains($0) }.sorted()
+    /// Who seals and who observes from the next block on, as the head's state says.
+    func roster() throws(RPCError) -> ConsensusRoster {
+        ConsensusRoster(chain: ledger.config, state: try snapshot())
     }
 
     func snapshot() throws(RPCError) -> LedgerSnapshot {
@@ -62,10 +61,12 @@ struct RPCContext: Sendable {
     func nextBlockContext(after snapshot: LedgerSnapshot) -> BlockContext {
         let chain = ledger.config
         let headSeconds = ((try? snapshot.header(number: snapshot.head.number)) ?? nil)?.evmTimestamp ?? 0
-        return BlockContext(
+        var context = BlockContext(
             number: snapshot.head.number + 1, timestamp: max(clock.wallMilliseconds() / 1000, headSeconds + 1),
             sealer: chain.suite.address(of: chain.validators[0]), gasLimit: chain.blockGasLimit, feesEnabled: false,
             chainID: chain.chainID,
             blockHash: ChainTip.blockHashes(ledger: ledger, parent: (snapshot.head.number, snapshot.head.hash)))
+        context.genesisValidators = chain.validators
+        return context
     }
 }

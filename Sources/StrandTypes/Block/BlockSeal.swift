@@ -6,7 +6,7 @@ import StrandPrimitives
 /// quorum's Commit signatures of the view that committed the block.
 public struct BlockSeal: Hashable, Sendable {
     public struct Signature: Hashable, Sendable {
-        /// The signer's position in `ChainConfig.validators`.
+        /// The signer's position in the validator set in force at the block's height.
         public var validatorIndex: UInt32
         public var signature: RecoverableSignature
 
@@ -70,8 +70,8 @@ extension ChainConfig {
     }
 
     /// Checks that `header.seal` holds signatures of at least a quorum of distinct validators
-    /// over this header.
-    public func verifySeal(of header: BlockHeader) throws(SealError) {
+    /// over this header, `validators` being the set in force at its height.
+    public func verifySeal(of header: BlockHeader, validators: ValidatorSet) throws(SealError) {
         let seal = header.seal
         let digest = commitDigest(number: header.number, view: seal.view, blockHash: header.hash)
         var seen = Set<UInt32>()
@@ -82,8 +82,8 @@ extension ChainConfig {
             do { signer = try suite.signer(of: digest, signature: entry.signature) } catch {
                 throw .badSignature(index: entry.validatorIndex, error)
             }
-            guard signer == validators[Int(entry.validatorIndex)] else { throw .wrongSigner(index: entry.validatorIndex) }
+            guard signer == validators[entry.validatorIndex] else { throw .wrongSigner(index: entry.validatorIndex) }
         }
-        guard seen.count >= quorum else { throw .noQuorum(signers: seen.count, needed: quorum) }
+        guard seen.count >= validators.quorum else { throw .noQuorum(signers: seen.count, needed: validators.quorum) }
     }
 }

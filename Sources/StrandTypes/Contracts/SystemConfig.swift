@@ -109,13 +109,24 @@ public enum ChainGovernance {
 /// The codes FISCO's system contracts return as `int256`, with their meaning in words.
 public enum FiscoCode: Int64, CaseIterable, Sendable {
     case success = 1
+    /// The node already had the role asked for: nothing changed.
+    case unchanged = 0
     case permissionDenied = -50000
+    case invalidNodeID = -51100
+    case lastSealer = -51101
+    case nodeNotFound = -51103
+    case sealerMustBeObserver = -51104
     case invalidConfiguration = -51300
 
     public var meaning: String {
         switch self {
         case .success: "done"
+        case .unchanged: "nothing changed: the node already has that role"
         case .permissionDenied: "permission denied: the sender is not a governor"
+        case .invalidNodeID: "invalid node ID (128 hex digits)"
+        case .lastSealer: "the last sealer cannot be removed or demoted"
+        case .nodeNotFound: "the node is neither a sealer nor an observer"
+        case .sealerMustBeObserver: "a node becomes a sealer only from observer: add it as an observer first"
         case .invalidConfiguration: "invalid key or value (tx_count_limit 1…2147483647, tx_gas_limit 100000…2147483647, consensus_timeout 3…600 s)"
         }
     }

@@ -5,11 +5,12 @@ import StrandNetworkAPI
 import StrandPrimitives
 import StrandTypes
 
-/// Runs every validator's shipped `PBFTHost` (and so its state machine) on a simulated clock and
-/// network that a seed's `SimulationScenario` makes hostile, and checks on every run that no two
-/// honest validators commit different blocks at a height, that every committed seal holds a
-/// quorum of valid signatures, that no honest validator is accused, and that once the network
-/// heals every honest validator reaches the target height within the bound.
+/// Runs every node's shipped `PBFTHost` (and so its state machine) on a simulated clock and
+/// network that a seed's `SimulationScenario` makes hostile, with validator sets that its
+/// reconfigurations change as blocks carry them, and checks on every run that no two honest
+/// nodes commit different blocks at a height, that every committed seal holds a quorum of valid
+/// signatures of its height's validators, that no honest validator is accused, and that once the
+/// network heals every honest node reaches the target height within the bound.
 public final class ConsensusSimulator {
     public struct Outcome: Sendable {
         public var scenario: SimulationScenario
@@ -42,6 +43,8 @@ public final class ConsensusSimulator {
 
     let scenario: SimulationScenario
     let chainConfig: ChainConfig
+    /// Every node's identity: the genesis validators, then the spares.
+    let nodeIDs: [NodeID]
     let settings: PBFTSettings
     /// The leader's sealing policy: a block as soon as one transaction is ready.
     let policy = SealingPolicy(maxBlockTransactions: 1)
@@ -66,28 +69,32 @@ public final class ConsensusSimulator {
     init(scenario: SimulationScenario) {
         self.scenario = scenario
         random = SeededGenerator(seed: scenario.seed ^ 0x5EED_5EED)
-        var keys: [Hash] = []
+        var secrets: [NodeID: Hash] = [:]
         var ids: [NodeID] = []
-        for index in 0..<scenario.validators {
+        for index in 0..<scenario.validators + scenario.spares {
             var generator = SeededGenerator(seed: scenario.seed &+ UInt64(index) &* 7919)
-            keys.append(Hash(generator.bytes(32))!)
+            let secret = Hash(generator.bytes(32))!
             ids.append(try! NodeID(generator.bytes(64)))
+            secrets[ids[index]] = secret
         }
-        chainConfig = ChainConfig(chainID: 20_260, validators: ids, consensusTimeoutMilliseconds: 1_000)
+        nodeIDs = ids
+        chainConfig = ChainConfig(chainID: 20_260, validators: Array(ids.prefix(scenario.validators)), consensusTimeoutMilliseconds: 1_000)
         settings = PBFTSettings(baseTimeout: .seconds(1), maxTimeout: .seconds(20))
         let genesis = Block(header: BlockHeader(parentHash: .zero, number: 0, timestamp: 0, sealer: .zero, transactionsRoot: .zero,
                                                 receiptsRoot: .zero, stateRoot: Keccak256.hash([1]), gasUsed: 0, gasLimit: 1),
                             transactions: [])
-        var endpoints: [(UInt32, SimulationScenario.Byzantine?)] = (0..<scenario.validators).map { (UInt32($0), scenario.byzantine[$0]) }
-        for twin in scenario.byzantine.filter({ $0.value == .twins }).keys.sorted() { endpoints.append((UInt32(twin), .twins)) }
-        for (endpoint, (index, behaviour)) in endpoints.enumerated() {
-            let authenticator = SimulatedAuthenticator(secrets: keys, index: Int(index))
+        var endpoints: [(Int, SimulationScenario.Byzantine?)] = (0..<scenario.validators).map { ($0, scenario.byzantine[$0]) }
+        for twin in scenario.byzantine.filter({ $0.value == .twins }).keys.sorted() { endpoints.append((twin, .twins)) }
+        for spare in scenario.validators..<scenario.validators + scenario.spares { endpoints.append((spare, nil)) }
+        for (endpoint, (identity, behaviour)) in endpoints.enumerated() {
+            let authenticator = SimulatedAuthenticator(secrets: secrets, node: ids[identity])
             let replica = SimulatedReplica(
-                endpoint: endpoint, index: index, nodeID: ids[Int(index)], behaviour: behaviour, authenticator: authenticator,
+                endpoint: endpoint, identity: identity, nodeID: ids[identity], behaviour: behaviour, authenticator: authenticator,
                 simulator: self, genesis: genesis, random: SeededGenerator(seed: scenario.seed &* 31 &+ UInt64(endpoint)))
             let links = SimulatedLinks(simulator: self, endpoint: endpoint)
             if case .lies(let lie)? = behaviour {
-                replica.messenger = ByzantineMessenger(wrapping: links, behaviour: lie, chain: chainConfig, authenticator: authenticator, index: index)
+                replica.messenger = ByzantineMessenger(wrapping: links, behaviour: lie, chain: chainConfig, authenticator: authenticator,
+                                                       index: UInt32(identity))
             } else {
                 replica.messenger = links
             }
@@ -175,8 +182,9 @@ public final class ConsensusSimulator {
             if let restartAt { queue.push(.restart(endpoint), at: restartAt) }
         case .restart(let endpoint):
             let replica = replicas[endpoint]
-            let machine = PBFTStateMachine(chain: chainConfig, index: replica.index, authenticator: replica.authenticator,
-                                           settings: settings, chainHeight: replica.chainHeight, journal: replica.journal)
+            let machine = PBFTStateMachine(chain: chainConfig, node: replica.nodeID, authenticator: replica.authenticator,
+                                           settings: settings, chainHeight: replica.chainHeight,
+                                           validators: replica.validatorSets[replica.chain.count - 1], journal: replica.journal)
             let host = PBFTHost(machine: machine, chain: replica, messenger: replica.messenger, journal: replica, policy: policy,
                                 observer: replica, clock: { [unowned self] in now })
             replica.host = host
@@ -223,9 +231,10 @@ public final class ConsensusSimulator {
             replica.syncRequestedAt = nil
             for block in blocks {
                 guard block.number == replica.chainHeight + 1, replica.executes(block),
-                      replica.authenticator.sealIsValid(block.header, chain: chainConfig) else { continue }
+                      replica.authenticator.sealIsValid(block.header, validators: replica.validatorSets[replica.chain.count - 1],
+                                                        chain: chainConfig) else { continue }
                 append(block, at: replica, how: "synced")
-                replica.host?.chainAdvanced(to: block.number)
+                replica.host?.chainAdvanced()
             }
             settle(replica)
         }
@@ -236,6 +245,7 @@ public final class ConsensusSimulator {
     /// Records a commit and checks agreement with every other honest validator.
     func append(_ block: Block, at replica: SimulatedReplica, how: String) {
         replica.chain.append(block)
+        replica.validatorSets.append(applyingReconfiguration(in: block, to: replica.validatorSets[replica.validatorSets.count - 1]))
         guard replica.isHonest else { return }
         let hash = block.hash
         if let other = committed[block.number], other != hash {
@@ -244,11 +254,47 @@ public final class ConsensusSimulator {
         committed[block.number] = hash
     }
 
-    func accused(_ validator: UInt32, by replica: SimulatedReplica, reason: String) {
+    func accused(_ validator: NodeID, by replica: SimulatedReplica, reason: String) {
         misbehaviourReports += 1
-        if replicas.filter({ $0.index == validator }).allSatisfy(\.isHonest) {
-            fail("endpoint \(replica.endpoint) accused honest validator \(validator): \(reason)")
+        let accused = replicas.filter { $0.nodeID == validator }
+        if accused.allSatisfy(\.isHonest) {
+            fail("endpoint \(replica.endpoint) accused honest node \(accused.first?.identity ?? -1): \(reason)")
         }
+    }
+
+    // MARK: Reconfiguration
+
+    /// The changes the scenario has for `height`, as a block's extra data carries them after its
+    /// eight random bytes: an opcode (1 add, 2 remove) and a node's identity each.
+    func encodedReconfiguration(at height: UInt64) -> [UInt8] {
+        guard let reconfiguration = scenario.reconfigurations.first(where: { $0.height == height }) else { return [] }
+        return reconfiguration.changes.flatMap { change -> [UInt8] in
+            switch change {
+            case .add(let node): [1, UInt8(node)]
+            case .remove(let node): [2, UInt8(node)]
+            }
+        }
+    }
+
+    /// The set after `block`, as every node derives it from the block alone: its stand-in for the
+    /// Consensus contract's state. An add appends, a remove keeps the others' order.
+    func applyingReconfiguration(in block: Block, to validators: ValidatorSet) -> ValidatorSet {
+        let bytes = block.header.extraData.dropFirst(8)
+        var members = validators.members
+        var position = bytes.startIndex
+        while position + 1 < bytes.endIndex {
+            let node = Int(bytes[position + 1])
+            if node < nodeIDs.count {
+                let id = nodeIDs[node]
+                switch bytes[position] {
+                case 1 where !members.contains(id): members.append(id)
+                case 2 where members.count > 1: members.removeAll { $0 == id }
+                default: break
+                }
+            }
+            position += 2
+        }
+        return ValidatorSet(members)
     }
 
     func deliverExecution(_ block: Block, verdict: ExecutionVerdict<SimulatedExecution>, to replica: SimulatedReplica, after delay: Duration) {

@@ -11,13 +11,15 @@ struct SimulatedExecution: ExecutedProposal {
     var executionMicros: UInt64 { 0 }
 }
 
-/// One validator instance in the simulator: the shipped `PBFTHost` over a stand-in chain, with
+/// One node instance in the simulator (a validator, or a spare that observes until a
+/// reconfiguration adds it): the shipped `PBFTHost` over a stand-in chain, with
 /// what survives a crash (its journal, its chain) and how it fails, if it does. It is the host's
 /// chain, journal and observer; its messenger is the simulated wire, behind a `ByzantineMessenger`
 /// when it lies.
 final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserver {
     let endpoint: Int
-    let index: UInt32
+    /// Which node it is: validators first, then spares (twins share one).
+    let identity: Int
     let nodeID: NodeID
     let behaviour: SimulationScenario.Byzantine?
     let authenticator: SimulatedAuthenticator
@@ -27,6 +29,8 @@ final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserve
     var messenger: (any PeerMessenger)!
     /// Committed blocks, the genesis first.
     var chain: [Block]
+    /// The validators in force after each committed block: `validatorSets[h]` decides height h + 1.
+    var validatorSets: [ValidatorSet]
     var journal: PBFTJournal?
     /// Bumped on every crash, so that work started before it is not delivered after.
     var incarnation = 0
@@ -35,15 +39,16 @@ final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserve
     var syncRequestedAt: Duration?
     var random: SeededGenerator
 
-    init(endpoint: Int, index: UInt32, nodeID: NodeID, behaviour: SimulationScenario.Byzantine?, authenticator: SimulatedAuthenticator,
+    init(endpoint: Int, identity: Int, nodeID: NodeID, behaviour: SimulationScenario.Byzantine?, authenticator: SimulatedAuthenticator,
          simulator: ConsensusSimulator, genesis: Block, random: SeededGenerator) {
         self.endpoint = endpoint
-        self.index = index
+        self.identity = identity
         self.nodeID = nodeID
         self.behaviour = behaviour
         self.authenticator = authenticator
         self.simulator = simulator
         chain = [genesis]
+        validatorSets = [simulator.chainConfig.genesisValidators]
         self.random = random
     }
 
@@ -66,16 +71,17 @@ final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserve
 
     // MARK: ConsensusChain
 
-    var height: UInt64? { chainHeight }
+    var tip: ConsensusTip? { ConsensusTip(height: chainHeight, nextValidators: validatorSets[chain.count - 1]) }
     /// A pool with work until the scenario's target height is reached.
     var pendingTransactions: Int { chainHeight < simulator.scenario.targetHeight ? 1 : 0 }
     var consensusTimeout: Duration? { nil }
 
-    /// Random contents, so that two leaders (or twins) never build the same block.
+    /// Random contents, so that two leaders (or twins) never build the same block, and the
+    /// validator set changes the scenario has for this height.
     func build(height: UInt64) -> SimulatedExecution? {
         let tip = chain[chain.count - 1].header
         guard height == tip.number + 1, pendingTransactions > 0 else { return nil }
-        let extraData = random.bytes(8)
+        let extraData = random.bytes(8) + simulator.encodedReconfiguration(at: height)
         let header = BlockHeader(parentHash: tip.hash, number: height, timestamp: tip.timestamp + 1, sealer: .zero,
                                  transactionsRoot: .zero, receiptsRoot: .zero, stateRoot: Self.stateRoot(after: tip, extraData: extraData),
                                  gasUsed: 0, gasLimit: 1, extraData: extraData)
@@ -85,7 +91,7 @@ final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserve
     /// Answers at once or, as often, a few milliseconds later (`.later`), so that both of the
     /// host's paths run and messages interleave with execution.
     func execute(_ block: Block) -> ExecutionVerdict<SimulatedExecution> {
-        if block.number <= chainHeight { return .chainAdvanced(to: chainHeight) }
+        if block.number <= chainHeight { return .chainAdvanced }
         guard block.number == chainHeight + 1 else { return .unavailable }
         let verdict: ExecutionVerdict<SimulatedExecution> = executes(block)
             ? .valid(SimulatedExecution(block: block)) : .invalid(reason: "does not execute to its header")
@@ -97,7 +103,7 @@ final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserve
     func append(_ executed: SimulatedExecution, seal: BlockSeal) -> Bool {
         var block = executed.block
         block.header.seal = seal
-        guard authenticator.sealIsValid(block.header, chain: simulator.chainConfig) || !isHonest else {
+        guard authenticator.sealIsValid(block.header, validators: validatorSets[chain.count - 1], chain: simulator.chainConfig) || !isHonest else {
             simulator.fail("endpoint \(endpoint) committed block \(block.number) with a seal that does not verify")
             return false
         }

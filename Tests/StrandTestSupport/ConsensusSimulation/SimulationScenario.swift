@@ -38,6 +38,19 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
         }
     }
 
+    /// A governor's change to the validator set, carried by the block at `height` (whoever builds
+    /// it) and in force from the next height. Nodes are named by identity: validators first,
+    /// then the spares, which start as observers.
+    public struct Reconfiguration: Sendable {
+        public enum Change: Sendable, Equatable {
+            case add(node: Int)
+            case remove(node: Int)
+        }
+
+        public var height: UInt64
+        public var changes: [Change]
+    }
+
     public struct CrashRestart: Sendable {
         public var endpoint: Int
         public var at: Duration
@@ -56,6 +69,10 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
     public var partitions: [Partition]
     /// Honest validators that crash and restart from what they persisted.
     public var crashes: [CrashRestart]
+    /// Honest nodes that are not validators at genesis: observers a reconfiguration may add.
+    public var spares: Int
+    /// At most one per height, in order of height.
+    public var reconfigurations: [Reconfiguration]
     /// Blocks every honest validator must reach.
     public var targetHeight: UInt64
     /// When every partition has healed, loss has stopped and every crashed node is back.
@@ -92,6 +109,44 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
         targetHeight = UInt64.random(in: 4...10, using: &random)
         healsAt = ([.seconds(1)] + partitions.map(\.until) + crashes.map(\.restartAt)).max()!
         livenessBound = .seconds(120)
+        // Drawn last, so that the faults above are those the same seed drew before validator sets changed.
+        spares = 0
+        reconfigurations = []
+        if Bool.random(using: &random) {
+            spares = Int.random(in: 0...2, using: &random)
+            reconfigurations = Self.drawReconfigurations(validators: validators, spares: spares, faulty: Set(byzantine.keys),
+                                                         below: targetHeight, using: &random)
+        }
+    }
+
+    /// Adds, removes and swaps (both in one block) that keep every set's faulty members within
+    /// its f, so that safety and liveness are still owed.
+    static func drawReconfigurations(validators: Int, spares: Int, faulty: Set<Int>, below target: UInt64,
+                                     using random: inout SeededGenerator) -> [Reconfiguration] {
+        var members = Array(0..<validators)
+        var outside = Array(validators..<validators + spares)
+        var result: [Reconfiguration] = []
+        for height in 1..<target where Int.random(in: 0..<3, using: &random) == 0 {
+            var changes: [Reconfiguration.Change] = []
+            var next = members
+            var nextOutside = outside
+            let kind = Int.random(in: 0..<3, using: &random)
+            if kind != 1, let added = nextOutside.randomElement(using: &random) {
+                nextOutside.removeAll { $0 == added }
+                next.append(added)
+                changes.append(.add(node: added))
+            }
+            if kind != 0, next.count > 1, let removed = members.randomElement(using: &random) {
+                next.removeAll { $0 == removed }
+                nextOutside.append(removed)
+                changes.append(.remove(node: removed))
+            }
+            guard !changes.isEmpty, next.count(where: faulty.contains) <= (next.count - 1) / 3 else { continue }
+            members = next
+            outside = nextOutside
+            result.append(Reconfiguration(height: height, changes: changes))
+        }
+        return result
     }
 
     public var description: String {
@@ -99,7 +154,7 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
         return """
             seed \(seed): \(validators) validators, faulty [\(faults)], delay \(minimumDelay)+\(jitter), \
             drop \(dropRate), dup \(duplicateRate), \(partitions.count) partitions, \(crashes.count) crash-restarts, \
-            target \(targetHeight), heals at \(healsAt)
+            target \(targetHeight), heals at \(healsAt)\(reconfigurations.isEmpty ? "" : ", \(spares) spares, sets change at " + reconfigurations.map { "\($0.height):\($0.changes)" }.joined(separator: " "))
             """
     }
 }
