@@ -17,8 +17,54 @@ struct GovCommand: ParsableCommand {
             receipt and prints FISCO's return code in words. Governors are named in genesis \
             (`strand chain init --governor`; with --accounts the first development account is one).
             """,
-        subcommands: [SetConfig.self]
+        subcommands: [SetConfig.self, AddObserver.self, AddSealer.self, Remove.self]
     )
+
+    struct AddObserver: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-observer",
+            abstract: "Make a node an observer (Consensus.addObserver): it follows the chain without voting.",
+            discussion: """
+                A node new to the chain joins this way, syncs, and may then become a sealer; a sealer                 named here stops voting (never the last one). In force from the block after the one                 that includes the call.
+                """
+        )
+
+        @Argument(help: "The node's ID (128 hex digits; `strand chain add-node` and the node's log print it).")
+        var nodeID: String
+        @OptionGroup var governor: GovernorOptions
+
+        func run() throws { try reportingErrors { try governor.changeRoster(ConsensusContract.addObserver, nodeID, what: "add-observer") } }
+    }
+
+    struct AddSealer: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-sealer",
+            abstract: "Make an observer a sealer (Consensus.addSealer): it votes from the next block on.",
+            discussion: """
+                Only an observer can become a sealer (FISCO 3.1's rule): add it as an observer first and                 let it reach the head, since the quorum grows with it.
+                """
+        )
+
+        @Argument(help: "The node's ID (128 hex digits).")
+        var nodeID: String
+        @OptionGroup var governor: GovernorOptions
+
+        func run() throws { try reportingErrors { try governor.changeRoster(ConsensusContract.addSealer, nodeID, what: "add-sealer") } }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove",
+            abstract: "Take a node off the chain (Consensus.remove): it neither votes nor is listed.",
+            discussion: "The last sealer cannot be removed. Revoke its certificate as well (`strand chain revoke`) to refuse its links."
+        )
+
+        @Argument(help: "The node's ID (128 hex digits).")
+        var nodeID: String
+        @OptionGroup var governor: GovernorOptions
+
+        func run() throws { try reportingErrors { try governor.changeRoster(ConsensusContract.remove, nodeID, what: "remove") } }
+    }
 
     struct SetConfig: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -93,6 +139,12 @@ struct GovernorOptions: ParsableArguments {
             Thread.sleep(forTimeInterval: 0.2)
         }
         throw CLIError("no receipt for \(hash) within \(timeout) s; it may still be included")
+    }
+
+    /// Calls the Consensus contract for one node; the contract answers -51100 for a malformed ID.
+    func changeRoster(_ selector: UInt32, _ nodeID: String, what: String) throws {
+        let code = try call(ConsensusContract.address, ContractCalldata.encode(selector, strings: [nodeID]))
+        try Self.report(code, what: "\(what) \(nodeID.prefix(16))…")
     }
 
     static func report(_ code: Int64, what: String) throws {

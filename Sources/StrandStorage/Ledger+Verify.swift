@@ -25,7 +25,8 @@ extension Ledger {
     /// Walks the whole chain in one snapshot and checks that it is internally consistent:
     ///
     /// - every block's header decodes, has its number, is indexed by its hash and links to
-    ///   its parent;
+    ///   its parent, and its seal holds a quorum of the validators that the replayed state of
+    ///   its parent names (genesis's, until the Consensus contract changed them);
     /// - its transactions and receipts match the header's roots, receipts name their
     ///   transactions, and the transaction index points at each;
     /// - its change log gives the header's state root from the parent's
@@ -34,9 +35,11 @@ extension Ledger {
     ///   code the logs created is stored under its hash;
     /// - the head record names the last block, and no table holds anything of a later one.
     ///
-    /// - Parameter progress: called with (block, head) every 1,000 blocks.
+    /// - Parameters:
+    ///   - checkingSeals: false only for ledgers of unsealed blocks that tests write.
+    ///   - progress: called with (block, head) every 1,000 blocks.
     /// - Complexity: O(chain size); holds the replayed state in memory.
-    public func verify(progress: (UInt64, UInt64) -> Void = { _, _ in }) throws -> LedgerVerification {
+    public func verify(checkingSeals: Bool = true, progress: (UInt64, UInt64) -> Void = { _, _ in }) throws -> LedgerVerification {
         let snapshot = try snapshot()
         let head = snapshot.head
         var result = LedgerVerification()
@@ -53,6 +56,10 @@ extension Ledger {
             guard try snapshot.number(ofBlock: hash) == number else { throw fail("hash index does not point here") }
             if let previous, header.parentHash != previous.hash {
                 throw fail("parent hash \(header.parentHash) is not block \(number - 1)'s \(previous.hash)")
+            }
+            if checkingSeals, number > 0 {
+                let validators = ConsensusRoster(genesis: config.validators) { state[$0] ?? .zero }.validators
+                do { try config.verifySeal(of: header, validators: validators) } catch { throw fail("\(error)") }
             }
             guard let block = try snapshot.block(number: number) else { throw fail("body missing") }
             guard Block.transactionsRoot(block.transactions) == header.transactionsRoot else { throw fail("transactions root mismatch") }

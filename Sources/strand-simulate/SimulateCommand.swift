@@ -18,10 +18,12 @@ struct SimulateCommand: ParsableCommand {
             Each seed draws a scenario: 4, 5 or 7 validators; message loss, duplicates, delay and \
             reordering; partitions that heal; honest validators that crash and restart from their \
             journal; up to f byzantine validators (twins, a bad state root, votes for unknown blocks, \
-            ViewChanges for huge views, withheld votes, a crash). Every run checks that no two honest \
-            validators commit different blocks at a height, that every committed seal verifies with a \
-            quorum, and that every honest validator reaches the target height within the bound after \
-            the network heals. Exit status 1 if any seed fails.
+            ViewChanges for huge views, withheld votes, a crash); in half the seeds, validator sets \
+            that change as blocks carry a governor's adds, removes and swaps, with spare nodes that \
+            observe until added. Every run checks that no two honest nodes commit different blocks at \
+            a height, that every committed seal verifies with a quorum of its height's validators, and \
+            that every honest node reaches the target height within the bound after the network \
+            heals. Exit status 1 if any seed fails.
             """
     )
 
@@ -78,6 +80,9 @@ struct SimulateCommand: ParsableCommand {
         var reports = 0
         var crashRestarts = 0
         var partitions = 0
+        var reconfiguredSeeds = 0
+        var adds = 0
+        var removes = 0
         var latest: Duration = .zero
 
         mutating func add(_ outcome: ConsensusSimulator.Outcome, total: UInt64) {
@@ -89,6 +94,10 @@ struct SimulateCommand: ParsableCommand {
             reports += outcome.misbehaviourReports
             crashRestarts += outcome.scenario.crashes.count
             partitions += outcome.scenario.partitions.count
+            let changes = outcome.scenario.reconfigurations.flatMap(\.changes)
+            if !changes.isEmpty { reconfiguredSeeds += 1 }
+            adds += changes.count { if case .add = $0 { true } else { false } }
+            removes += changes.count { if case .remove = $0 { true } else { false } }
             latest = max(latest, outcome.finishedAt)
             if total >= 20, done % (total / 10) == 0 {
                 FileHandle.standardError.write(Data("simulate: \(done)/\(total) seeds, \(failures.count) failed\n".utf8))
@@ -100,6 +109,7 @@ struct SimulateCommand: ParsableCommand {
                 "seeds \(first)...\(first + seeds - 1): \(seeds - UInt64(failures.count)) passed, \(failures.count) failed, in \(String(format: "%.1f", seconds)) s",
                 "byzantine validators by kind: \(faults.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))",
                 "crash-restarts \(crashRestarts), partitions \(partitions), view changes \(viewChanges), misbehaviour reports \(reports), messages \(messages)",
+                "validator sets changed in \(reconfiguredSeeds) seeds: \(adds) adds, \(removes) removes",
                 "latest finish (simulated): \(latest)",
             ]
             lines += failures.prefix(20)

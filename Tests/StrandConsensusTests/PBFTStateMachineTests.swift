@@ -25,6 +25,8 @@ struct Cluster {
     var timers: [Duration?] = Array(repeating: nil, count: 4)
     /// Whether the pools hold transactions: a leader builds only then.
     var poolsHoldTransactions = true
+    /// Whether a commit is followed by the next height's validators, as a host does once it appended.
+    var hostsAdvanceAfterCommit = true
 
     init() {
         machines = (0..<4).map { Self.machine(index: $0, journal: nil) }
@@ -74,7 +76,7 @@ struct Cluster {
             }
         }
         // The host appends a decided block, then tells the machine the next height's validators.
-        if let decided { feed(index, .chainAdvanced(to: decided, validators: Self.chain.genesisValidators), now: now) }
+        if let decided, hostsAdvanceAfterCommit { feed(index, .chainAdvanced(to: decided, validators: Self.chain.genesisValidators), now: now) }
     }
 
     /// Delivers everything in the outbox (and what that causes) to `to` (default: all).
