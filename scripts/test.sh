@@ -40,6 +40,11 @@ STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_cluster.py
 # ledger snapshot and restore, a validator rebuilt from its peers, a rolling restart under load.
 STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_operations.py
 
+# A consortium that changes under load: 4 validators and 3 observers; governors make observers
+# sealers (4 -> 5 -> 7, one validator killed meanwhile) and take them back to 4; every ledger
+# verifies each seal against its height's validators.
+STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_membership.py
+
 # The same 4 validators in a network namespace of their own, one loopback address each, under
 # partitions, packet loss, a clock 10 s ahead, a restart loop and each byzantine behaviour of
 # strand-dev's fault switch (short holds; scripts/faults.sh holds them longer). Needs root: skipped

@@ -150,15 +150,16 @@ def run_suite(subject, tests, directory, nodes, after_failure=None, epilogue=Non
 
 
 class Cluster:
-    """4 validators from `strand chain init`, started; node k on hosts[k] (all on 127.0.0.1 by default)."""
+    """`nodes` (4 by default) from `strand chain init`, all validators unless `init_args` says
+    otherwise, started; node k on hosts[k] (all on 127.0.0.1 by default)."""
 
-    def __init__(self, hosts=None, prefix="strand-cluster-e2e-"):
+    def __init__(self, hosts=None, prefix="strand-cluster-e2e-", nodes=NODES, init_args=()):
         self.dir = tempfile.mkdtemp(prefix=prefix)
-        hosts = hosts or ["127.0.0.1"] * NODES
-        self.rpc_base, self.p2p_base = free_base(NODES), free_base(NODES)
-        subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--nodes", str(NODES), "--hosts", ",".join(hosts),
-                        "--rpc-port", str(self.rpc_base), "--p2p-port", str(self.p2p_base)], check=True, capture_output=True)
-        self.urls = [f"http://{hosts[k]}:{self.rpc_base + k}" for k in range(NODES)]
+        hosts = hosts or ["127.0.0.1"] * nodes
+        self.rpc_base, self.p2p_base = free_base(nodes), free_base(nodes)
+        subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--nodes", str(nodes), "--hosts", ",".join(hosts),
+                        "--rpc-port", str(self.rpc_base), "--p2p-port", str(self.p2p_base), *init_args], check=True, capture_output=True)
+        self.urls = [f"http://{hosts[k]}:{self.rpc_base + k}" for k in range(nodes)]
         self.chain("start", "--timeout", "60")
 
     def chain(self, *args):
