@@ -112,7 +112,7 @@ struct ChainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chain",
         abstract: "Set up a chain, and start, stop and inspect its nodes.",
-        subcommands: [Init.self, Start.self, Stop.self, Status.self, Revoke.self]
+        subcommands: [Init.self, AddNode.self, Start.self, Stop.self, Status.self, Revoke.self]
     )
 
     struct Init: ParsableCommand {

@@ -35,8 +35,9 @@ public final class Network: PeerMessenger, Sendable {
     public let metrics = NetworkMetrics()
 
     /// Loads the TLS identity; nothing listens or dials until `start`.
-    /// - Parameter members: every node ID this chain admits (validators and observers).
-    public init(config: NetworkConfig, nodeID: NodeID, chainID: UInt64, genesisHash: Hash, members: Set<NodeID>,
+    /// - Parameter members: every node ID this chain admits; nil admits every node the chain CA
+    ///   certified that is not revoked.
+    public init(config: NetworkConfig, nodeID: NodeID, chainID: UInt64, genesisHash: Hash, members: Set<NodeID>?,
                 clock: any NodeClock = SystemClock(), logger: Logger) throws {
         self.config = config
         self.clock = clock
@@ -115,7 +116,7 @@ public final class Network: PeerMessenger, Sendable {
     public var connectedPeers: [NodeID] { links.withLock { Array($0.keys) }.sorted() }
 
     /// Every node ID this chain admits.
-    public var members: Set<NodeID> { local.members }
+    public var members: Set<NodeID>? { local.members }
 
     /// Each connected peer with its remote address.
     public var peerAddresses: [(NodeID, String)] {
@@ -138,6 +139,12 @@ public final class Network: PeerMessenger, Sendable {
     public func broadcast(_ message: NetworkMessage) {
         let encoded = message.encoded
         for link in links.withLock({ Array($0.values) }) { link.send(encoded: encoded) }
+    }
+
+    /// Queues `message` for every connected peer that `include` admits (encoded once).
+    public func broadcast(_ message: NetworkMessage, to include: (NodeID) -> Bool) {
+        let encoded = message.encoded
+        for (peer, link) in links.withLock({ Array($0) }) where include(peer) { link.send(encoded: encoded) }
     }
 
     /// Replaces the revoked node IDs while the node runs: a link to one just revoked ends at once,

@@ -9,7 +9,9 @@ struct PeerSession {
         let nodeID: NodeID
         let chainID: UInt64
         let genesisHash: Hash
-        let members: Set<NodeID>
+        /// The nodes admitted; nil: every node the chain CA certified (the node then decides
+        /// whom it serves).
+        let members: Set<NodeID>?
         /// Node IDs refused whatever their certificate says; changes while the node runs.
         let revoked: RevocationList
     }
@@ -49,7 +51,7 @@ struct PeerSession {
         case .failure(let error): return close(error)
         case .success(let nodeID):
             guard nodeID != local.nodeID else { return close(.notAMember("the certificate names this node itself")) }
-            guard local.members.contains(nodeID) else { return close(.notAMember("node \(nodeID.description.prefix(16))…")) }
+            guard local.members?.contains(nodeID) ?? true else { return close(.notAMember("node \(nodeID.description.prefix(16))…")) }
             guard !local.revoked.contains(nodeID) else { return close(.revoked("node \(nodeID.description.prefix(16))…")) }
             state = .awaitingHello(nodeID)
             lastHeard = now

@@ -78,7 +78,10 @@ public final class Node: Sendable {
         // A chain whose genesis has one validator runs solo while it has one sealer, which seals
         // alone and the rest follow; every node of any other chain runs PBFT, silent while it is
         // not a sealer of the height at hand.
-        let sealers = ConsensusRoster(chain: chain, state: try appender.tip().state).sealers
+        let tip = try appender.tip()
+        let roster = ConsensusRoster(chain: chain, state: tip.state)
+        let sealers = roster.sealers
+        let members = ChainMembers(roster: roster, height: tip.number)
         let soloChain = chain.validators.count == 1 && sealers.count == 1
         let solo = soloChain && sealers == [nodeID]
         var soloDriver: SoloDriver?
@@ -91,8 +94,9 @@ public final class Node: Sendable {
             soloDriver = driver
             wakeDriver.add { _ in driver.wake() }
         } else if let links, !soloChain {
-            let messenger = config.consensusProxy.map { $0.wrap(links, chain, key) } ?? links
-            let consensus = try PBFTDriver(chain: chain, key: key, builder: builder, importer: importer,
+            let gated = MembersOnlyMessenger(network: links, members: members)
+            let messenger = config.consensusProxy.map { $0.wrap(gated, chain, key) } ?? gated
+            let consensus = try PBFTDriver(chain: chain, key: key, builder: builder, importer: importer, members: members,
                                            appender: appender, messenger: messenger, policy: config.sealing, dataDirectory: config.dataDirectory,
                                            clock: clock, logger: consensusLogger, metrics: metrics)
             pbftDriver = consensus
@@ -108,11 +112,11 @@ public final class Node: Sendable {
         driver = soloDriver
         consensus = pbftDriver
         if let links {
-            let networking = NodeNetworking(network: links, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
+            let networking = NodeNetworking(network: links, members: members, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
                                             importer: importer, appender: appender, follows: !solo,
                                             consensus: pbftDriver, clock: clock)
             self.networking = networking
-            announce.add { _ in networking.sync.committed() }
+            announce.add { _ in networking.committed() }
         } else {
             networking = nil
         }

@@ -12,18 +12,21 @@ import Synchronization
 /// The node's place in the network: its links (`Network`) and what moves over them
 /// (`SyncService`, and the PBFT driver's messages), wired to the pool, the importer and the
 /// chain. Every node of a PBFT chain follows it by importing what peers serve when it falls
-/// behind; a solo chain's validator only seals and serves.
+/// behind; a solo chain's validator only seals and serves. Both protocols see only the chain's
+/// members (`ChainMembers`); consensus messages from others still reach the PBFT host, which
+/// keeps a few for heights whose validators may name their sender.
 final class NodeNetworking: Sendable {
     let network: Network
     let sync: SyncService
     let nodeID: NodeID
-    var members: Set<NodeID> { network.members }
+    let members: ChainMembers
+    private let ledger: Ledger
     private let consensus: PBFTDriver?
 
-    /// The links of this node, not yet started: the PBFT driver sends through them too.
+    /// The links of this node, not yet started: any node the chain CA certified may link; what it
+    /// is served is for `ChainMembers` to say.
     static func links(config: NetworkConfig, nodeID: NodeID, chain: ChainConfig, genesisHash: Hash, clock: any NodeClock) throws -> Network {
-        try Network(config: config, nodeID: nodeID, chainID: chain.chainID, genesisHash: genesisHash,
-                    members: Set(chain.validators).union(config.peers.map(\.nodeID)).union([nodeID]), clock: clock,
+        try Network(config: config, nodeID: nodeID, chainID: chain.chainID, genesisHash: genesisHash, members: nil, clock: clock,
                     logger: Logger(label: "strand.network"))
     }
 
@@ -31,14 +34,16 @@ final class NodeNetworking: Sendable {
     ///   - network: the links `links` made.
     ///   - follows: import blocks peers serve; a solo validator does not.
     ///   - consensus: the PBFT driver, on a validator of a PBFT chain.
-    init(network: Network, nodeID: NodeID, chain: ChainConfig, ledger: Ledger, pool: TransactionPool,
+    init(network: Network, members: ChainMembers, nodeID: NodeID, chain: ChainConfig, ledger: Ledger, pool: TransactionPool,
          importer: BlockImporter, appender: ChainAppender, follows: Bool, consensus: PBFTDriver?, clock: any NodeClock) {
         self.network = network
+        self.members = members
         self.nodeID = nodeID
+        self.ledger = ledger
         self.consensus = consensus
         let syncLogger = Logger(label: "strand.sync")
         sync = SyncService(
-            ledger: ledger, messenger: network, clock: clock, follows: follows, logger: syncLogger,
+            ledger: ledger, messenger: MembersOnlyMessenger(network: network, members: members), clock: clock, follows: follows, logger: syncLogger,
             recoverSenders: { blocks in importer.recoverSenders(of: blocks) },
             importBlocks: { blocks, senders in
                 Self.importInOrder(blocks, senders: senders, importer: importer, appender: appender, logger: syncLogger)
@@ -57,20 +62,32 @@ final class NodeNetworking: Sendable {
 
     /// Starts the links, delivering each protocol's messages to it: consensus to the driver, sync to sync.
     func start() throws {
-        let sync = sync, consensus = consensus
+        let sync = sync, consensus = consensus, members = members
         try network.start(
             onMessage: { message, peer in
                 guard case .subprotocol(let message) = message else { return }
                 switch message.subprotocol {
                 case .consensus: consensus?.received(message, from: peer)
-                case .sync: sync.receive(message, from: peer)
+                case .sync where members.contains(peer): sync.receive(message, from: peer)
+                case .sync: break
                 }
             },
             onPeerChange: { peer, up in
+                guard members.contains(peer) else { return }
                 sync.peerChanged(peer, up: up)
                 if up { consensus?.peerUp() }
             })
         sync.start()
+    }
+
+    /// A block was committed: the roster it leaves decides whom this node serves from now on
+    /// (a node that left is no sync source any more), then the members hear of the new head.
+    func committed() {
+        if let snapshot = try? ledger.snapshot() {
+            let left = members.update(ConsensusRoster(chain: ledger.config, state: snapshot), height: snapshot.head.number)
+            for peer in left { sync.peerChanged(peer, up: false) }
+        }
+        sync.committed()
     }
 
     func stop() {

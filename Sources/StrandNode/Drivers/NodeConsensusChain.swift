@@ -13,15 +13,18 @@ final class NodeConsensusChain: ConsensusChain {
     let builder: BlockBuilder
     let importer: BlockImporter
     let appender: ChainAppender
+    /// Updated as soon as a block is appended, so that a node a block added hears this height's messages.
+    let members: ChainMembers
     let clock: any NodeClock
     let metrics: ConsensusMetrics
     let logger: Logger
 
-    init(builder: BlockBuilder, importer: BlockImporter, appender: ChainAppender, clock: any NodeClock, metrics: ConsensusMetrics,
-         logger: Logger) {
+    init(builder: BlockBuilder, importer: BlockImporter, appender: ChainAppender, members: ChainMembers, clock: any NodeClock,
+         metrics: ConsensusMetrics, logger: Logger) {
         self.builder = builder
         self.importer = importer
         self.appender = appender
+        self.members = members
         self.clock = clock
         self.metrics = metrics
         self.logger = logger
@@ -31,7 +34,9 @@ final class NodeConsensusChain: ConsensusChain {
 
     func readTip() throws -> ConsensusTip {
         let tip = try appender.tip()
-        return ConsensusTip(height: tip.number, nextValidators: ConsensusRoster(chain: builder.chain, state: tip.state).validators)
+        let roster = ConsensusRoster(chain: builder.chain, state: tip.state)
+        members.update(roster, height: tip.number)
+        return ConsensusTip(height: tip.number, nextValidators: roster.validators)
     }
     var pendingTransactions: Int { builder.pool.count }
     var consensusTimeout: Duration? {

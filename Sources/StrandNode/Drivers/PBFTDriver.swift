@@ -30,7 +30,7 @@ final class PBFTDriver: @unchecked Sendable {
 
     /// - Parameter messenger: the peers, through the node's links (or a proxy around them that
     ///   `NodeConfig.consensusMessenger` put there).
-    init(chain: ChainConfig, key: PrivateKey, builder: BlockBuilder, importer: BlockImporter, appender: ChainAppender,
+    init(chain: ChainConfig, key: PrivateKey, builder: BlockBuilder, importer: BlockImporter, members: ChainMembers, appender: ChainAppender,
          messenger: any PeerMessenger, policy: SealingPolicy, dataDirectory: String, clock: any NodeClock, logger: Logger,
          metrics: NodeMetrics) throws {
         self.appender = appender
@@ -38,7 +38,7 @@ final class PBFTDriver: @unchecked Sendable {
         self.metrics = ConsensusMetrics(factory: metrics.factory)
         let journalFile = ConsensusJournalFile(directory: dataDirectory)
         let journal = try journalFile.read()
-        let consensusChain = NodeConsensusChain(builder: builder, importer: importer, appender: appender, clock: clock,
+        let consensusChain = NodeConsensusChain(builder: builder, importer: importer, appender: appender, members: members, clock: clock,
                                                 metrics: self.metrics, logger: logger)
         let tip = try consensusChain.readTip()
         let machine = PBFTStateMachine(
