@@ -2,14 +2,17 @@
 # FISCO BCOS's own Python SDK (github.com/FISCO-BCOS/python-sdk), unchanged, against a Strand
 # node: its 2.x console in RPC mode runs getNodeVersion, getBlockNumber, deploys HelloWorld,
 # calls get, sends set "Hello, FISCO", calls get again, reads the receipt and the block, and, as
-# the chain's governor (its pemtest.pem account), sets tx_count_limit and reads it back.
+# the chain's governor (its pemtest.pem account), sets tx_count_limit and reads it back. Then, on
+# a chain of 4 validators with a fifth node from `strand chain add-node`, its console makes that
+# node an observer (it syncs), then a sealer (five listed; later seals hold four signatures; two of
+# five stopped stop the chain, restarted it resumes), and removes it (back to four).
 #
 #   scripts/fisco-sdk-session.sh SDK_DIR     SDK_DIR: a git checkout of the python-sdk
 #
 # Nothing of the SDK is changed or committed here. Outside its code: a virtual environment
 # with its requirements, its client_config.py written from its template (RPC mode, this
 # node's URL, chain id and group id), HelloWorld.bin/.abi restored from its own history (no
-# solc is reachable here), SystemConfig.abi written here from its .sol interface, and two shims for Python 3.11 in a sitecustomize.py on
+# solc is reachable here), SystemConfig.abi and Consensus.abi written here from their .sol interfaces, and two shims for Python 3.11 in a sitecustomize.py on
 # PYTHONPATH: inspect.getargspec aliased to getfullargspec, and its version check skipped
 # (it reads 3.11 as 4.1).
 set -euo pipefail
@@ -30,6 +33,13 @@ done
 [ -f "$sdk/contracts/precompile/SystemConfig.abi" ] || cat > "$sdk/contracts/precompile/SystemConfig.abi" <<'ABI'
 [{"constant":false,"inputs":[{"name":"key","type":"string"},{"name":"value","type":"string"}],"name":"setValueByKey","outputs":[{"name":"","type":"int256"}],"payable":false,"stateMutability":"nonpayable","type":"function"}]
 ABI
+# contracts/precompile/Consensus.sol: addSealer, addObserver, remove, each (string nodeID) returns (int).
+[ -f "$sdk/contracts/precompile/Consensus.abi" ] || python3 - "$sdk/contracts/precompile/Consensus.abi" <<'PY'
+import json, sys
+abi = [{"constant": False, "inputs": [{"name": "nodeID", "type": "string"}], "name": name, "outputs": [{"name": "", "type": "int256"}],
+        "payable": False, "stateMutability": "nonpayable", "type": "function"} for name in ("addSealer", "addObserver", "remove")]
+json.dump(abi, open(sys.argv[1], "w"))
+PY
 mkdir -p "$work/shims"
 cat > "$work/shims/sitecustomize.py" <<'PY'
 import inspect, sys, types
@@ -71,4 +81,45 @@ TAIL=8 console setSystemConfigByKey tx_count_limit 500; expect 'succ, output: 1'
 console getSystemConfigByKey tx_count_limit; expect '500'
 TAIL=8 console setSystemConfigByKey tx_gas_limit 99; expect '-51300'
 console getSystemConfigByKey tx_gas_limit; expect '300000000'
-echo "==> the python-sdk session ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor"
+
+echo "==> a consortium: 4 validators, and a fifth node from strand chain add-node" >&2
+stop_node
+rpc_base=8760
+init_chain "$work/consortium" 4 "$rpc_base" 30760 --governor 0x2De5C210370Daef452Eb610AF76C3A293AE1661f
+new_node=$("$strand" chain add-node --dir "$chain_dir" 2>/dev/null)
+start_chain
+sed -i "s|^\( *remote_rpcurl = \).*|\1\"http://127.0.0.1:$rpc_base\"|" "$sdk/client_config.py"
+height() { curl -s -X POST --data '{"jsonrpc":"2.0","id":1,"method":"getBlockNumber","params":[1]}' "http://127.0.0.1:$1/" \
+  | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"], 16))'; }
+signatures() { curl -s -X POST --data "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"getBlockByNumber\",\"params\":[1,\"$(printf 0x%x "$1")\",false]}" \
+  "http://127.0.0.1:$rpc_base/" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["result"]["signatureList"]))'; }
+# A block from the SDK's own transaction, so that the chain moves.
+sendtx() { console sendtx HelloWorld "$address4" set "$1" >/dev/null; }
+TAIL=4 console deploy HelloWorld; expect 'save new address HelloWorld'
+address4=$(grep -o 'save new address HelloWorld -> 0x[0-9a-fA-F]*' "$work/last.txt" | awk '{print $NF}')
+console getNodeIDList; expect "$new_node"
+TAIL=8 console addObserver "$new_node"; expect 'succ, output: 1'
+console getObserverList; expect "$new_node"
+sendtx "observed"
+for _ in $(seq 100); do [ "$(height $((rpc_base + 4)))" = "$(height "$rpc_base")" ] && break; sleep 0.2; done
+[ "$(height $((rpc_base + 4)))" = "$(height "$rpc_base")" ] || { echo "FAILED: the new observer did not sync" >&2; exit 1; }
+TAIL=8 console addSealer "$new_node"; expect 'succ, output: 1'
+TAIL=8 console getSealerList; expect "$new_node"
+sendtx "five"
+[ "$(signatures "$(height "$rpc_base")")" = 4 ] || { echo "FAILED: a block after addSealer is not sealed by four of five" >&2; exit 1; }
+echo "==> five sealers: the next block carries four signatures (quorum of five)" >&2
+"$strand" chain stop --dir "$chain_dir" --node node2 --node node3 >/dev/null
+stalled=$(height "$rpc_base")
+# A transaction waits in the pools: with a quorum the chain would include it at once.
+(cd "$sdk" && printf 'n\nn\n' | PYTHONPATH="$work/shims" timeout 60 .strand-venv/bin/python console2.py \
+  sendtx HelloWorld "$address4" set "stalled" >/dev/null 2>&1 &)
+sleep 4
+[ "$(height "$rpc_base")" = "$stalled" ] || { echo "FAILED: the chain moved with two of five sealers stopped" >&2; exit 1; }
+echo "==> two of five stopped: no block (quorum 4); restarting them" >&2
+start_chain
+for _ in $(seq 150); do [ "$(height "$rpc_base")" -gt "$stalled" ] && break; sleep 0.2; done
+[ "$(height "$rpc_base")" -gt "$stalled" ] || { echo "FAILED: the chain did not resume" >&2; exit 1; }
+TAIL=8 console removeNode "$new_node"; expect 'succ, output: 1'
+TAIL=8 console getSealerList; expect '\]'
+grep -q "$new_node" "$work/last.txt" && { echo "FAILED: the removed node is still a sealer" >&2; exit 1; }
+echo "==> the python-sdk session ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor, took a fifth node from observer to sealer and removed it"

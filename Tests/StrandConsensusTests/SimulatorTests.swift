@@ -4,8 +4,8 @@ import StrandTestSupport
 import Testing
 
 /// The consensus simulator over many seeds: each seed is a hostile scenario (loss,
-/// duplicates, delays, partitions, crash-restarts, a byzantine validator) that must end
-/// safe, with valid seals, and live once the network heals. A failing seed prints its
+/// duplicates, delays, partitions, crash-restarts, a byzantine validator, validator sets that
+/// change) that must end safe, with valid seals, and live once the network heals. A failing seed prints its
 /// scenario; `strand-simulate --seed N` replays it.
 @Suite struct SimulatorTests {
     /// `STRAND_SIMULATOR_SEEDS` raises the count (`scripts/simulate.sh` runs many more).
@@ -15,15 +15,19 @@ import Testing
     @Test(arguments: [0, 1]) func everySeedIsSafeAndLive(half: UInt64) {
         var failures: [String] = []
         var byFault: [String: Int] = [:]
+        var reconfigured = 0
         let seeds = Self.seeds / 2
         for seed in (1 + half * seeds)...(seeds + half * seeds) {
             let outcome = ConsensusSimulator.run(SimulationScenario(seed: seed))
             if let failure = outcome.failure { failures.append("\(outcome.scenario)\n  → \(failure)") }
             for fault in outcome.scenario.byzantine.values { byFault["\(fault)", default: 0] += 1 }
+            if !outcome.scenario.reconfigurations.isEmpty { reconfigured += 1 }
         }
         #expect(failures.isEmpty, "\(failures.count) of \(seeds) seeds failed:\n\(failures.prefix(5).joined(separator: "\n"))")
         // The seeds do exercise every kind of fault.
         #expect(Set(byFault.keys) == Set(SimulationScenario.Byzantine.allCases.map(\.description)))
+        // And validator sets change in a good share of them.
+        #expect(reconfigured * 4 >= Int(seeds), "sets changed in only \(reconfigured) of \(seeds) seeds")
     }
 
     @Test func aSeedReplaysExactly() {
