@@ -171,6 +171,8 @@ public struct PBFTStateMachine: Sendable {
     mutating func awaitValidators() {
         resetHeight(height + 1)
         awaitingValidators = true
+        // Silent until then: no timer, no view change, no vote under an index that may be stale.
+        index = nil
     }
 
     mutating func enterHeight(_ next: UInt64, validators: ValidatorSet) {
