@@ -2,7 +2,8 @@
 # FISCO BCOS's own Python SDK (github.com/FISCO-BCOS/python-sdk), unchanged, against a Strand
 # node: its 2.x console in RPC mode runs getNodeVersion, getBlockNumber, deploys HelloWorld,
 # calls get, sends set "Hello, FISCO", calls get again, reads the receipt and the block, and, as
-# the chain's governor (its pemtest.pem account), sets tx_count_limit and reads it back. Then, on
+# the chain's governor (its pemtest.pem account), sets tx_count_limit and reads it back, registers
+# HelloWorld with CNS and finds it by name (and is refused the same name and version again). Then, on
 # a chain of 4 validators with a fifth node from `strand chain add-node`, its console makes that
 # node an observer (it syncs), then a sealer (five listed; later seals hold four signatures; two of
 # five stopped stop the chain, restarted it resumes), and removes it (back to four).
@@ -12,7 +13,7 @@
 # Nothing of the SDK is changed or committed here. Outside its code: a virtual environment
 # with its requirements, its client_config.py written from its template (RPC mode, this
 # node's URL, chain id and group id), HelloWorld.bin/.abi restored from its own history (no
-# solc is reachable here), SystemConfig.abi and Consensus.abi written here from their .sol interfaces, and two shims for Python 3.11 in a sitecustomize.py on
+# solc is reachable here), SystemConfig.abi, Consensus.abi and CNS.abi written here from their .sol interfaces, and two shims for Python 3.11 in a sitecustomize.py on
 # PYTHONPATH: inspect.getargspec aliased to getfullargspec, and its version check skipped
 # (it reads 3.11 as 4.1).
 set -euo pipefail
@@ -39,6 +40,17 @@ import json, sys
 abi = [{"constant": False, "inputs": [{"name": "nodeID", "type": "string"}], "name": name, "outputs": [{"name": "", "type": "int256"}],
         "payable": False, "stateMutability": "nonpayable", "type": "function"} for name in ("addSealer", "addObserver", "remove")]
 json.dump(abi, open(sys.argv[1], "w"))
+PY
+# contracts/precompile/CNS.sol: insert(name, version, addr, cnsAbi) returns (int); selectByName(name) and
+# selectByNameAndVersion(name, version), constant, return (string).
+[ -f "$sdk/contracts/precompile/CNS.abi" ] || python3 - "$sdk/contracts/precompile/CNS.abi" <<'PY'
+import json, sys
+def function(name, inputs, output, constant):
+    return {"constant": constant, "inputs": [{"name": n, "type": "string"} for n in inputs], "name": name,
+            "outputs": [{"name": "", "type": output}], "payable": False,
+            "stateMutability": "view" if constant else "nonpayable", "type": "function"}
+json.dump([function("selectByName", ["name"], "string", True), function("selectByNameAndVersion", ["name", "version"], "string", True),
+           function("insert", ["name", "version", "addr", "cnsAbi"], "int256", False)], open(sys.argv[1], "w"))
 PY
 mkdir -p "$work/shims"
 cat > "$work/shims/sitecustomize.py" <<'PY'
@@ -81,6 +93,10 @@ TAIL=8 console setSystemConfigByKey tx_count_limit 500; expect 'succ, output: 1'
 console getSystemConfigByKey tx_count_limit; expect '500'
 TAIL=8 console setSystemConfigByKey tx_gas_limit 99; expect '-51300'
 console getSystemConfigByKey tx_gas_limit; expect '300000000'
+TAIL=8 console registerCNS HelloWorld "$address" 1.0; expect 'registerCNS succ, output: 1'
+TAIL=8 console queryCNSByName HelloWorld; expect "ContractAddress: $address"
+TAIL=8 console registerCNS HelloWorld "$address" 1.0; expect '-51200'
+TAIL=8 console queryCNSByNameAndVersion HelloWorld 1.0; expect 'ContractVersion: 1.0'
 
 echo "==> a consortium: 4 validators, and a fifth node from strand chain add-node" >&2
 stop_node

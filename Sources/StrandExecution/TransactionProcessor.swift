@@ -32,7 +32,9 @@ enum TransactionProcessor {
         _ tx: borrowing RecoveredTransaction, plan: borrowing TransactionPlan, view: inout View, contracts: ContractContext
     ) -> TransactionOutcome {
         if case .excluded(let reason) = plan.kind { return .excluded(reason) }
-        if plan.isContract { return ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts) }
+        if plan.isContract, mayDeploy(tx, view: &view, blockNumber: contracts.environment.number) {
+            return ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts)
+        }
 
         let nonceKey = StateKey.nonce(tx.sender)
         let usesNonce = tx.transaction.content.type.usesAccountNonce
@@ -74,13 +76,26 @@ enum TransactionProcessor {
             }
         case .systemConfig(let call):
             runNative(tx, plan: plan, gasCost: SystemConfig.gasCost, into: &outcome) {
-                SystemConfig.execute(call, view: &view)
+                SystemConfig.execute(call, view: &view, blockNumber: contracts.environment.number)
             }
         case .consensus(let call):
             runNative(tx, plan: plan, gasCost: ConsensusContract.gasCost, into: &outcome) {
-                ConsensusContract.execute(call, view: &view, genesis: contracts.genesisValidators)
+                ConsensusContract.execute(call, view: &view, genesis: contracts.genesisValidators, blockNumber: contracts.environment.number)
             }
-        case .contract, .excluded:
+        case .cns(let call, let gasCost):
+            runNative(tx, plan: plan, gasCost: gasCost, into: &outcome) {
+                CNS.execute(call, view: &view, blockNumber: contracts.environment.number)
+            }
+        case .permission(let call):
+            runNative(tx, plan: plan, gasCost: Permission.gasCost, into: &outcome) {
+                Permission.execute(call, view: &view, blockNumber: contracts.environment.number)
+            }
+        case .contract:
+            // A creation that `_sys_tables_` refuses: the nonce and the intrinsic gas are spent,
+            // nothing is deployed, and the receipt says why (FISCO's status 18).
+            outcome.status = .noDeployPermission
+            outcome.gasUsed = plan.intrinsicGas
+        case .excluded:
             preconditionFailure("handled above")
         }
         if !plan.gasPrice.isZero {
@@ -88,6 +103,12 @@ enum TransactionProcessor {
             view.write(balanceKey, senderBalance &- outcome.fee)
         }
         return outcome
+    }
+
+    /// False for a creation by a sender that `_sys_tables_` does not allow (`Permission`).
+    static func mayDeploy<View: StateAccess>(_ tx: borrowing RecoveredTransaction, view: inout View, blockNumber: UInt64) -> Bool {
+        guard tx.transaction.content.to == nil else { return true }
+        return Permission.allows(tx.sender, table: Permission.deployAndCreateTable, inBlock: blockNumber) { view.read($0) }
     }
 
     /// A native contract's call: not payable, its fixed gas charged, its outcome as the output.

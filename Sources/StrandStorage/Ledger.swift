@@ -69,7 +69,7 @@ public final class Ledger: Sendable {
         guard head.number > 0 else { return }
         let failed = try reading { snapshot in
             try (1...head.number).reduce(UInt64(0)) { count, number in
-                count + UInt64(try snapshot.receipts(blockNumber: number)?.count { $0.status == .failure } ?? 0)
+                count + UInt64(try snapshot.receipts(blockNumber: number)?.count { $0.status != .success } ?? 0)
             }
         }
         headState.withLock { $0.failedTransactionCount = failed }
@@ -117,7 +117,7 @@ public final class Ledger: Sendable {
         let newHead = ChainHead(number: header.number, hash: hash, stateRoot: stateRoot,
                                 transactionCount: (current?.transactionCount ?? 0) + UInt64(block.transactions.count),
                                 failedTransactionCount: (current?.failedTransactionCount ?? 0)
-                                    + UInt64(receipts.count { $0.status == .failure }))
+                                    + UInt64(receipts.count { $0.status != .success }))
         do {
             let txn = try env.beginWrite()
             do {

@@ -24,11 +24,14 @@ struct Speculation: Sendable {
     init<Reader: StateReader>(_ tx: RecoveredTransaction, plan: TransactionPlan, reader: Reader, contracts: ContractContext,
                               record: AccessRecord) {
         var view = RecordingView(reader: reader, record: record)
-        outcome = ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts, speculative: true)
+        // A creation that `_sys_tables_` refuses is no contract run: the block's run says so.
+        let refused = !TransactionProcessor.mayDeploy(tx, view: &view, blockNumber: contracts.environment.number)
+        outcome = refused ? TransactionOutcome(status: .noDeployPermission)
+            : ContractCall.execute(tx, plan: plan, view: &view, contracts: contracts, speculative: true)
         for entry in tx.transaction.content.accessList {
             for slot in entry.storageKeys { view.hint(.storage(entry.address, slot)) }
         }
-        keyCount = view.overflowed ? nil : view.count
+        keyCount = view.overflowed || refused ? nil : view.count
         guard tx.transaction.content.type.usesAccountNonce else {
             nonceWasDue = true
             return

@@ -36,6 +36,13 @@ public enum ABI {
     /// The 32-byte encoding of a `uint256` result.
     static func encode(_ value: UInt256) -> [UInt8] { value.bigEndianBytes }
 
+    /// A `string` result: its offset, its length and its bytes, padded to a word.
+    static func encode(string: String) -> [UInt8] {
+        let bytes = Array(string.utf8)
+        return UInt256(32).bigEndianBytes + UInt256(UInt64(bytes.count)).bigEndianBytes + bytes
+            + [UInt8](repeating: 0, count: (32 - bytes.count % 32) % 32)
+    }
+
     /// `Error(string)` revert data, as Solidity's `revert("…")` produces.
     static func revert(_ reason: StaticString) -> [UInt8] {
         let message = reason.withUTF8Buffer { Array($0) }

@@ -42,12 +42,16 @@ extension ConsensusContract {
     }
 
     /// Runs a call: FISCO's code as the `int256` output; the roster written only when it changed.
-    static func execute<View: StateAccess>(_ call: Call, view: inout View, genesis: [NodeID]) -> NativeOutcome {
+    /// The caller governs, and holds `_sys_consensus_`'s grant once that table has any.
+    static func execute<View: StateAccess>(_ call: Call, view: inout View, genesis: [NodeID], blockNumber: UInt64) -> NativeOutcome {
         guard case .change(let change, let node, let caller) = call else {
             if case .invalid(let reason) = call { return .revert(reason) }
             return .revert("Consensus: unknown call")
         }
-        guard !view.read(ChainGovernance.memberKey(caller)).isZero else { return .returned(.permissionDenied) }
+        guard !view.read(ChainGovernance.memberKey(caller)).isZero,
+              Permission.allows(caller, table: Permission.consensus, inBlock: blockNumber, reading: { view.read($0) }) else {
+            return .returned(.permissionDenied)
+        }
         guard let node else { return .returned(.invalidNodeID) }
         let before = ConsensusRoster(genesis: genesis) { view.read($0) }
         var after = before

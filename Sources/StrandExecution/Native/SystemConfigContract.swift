@@ -2,8 +2,8 @@ import StrandPrimitives
 import StrandTypes
 
 /// The execution side of the SystemConfig system contract (its interface is in StrandTypes): a
-/// call decoded before it runs, so that its access set is exact — the caller's committee slot,
-/// and the key's slot when the key is known.
+/// call decoded before it runs. It reads `_sys_config_`'s grants, a list of any length, so it
+/// runs as a barrier.
 extension SystemConfig {
     /// Gas on top of the intrinsic gas.
     static let gasCost: UInt64 = 20_000
@@ -15,18 +15,6 @@ extension SystemConfig {
         case unknownKey(caller: Address)
         /// Calldata that names no function of the contract or does not decode: the call reverts.
         case invalid(reason: StaticString)
-
-        func recordAccess(into set: inout AccessSetBuilder) {
-            switch self {
-            case .set(let key, _, let caller):
-                set.read(ChainGovernance.memberKey(caller))
-                set.write(key.stateKey)
-            case .unknownKey(let caller):
-                set.read(ChainGovernance.memberKey(caller))
-            case .invalid:
-                break
-            }
-        }
     }
 
     static func decode(_ calldata: [UInt8], caller: Address) -> Call {
@@ -48,15 +36,18 @@ extension SystemConfig {
     }
 
     /// Runs a call: FISCO's code as the `int256` output, the value written only when the caller
-    /// governs and the value is in range.
-    static func execute<View: StateAccess>(_ call: Call, view: inout View) -> NativeOutcome {
+    /// governs (and holds `_sys_config_`'s grant, once it has any) and the value is in range.
+    static func execute<View: StateAccess>(_ call: Call, view: inout View, blockNumber: UInt64) -> NativeOutcome {
         switch call {
         case .invalid(let reason):
             return .revert(reason)
         case .unknownKey(let caller):
             return .returned(view.read(ChainGovernance.memberKey(caller)).isZero ? .permissionDenied : .invalidConfiguration)
         case .set(let key, let value, let caller):
-            guard !view.read(ChainGovernance.memberKey(caller)).isZero else { return .returned(.permissionDenied) }
+            guard !view.read(ChainGovernance.memberKey(caller)).isZero,
+                  Permission.allows(caller, table: Permission.config, inBlock: blockNumber, reading: { view.read($0) }) else {
+                return .returned(.permissionDenied)
+            }
             guard let value else { return .returned(.invalidConfiguration) }
             view.write(key.stateKey, UInt256(value))
             return .returned(.success)

@@ -10,6 +10,10 @@ struct TransactionPlan: Sendable {
         case systemConfig(SystemConfig.Call)
         /// Runs as a barrier: what it touches depends on the roster's length.
         case consensus(ConsensusContract.Call)
+        /// Runs as a barrier: what it touches depends on the names registered.
+        case cns(CNS.Call, gasCost: UInt64)
+        /// Runs as a barrier: what it touches depends on the grants a table has.
+        case permission(Permission.Call)
         /// EVM code runs: a creation, or a call with data. Its access set is learnt by running it.
         case contract
         /// Left out whatever the state: the reason does not depend on it.
@@ -59,6 +63,10 @@ struct TransactionPlan: Sendable {
             kind = .parallelTransfer(ParallelTransfer.decode(transaction.content.data))
         } else if transaction.content.to == SystemConfig.address {
             kind = .systemConfig(SystemConfig.decode(transaction.content.data, caller: tx.sender))
+        } else if transaction.content.to == Permission.address {
+            kind = .permission(Permission.decode(transaction.content.data, caller: tx.sender))
+        } else if transaction.content.to == CNS.address {
+            kind = .cns(CNS.decode(transaction.content.data, caller: tx.sender), gasCost: CNS.gasCost(calldataCount: transaction.content.data.count))
         } else if transaction.content.to == ConsensusContract.address {
             kind = .consensus(ConsensusContract.decode(transaction.content.data, caller: tx.sender))
         } else if tx.mayRunContractCode {
@@ -84,17 +92,18 @@ struct TransactionPlan: Sendable {
             if !tx.transaction.content.value.isZero { set.write(.balance(to)) }
         case .parallelTransfer(let call):
             call.recordAccess(into: &set)
-        case .systemConfig(let call):
-            call.recordAccess(into: &set)
-        case .contract, .consensus, .excluded:
+        case .contract, .systemConfig, .consensus, .cns, .permission, .excluded:
             break
         }
     }
 
     /// False for a transaction whose keys cannot be known before it runs: it runs as a barrier.
     var hasKnownAccess: Bool {
-        if case .consensus = kind { return false }
-        return true
+        switch kind {
+        // SystemConfig too: a governor's call reads `_sys_config_`'s grants, a list of any length.
+        case .systemConfig, .consensus, .cns, .permission: false
+        default: true
+        }
     }
 
     var isContract: Bool {

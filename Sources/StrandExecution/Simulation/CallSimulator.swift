@@ -52,7 +52,7 @@ public struct CallSimulator: Sendable {
         let available = message.gas ?? context.gasLimit
         let full = try run(message, gasLimit: available, on: state, context: context)
         guard full.status == .success else { return (nil, full) }
-        guard try run(message, gasLimit: full.gasUsed, on: state, context: context).status == .failure else {
+        guard try run(message, gasLimit: full.gasUsed, on: state, context: context).status != .success else {
             return (full.gasUsed, full)
         }
         var (failing, passing) = (full.gasUsed, available)

@@ -94,7 +94,7 @@ enum EthereumNamespace {
         do {
             guard estimate else {
                 let receipt = try simulator.call(message, on: snapshot, context: context)
-                if receipt.status == .failure { throw reverted(receipt) }
+                if receipt.status != .success { throw reverted(receipt) }
                 return .string(Hex.encode(receipt.output))
             }
             let (gas, receipt) = try simulator.estimateGas(message, on: snapshot, context: context)

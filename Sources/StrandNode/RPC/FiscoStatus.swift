@@ -22,8 +22,11 @@ enum FiscoStatus {
     /// a REVERT returns unused gas, every other error consumes all of it, so a failure that
     /// used the whole gas limit is told as out of gas (FISCO's 12), any other as a revert (22).
     static func code(of receipt: Receipt, gasLimit: UInt64) -> UInt64 {
-        guard receipt.status == .failure else { return success }
-        return receipt.gasUsed >= gasLimit ? outOfGas : revertInstruction
+        switch receipt.status {
+        case .success: success
+        case .noDeployPermission: UInt64(receipt.status.rawValue)
+        case .failure: receipt.gasUsed >= gasLimit ? outOfGas : revertInstruction
+        }
     }
 
     /// Why a `call` could not run at all, as the status FISCO would give the transaction.

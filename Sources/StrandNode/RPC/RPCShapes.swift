@@ -85,10 +85,10 @@ enum RPCShapes {
             "logs": .array(receipt.logs.enumerated().map {
                 log($1, receipt: receipt, header: block, blockHash: blockHash, index: firstLogIndex + $0)
             }),
-            "logsBloom": emptyBloom, "status": quantity(UInt64(receipt.status.rawValue)),
+            "logsBloom": emptyBloom, "status": quantity(UInt64(receipt.status == .success ? 1 : 0)),
             "type": ethereumType(tx), "output": .string(Hex.encode(receipt.output)),
         ]
-        if receipt.status == .failure, let reason = ABI.revertReason(receipt.output) { object["revertReason"] = .string(reason) }
+        if receipt.status != .success, let reason = ABI.revertReason(receipt.output) { object["revertReason"] = .string(reason) }
         return .object(object)
     }
 

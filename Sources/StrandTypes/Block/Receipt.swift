@@ -5,6 +5,9 @@ public struct Receipt: Hashable, Sendable {
     public enum Status: UInt8, Sendable {
         case failure = 0
         case success = 1
+        /// A creation refused by the `_sys_tables_` permission: FISCO's status 18, a failure to
+        /// Ethereum clients.
+        case noDeployPermission = 18
     }
 
     public var status: Status
@@ -61,7 +64,7 @@ public struct Receipt: Hashable, Sendable {
     static func decode(from reader: inout RLPReader) throws(RLPError) -> Receipt {
         var fields = try reader.readList()
         let rawStatus = try fields.readUInt64()
-        guard rawStatus <= 1, let status = Status(rawValue: UInt8(rawStatus)) else {
+        guard rawStatus <= UInt64(UInt8.max), let status = Status(rawValue: UInt8(rawStatus)) else {
             throw .invalidValue("receipt status \(rawStatus)")
         }
         let gasUsed = try fields.readUInt64()

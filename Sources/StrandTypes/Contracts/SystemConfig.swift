@@ -112,21 +112,29 @@ public enum FiscoCode: Int64, CaseIterable, Sendable {
     /// The node already had the role asked for: nothing changed.
     case unchanged = 0
     case permissionDenied = -50000
+    case alreadyGranted = -51000
+    case grantNotFound = -51001
     case invalidNodeID = -51100
     case lastSealer = -51101
     case nodeNotFound = -51103
     case sealerMustBeObserver = -51104
+    case cnsVersionExists = -51200
+    case cnsVersionTooLong = -51201
     case invalidConfiguration = -51300
 
     public var meaning: String {
         switch self {
         case .success: "done"
         case .unchanged: "nothing changed: the node already has that role"
-        case .permissionDenied: "permission denied: the sender is not a governor"
+        case .permissionDenied: "permission denied: the sender is not a governor, or lacks the table's grant"
+        case .alreadyGranted: "that account holds that grant already"
+        case .grantNotFound: "that account holds no such grant"
         case .invalidNodeID: "invalid node ID (128 hex digits)"
         case .lastSealer: "the last sealer cannot be removed or demoted"
         case .nodeNotFound: "the node is neither a sealer nor an observer"
         case .sealerMustBeObserver: "a node becomes a sealer only from observer: add it as an observer first"
+        case .cnsVersionExists: "that contract name and version are registered already"
+        case .cnsVersionTooLong: "a CNS version has at most 40 characters"
         case .invalidConfiguration: "invalid key or value (tx_count_limit 1…2147483647, tx_gas_limit 100000…2147483647, consensus_timeout 3…600 s)"
         }
     }

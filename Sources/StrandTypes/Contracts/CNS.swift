@@ -1,0 +1,123 @@
+import StrandPrimitives
+
+/// FISCO BCOS 2.x's contract name service at `0x…1004`:
+///
+///     insert(string name, string version, string addr, string abi) returns (int256)
+///     selectByName(string name) returns (string)              // a JSON array of entries
+///     selectByNameAndVersion(string name, string version) returns (string)
+///
+/// An application names a deployed contract and its ABI under a version; clients look it up by
+/// name. A (name, version) once registered is never overwritten (-51200); a version is at most 40
+/// characters (-51201). As in FISCO 2.x without table permissions, any account may register.
+public enum CNS {
+    public static let address = try! Address(hex: "0x0000000000000000000000000000000000001004")
+    public static let insert = ContractCalldata.selector("insert(string,string,string,string)")
+    public static let selectByName = ContractCalldata.selector("selectByName(string)")
+    public static let selectByNameAndVersion = ContractCalldata.selector("selectByNameAndVersion(string,string)")
+    public static let maxVersionLength = 40
+
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        public var version: String
+        public var address: String
+        public var abi: String
+
+        public init(name: String, version: String, address: String, abi: String) {
+            self.name = name
+            self.version = version
+            self.address = address
+            self.abi = abi
+        }
+
+        /// rlp([version, address, abi]): what the entry's slots hold after its length.
+        var encoded: [UInt8] {
+            var encoder = RLPEncoder(reservingCapacity: 64 + abi.utf8.count)
+            encoder.appendList { list in
+                list.append(bytes: Array(version.utf8))
+                list.append(bytes: Array(address.utf8))
+                list.append(bytes: Array(abi.utf8))
+            }
+            return encoder.bytes
+        }
+
+        static func decode(_ bytes: [UInt8], name: String) -> Entry? {
+            bytes.withUnsafeBytes { buffer -> Entry? in
+                var reader = RLPReader(buffer)
+                guard var list = try? reader.readList(), let version = try? list.readBytes(), let address = try? list.readBytes(),
+                      let abi = try? list.readBytes(), list.isAtEnd, reader.isAtEnd else { return nil }
+                return Entry(name: name, version: String(decoding: version, as: UTF8.self),
+                             address: String(decoding: address, as: UTF8.self), abi: String(decoding: abi, as: UTF8.self))
+            }
+        }
+
+        /// FISCO's JSON object for the entry.
+        var json: String {
+            "{\"name\":\(CNS.quoted(name)),\"version\":\(CNS.quoted(version)),\"address\":\(CNS.quoted(address)),\"abi\":\(CNS.quoted(abi))}"
+        }
+    }
+
+    // MARK: Storage
+
+    /// A name's slot holds how many versions it has; version j's entry starts at
+    /// keccak(name slot ‖ j): its byte length, then its bytes 32 to a slot.
+    public static func countKey(name: String) -> StateKey { .storage(address, countSlot(name: name)) }
+
+    static func countSlot(name: String) -> Hash { Keccak256.hash(Array("cns:".utf8) + Array(name.utf8)) }
+
+    static func entryBase(name: String, index: Int) -> UInt256 {
+        UInt256(Keccak256.hash(countSlot(name: name).bytes + UInt256(UInt64(index)).bigEndianBytes))
+    }
+
+    static func key(_ base: UInt256, plus offset: Int) -> StateKey {
+        .storage(address, Hash(base &+ UInt256(UInt64(offset))))
+    }
+
+    /// The versions registered under `name`, in order of registration.
+    public static func entries(named name: String, reading value: (StateKey) -> UInt256) -> [Entry] {
+        let count = Int(min(value(countKey(name: name)).uint64 ?? 0, 1 << 16))
+        return (0..<count).compactMap { index in
+            let base = entryBase(name: name, index: index)
+            guard let length = value(key(base, plus: 0)).uint64, length <= 1 << 20 else { return nil }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(length) + 31)
+            for chunk in 0..<(Int(length) + 31) / 32 { bytes += value(key(base, plus: 1 + chunk)).bigEndianBytes }
+            return Entry.decode(Array(bytes.prefix(Int(length))), name: name)
+        }
+    }
+
+    /// The slots that append `entry` as version `index` of its name.
+    public static func storage(appending entry: Entry, at index: Int) -> [(StateKey, UInt256)] {
+        let bytes = entry.encoded
+        let base = entryBase(name: entry.name, index: index)
+        var writes: [(StateKey, UInt256)] = [(countKey(name: entry.name), UInt256(UInt64(index + 1))),
+                                             (key(base, plus: 0), UInt256(UInt64(bytes.count)))]
+        for chunk in 0..<(bytes.count + 31) / 32 {
+            let slice = Array(bytes[(chunk * 32)..<min(bytes.count, chunk * 32 + 32)])
+            writes.append((key(base, plus: 1 + chunk), UInt256(bigEndian: slice + [UInt8](repeating: 0, count: 32 - slice.count))!))
+        }
+        return writes
+    }
+
+    /// FISCO's answer to a query: a JSON array of the entries.
+    public static func json(_ entries: [Entry]) -> String {
+        "[" + entries.map(\.json).joined(separator: ",") + "]"
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
