@@ -17,8 +17,75 @@ struct GovCommand: ParsableCommand {
             receipt and prints FISCO's return code in words. Governors are named in genesis \
             (`strand chain init --governor`; with --accounts the first development account is one).
             """,
-        subcommands: [SetConfig.self, AddObserver.self, AddSealer.self, Remove.self]
+        subcommands: [SetConfig.self, AddObserver.self, AddSealer.self, Remove.self, Grant.self, Revoke.self, Grants.self]
     )
+
+    static let tablesHelp = """
+        TABLE is one of FISCO's system tables — _sys_tables_ (deploying contracts), _sys_consensus_ \
+        (the Consensus contract), _sys_config_ (SystemConfig), _sys_cns_ (CNS) — or a user table. A \
+        table with no grant is open to every account (for system tables: every governor); once it \
+        has one, only its grantees, from the block after the grant.
+        """
+
+    struct Grant: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Grant an account the right to write a table (Permission.insert).", discussion: GovCommand.tablesHelp)
+
+        @Argument(help: "The table.")
+        var table: String
+        @Argument(help: "The account's address.")
+        var account: String
+        @OptionGroup var governor: GovernorOptions
+
+        func run() throws {
+            try reportingErrors {
+                let code = try governor.call(Permission.address, ContractCalldata.encode(Permission.insert, strings: [table, account]))
+                try GovernorOptions.report(code, what: "grant \(table) to \(account)")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take a grant back (Permission.remove); the last grant gone, the table is open again.",
+            discussion: GovCommand.tablesHelp)
+
+        @Argument(help: "The table.")
+        var table: String
+        @Argument(help: "The account's address.")
+        var account: String
+        @OptionGroup var governor: GovernorOptions
+
+        func run() throws {
+            try reportingErrors {
+                let code = try governor.call(Permission.address, ContractCalldata.encode(Permission.remove, strings: [table, account]))
+                try GovernorOptions.report(code, what: "revoke \(table) from \(account)")
+            }
+        }
+    }
+
+    struct Grants: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List a table's grants (Permission.queryByName), as FISCO's JSON.", discussion: GovCommand.tablesHelp)
+
+        @Argument(help: "The table.")
+        var table: String
+        @Option(help: "A node's JSON-RPC URL.")
+        var rpc = "http://127.0.0.1:8545"
+
+        func run() throws {
+            try reportingErrors {
+                let client = try RPCClient(url: rpc)
+                let data = Hex.encode(ContractCalldata.encode(Permission.queryByName, strings: [table]))
+                guard let output = try client.call("eth_call", [["to": Permission.address.description, "data": data], "latest"]) as? String,
+                      let bytes = try? Hex.decode(output), bytes.count >= 64,
+                      let length = UInt256(bigEndian: bytes[32..<64])?.uint64, bytes.count >= 64 + Int(length) else {
+                    throw CLIError("\(rpc): eth_call gave no list")
+                }
+                print(String(decoding: bytes[64..<(64 + Int(length))], as: UTF8.self))
+            }
+        }
+    }
 
     struct AddObserver: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -279,10 +279,44 @@ def test_system_config_by_governors_only(chain):
                                            block_limit=limit))
 
 
+def strand_gov(chain, key_file, *args):
+    return subprocess.run([STRAND, "gov", *args, "--key", key_file, "--rpc", chain.url], capture_output=True, text=True, timeout=60)
+
+
+def test_a_deploy_refused_by_permission(chain):
+    """Permission as FISCO's console drives it: a governor grants _sys_tables_ (deploying) to one
+    account with `strand gov grant`; `strand gov grants` lists it; from the next block a deploy by
+    another account is included with FISCO's status 0x12 (a failure, status 0x0, to eth_*
+    clients) and deploys nothing; revoked, the table is open again."""
+    fisco = Fisco(chain)
+    key_file = os.path.join(chain.dir, "governor.key")
+    with open(key_file, "w") as f:
+        f.write(chain.accounts[0].key.hex())
+    grantee = chain.accounts[1].address
+    granted = strand_gov(chain, key_file, "grant", "_sys_tables_", grantee)
+    assert granted.returncode == 0 and "1 (done)" in granted.stdout, granted
+    assert "-51000" in strand_gov(chain, key_file, "grant", "_sys_tables_", grantee).stdout
+    listed = subprocess.run([STRAND, "gov", "grants", "_sys_tables_", "--rpc", chain.url], capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0 and grantee.lower() in listed.stdout.lower() and '"enable_num"' in listed.stdout, listed
+
+    limit = fisco.height() + 500
+    refused = fisco.receipt(fisco.send(fisco_tx(TINY_INIT, randomid=fisco.fresh_id(), block_limit=limit))["result"])
+    assert refused["status"] == "0x12", refused
+    eth = chain.raw({"jsonrpc": "2.0", "id": 1, "method": "eth_getTransactionReceipt", "params": [refused["transactionHash"]]})["result"]
+    assert eth["status"] == "0x0" and eth["contractAddress"] is None, eth
+
+    revoked = strand_gov(chain, key_file, "revoke", "_sys_tables_", grantee)
+    assert revoked.returncode == 0 and "1 (done)" in revoked.stdout, revoked
+    assert "-51001" in strand_gov(chain, key_file, "revoke", "_sys_tables_", grantee).stdout
+    deployed = fisco.receipt(fisco.send(fisco_tx(TINY_INIT, randomid=fisco.fresh_id(), block_limit=limit))["result"])
+    assert deployed["status"] == "0x0" and fisco.result("getCode", deployed["contractAddress"]) == "0x602a60005260206000f3", deployed
+
+
 def main():
     return run_tests([test_builder_matches_the_sdk, test_deploy_receipt_call_and_code, test_anti_replay,
                       test_envelope_and_identity_errors, test_dialect_group_ids_and_shapes,
-                      test_one_account_parallel_transfers_and_failures, test_system_config_by_governors_only])
+                      test_one_account_parallel_transfers_and_failures, test_system_config_by_governors_only,
+                      test_a_deploy_refused_by_permission])
 
 
 if __name__ == "__main__":
