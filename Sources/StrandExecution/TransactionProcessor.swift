@@ -86,6 +86,10 @@ enum TransactionProcessor {
             runNative(tx, plan: plan, gasCost: gasCost, into: &outcome) {
                 CNS.execute(call, view: &view, blockNumber: contracts.environment.number)
             }
+        case .tables(let call, let gasCost):
+            runNative(tx, plan: plan, gasCost: gasCost, into: &outcome) {
+                Tables.execute(call, view: &view, blockNumber: contracts.environment.number)
+            }
         case .permission(let call):
             runNative(tx, plan: plan, gasCost: Permission.gasCost, into: &outcome) {
                 Permission.execute(call, view: &view, blockNumber: contracts.environment.number)

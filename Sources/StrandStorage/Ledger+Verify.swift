@@ -35,11 +35,9 @@ extension Ledger {
     ///   code the logs created is stored under its hash;
     /// - the head record names the last block, and no table holds anything of a later one.
     ///
-    /// - Parameters:
-    ///   - checkingSeals: false only for ledgers of unsealed blocks that tests write.
-    ///   - progress: called with (block, head) every 1,000 blocks.
+    /// - Parameter progress: called with (block, head) every 1,000 blocks.
     /// - Complexity: O(chain size); holds the replayed state in memory.
-    public func verify(checkingSeals: Bool = true, progress: (UInt64, UInt64) -> Void = { _, _ in }) throws -> LedgerVerification {
+    public func verify(progress: (UInt64, UInt64) -> Void = { _, _ in }) throws -> LedgerVerification {
         let snapshot = try snapshot()
         let head = snapshot.head
         var result = LedgerVerification()
@@ -57,7 +55,7 @@ extension Ledger {
             if let previous, header.parentHash != previous.hash {
                 throw fail("parent hash \(header.parentHash) is not block \(number - 1)'s \(previous.hash)")
             }
-            if checkingSeals, number > 0 {
+            if number > 0 {
                 let validators = ConsensusRoster(genesis: config.validators) { state[$0] ?? .zero }.validators
                 do { try config.verifySeal(of: header, validators: validators) } catch { throw fail("\(error)") }
             }

@@ -14,12 +14,12 @@ import Glibc
     func expectVerifyFails(_ damage: (Ledger, borrowing LMDBWriteTransaction) throws -> Void, containing text: String) throws {
         let fixture = try LedgerFixture()
         for _ in 0..<3 { try fixture.commitBlock(transactions: 2, keys: 10, churn: false) }
-        _ = try fixture.ledger.verify(checkingSeals: false)
+        _ = try fixture.ledger.verify()
         let txn = try fixture.ledger.env.beginWrite()
         try damage(fixture.ledger, txn)
         try txn.commit()
         do {
-            _ = try fixture.ledger.verify(checkingSeals: false)
+            _ = try fixture.ledger.verify()
             Issue.record("verify passed a damaged ledger (\(text))")
         } catch let error as LedgerVerificationError {
             #expect(error.description.contains(text), "\(error)")
@@ -29,11 +29,17 @@ import Glibc
     @Test func detectsAnUnsealedBlock() throws {
         let fixture = try LedgerFixture()
         try fixture.commitBlock(transactions: 2, keys: 10, churn: false)
+        _ = try fixture.ledger.verify()
+        let head = fixture.ledger.head
+        var next = fixture.synthetic.block(number: head.number + 1, parentHash: head.hash, parentStateRoot: head.stateRoot,
+                                           transactionCount: 2, stateKeys: 10, churn: false)
+        next.block.header.seal = BlockSeal()
+        try fixture.ledger.commit(next.block, receipts: next.receipts, changes: next.changes)
         do {
             _ = try fixture.ledger.verify()
             Issue.record("verify passed a block without a seal")
         } catch let error as LedgerVerificationError {
-            #expect(error.description.contains("block 1: seal: 0 validator signatures, 1 needed"), "\(error)")
+            #expect(error.description.contains("block 2: seal: 0 validator signatures, 1 needed"), "\(error)")
         }
     }
 
@@ -110,7 +116,7 @@ import Glibc
             #expect(head.number >= lastHead)
             if head.number > lastHead { progressed += 1 }
             lastHead = head.number
-            let verification = try ledger.verify(checkingSeals: false)
+            let verification = try ledger.verify()
             #expect(verification.head == head)
         }
         #expect(kills >= 20)

@@ -46,7 +46,7 @@ extension Permission {
             return .success(output: ABI.encode(string: json(table: table, grants(table: table) { view.read($0) })))
         case .grant(let table, let account, let caller), .revoke(let table, let account, let caller):
             guard !view.read(ChainGovernance.memberKey(caller)).isZero else { return .returned(.permissionDenied) }
-            guard let account else { return .revert("Permission: not an address") }
+            guard let account else { return .returned(.invalidAddress) }
             let before = grants(table: table) { view.read($0) }
             var after = before
             if case .grant = call {

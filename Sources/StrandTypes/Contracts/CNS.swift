@@ -58,8 +58,8 @@ public enum CNS {
 
     // MARK: Storage
 
-    /// A name's slot holds how many versions it has; version j's entry starts at
-    /// keccak(name slot ‖ j): its byte length, then its bytes 32 to a slot.
+    /// A name's slot holds how many versions it has; version j's entry is a `StorageBlob` at
+    /// keccak(name slot ‖ j).
     public static func countKey(name: String) -> StateKey { .storage(address, countSlot(name: name)) }
 
     static func countSlot(name: String) -> Hash { Keccak256.hash(Array("cns:".utf8) + Array(name.utf8)) }
@@ -68,34 +68,18 @@ public enum CNS {
         UInt256(Keccak256.hash(countSlot(name: name).bytes + UInt256(UInt64(index)).bigEndianBytes))
     }
 
-    static func key(_ base: UInt256, plus offset: Int) -> StateKey {
-        .storage(address, Hash(base &+ UInt256(UInt64(offset))))
-    }
-
     /// The versions registered under `name`, in order of registration.
     public static func entries(named name: String, reading value: (StateKey) -> UInt256) -> [Entry] {
         let count = Int(min(value(countKey(name: name)).uint64 ?? 0, 1 << 16))
         return (0..<count).compactMap { index in
-            let base = entryBase(name: name, index: index)
-            guard let length = value(key(base, plus: 0)).uint64, length <= 1 << 20 else { return nil }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(Int(length) + 31)
-            for chunk in 0..<(Int(length) + 31) / 32 { bytes += value(key(base, plus: 1 + chunk)).bigEndianBytes }
-            return Entry.decode(Array(bytes.prefix(Int(length))), name: name)
+            Entry.decode(StorageBlob.read(address, at: entryBase(name: name, index: index), reading: value), name: name)
         }
     }
 
     /// The slots that append `entry` as version `index` of its name.
     public static func storage(appending entry: Entry, at index: Int) -> [(StateKey, UInt256)] {
-        let bytes = entry.encoded
-        let base = entryBase(name: entry.name, index: index)
-        var writes: [(StateKey, UInt256)] = [(countKey(name: entry.name), UInt256(UInt64(index + 1))),
-                                             (key(base, plus: 0), UInt256(UInt64(bytes.count)))]
-        for chunk in 0..<(bytes.count + 31) / 32 {
-            let slice = Array(bytes[(chunk * 32)..<min(bytes.count, chunk * 32 + 32)])
-            writes.append((key(base, plus: 1 + chunk), UInt256(bigEndian: slice + [UInt8](repeating: 0, count: 32 - slice.count))!))
-        }
-        return writes
+        [(countKey(name: entry.name), UInt256(UInt64(index + 1)))]
+            + StorageBlob.writes(entry.encoded, address, at: entryBase(name: entry.name, index: index), previousLength: 0)
     }
 
     /// FISCO's answer to a query: a JSON array of the entries.

@@ -107,11 +107,19 @@ public enum ChainGovernance {
 }
 
 /// The codes FISCO's system contracts return as `int256`, with their meaning in words.
-public enum FiscoCode: Int64, CaseIterable, Sendable {
+public enum FiscoCode: Int64, CaseIterable, Sendable, Error {
     case success = 1
     /// The node already had the role asked for: nothing changed.
     case unchanged = 0
     case permissionDenied = -50000
+    case tableExists = -50001
+    case tableNameTooLong = -50002
+    case fieldNameTooLong = -50003
+    case keyTooLong = -50005
+    case duplicateField = -50007
+    case invalidField = -50008
+    case tableNotFound = -50100
+    case invalidAddress = -50102
     case alreadyGranted = -51000
     case grantNotFound = -51001
     case invalidNodeID = -51100
@@ -121,12 +129,26 @@ public enum FiscoCode: Int64, CaseIterable, Sendable {
     case cnsVersionExists = -51200
     case cnsVersionTooLong = -51201
     case invalidConfiguration = -51300
+    case badEntry = -51500
+    case badCondition = -51501
+    case undefinedOperator = -51502
 
     public var meaning: String {
         switch self {
         case .success: "done"
         case .unchanged: "nothing changed: the node already has that role"
         case .permissionDenied: "permission denied: the sender is not a governor, or lacks the table's grant"
+        case .tableExists: "a table of that name exists"
+        case .tableNameTooLong: "a table name has at most 48 characters"
+        case .fieldNameTooLong: "a field name has at most 64 characters"
+        case .keyTooLong: "a key has at most 255 bytes"
+        case .duplicateField: "a field is named twice"
+        case .invalidField: "a table or field name of letters, digits, _, $ and @ only, and fields the table has"
+        case .tableNotFound: "no such table"
+        case .invalidAddress: "not an address"
+        case .badEntry: "the entry is not a JSON object of field to value"
+        case .badCondition: "the condition is not a JSON object of field to {operator: value}"
+        case .undefinedOperator: "a condition's operator is none of eq, ne, gt, ge, lt, le"
         case .alreadyGranted: "that account holds that grant already"
         case .grantNotFound: "that account holds no such grant"
         case .invalidNodeID: "invalid node ID (128 hex digits)"
