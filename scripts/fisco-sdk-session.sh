@@ -3,7 +3,9 @@
 # node: its 2.x console in RPC mode runs getNodeVersion, getBlockNumber, deploys HelloWorld,
 # calls get, sends set "Hello, FISCO", calls get again, reads the receipt and the block, and, as
 # the chain's governor (its pemtest.pem account), sets tx_count_limit and reads it back, registers
-# HelloWorld with CNS and finds it by name (and is refused the same name and version again). Then, on
+# HelloWorld with CNS and finds it by name (and is refused the same name and version again), creates
+# a table and describes it, and is refused a deploy while only another account holds _sys_tables_
+# (and deploys again once that grant is revoked). Then, on
 # a chain of 4 validators with a fifth node from `strand chain add-node`, its console makes that
 # node an observer (it syncs), then a sealer (five listed; later seals hold four signatures; two of
 # five stopped stop the chain, restarted it resumes), and removes it (back to four).
@@ -13,7 +15,7 @@
 # Nothing of the SDK is changed or committed here. Outside its code: a virtual environment
 # with its requirements, its client_config.py written from its template (RPC mode, this
 # node's URL, chain id and group id), HelloWorld.bin/.abi restored from its own history (no
-# solc is reachable here), SystemConfig.abi, Consensus.abi and CNS.abi written here from their .sol interfaces, and two shims for Python 3.11 in a sitecustomize.py on
+# solc is reachable here), the system contracts' .abi files written here from their .sol interfaces, and two shims for Python 3.11 in a sitecustomize.py on
 # PYTHONPATH: inspect.getargspec aliased to getfullargspec, and its version check skipped
 # (it reads 3.11 as 4.1).
 set -euo pipefail
@@ -41,16 +43,29 @@ abi = [{"constant": False, "inputs": [{"name": "nodeID", "type": "string"}], "na
         "payable": False, "stateMutability": "nonpayable", "type": "function"} for name in ("addSealer", "addObserver", "remove")]
 json.dump(abi, open(sys.argv[1], "w"))
 PY
-# contracts/precompile/CNS.sol: insert(name, version, addr, cnsAbi) returns (int); selectByName(name) and
-# selectByNameAndVersion(name, version), constant, return (string).
-[ -f "$sdk/contracts/precompile/CNS.abi" ] || python3 - "$sdk/contracts/precompile/CNS.abi" <<'PY'
-import json, sys
-def function(name, inputs, output, constant):
+# From the .sol interfaces in contracts/precompile/ (every argument a string): CNS, Permission,
+# TableFactory and CRUD; `constant` functions return a string, the others an int.
+python3 - "$sdk/contracts/precompile" <<'PY'
+import json, os, sys
+def function(name, inputs, constant=False):
     return {"constant": constant, "inputs": [{"name": n, "type": "string"} for n in inputs], "name": name,
-            "outputs": [{"name": "", "type": output}], "payable": False,
+            "outputs": [{"name": "", "type": "string" if constant else "int256"}], "payable": False,
             "stateMutability": "view" if constant else "nonpayable", "type": "function"}
-json.dump([function("selectByName", ["name"], "string", True), function("selectByNameAndVersion", ["name", "version"], "string", True),
-           function("insert", ["name", "version", "addr", "cnsAbi"], "int256", False)], open(sys.argv[1], "w"))
+abis = {
+    "CNS": [function("selectByName", ["name"], True), function("selectByNameAndVersion", ["name", "version"], True),
+            function("insert", ["name", "version", "addr", "cnsAbi"])],
+    "Permission": [function("insert", ["table_name", "addr"]), function("remove", ["table_name", "addr"]),
+                   function("queryByName", ["table_name"], True)],
+    "TableFactory": [function("createTable", ["tableName", "key", "valueField"])],
+    "CRUD": [function("insert", ["tableName", "key", "entry", "optional"]),
+             function("update", ["tableName", "key", "entry", "condition", "optional"]),
+             function("remove", ["tableName", "key", "condition", "optional"]),
+             function("select", ["tableName", "key", "condition", "optional"], True)],
+}
+for name, abi in abis.items():
+    path = os.path.join(sys.argv[1], name + ".abi")
+    if not os.path.exists(path):
+        json.dump(abi, open(path, "w"))
 PY
 mkdir -p "$work/shims"
 cat > "$work/shims/sitecustomize.py" <<'PY'
@@ -97,6 +112,16 @@ TAIL=8 console registerCNS HelloWorld "$address" 1.0; expect 'registerCNS succ, 
 TAIL=8 console queryCNSByName HelloWorld; expect "ContractAddress: $address"
 TAIL=8 console registerCNS HelloWorld "$address" 1.0; expect '-51200'
 TAIL=8 console queryCNSByNameAndVersion HelloWorld 1.0; expect 'ContractVersion: 1.0'
+TAIL=8 console createTable t_test name item_id,item_name; expect 'createTable succ, output: 0'
+TAIL=8 console desc t_test; expect 'value_field: item_id,item_name'
+TAIL=8 console createTable t_test name item_id; expect '-50001'
+# Deploying granted to another account only: the SDK's own account is refused (FISCO's status 0x12).
+other=0x00000000000000000000000000000000000000A1
+TAIL=8 console grantDeployAndCreateManager "$other"; expect 'succ, output: 1'
+TAIL=8 console listDeployAndCreateManager; expect 'address: 0x00000000000000000000000000000000000000A1'
+TAIL=4 console deploy HelloWorld; expect 'No deploy permission'
+TAIL=8 console revokeDeployAndCreateManager "$other"; expect 'succ, output: 1'
+TAIL=30 console deploy HelloWorld; expect '"status": "0x0"'
 
 echo "==> a consortium: 4 validators, and a fifth node from strand chain add-node" >&2
 stop_node
@@ -138,4 +163,4 @@ for _ in $(seq 150); do [ "$(height "$rpc_base")" -gt "$stalled" ] && break; sle
 TAIL=8 console removeNode "$new_node"; expect 'succ, output: 1'
 TAIL=8 console getSealerList; expect '\]'
 grep -q "$new_node" "$work/last.txt" && { echo "FAILED: the removed node is still a sealer" >&2; exit 1; }
-echo "==> the python-sdk session ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor, took a fifth node from observer to sealer and removed it"
+echo "==> the python-sdk session ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor, registered and found HelloWorld by CNS, created and described a table, was refused a deploy while only another account held _sys_tables_, took a fifth node from observer to sealer and removed it"
