@@ -30,6 +30,24 @@ import Testing
         #expect(reconfigured * 4 >= Int(seeds), "sets changed in only \(reconfigured) of \(seeds) seeds")
     }
 
+    /// A validator that ignores its removal keeps proposing and voting under its old index; the
+    /// others neither count it nor blame an innocent node for it, and go on.
+    @Test func aRemovedValidatorThatKeepsVotingIsIgnored() {
+        var scenario = SimulationScenario(seed: 11)
+        scenario.validators = 5
+        scenario.byzantine = [1: .ignoresRemoval]
+        scenario.crashes = []
+        scenario.partitions = []
+        scenario.dropRate = 0
+        scenario.spares = 0
+        scenario.targetHeight = 8
+        scenario.healsAt = .seconds(1)
+        scenario.reconfigurations = [.init(height: 2, changes: [.remove(node: 1)])]
+        let outcome = ConsensusSimulator.run(scenario)
+        #expect(outcome.failure == nil, "\(outcome.failure ?? "")")
+        #expect(outcome.messagesFromOutsiders > 0, "the removed validator went silent: nothing was tested")
+    }
+
     @Test func aSeedReplaysExactly() {
         let first = ConsensusSimulator.run(SimulationScenario(seed: 42))
         let again = ConsensusSimulator.run(SimulationScenario(seed: 42))

@@ -20,6 +20,8 @@ public final class ConsensusSimulator {
         public var messagesSent: Int
         public var viewChanges: UInt64
         public var misbehaviourReports: Int
+        /// Consensus messages a node sent at a height whose set does not include it.
+        public var messagesFromOutsiders: Int
         public var finishedAt: Duration
     }
 
@@ -57,6 +59,7 @@ public final class ConsensusSimulator {
     var messagesSent = 0
     var viewChanges: UInt64 = 0
     var misbehaviourReports = 0
+    var messagesFromOutsiders = 0
     static let eventBudget = 3_000_000
     nonisolated(unsafe) public static var trace = false
 
@@ -140,7 +143,7 @@ public final class ConsensusSimulator {
         if failure != nil { failure! += "; replicas: " + replicas.map(Self.describe).joined(separator: "; ") }
         return Outcome(scenario: scenario, failure: failure, heights: replicas.map(\.chainHeight), messagesSent: messagesSent,
                        viewChanges: viewChanges + replicas.compactMap(\.host?.machine.viewChanges).reduce(0, +),
-                       misbehaviourReports: misbehaviourReports, finishedAt: now)
+                       misbehaviourReports: misbehaviourReports, messagesFromOutsiders: messagesFromOutsiders, finishedAt: now)
     }
 
     static func describe(_ replica: SimulatedReplica) -> String {
@@ -256,6 +259,8 @@ public final class ConsensusSimulator {
 
     func accused(_ validator: NodeID, by replica: SimulatedReplica, reason: String) {
         misbehaviourReports += 1
+        // A liar's host may judge by a set it made up (ignores-removal): only honest judges count.
+        guard replica.isHonest else { return }
         let accused = replicas.filter { $0.nodeID == validator }
         if accused.allSatisfy(\.isHonest) {
             fail("endpoint \(replica.endpoint) accused honest node \(accused.first?.identity ?? -1): \(reason)")

@@ -71,7 +71,14 @@ final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserve
 
     // MARK: ConsensusChain
 
-    var tip: ConsensusTip? { ConsensusTip(height: chainHeight, nextValidators: validatorSets[chain.count - 1]) }
+    var tip: ConsensusTip? {
+        var validators = validatorSets[chain.count - 1]
+        if behaviour == .ignoresRemoval, !validators.contains(nodeID),
+           let last = validatorSets.last(where: { $0.contains(nodeID) }) {
+            validators = last  // as if its removal had not happened
+        }
+        return ConsensusTip(height: chainHeight, nextValidators: validators)
+    }
     /// A pool with work until the scenario's target height is reached.
     var pendingTransactions: Int { chainHeight < simulator.scenario.targetHeight ? 1 : 0 }
     var consensusTimeout: Duration? { nil }
@@ -124,6 +131,12 @@ final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserve
     func observe(_ event: PBFTHostEvent) {
         switch event {
         case .misbehaved(let validator, let reason): simulator.accused(validator, by: self, reason: reason)
+        case .messageSent(let message):
+            // Said at a height whose validators (as its chain knows them) do not include it.
+            let height = Int(message.height)
+            if height >= 1, height - 1 < validatorSets.count, !validatorSets[height - 1].contains(nodeID) {
+                simulator.messagesFromOutsiders += 1
+            }
         default: break
         }
     }

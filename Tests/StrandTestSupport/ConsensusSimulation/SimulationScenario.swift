@@ -13,14 +13,18 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
         case crashed
         /// Runs the honest host behind a `ByzantineMessenger` that bends what it sends.
         case lies(ByzantineBehaviour)
+        /// Once a governor removes it, keeps proposing and voting as a member of the last set
+        /// that named it (reconfigurations remove it when they remove anyone).
+        case ignoresRemoval
 
-        public static let allCases: [Byzantine] = [.twins, .crashed] + ByzantineBehaviour.allCases.map { .lies($0) }
+        public static let allCases: [Byzantine] = [.twins, .crashed, .ignoresRemoval] + ByzantineBehaviour.allCases.map { .lies($0) }
 
         public var description: String {
             switch self {
             case .twins: "twins"
             case .crashed: "crashed"
             case .lies(let behaviour): behaviour.rawValue
+            case .ignoresRemoval: "ignores-removal"
             }
         }
     }
@@ -49,6 +53,11 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
 
         public var height: UInt64
         public var changes: [Change]
+
+        public init(height: UInt64, changes: [Change]) {
+            self.height = height
+            self.changes = changes
+        }
     }
 
     public struct CrashRestart: Sendable {
@@ -115,13 +124,14 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
         if Bool.random(using: &random) {
             spares = Int.random(in: 0...2, using: &random)
             reconfigurations = Self.drawReconfigurations(validators: validators, spares: spares, faulty: Set(byzantine.keys),
+                                                         removedFirst: Set(byzantine.filter { $0.value == .ignoresRemoval }.keys),
                                                          below: targetHeight, using: &random)
         }
     }
 
     /// Adds, removes and swaps (both in one block) that keep every set's faulty members within
     /// its f, so that safety and liveness are still owed.
-    static func drawReconfigurations(validators: Int, spares: Int, faulty: Set<Int>, below target: UInt64,
+    static func drawReconfigurations(validators: Int, spares: Int, faulty: Set<Int>, removedFirst: Set<Int>, below target: UInt64,
                                      using random: inout SeededGenerator) -> [Reconfiguration] {
         var members = Array(0..<validators)
         var outside = Array(validators..<validators + spares)
@@ -136,7 +146,8 @@ public struct SimulationScenario: Sendable, CustomStringConvertible {
                 next.append(added)
                 changes.append(.add(node: added))
             }
-            if kind != 0, next.count > 1, let removed = members.randomElement(using: &random) {
+            if kind != 0, next.count > 1,
+               let removed = members.filter(removedFirst.contains).first ?? members.randomElement(using: &random) {
                 next.removeAll { $0 == removed }
                 nextOutside.append(removed)
                 changes.append(.remove(node: removed))
