@@ -19,7 +19,8 @@ struct NodeHealth {
 
     func report() -> (serving: Bool, body: Data) {
         let chain = node.ledger.config
-        let validators = ((try? node.roster()) ?? ConsensusRoster(entries: [])).validators
+        let roster = try? node.roster()
+        let validators = (roster ?? ConsensusRoster(entries: [])).validators
         let head = node.ledger.head
         let headTimestamp = ((try? node.ledger.header(number: head.number)) ?? nil)?.timestamp ?? 0
         let now = node.clock.wallMilliseconds()
@@ -44,7 +45,7 @@ struct NodeHealth {
         var object: JSONObject = [
             "status": .string(reasons.isEmpty ? "ok" : "unavailable"),
             "nodeId": .string(node.nodeID.description),
-            "role": .string(isValidator ? "validator" : "observer"),
+            "role": .string(isValidator ? "validator" : roster?.role(of: node.nodeID) == .observer ? "observer" : "none"),
             "height": .integer(Int64(head.number)),
             "headHash": .string(head.hash.description),
             "headAgeSeconds": .integer(Int64(now > headTimestamp ? (now - headTimestamp) / 1000 : 0)),
