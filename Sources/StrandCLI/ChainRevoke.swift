@@ -14,7 +14,7 @@ extension ChainCommand {
                 revoked node at once and refuses its handshakes from then on, whatever its certificate \
                 says. A stopped node reads the list when it starts. Revoking a validator does not \
                 remove it from the validator set: it stops talking to this chain's nodes, so it counts \
-                as failed toward f.
+                as failed toward f until a governor removes it (`strand gov remove`).
                 """
         )
 

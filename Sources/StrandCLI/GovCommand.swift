@@ -12,9 +12,11 @@ struct GovCommand: ParsableCommand {
         commandName: "gov",
         abstract: "Change the chain as one of its governors.",
         discussion: """
-            Signs a FISCO transaction to a system contract with a governor's key (a file holding the \
-            private key in hex, as `strand keygen` writes it), sends it to a node, waits for its \
-            receipt and prints FISCO's return code in words. Governors are named in genesis \
+            Signs a FISCO transaction to a system contract (SystemConfig, Consensus, Permission) with \
+            a governor's key (a file holding the private key in hex, as `strand keygen` writes it), \
+            sends it to a node, waits for its receipt and prints FISCO's return code in words; exit \
+            status 1 unless it is 1 (done). A change is in force from the block after the one that \
+            includes it. Governors are named in genesis \
             (`strand chain init --governor`; with --accounts the first development account is one).
             """,
         subcommands: [SetConfig.self, AddObserver.self, AddSealer.self, Remove.self, Grant.self, Revoke.self, Grants.self]
