@@ -171,10 +171,11 @@ public final class SyncService: Sendable {
             return pending
         }
         guard !batch.isEmpty else { return }
+        // Counted first: whoever sees a batch on the wire sees it counted.
+        metrics.gossipSent.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
         for start in stride(from: 0, to: batch.count, by: Self.gossipBatch) {
             messenger.broadcast(SyncMessage.transactions(Array(batch[start..<min(start + Self.gossipBatch, batch.count)])).networkMessage)
         }
-        metrics.gossipSent.wrappingAdd(UInt64(batch.count), ordering: .relaxed)
     }
 
     private func serve(from: UInt64, count: UInt64, to peer: NodeID) {
