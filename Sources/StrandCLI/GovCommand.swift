@@ -19,8 +19,88 @@ struct GovCommand: ParsableCommand {
             includes it. Governors are named in genesis \
             (`strand chain init --governor`; with --accounts the first development account is one).
             """,
-        subcommands: [SetConfig.self, AddObserver.self, AddSealer.self, Remove.self, Grant.self, Revoke.self, Grants.self]
+        subcommands: [SetConfig.self, AddObserver.self, AddSealer.self, Remove.self, Grant.self, Revoke.self, Grants.self,
+                      GrantMember.self, RevokeMember.self, MemberWeight.self, Threshold.self, Members.self]
     )
+
+    static let votingHelp = """
+        A change of the committee is voted: this call is the governor's vote, and the change is made \
+        once the voters' weight exceeds the threshold's share of the committee's weight (50 % unless \
+        changed; a lone governor decides alone). Prints 1 when the change is made, 0 while it waits \
+        for other members' votes (both exit 0).
+        """
+
+    /// Signs one member's vote on the committee and reports it.
+    static func vote(_ governor: GovernorOptions, _ selector: UInt32, words: [UInt256], what: String) throws {
+        let code = try governor.call(ChainGovernance.address, ContractCalldata.encode(selector, strings: [], words: words))
+        try GovernorOptions.report(code, what: what, acceptable: [FiscoCode.success.rawValue, FiscoCode.unchanged.rawValue])
+    }
+
+    static func account(_ text: String) throws -> UInt256 {
+        do { return UInt256(try Address(hex: text)) } catch { throw CLIError("\(text): not an address (\(error))") }
+    }
+
+    struct GrantMember: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "grant-member", abstract: "Vote to add a governor (ChainGovernance.grantCommitteeMember), weight 1.",
+            discussion: GovCommand.votingHelp)
+        @Argument(help: "The account's address.") var account: String
+        @OptionGroup var governor: GovernorOptions
+        func run() throws {
+            try reportingErrors { try GovCommand.vote(governor, ChainGovernance.grantCommitteeMember, words: [try GovCommand.account(account)], what: "grant-member \(account)") }
+        }
+    }
+
+    struct RevokeMember: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "revoke-member", abstract: "Vote to remove a governor (ChainGovernance.revokeCommitteeMember); the last one stays.",
+            discussion: GovCommand.votingHelp)
+        @Argument(help: "The account's address.") var account: String
+        @OptionGroup var governor: GovernorOptions
+        func run() throws {
+            try reportingErrors { try GovCommand.vote(governor, ChainGovernance.revokeCommitteeMember, words: [try GovCommand.account(account)], what: "revoke-member \(account)") }
+        }
+    }
+
+    struct MemberWeight: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "member-weight", abstract: "Vote to change a governor's weight (ChainGovernance.updateCommitteeMemberWeight).",
+            discussion: GovCommand.votingHelp)
+        @Argument(help: "The governor's address.") var account: String
+        @Argument(help: "Its new weight, at least 1.") var weight: Int64
+        @OptionGroup var governor: GovernorOptions
+        func run() throws {
+            try reportingErrors {
+                try GovCommand.vote(governor, ChainGovernance.updateCommitteeMemberWeight,
+                                    words: [try GovCommand.account(account), ContractCalldata.int256(weight)], what: "member-weight \(account) \(weight)")
+            }
+        }
+    }
+
+    struct Threshold: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Vote to change the committee's threshold, a percentage 0–99 (ChainGovernance.updateThreshold).",
+            discussion: GovCommand.votingHelp)
+        @Argument(help: "The new threshold.") var threshold: Int64
+        @OptionGroup var governor: GovernorOptions
+        func run() throws {
+            try reportingErrors { try GovCommand.vote(governor, ChainGovernance.updateThreshold, words: [ContractCalldata.int256(threshold)], what: "threshold \(threshold)") }
+        }
+    }
+
+    struct Members: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the committee (ChainGovernance.listCommitteeMembers), as FISCO's JSON, and its threshold.")
+        @Option(help: "A node's JSON-RPC URL.") var rpc = "http://127.0.0.1:8545"
+        func run() throws {
+            try reportingErrors {
+                let client = try RPCClient(url: rpc)
+                print(try GovernorOptions.callString(client, ChainGovernance.address, ContractCalldata.encode(ChainGovernance.listCommitteeMembers, strings: [])))
+                let threshold = try GovernorOptions.callOutput(client, ChainGovernance.address, ContractCalldata.encode(ChainGovernance.queryThreshold, strings: []))
+                print("threshold: \(ContractCalldata.decodeInt256(threshold).map(String.init) ?? "?") %")
+            }
+        }
+    }
 
     static let tablesHelp = """
         TABLE is one of FISCO's system tables — _sys_tables_ (deploying contracts), _sys_consensus_ \
@@ -78,13 +158,7 @@ struct GovCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let client = try RPCClient(url: rpc)
-                let data = Hex.encode(ContractCalldata.encode(Permission.queryByName, strings: [table]))
-                guard let output = try client.call("eth_call", [["to": Permission.address.description, "data": data], "latest"]) as? String,
-                      let bytes = try? Hex.decode(output), bytes.count >= 64,
-                      let length = UInt256(bigEndian: bytes[32..<64])?.uint64, bytes.count >= 64 + Int(length) else {
-                    throw CLIError("\(rpc): eth_call gave no list")
-                }
-                print(String(decoding: bytes[64..<(64 + Int(length))], as: UTF8.self))
+                print(try GovernorOptions.callString(client, Permission.address, ContractCalldata.encode(Permission.queryByName, strings: [table])))
             }
         }
     }
@@ -216,9 +290,27 @@ struct GovernorOptions: ParsableArguments {
         try Self.report(code, what: "\(what) \(nodeID.prefix(16))…")
     }
 
-    static func report(_ code: Int64, what: String) throws {
+    static func report(_ code: Int64, what: String, acceptable: Set<Int64> = [FiscoCode.success.rawValue]) throws {
         let meaning = FiscoCode(rawValue: code)?.meaning ?? "unknown code"
         print("\(what): \(code) (\(meaning))")
-        if code != FiscoCode.success.rawValue { throw ExitCode(1) }
+        if !acceptable.contains(code) { throw ExitCode(1) }
+    }
+
+    /// What a read-only call of `contract` returns (`eth_call` on the head).
+    static func callOutput(_ client: RPCClient, _ contract: Address, _ data: [UInt8]) throws -> [UInt8] {
+        guard let output = try client.call("eth_call", [["to": contract.description, "data": Hex.encode(data)], "latest"]) as? String,
+              let bytes = try? Hex.decode(output) else {
+            throw CLIError("eth_call of \(contract) gave no output")
+        }
+        return bytes
+    }
+
+    /// The `string` a read-only call returns.
+    static func callString(_ client: RPCClient, _ contract: Address, _ data: [UInt8]) throws -> String {
+        let bytes = try callOutput(client, contract, data)
+        guard bytes.count >= 64, let length = UInt256(bigEndian: bytes[32..<64])?.uint64, bytes.count >= 64 + Int(length) else {
+            throw CLIError("eth_call of \(contract) gave no string")
+        }
+        return String(decoding: bytes[64..<(64 + Int(length))], as: UTF8.self)
     }
 }

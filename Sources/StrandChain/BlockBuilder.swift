@@ -8,6 +8,8 @@ import StrandTypes
 /// what it builds; under PBFT the leader proposes it.
 public struct BlockBuilder: Sendable {
     public let chain: ChainConfig
+    /// ChainGovernance's committee until it first changes: genesis's governors.
+    public var genesisGovernors: [Address] = []
     public let pool: TransactionPool
     public let executor: ParallelExecutor
     /// The proposer's account: the header's sealer, paid the fees when fees are on.
@@ -50,6 +52,7 @@ public struct BlockBuilder: Sendable {
             number: tip.number + 1, timestamp: timestamp / 1000, sealer: proposer, gasLimit: chain.blockGasLimit,
             feesEnabled: feesEnabled, chainID: chain.chainID, blockHash: tip.blockHashes)
         context.genesisValidators = chain.validators
+        context.genesisGovernors = genesisGovernors
         let started = ContinuousClock.now
         let result = executor.execute(candidates, on: tip.state, context: context)
         let executionMicros = (ContinuousClock.now - started).microseconds

@@ -13,6 +13,8 @@ import StrandTypes
 /// into the `ExecutedBlock` it returns.
 public struct BlockImporter: Sendable {
     public let chain: ChainConfig
+    /// ChainGovernance's committee until it first changes: genesis's governors.
+    public var genesisGovernors: [Address] = []
     public let rules: TransactionRules
     public let verifier: SignatureVerifier
     public let executor: ParallelExecutor
@@ -66,6 +68,7 @@ public struct BlockImporter: Sendable {
             number: header.number, timestamp: header.evmTimestamp, sealer: header.sealer, gasLimit: header.gasLimit,
             feesEnabled: feesEnabled, chainID: chain.chainID, blockHash: tip.blockHashes)
         context.genesisValidators = chain.validators
+        context.genesisGovernors = genesisGovernors
         let started = ContinuousClock.now
         let result = executor.execute(recovered, on: tip.state, context: context)
         let executionMicros = (ContinuousClock.now - started).microseconds

@@ -21,6 +21,8 @@ public struct BlockContext: Sendable {
     public var isSimulation = false
     /// Genesis's validators: the Consensus contract's roster until a governor first changes it.
     public var genesisValidators: [NodeID] = []
+    /// Genesis's governors: ChainGovernance's committee until it first changes.
+    public var genesisGovernors: [Address] = []
 
     public init(
         number: UInt64, timestamp: UInt64, sealer: Address, gasLimit: UInt64 = 300_000_000, feesEnabled: Bool = false,

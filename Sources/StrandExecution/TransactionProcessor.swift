@@ -90,6 +90,10 @@ enum TransactionProcessor {
             runNative(tx, plan: plan, gasCost: gasCost, into: &outcome) {
                 Tables.execute(call, view: &view, blockNumber: contracts.environment.number)
             }
+        case .chainGovernance(let call):
+            runNative(tx, plan: plan, gasCost: ChainGovernance.gasCost, into: &outcome) {
+                ChainGovernance.execute(call, view: &view, genesis: contracts.genesisGovernors)
+            }
         case .permission(let call):
             runNative(tx, plan: plan, gasCost: Permission.gasCost, into: &outcome) {
                 Permission.execute(call, view: &view, blockNumber: contracts.environment.number)

@@ -70,11 +70,14 @@ public final class Node: Sendable {
                                        pipelining: config.pipelining, logger: chainLogger, onCommitted: { announce.fire($0.number) })
         self.committer = committer
         let appender = ChainAppender(committer: committer)
-        let importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
+        var importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
                                      feesEnabled: config.feesEnabled, clock: clock, pool: pool, replay: replay)
-        let builder = BlockBuilder(
+        var builder = BlockBuilder(
             chain: chain, pool: pool, executor: executor, proposer: chain.suite.address(of: nodeID),
             maxTransactions: config.sealing.maxBlockTransactions, feesEnabled: config.feesEnabled, observer: metrics)
+        // The committee until ChainGovernance first changes it: genesis state, which the genesis hash covers.
+        importer.genesisGovernors = genesis.governors
+        builder.genesisGovernors = genesis.governors
         // A chain whose genesis has one validator runs solo while it has one sealer, which seals
         // alone and the rest follow; every node of any other chain runs PBFT, silent while it is
         // not a sealer of the height at hand.
@@ -121,7 +124,8 @@ public final class Node: Sendable {
             networking = nil
         }
         let context = RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
-                                 feesEnabled: config.feesEnabled, nodeID: nodeID, networking: networking, consensus: pbftDriver)
+                                 feesEnabled: config.feesEnabled, nodeID: nodeID, genesisGovernors: genesis.governors,
+                                 networking: networking, consensus: pbftDriver)
         server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: NodeRPCService(context),
                            maxBodyBytes: config.rpcMaxBodyBytes, logger: Logger(label: "strand.rpc"))
     }

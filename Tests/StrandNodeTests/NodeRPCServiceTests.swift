@@ -10,7 +10,7 @@ import Testing
 @Suite struct NodeRPCServiceTests {
     private func service(_ node: NodeHarness) -> NodeRPCService {
         NodeRPCService(RPCContext(ledger: node.ledger, pool: node.pool, metrics: node.metrics, recent: node.recent,
-                                  clock: node.clock, feesEnabled: false, nodeID: NodeHarness.genesis.config.validators[0],
+                                  clock: node.clock, feesEnabled: false, nodeID: NodeHarness.genesis.config.validators[0], genesisGovernors: NodeHarness.genesis.governors,
                                   networking: nil))
     }
 

@@ -312,11 +312,32 @@ def test_a_deploy_refused_by_permission(chain):
     assert deployed["status"] == "0x0" and fisco.result("getCode", deployed["contractAddress"]) == "0x602a60005260206000f3", deployed
 
 
+def test_the_committee_changes_by_votes(chain):
+    """ChainGovernance through `strand gov`: the lone genesis governor adds a second (its vote
+    decides alone), who then governs; with two, one vote waits (0) until the other's (1)."""
+    first = os.path.join(chain.dir, "governor.key")
+    with open(first, "w") as f:
+        f.write(chain.accounts[0].key.hex())
+    second = os.path.join(chain.dir, "second.key")
+    with open(second, "w") as f:
+        f.write(chain.accounts[2].key.hex())
+    added = strand_gov(chain, first, "grant-member", chain.accounts[2].address)
+    assert added.returncode == 0 and "1 (done)" in added.stdout, added
+    listed = subprocess.run([STRAND, "gov", "members", "--rpc", chain.url], capture_output=True, text=True, timeout=60)
+    assert chain.accounts[2].address.lower() in listed.stdout.lower() and "threshold: 50 %" in listed.stdout, listed
+    assert "1 (done)" in strand_gov(chain, second, "set-config", "consensus_timeout", "5").stdout
+    waits = strand_gov(chain, second, "threshold", "60")
+    assert waits.returncode == 0 and ": 0 (" in waits.stdout, waits
+    made = strand_gov(chain, first, "threshold", "60")
+    assert made.returncode == 0 and "1 (done)" in made.stdout, made
+    assert "threshold: 60 %" in subprocess.run([STRAND, "gov", "members", "--rpc", chain.url], capture_output=True, text=True).stdout
+
+
 def main():
     return run_tests([test_builder_matches_the_sdk, test_deploy_receipt_call_and_code, test_anti_replay,
                       test_envelope_and_identity_errors, test_dialect_group_ids_and_shapes,
                       test_one_account_parallel_transfers_and_failures, test_system_config_by_governors_only,
-                      test_a_deploy_refused_by_permission])
+                      test_a_deploy_refused_by_permission, test_the_committee_changes_by_votes])
 
 
 if __name__ == "__main__":

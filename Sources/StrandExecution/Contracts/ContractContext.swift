@@ -11,6 +11,8 @@ final class ContractContext: Sendable {
     let isSimulation: Bool
     /// The Consensus contract's roster until a governor first changes it.
     let genesisValidators: [NodeID]
+    /// ChainGovernance's committee until it first changes.
+    let genesisGovernors: [Address]
     private let deployed = Mutex<[Hash: [UInt8]]>([:])
     private let codeReader: @Sendable (Hash) -> [UInt8]?
 
@@ -24,6 +26,7 @@ final class ContractContext: Sendable {
         codeReader = { [reader] in reader.code(hash: $0) }
         isSimulation = context.isSimulation
         genesisValidators = context.genesisValidators
+        genesisGovernors = context.genesisGovernors
     }
 
     func code(hash: Hash) -> [UInt8] {

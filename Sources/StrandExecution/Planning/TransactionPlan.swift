@@ -16,6 +16,8 @@ struct TransactionPlan: Sendable {
         case permission(Permission.Call)
         /// Runs as a barrier: what it touches depends on the rows a key holds.
         case tables(Tables.Call, gasCost: UInt64)
+        /// Runs as a barrier: what it touches depends on the committee and its votes.
+        case chainGovernance(ChainGovernance.Call)
         /// EVM code runs: a creation, or a call with data. Its access set is learnt by running it.
         case contract
         /// Left out whatever the state: the reason does not depend on it.
@@ -68,6 +70,8 @@ struct TransactionPlan: Sendable {
         } else if let to = transaction.content.to, to == Tables.factoryAddress || to == Tables.crudAddress {
             kind = .tables(Tables.decode(transaction.content.data, to: to, caller: tx.sender),
                            gasCost: Tables.gasCost(calldataCount: transaction.content.data.count))
+        } else if transaction.content.to == ChainGovernance.address {
+            kind = .chainGovernance(ChainGovernance.decode(transaction.content.data, caller: tx.sender))
         } else if transaction.content.to == Permission.address {
             kind = .permission(Permission.decode(transaction.content.data, caller: tx.sender))
         } else if transaction.content.to == CNS.address {
@@ -97,7 +101,7 @@ struct TransactionPlan: Sendable {
             if !tx.transaction.content.value.isZero { set.write(.balance(to)) }
         case .parallelTransfer(let call):
             call.recordAccess(into: &set)
-        case .contract, .systemConfig, .consensus, .cns, .permission, .tables, .excluded:
+        case .contract, .systemConfig, .consensus, .cns, .permission, .tables, .chainGovernance, .excluded:
             break
         }
     }
@@ -106,7 +110,7 @@ struct TransactionPlan: Sendable {
     var hasKnownAccess: Bool {
         switch kind {
         // SystemConfig too: a governor's call reads `_sys_config_`'s grants, a list of any length.
-        case .systemConfig, .consensus, .cns, .permission, .tables: false
+        case .systemConfig, .consensus, .cns, .permission, .tables, .chainGovernance: false
         default: true
         }
     }

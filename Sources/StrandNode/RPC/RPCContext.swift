@@ -16,6 +16,8 @@ struct RPCContext: Sendable {
     let clock: any NodeClock
     let feesEnabled: Bool
     let nodeID: NodeID
+    /// ChainGovernance's committee until it first changes (for calls that read it).
+    let genesisGovernors: [Address]
     /// The network, when the node has one.
     let networking: NodeNetworking?
     /// PBFT, on a validator of a chain of several.
@@ -67,6 +69,7 @@ struct RPCContext: Sendable {
             chainID: chain.chainID,
             blockHash: ChainTip.blockHashes(ledger: ledger, parent: (snapshot.head.number, snapshot.head.hash)))
         context.genesisValidators = chain.validators
+        context.genesisGovernors = genesisGovernors
         return context
     }
 }

@@ -94,24 +94,16 @@ public enum SystemConfig {
     }
 }
 
-/// FISCO BCOS 2.x's ChainGovernance at `0x…1008`: here, the committee that may change the chain.
-/// Its members are named in genesis (`chain init --governor`); unlike FISCO 2.x, an empty
-/// committee makes nobody its owner: with no governor, nothing can be changed.
-public enum ChainGovernance {
-    public static let address = try! Address(hex: "0x0000000000000000000000000000000000001008")
-
-    /// A member's slot: its address as a word; the value is its weight (≥ 1).
-    public static func memberKey(_ account: Address) -> StateKey {
-        .storage(address, Hash(UInt256(account)))
-    }
-}
-
 /// The codes FISCO's system contracts return as `int256`, with their meaning in words.
 public enum FiscoCode: Int64, CaseIterable, Sendable, Error {
     case success = 1
     /// The node already had the role asked for: nothing changed.
     case unchanged = 0
     case permissionDenied = -50000
+    case committeeMemberExists = -52000
+    case committeeMemberNotFound = -52001
+    case invalidCommitteeRequest = -52002
+    case invalidThreshold = -52003
     case tableExists = -50001
     case tableNameTooLong = -50002
     case fieldNameTooLong = -50003
@@ -136,8 +128,12 @@ public enum FiscoCode: Int64, CaseIterable, Sendable, Error {
     public var meaning: String {
         switch self {
         case .success: "done"
-        case .unchanged: "nothing changed: the node already has that role"
+        case .unchanged: "nothing changed yet: the node already has that role, or the vote awaits others"
         case .permissionDenied: "permission denied: the sender is not a governor, or lacks the table's grant"
+        case .committeeMemberExists: "that account is a committee member already"
+        case .committeeMemberNotFound: "that account is no committee member"
+        case .invalidCommitteeRequest: "not so: a weight is at least 1, and the last member stays"
+        case .invalidThreshold: "a threshold is a percentage from 0 to 99"
         case .tableExists: "a table of that name exists"
         case .tableNameTooLong: "a table name has at most 48 characters"
         case .fieldNameTooLong: "a field name has at most 64 characters"
