@@ -120,10 +120,7 @@ struct GovCommand: ParsableCommand {
         @OptionGroup var governor: GovernorOptions
 
         func run() throws {
-            try reportingErrors {
-                let code = try governor.call(Permission.address, ContractCalldata.encode(Permission.insert, strings: [table, account]))
-                try GovernorOptions.report(code, what: "grant \(table) to \(account)")
-            }
+            try reportingErrors { try governor.changePermission(Permission.insert, table: table, account: account, what: "grant") }
         }
     }
 
@@ -139,10 +136,7 @@ struct GovCommand: ParsableCommand {
         @OptionGroup var governor: GovernorOptions
 
         func run() throws {
-            try reportingErrors {
-                let code = try governor.call(Permission.address, ContractCalldata.encode(Permission.remove, strings: [table, account]))
-                try GovernorOptions.report(code, what: "revoke \(table) from \(account)")
-            }
+            try reportingErrors { try governor.changePermission(Permission.remove, table: table, account: account, what: "revoke") }
         }
     }
 
@@ -282,6 +276,12 @@ struct GovernorOptions: ParsableArguments {
             Thread.sleep(forTimeInterval: 0.2)
         }
         throw CLIError("no receipt for \(hash) within \(timeout) s; it may still be included")
+    }
+
+    /// Grants or revokes `account`'s write of `table` (Permission).
+    func changePermission(_ selector: UInt32, table: String, account: String, what: String) throws {
+        let code = try call(Permission.address, ContractCalldata.encode(selector, strings: [table, account]))
+        try Self.report(code, what: "\(what) \(table) \(account)")
     }
 
     /// Calls the Consensus contract for one node; the contract answers -51100 for a malformed ID.

@@ -88,7 +88,7 @@ extension ChainGovernance {
             // The caller's vote joins those already cast for this change, of members still on the committee.
             let base = votesBase(change.id)
             let cast = StorageBlob.read(address, at: base) { view.read($0) }
-            var voters = stride(from: 0, to: cast.count - cast.count % 20, by: 20).compactMap { Address(cast[$0..<$0 + 20]) }
+            var voters = StorageBlob.addresses(cast)
             if !voters.contains(caller) { voters.append(caller) }
             let weight = voters.compactMap(committee.weight(of:)).reduce(0, +)
             if weight * 100 > UInt64(committee.threshold) * committee.totalWeight {

@@ -52,7 +52,7 @@ public enum CNS {
 
         /// FISCO's JSON object for the entry.
         var json: String {
-            "{\"name\":\(CNS.quoted(name)),\"version\":\(CNS.quoted(version)),\"address\":\(CNS.quoted(address)),\"abi\":\(CNS.quoted(abi))}"
+            "{\"name\":\(FiscoJSON.quoted(name)),\"version\":\(FiscoJSON.quoted(version)),\"address\":\(FiscoJSON.quoted(address)),\"abi\":\(FiscoJSON.quoted(abi))}"
         }
     }
 
@@ -85,23 +85,5 @@ public enum CNS {
     /// FISCO's answer to a query: a JSON array of the entries.
     public static func json(_ entries: [Entry]) -> String {
         "[" + entries.map(\.json).joined(separator: ",") + "]"
-    }
-
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

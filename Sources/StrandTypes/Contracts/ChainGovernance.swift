@@ -50,8 +50,7 @@ public enum ChainGovernance {
     /// (with the weights their slots hold) while none was made.
     public static func committee(genesis: [Address], reading value: (StateKey) -> UInt256) -> Committee {
         let listed = StorageBlob.read(address, at: listBase, reading: value)
-        let accounts = listed.isEmpty ? genesis
-            : stride(from: 0, to: listed.count - listed.count % 20, by: 20).compactMap { Address(listed[$0..<$0 + 20]) }
+        let accounts = listed.isEmpty ? genesis : StorageBlob.addresses(listed)
         let members = accounts.map { ($0, value(memberKey($0)).uint64 ?? 1) }.filter { $0.1 > 0 }
         let stored = value(thresholdKey).uint64 ?? 0
         return Committee(members: members, threshold: stored == 0 ? defaultThreshold : Int64(stored) - 1)

@@ -79,7 +79,7 @@ public enum Permission {
     /// FISCO's answer to `queryByName`.
     public static func json(table: String, _ grants: [Grant]) -> String {
         "[" + grants.map {
-            "{\"table_name\":\(CNS.quoted(table)),\"address\":\"\($0.account)\",\"enable_num\":\"\($0.enableNumber)\"}"
+            "{\"table_name\":\(FiscoJSON.quoted(table)),\"address\":\"\($0.account)\",\"enable_num\":\"\($0.enableNumber)\"}"
         }.joined(separator: ",") + "]"
     }
 }

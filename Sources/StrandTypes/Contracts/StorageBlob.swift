@@ -27,6 +27,11 @@ public enum StorageBlob {
         return writes
     }
 
+    /// The addresses a blob of 20-byte addresses holds.
+    public static func addresses(_ bytes: [UInt8]) -> [Address] {
+        stride(from: 0, to: bytes.count - bytes.count % 20, by: 20).compactMap { Address(bytes[$0..<$0 + 20]) }
+    }
+
     /// The slot `base + offset` of `contract`.
     public static func key(_ contract: Address, _ base: UInt256, _ offset: Int) -> StateKey {
         .storage(contract, Hash(base &+ UInt256(UInt64(offset))))

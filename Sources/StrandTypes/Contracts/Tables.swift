@@ -110,7 +110,7 @@ public enum Tables {
 
     /// FISCO's answer to a select: a JSON array of objects, fields in schema order.
     public static func json(_ rows: [Row]) -> String {
-        "[" + rows.map { row in "{" + row.map { "\(CNS.quoted($0.field)):\(CNS.quoted($0.value))" }.joined(separator: ",") + "}" }
+        "[" + rows.map { row in "{" + row.map { "\(FiscoJSON.quoted($0.field)):\(FiscoJSON.quoted($0.value))" }.joined(separator: ",") + "}" }
             .joined(separator: ",") + "]"
     }
 }
