@@ -12,7 +12,8 @@ struct GovCommand: ParsableCommand {
         commandName: "gov",
         abstract: "Change the chain as one of its governors.",
         discussion: """
-            Signs a FISCO transaction to a system contract (SystemConfig, Consensus, Permission) with \
+            Signs a FISCO transaction to a system contract (SystemConfig, Consensus, Permission, \
+            ChainGovernance) with \
             a governor's key (a file holding the private key in hex, as `strand keygen` writes it), \
             sends it to a node, waits for its receipt and prints FISCO's return code in words; exit \
             status 1 unless it is 1 (done). A change is in force from the block after the one that \
@@ -20,87 +21,9 @@ struct GovCommand: ParsableCommand {
             (`strand chain init --governor`; with --accounts the first development account is one).
             """,
         subcommands: [SetConfig.self, AddObserver.self, AddSealer.self, Remove.self, Grant.self, Revoke.self, Grants.self,
-                      GrantMember.self, RevokeMember.self, MemberWeight.self, Threshold.self, Members.self]
+                      GrantMember.self, RevokeMember.self, MemberWeight.self, Threshold.self, Members.self,
+                      GrantOperator.self, RevokeOperator.self, Operators.self, Freeze.self, Unfreeze.self, AccountStatus.self]
     )
-
-    static let votingHelp = """
-        A change of the committee is voted: this call is the governor's vote, and the change is made \
-        once the voters' weight exceeds the threshold's share of the committee's weight (50 % unless \
-        changed; a lone governor decides alone). Prints 1 when the change is made, 0 while it waits \
-        for other members' votes (both exit 0).
-        """
-
-    /// Signs one member's vote on the committee and reports it.
-    static func vote(_ governor: GovernorOptions, _ selector: UInt32, words: [UInt256], what: String) throws {
-        let code = try governor.call(ChainGovernance.address, ContractCalldata.encode(selector, strings: [], words: words))
-        try GovernorOptions.report(code, what: what, acceptable: [FiscoCode.success.rawValue, FiscoCode.unchanged.rawValue])
-    }
-
-    static func account(_ text: String) throws -> UInt256 {
-        do { return UInt256(try Address(hex: text)) } catch { throw CLIError("\(text): not an address (\(error))") }
-    }
-
-    struct GrantMember: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "grant-member", abstract: "Vote to add a governor (ChainGovernance.grantCommitteeMember), weight 1.",
-            discussion: GovCommand.votingHelp)
-        @Argument(help: "The account's address.") var account: String
-        @OptionGroup var governor: GovernorOptions
-        func run() throws {
-            try reportingErrors { try GovCommand.vote(governor, ChainGovernance.grantCommitteeMember, words: [try GovCommand.account(account)], what: "grant-member \(account)") }
-        }
-    }
-
-    struct RevokeMember: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "revoke-member", abstract: "Vote to remove a governor (ChainGovernance.revokeCommitteeMember); the last one stays.",
-            discussion: GovCommand.votingHelp)
-        @Argument(help: "The account's address.") var account: String
-        @OptionGroup var governor: GovernorOptions
-        func run() throws {
-            try reportingErrors { try GovCommand.vote(governor, ChainGovernance.revokeCommitteeMember, words: [try GovCommand.account(account)], what: "revoke-member \(account)") }
-        }
-    }
-
-    struct MemberWeight: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "member-weight", abstract: "Vote to change a governor's weight (ChainGovernance.updateCommitteeMemberWeight).",
-            discussion: GovCommand.votingHelp)
-        @Argument(help: "The governor's address.") var account: String
-        @Argument(help: "Its new weight, at least 1.") var weight: Int64
-        @OptionGroup var governor: GovernorOptions
-        func run() throws {
-            try reportingErrors {
-                try GovCommand.vote(governor, ChainGovernance.updateCommitteeMemberWeight,
-                                    words: [try GovCommand.account(account), ContractCalldata.int256(weight)], what: "member-weight \(account) \(weight)")
-            }
-        }
-    }
-
-    struct Threshold: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Vote to change the committee's threshold, a percentage 0–99 (ChainGovernance.updateThreshold).",
-            discussion: GovCommand.votingHelp)
-        @Argument(help: "The new threshold.") var threshold: Int64
-        @OptionGroup var governor: GovernorOptions
-        func run() throws {
-            try reportingErrors { try GovCommand.vote(governor, ChainGovernance.updateThreshold, words: [ContractCalldata.int256(threshold)], what: "threshold \(threshold)") }
-        }
-    }
-
-    struct Members: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "List the committee (ChainGovernance.listCommitteeMembers), as FISCO's JSON, and its threshold.")
-        @Option(help: "A node's JSON-RPC URL.") var rpc = "http://127.0.0.1:8545"
-        func run() throws {
-            try reportingErrors {
-                let client = try RPCClient(url: rpc)
-                print(try GovernorOptions.callString(client, ChainGovernance.address, ContractCalldata.encode(ChainGovernance.listCommitteeMembers, strings: [])))
-                let threshold = try GovernorOptions.callOutput(client, ChainGovernance.address, ContractCalldata.encode(ChainGovernance.queryThreshold, strings: []))
-                print("threshold: \(ContractCalldata.decodeInt256(threshold).map(String.init) ?? "?") %")
-            }
-        }
-    }
 
     static let tablesHelp = """
         TABLE is one of FISCO's system tables — _sys_tables_ (deploying contracts), _sys_consensus_ \
@@ -162,7 +85,9 @@ struct GovCommand: ParsableCommand {
             commandName: "add-observer",
             abstract: "Make a node an observer (Consensus.addObserver): it follows the chain without voting.",
             discussion: """
-                A node new to the chain joins this way, syncs, and may then become a sealer; a sealer                 named here stops voting (never the last one). In force from the block after the one                 that includes the call.
+                A node new to the chain joins this way, syncs, and may then become a sealer; a sealer \
+                named here stops voting (never the last one). In force from the block after the one \
+                that includes the call.
                 """
         )
 
@@ -178,7 +103,8 @@ struct GovCommand: ParsableCommand {
             commandName: "add-sealer",
             abstract: "Make an observer a sealer (Consensus.addSealer): it votes from the next block on.",
             discussion: """
-                Only an observer can become a sealer (FISCO 3.1's rule): add it as an observer first and                 let it reach the head, since the quorum grows with it.
+                Only an observer can become a sealer (FISCO 3.1's rule): add it as an observer first and \
+                let it reach the head, since the quorum grows with it.
                 """
         )
 

@@ -118,8 +118,10 @@ public struct SerialExecutor: BlockExecutor {
         var finisher = BlockFinisher(capacity: transactions.count)
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let contracts = ContractContext(block: context, reader: state)
+        let anyFrozen = !contracts.frozenSenders.isEmpty
         for index in transactions.indices {
-            let plan = TransactionPlan(transactions[index], feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index])
+            let plan = TransactionPlan(transactions[index], feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index],
+                                       senderFrozen: contracts.isFrozen(transactions[index], anyFrozen: anyFrozen))
             finisher.add(transactions[index], inputIndex: index,
                          outcome: TransactionProcessor.execute(transactions[index], plan: plan, view: &view, contracts: contracts))
         }

@@ -25,7 +25,7 @@ struct TransactionOutcome: Sendable {
 /// parallel executor, so that they can differ only in scheduling.
 ///
 /// Checks come first (nonce, up-front balance, target), so that an excluded transaction
-/// writes nothing; then the nonce is bumped (not for a FISCO transaction, which has none), the value or the native call applied, and the
+/// writes nothing; a frozen sender's spends its nonce and no more; otherwise the nonce is bumped (not for a FISCO transaction, which has none), the value or the native call applied, and the
 /// fee taken. A failed call keeps the nonce bump and the fee, nothing else.
 enum TransactionProcessor {
     static func execute<View: StateAccess>(
@@ -43,6 +43,10 @@ enum TransactionProcessor {
             let expected = nonce.uint64 ?? .max
             return .excluded(tx.transaction.content.nonce < expected ? .nonceTooLow(expected: expected, got: tx.transaction.content.nonce)
                                                      : .nonceTooHigh(expected: expected, got: tx.transaction.content.nonce))
+        }
+        if case .frozenSender = plan.kind {
+            if usesNonce { view.write(nonceKey, nonce &+ .one) }
+            return TransactionOutcome(status: .accountFrozen)
         }
         let balanceKey = StateKey.balance(tx.sender)
         var senderBalance = UInt256.zero
@@ -92,7 +96,7 @@ enum TransactionProcessor {
             }
         case .chainGovernance(let call):
             runNative(tx, plan: plan, gasCost: ChainGovernance.gasCost, into: &outcome) {
-                ChainGovernance.execute(call, view: &view, genesis: contracts.genesisGovernors)
+                ChainGovernance.execute(call, view: &view, genesis: contracts.genesisGovernors, blockNumber: contracts.environment.number)
             }
         case .permission(let call):
             runNative(tx, plan: plan, gasCost: Permission.gasCost, into: &outcome) {
@@ -103,7 +107,7 @@ enum TransactionProcessor {
             // nothing is deployed, and the receipt says why (FISCO's status 18).
             outcome.status = .noDeployPermission
             outcome.gasUsed = plan.intrinsicGas
-        case .excluded:
+        case .excluded, .frozenSender:
             preconditionFailure("handled above")
         }
         if !plan.gasPrice.isZero {

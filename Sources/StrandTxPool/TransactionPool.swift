@@ -94,7 +94,7 @@ public final class TransactionPool: Sendable {
 
     /// Admits raw transactions; each result is the transaction's hash or why it was refused.
     ///
-    /// - Parameter accounts: the committed state, for nonces and balances.
+    /// - Parameter accounts: the committed state, for nonces, balances and frozen accounts.
     /// - Complexity: one decode and one signature recovery per new transaction, the
     ///   recoveries spread over all cores.
     public func admit(_ raws: [[UInt8]], accounts: some StateReader) -> [Result<Hash, TxPoolError>] {
@@ -126,9 +126,12 @@ public final class TransactionPool: Sendable {
             results[entry.index] = .failure(TxPoolError(.alreadyKnown, "transaction \(entry.tx.hash) is already known"))
         }
         let recovered = verifier.recoverSenders(fresh.map(\.tx))
+        let frozen = ChainGovernance.frozenAccounts(in: accounts)
         for (entry, outcome) in zip(fresh, recovered) {
             switch outcome {
             case .failure(let error): results[entry.index] = .failure(TxPoolError(error))
+            case .success(let tx) where frozen.contains(tx.sender):
+                results[entry.index] = .failure(TxPoolError(.accountFrozen, "account \(tx.sender) is frozen by the chain's committee"))
             case .success(let tx): results[entry.index] = insert(tx, accounts: accounts)
             }
         }

@@ -22,6 +22,8 @@ public struct TxPoolError: Error, Equatable, Sendable, CustomStringConvertible {
         case nonceAlreadyPending = "nonce_already_pending"
         case gasLimitTooHigh = "gas_limit_too_high"
         case insufficientBalance = "insufficient_balance"
+        /// The sender is frozen by the committee (`ChainGovernance`).
+        case accountFrozen = "account_frozen"
         case poolFull = "pool_full"
         /// The node cannot take transactions for now (its ledger cannot commit).
         case unavailable = "unavailable"

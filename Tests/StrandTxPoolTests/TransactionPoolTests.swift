@@ -42,6 +42,14 @@ import Testing
         #expect(codes(pool.admit([raw(alice, nonce: 0)], accounts: funded)) == [.alreadyKnown])
     }
 
+    @Test func refusesAFrozenSender() {
+        var accounts = funded
+        accounts.apply(StateChanges(sortedEntries: StateKey.sorted(ChainGovernance.frozenStorage([bob.address], replacingCount: 0)), code: []))
+        let pool = pool()
+        #expect(codes(pool.admit([raw(alice, nonce: 0), raw(bob, nonce: 3)], accounts: accounts)) == [nil, .accountFrozen])
+        #expect(pool.count == 1)
+    }
+
     @Test func selectsRunsOfConsecutiveNoncesInArrivalOrder() {
         let pool = pool()
         _ = pool.admit([raw(bob, nonce: 4), raw(alice, nonce: 1), raw(alice, nonce: 0), raw(bob, nonce: 3), raw(alice, nonce: 3)],

@@ -333,11 +333,55 @@ def test_the_committee_changes_by_votes(chain):
     assert "threshold: 60 %" in subprocess.run([STRAND, "gov", "members", "--rpc", chain.url], capture_output=True, text=True).stdout
 
 
+def test_frozen_accounts_and_operators(chain):
+    """ChainGovernance's unvoted acts through `strand gov`: a frozen account's transactions are
+    refused with FISCO's status 31 until it is unfrozen; an operator named, only operators deploy
+    (others get status 0x12); the operator revoked, deploying is open again."""
+    fisco = Fisco(chain)
+    key_file = os.path.join(chain.dir, "governor.key")
+    with open(key_file, "w") as f:
+        f.write(chain.accounts[0].key.hex())
+    frozen_key = keys.PrivateKey(keccak(b"an account to freeze"))
+    frozen = frozen_key.public_key.to_checksum_address()
+    limit = fisco.height() + 500
+    done = strand_gov(chain, key_file, "freeze", frozen)
+    assert done.returncode == 0 and "1 (done)" in done.stdout, done
+    assert "-52011" in strand_gov(chain, key_file, "freeze", frozen).stdout
+    status = subprocess.run([STRAND, "gov", "account-status", frozen, "--rpc", chain.url],
+                            capture_output=True, text=True, timeout=60)
+    assert "has been frozen" in status.stdout, status
+    refused = fisco.send(fisco_tx(transfer_call("userAdd", "frozen", 1), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(),
+                                  block_limit=limit, key=frozen_key))
+    assert refused.get("error", {}).get("code") == 31 and "frozen" in refused["error"].get("data", ""), refused
+    assert "1 (done)" in strand_gov(chain, key_file, "unfreeze", frozen).stdout
+    assert "-52010" in strand_gov(chain, key_file, "unfreeze", frozen).stdout
+    passed = fisco.send(fisco_tx(transfer_call("userAdd", "frozen", 1), to=PARALLEL_TRANSFER, randomid=fisco.fresh_id(),
+                                 block_limit=limit, key=frozen_key))
+    assert fisco.receipt(passed["result"])["status"] == "0x0", passed
+
+    operator = chain.accounts[1]
+    named = strand_gov(chain, key_file, "grant-operator", operator.address)
+    assert named.returncode == 0 and "1 (done)" in named.stdout, named
+    listed = subprocess.run([STRAND, "gov", "operators", "--rpc", chain.url], capture_output=True, text=True, timeout=60)
+    assert operator.address.lower() in listed.stdout.lower(), listed
+    assert "-52005" in strand_gov(chain, key_file, "grant-operator", chain.accounts[0].address).stdout
+    other = fisco.receipt(fisco.send(fisco_tx(TINY_INIT, randomid=fisco.fresh_id(), block_limit=limit))["result"])
+    assert other["status"] == "0x12", other
+    mine = fisco.receipt(fisco.send(fisco_tx(TINY_INIT, randomid=fisco.fresh_id(), block_limit=limit,
+                                             key=keys.PrivateKey(bytes(operator.key))))["result"])
+    assert mine["status"] == "0x0" and mine["contractAddress"], mine
+    assert "1 (done)" in strand_gov(chain, key_file, "revoke-operator", operator.address).stdout
+    assert "-52007" in strand_gov(chain, key_file, "revoke-operator", operator.address).stdout
+    reopened = fisco.receipt(fisco.send(fisco_tx(TINY_INIT, randomid=fisco.fresh_id(), block_limit=limit))["result"])
+    assert reopened["status"] == "0x0", reopened
+
+
 def main():
     return run_tests([test_builder_matches_the_sdk, test_deploy_receipt_call_and_code, test_anti_replay,
                       test_envelope_and_identity_errors, test_dialect_group_ids_and_shapes,
                       test_one_account_parallel_transfers_and_failures, test_system_config_by_governors_only,
-                      test_a_deploy_refused_by_permission, test_the_committee_changes_by_votes])
+                      test_a_deploy_refused_by_permission, test_the_committee_changes_by_votes,
+                      test_frozen_accounts_and_operators])
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ import StrandPrimitives
 import StrandTypes
 import Synchronization
 
-/// What contract transactions of one block share: the EVM's view of the block, and the code
-/// that the block's transactions deploy (visible to later ones, kept for the state changes).
+/// What the transactions of one block share: the EVM's view of the block, the code that the
+/// block's transactions deploy (visible to later ones, kept for the state changes), and the
+/// accounts frozen in its start state.
 final class ContractContext: Sendable {
     let environment: BlockEnvironment
     let isSimulation: Bool
@@ -13,6 +14,9 @@ final class ContractContext: Sendable {
     let genesisValidators: [NodeID]
     /// ChainGovernance's committee until it first changes.
     let genesisGovernors: [Address]
+    /// Accounts whose transactions the block includes with status 31 only (`ChainGovernance`),
+    /// read once from the start state: a freeze is in force from the block after it.
+    let frozenSenders: Set<Address>
     private let deployed = Mutex<[Hash: [UInt8]]>([:])
     private let codeReader: @Sendable (Hash) -> [UInt8]?
 
@@ -27,6 +31,13 @@ final class ContractContext: Sendable {
         isSimulation = context.isSimulation
         genesisValidators = context.genesisValidators
         genesisGovernors = context.genesisGovernors
+        frozenSenders = ChainGovernance.frozenAccounts(in: reader)
+    }
+
+    /// Whether `tx`'s sender is frozen; `anyFrozen` is `!frozenSenders.isEmpty`, passed by
+    /// planners on every core so that the usual empty set is never touched there.
+    func isFrozen(_ tx: RecoveredTransaction, anyFrozen: Bool) -> Bool {
+        anyFrozen && frozenSenders.contains(tx.sender)
     }
 
     func code(hash: Hash) -> [UInt8] {

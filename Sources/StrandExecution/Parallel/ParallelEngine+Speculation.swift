@@ -35,6 +35,7 @@ extension ParallelEngine {
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let feesEnabled = context.feesEnabled
         let speculative = ContractContext(block: context, reader: state)
+        let anyFrozen = !speculative.frozenSenders.isEmpty
         let sets = prepare(count, stride: stride)
         // Taken for the block and handed back empty, so that its pages stay mapped between blocks.
         var speculations = speculationBuffer
@@ -47,7 +48,8 @@ extension ParallelEngine {
                 count: count, sets: sets, chunkSize: Self.speculationChunk, expectedKeysPerTransaction: 6, pool: pool,
                 statistics: &statistics
             ) { i, plans in
-                plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i])
+                plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i],
+                                           senderFrozen: speculative.isFrozen(transactions[i], anyFrozen: anyFrozen))
                 guard plans[i].isContract else { return sets.record(plans[i], of: transactions[i], at: i, reader: state) }
                 let speculation = Speculation(transactions[i], plan: plans[i], reader: state, contracts: speculative,
                                               record: sets.speculationRecord(at: i))

@@ -52,16 +52,18 @@ struct ParallelEngine: ~Copyable {
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let feesEnabled = context.feesEnabled
         let sets = prepare(count, stride: Self.stride)
+        let contracts = ContractContext(block: context, reader: state)
+        let anyFrozen = !contracts.frozenSenders.isEmpty
         planAndBuildDAG(
             count: count, sets: sets, chunkSize: Self.planChunk, expectedKeysPerTransaction: 3, pool: pool,
             statistics: &statistics
         ) { i, plans in
-            plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i])
+            plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i],
+                                       senderFrozen: contracts.isFrozen(transactions[i], anyFrozen: anyFrozen))
             sets.record(plans[i], of: transactions[i], at: i, reader: state)
         }
         statistics.planningNanoseconds = stopwatch.lap() - statistics.dagBuildNanoseconds
 
-        let contracts = ContractContext(block: context, reader: state)
         return executeAlongDAG(transactions, on: state, context: context, pool: pool, sets: sets,
                                contracts: contracts, statistics: statistics)
     }

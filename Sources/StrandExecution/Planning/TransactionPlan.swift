@@ -18,6 +18,9 @@ struct TransactionPlan: Sendable {
         case tables(Tables.Call, gasCost: UInt64)
         /// Runs as a barrier: what it touches depends on the committee and its votes.
         case chainGovernance(ChainGovernance.Call)
+        /// From an account the committee froze before the block: its nonce is spent, its
+        /// receipt says so (status 31), nothing else happens.
+        case frozenSender
         /// EVM code runs: a creation, or a call with data. Its access set is learnt by running it.
         case contract
         /// Left out whatever the state: the reason does not depend on it.
@@ -42,11 +45,12 @@ struct TransactionPlan: Sendable {
     }
 
     /// Plans `tx`; `withinBlockGasLimit` says whether the gas limits of the block's
-    /// transactions up to and including this one fit the block's gas limit.
+    /// transactions up to and including this one fit the block's gas limit, `senderFrozen`
+    /// whether its sender is frozen in the block's start state (`ContractContext.frozenSenders`).
     ///
     /// Takes the one flag it needs rather than the `BlockContext`: copying the context per
     /// transaction, on every core, would bump the shared reference count of its closure.
-    init(_ tx: RecoveredTransaction, feesEnabled: Bool, withinBlockGasLimit: Bool) {
+    init(_ tx: RecoveredTransaction, feesEnabled: Bool, withinBlockGasLimit: Bool, senderFrozen: Bool = false) {
         // Fields are read through the transaction, not from a copy of its content: a copy
         // would retain and release the content's arrays, per transaction.
         let transaction = tx.transaction
@@ -63,6 +67,8 @@ struct TransactionPlan: Sendable {
             kind = .excluded(.feeOverflow)
         } else if gasLimit < intrinsicGas {
             kind = .excluded(.intrinsicGasTooLow(required: intrinsicGas, gasLimit: gasLimit))
+        } else if senderFrozen {
+            kind = .frozenSender
         } else if transaction.content.to == ParallelTransfer.address {
             kind = .parallelTransfer(ParallelTransfer.decode(transaction.content.data))
         } else if transaction.content.to == SystemConfig.address {
@@ -101,7 +107,7 @@ struct TransactionPlan: Sendable {
             if !tx.transaction.content.value.isZero { set.write(.balance(to)) }
         case .parallelTransfer(let call):
             call.recordAccess(into: &set)
-        case .contract, .systemConfig, .consensus, .cns, .permission, .tables, .chainGovernance, .excluded:
+        case .contract, .systemConfig, .consensus, .cns, .permission, .tables, .chainGovernance, .frozenSender, .excluded:
             break
         }
     }

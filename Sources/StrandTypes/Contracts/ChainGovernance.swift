@@ -11,8 +11,9 @@ import StrandPrimitives
 /// Its first members are named in genesis (`chain init --governor`); unlike FISCO 2.x, an empty
 /// committee makes nobody its owner. A change of the committee is voted: each member's call is its
 /// vote for that change, and the change is made once the voters' weight exceeds the threshold's
-/// share of the committee's weight (50 % unless changed); a lone member decides alone. Votes do not
-/// expire. The call answers 1 when the change is made, 0 while it waits for votes.
+/// share of the committee's weight (50 % unless changed); a lone member decides alone. A vote
+/// counts for `voteLifetime` blocks. The call answers 1 when the change is made, 0 while it waits
+/// for votes. Operators and frozen accounts: `ChainGovernance+Accounts.swift`.
 public enum ChainGovernance {
     public static let address = try! Address(hex: "0x0000000000000000000000000000000000001008")
     public static let grantCommitteeMember = ContractCalldata.selector("grantCommitteeMember(address)")
@@ -67,8 +68,37 @@ public enum ChainGovernance {
         return writes
     }
 
-    /// Who voted for the change that `proposal` names, a list of addresses.
-    public static func votesBase(_ proposal: Hash) -> UInt256 { StorageBlob.base(["votes", proposal.description]) }
+    /// The votes cast for the change that `proposal` names: a `Ballot` each.
+    public static func ballotsBase(_ proposal: Hash) -> UInt256 { StorageBlob.base(["ballots", proposal.description]) }
+
+    /// Blocks a vote counts for, from the one that includes it (FISCO's default validity).
+    public static let voteLifetime: UInt64 = 10_000
+
+    /// A member's vote for a change: counted in blocks before `expiry`.
+    public struct Ballot: Sendable, Equatable {
+        public var voter: Address
+        public var expiry: UInt64
+
+        public init(voter: Address, expiry: UInt64) {
+            self.voter = voter
+            self.expiry = expiry
+        }
+
+        static let encodedCount = 28
+
+        /// voter ‖ expiry (big-endian), 28 bytes a ballot.
+        public static func encode(_ ballots: [Ballot]) -> [UInt8] {
+            ballots.flatMap { $0.voter.bytes + UInt256($0.expiry).bigEndianBytes.suffix(8) }
+        }
+
+        public static func decode(_ bytes: [UInt8]) -> [Ballot] {
+            stride(from: 0, to: bytes.count - bytes.count % encodedCount, by: encodedCount).compactMap { start in
+                guard let voter = Address(bytes[start..<start + 20]) else { return nil }
+                let expiry = bytes[start + 20..<start + encodedCount].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                return Ballot(voter: voter, expiry: expiry)
+            }
+        }
+    }
 
     /// FISCO's answer to `listCommitteeMembers`.
     public static func json(_ committee: Committee) -> String {
