@@ -11,6 +11,8 @@ public final class EVM {
     public var block: BlockEnvironment
     var transaction = TransactionEnvironment(origin: .zero, gasPrice: .zero, blobHashes: [])
     let precompiles = Precompiles()
+    /// The host's native contracts, when it has any (`HostContracts`).
+    public var host: HostContracts?
     let resources: EVMThreadResources
     var keccakCache: KeccakCache { resources.keccakCache }
     /// Instructions run so far (benchmarks divide time by it).
@@ -80,8 +82,9 @@ extension EVM {
         if transfersValue && state.balance(message.caller) < message.value {
             return .failure(.outOfGas, gasLeft: message.gas)
         }
-        let snapshot = state.snapshot()
         let precompile = precompiles.contract(at: message.codeAddress)
+        if precompile == nil, let host, host.runs(message.codeAddress) { return callHost(host, message) }
+        let snapshot = state.snapshot()
         if message.kind == .call {
             if precompile == nil && message.value.isZero && !state.exists(message.address) {
                 return CallResult(error: nil, gasLeft: message.gas, output: [])

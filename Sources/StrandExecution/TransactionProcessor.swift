@@ -78,29 +78,9 @@ enum TransactionProcessor {
             runNative(tx, plan: plan, gasCost: call.gasCost, into: &outcome) {
                 ParallelTransfer.execute(call, view: &view)
             }
-        case .systemConfig(let call):
-            runNative(tx, plan: plan, gasCost: SystemConfig.gasCost, into: &outcome) {
-                SystemConfig.execute(call, view: &view, blockNumber: contracts.environment.number)
-            }
-        case .consensus(let call):
-            runNative(tx, plan: plan, gasCost: ConsensusContract.gasCost, into: &outcome) {
-                ConsensusContract.execute(call, view: &view, genesis: contracts.genesisValidators, blockNumber: contracts.environment.number)
-            }
-        case .cns(let call, let gasCost):
+        case .system(let call, let gasCost):
             runNative(tx, plan: plan, gasCost: gasCost, into: &outcome) {
-                CNS.execute(call, view: &view, blockNumber: contracts.environment.number)
-            }
-        case .tables(let call, let gasCost):
-            runNative(tx, plan: plan, gasCost: gasCost, into: &outcome) {
-                Tables.execute(call, view: &view, blockNumber: contracts.environment.number)
-            }
-        case .chainGovernance(let call):
-            runNative(tx, plan: plan, gasCost: ChainGovernance.gasCost, into: &outcome) {
-                ChainGovernance.execute(call, view: &view, genesis: contracts.genesisGovernors, blockNumber: contracts.environment.number)
-            }
-        case .permission(let call):
-            runNative(tx, plan: plan, gasCost: Permission.gasCost, into: &outcome) {
-                Permission.execute(call, view: &view, blockNumber: contracts.environment.number)
+                call.execute(view: &view, contracts: contracts)
             }
         case .contract:
             // A creation that `_sys_tables_` refuses: the nonce and the intrinsic gas are spent,

@@ -125,8 +125,37 @@ def test_estimate_in_the_next_block(chain):
     assert accumulator.functions.count().call() == 3
 
 
+def test_fisco_table_objects(chain):
+    """FISCO 2.x's table objects from contract code: the asset sample (Asset.vy) creates its
+    tables in its constructor (TableFactory, KVTableFactory), registers, selects, transfers
+    (update with a condition), removes, keeps a key-value table and declares transfer to
+    ParallelConfig; eth_call reads through the same objects."""
+    abi, bytecode = compile_vyper("Asset.vy")
+    alice, bob = chain.accounts[0], chain.accounts[1]
+    asset, _ = deploy(chain, alice, abi, bytecode)
+    r = transact(chain, alice, asset.functions.register("alice", 100))
+    assert r.status == 1 and asset.events.Registered().process_receipt(r)[0].args.result == 1, r
+    assert transact(chain, bob, asset.functions.register("bob", 50)).status == 1
+    assert asset.functions.assetOf("alice").call() == [True, 100]
+    assert asset.functions.assetOf("carol").call() == [False, 0]
+    assert transact(chain, bob, asset.functions.transfer("alice", "bob", 30)).status == 1
+    assert asset.functions.assetOf("alice").call() == [True, 70] and asset.functions.assetOf("bob").call() == [True, 80]
+    failed = send(chain, alice, asset.functions.transfer("alice", "bob", 1000).build_transaction(sender(chain, alice, gas=3_000_000)))
+    assert failed.status == 0 and asset.functions.assetOf("alice").call() == [True, 70]
+    assert asset.functions.unregister("bob").call({"from": alice.address}) == 1
+    assert transact(chain, alice, asset.functions.unregister("bob")).status == 1
+    assert asset.functions.assetOf("bob").call() == [False, 0]
+
+    assert asset.functions.kvGet("alice").call() == [False, 0]
+    assert transact(chain, alice, asset.functions.kvSet("alice", 5)).status == 1
+    assert transact(chain, alice, asset.functions.kvSet("alice", 9)).status == 1
+    assert asset.functions.kvGet("alice").call() == [True, 9]
+    assert asset.functions.enableParallel().call({"from": alice.address}) == 1
+    assert transact(chain, alice, asset.functions.enableParallel()).status == 1
+
+
 def main():
-    return run_tests([test_vyper_contract, test_erc20, test_estimate_in_the_next_block])
+    return run_tests([test_vyper_contract, test_erc20, test_estimate_in_the_next_block, test_fisco_table_objects])
 
 
 if __name__ == "__main__":

@@ -173,7 +173,7 @@ extension EVM {
             case 0x3B:
                 let address = Address(truncating: f.pop())
                 guard f.useGas(accessCost(address)) else { return .failed(.outOfGas) }
-                f.push(UInt256(state.code(address).count))
+                f.push(host?.runs(address) == true ? .one : UInt256(state.code(address).count))
             case 0x3C:
                 let address = Address(truncating: f.pop())
                 let destination = f.pop(), offset = f.pop(), size = f.pop()

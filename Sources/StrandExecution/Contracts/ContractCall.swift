@@ -25,6 +25,7 @@ enum ContractCall {
     ) -> TransactionOutcome {
         WorldState.borrowing(source: source) { world in
             let evm = EVM(state: world, block: contracts.environment)
+            evm.host = NativeHost(contracts: contracts)
             let options = TransactOptions(gasPrice: gasPrice, creditCoinbase: false, checkNonce: !speculative,
                                           checkSenderCode: !contracts.isSimulation)
             let result: EVMTransactionOutcome

@@ -26,7 +26,7 @@ extension Tables {
                 String(decoding: try arguments.string(index, maxLength: 1 << 18), as: UTF8.self)
             }
             do throws(ABI.DecodingError) {
-                switch (contract == factoryAddress, selector) {
+                switch (contract == factoryAddress || contract == kvFactoryAddress, selector) {
                 case (true, createTable):
                     return .create(name: try text(0), keyField: try text(1), valueFields: try text(2), caller: caller)
                 case (false, insert):
@@ -55,60 +55,89 @@ extension Tables {
     }
 
     private static func run<View: StateAccess>(_ call: Call, view: inout View, blockNumber: UInt64) throws(FiscoCode) -> NativeOutcome {
-        func mayWrite(_ table: String, _ caller: Address) throws(FiscoCode) {
-            guard Permission.allows(caller, table: table, inBlock: blockNumber, reading: { view.read($0) }) else { throw .permissionDenied }
-        }
-        func schema(_ stored: String) throws(FiscoCode) -> Schema {
-            guard let schema = Tables.schema(of: stored, reading: { view.read($0) }) else { throw .tableNotFound }
-            return schema
-        }
         switch call {
         case .invalid(let reason):
             return .revert(reason)
         case .create(let name, let keyField, let valueFields, let caller):
-            try mayWrite(systemTable, caller)
-            let stored = storedName(name)
-            let fields = valueFields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            try check(name: name, keyField: keyField, valueFields: fields)
-            guard Tables.schema(of: stored, reading: { view.read($0) }) == nil else { throw .tableExists }
-            write([[("table_name", stored), ("key_field", keyField), ("value_field", fields.joined(separator: ","))]],
-                  table: systemTable, key: stored, replacing: [], view: &view)
+            try createTable(name, keyField: keyField, valueFields: valueFields, caller: caller, view: &view, blockNumber: blockNumber)
             return .count(0)
         case .select(let table, let key, let condition):
-            let stored = storedName(table)
-            _ = try schema(stored)
-            let found = try Condition.parse(condition).select(rows(table: stored, key: key) { view.read($0) }).prefix(maxSelected)
-            return .success(output: ABI.encode(string: json(Array(found))))
+            let found = try selectRows(storedName(table), key: key, try Condition.parse(condition), view: &view)
+            return .success(output: ABI.encode(string: json(Array(found.prefix(maxSelected)))))
         case .insert(let table, let key, let entry, let caller):
             let stored = storedName(table)
-            let schema = try schema(stored)
-            try mayWrite(stored, caller)
-            guard key.utf8.count <= maxKeyLength else { throw .keyTooLong }
-            let fields = try parseEntry(entry, allowed: schema.fields)
-            let before = rows(table: stored, key: key) { view.read($0) }
-            write(before + [schema.fields.map { ($0, $0 == schema.keyField ? key : fields[$0] ?? "") }],
-                  table: stored, key: key, replacing: before, view: &view)
-            return .count(1)
+            let fields = try parseEntry(entry, allowed: try schema(stored, view: &view).fields)
+            return .count(try insertRow(stored, key: key, fields: fields, caller: caller, view: &view, blockNumber: blockNumber))
         case .update(let table, let key, let entry, let condition, let caller):
             let stored = storedName(table)
-            let schema = try schema(stored)
-            try mayWrite(stored, caller)
-            let fields = try parseEntry(entry, allowed: schema.valueFields)
-            let before = rows(table: stored, key: key) { view.read($0) }
-            var after = before
-            let chosen = try Condition.parse(condition).selectedIndexes(before)
-            for index in chosen { after[index] = after[index].map { (field, value) in (field, fields[field] ?? value) } }
-            write(after, table: stored, key: key, replacing: before, view: &view)
-            return .count(chosen.count)
+            let fields = try parseEntry(entry, allowed: try schema(stored, view: &view).valueFields)
+            return .count(try updateRows(stored, key: key, fields: fields, try Condition.parse(condition), caller: caller,
+                                         view: &view, blockNumber: blockNumber))
         case .remove(let table, let key, let condition, let caller):
-            let stored = storedName(table)
-            _ = try schema(stored)
-            try mayWrite(stored, caller)
-            let before = rows(table: stored, key: key) { view.read($0) }
-            let chosen = Set(try Condition.parse(condition).selectedIndexes(before))
-            write(before.indices.filter { !chosen.contains($0) }.map { before[$0] }, table: stored, key: key, replacing: before, view: &view)
-            return .count(chosen.count)
+            return .count(try removeRows(storedName(table), key: key, try Condition.parse(condition), caller: caller,
+                                         view: &view, blockNumber: blockNumber))
         }
+    }
+
+    // MARK: Operations on a table by its stored name, shared with the table objects (`TableObjects`)
+
+    static func schema<View: StateAccess>(_ stored: String, view: inout View) throws(FiscoCode) -> Schema {
+        guard let schema = Tables.schema(of: stored, reading: { view.read($0) }) else { throw .tableNotFound }
+        return schema
+    }
+
+    static func mayWrite<View: StateAccess>(_ table: String, _ caller: Address, view: inout View, blockNumber: UInt64) throws(FiscoCode) {
+        guard Permission.allows(caller, table: table, inBlock: blockNumber, reading: { view.read($0) }) else { throw .permissionDenied }
+    }
+
+    static func createTable<View: StateAccess>(_ name: String, keyField: String, valueFields: String, caller: Address,
+                                               view: inout View, blockNumber: UInt64) throws(FiscoCode) {
+        try mayWrite(systemTable, caller, view: &view, blockNumber: blockNumber)
+        let stored = storedName(name)
+        let fields = valueFields.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        try check(name: name, keyField: keyField, valueFields: fields)
+        guard Tables.schema(of: stored, reading: { view.read($0) }) == nil else { throw .tableExists }
+        write([[("table_name", stored), ("key_field", keyField), ("value_field", fields.joined(separator: ","))]],
+              table: systemTable, key: stored, replacing: [], view: &view)
+    }
+
+    static func selectRows<View: StateAccess>(_ stored: String, key: String, _ condition: Condition, view: inout View) throws(FiscoCode) -> [Row] {
+        _ = try schema(stored, view: &view)
+        return condition.select(rows(table: stored, key: key) { view.read($0) })
+    }
+
+    /// Adds a row under `key` of the fields given (others empty); `fields` names schema fields only.
+    static func insertRow<View: StateAccess>(_ stored: String, key: String, fields: [String: String], caller: Address,
+                                             view: inout View, blockNumber: UInt64) throws(FiscoCode) -> Int {
+        let schema = try schema(stored, view: &view)
+        try mayWrite(stored, caller, view: &view, blockNumber: blockNumber)
+        guard key.utf8.count <= maxKeyLength else { throw .keyTooLong }
+        let before = rows(table: stored, key: key) { view.read($0) }
+        write(before + [schema.fields.map { ($0, $0 == schema.keyField ? key : fields[$0] ?? "") }],
+              table: stored, key: key, replacing: before, view: &view)
+        return 1
+    }
+
+    static func updateRows<View: StateAccess>(_ stored: String, key: String, fields: [String: String], _ condition: Condition,
+                                              caller: Address, view: inout View, blockNumber: UInt64) throws(FiscoCode) -> Int {
+        _ = try schema(stored, view: &view)
+        try mayWrite(stored, caller, view: &view, blockNumber: blockNumber)
+        let before = rows(table: stored, key: key) { view.read($0) }
+        var after = before
+        let chosen = condition.selectedIndexes(before)
+        for index in chosen { after[index] = after[index].map { (field, value) in (field, fields[field] ?? value) } }
+        write(after, table: stored, key: key, replacing: before, view: &view)
+        return chosen.count
+    }
+
+    static func removeRows<View: StateAccess>(_ stored: String, key: String, _ condition: Condition, caller: Address,
+                                              view: inout View, blockNumber: UInt64) throws(FiscoCode) -> Int {
+        _ = try schema(stored, view: &view)
+        try mayWrite(stored, caller, view: &view, blockNumber: blockNumber)
+        let before = rows(table: stored, key: key) { view.read($0) }
+        let chosen = Set(condition.selectedIndexes(before))
+        write(before.indices.filter { !chosen.contains($0) }.map { before[$0] }, table: stored, key: key, replacing: before, view: &view)
+        return chosen.count
     }
 
     /// Refuses a table's name or fields as FISCO does.

@@ -7,17 +7,9 @@ struct TransactionPlan: Sendable {
     enum Kind: Sendable {
         case valueTransfer
         case parallelTransfer(ParallelTransfer.Call)
-        case systemConfig(SystemConfig.Call)
-        /// Runs as a barrier: what it touches depends on the roster's length.
-        case consensus(ConsensusContract.Call)
-        /// Runs as a barrier: what it touches depends on the names registered.
-        case cns(CNS.Call, gasCost: UInt64)
-        /// Runs as a barrier: what it touches depends on the grants a table has.
-        case permission(Permission.Call)
-        /// Runs as a barrier: what it touches depends on the rows a key holds.
-        case tables(Tables.Call, gasCost: UInt64)
-        /// Runs as a barrier: what it touches depends on the committee and its votes.
-        case chainGovernance(ChainGovernance.Call)
+        /// One of FISCO's system contracts. Runs as a barrier: what it touches depends on lists
+        /// in state (the roster, grants, names, rows, the committee).
+        case system(SystemCall, gasCost: UInt64)
         /// From an account the committee froze before the block: its nonce is spent, its
         /// receipt says so (status 31), nothing else happens.
         case frozenSender
@@ -71,19 +63,9 @@ struct TransactionPlan: Sendable {
             kind = .frozenSender
         } else if transaction.content.to == ParallelTransfer.address {
             kind = .parallelTransfer(ParallelTransfer.decode(transaction.content.data))
-        } else if transaction.content.to == SystemConfig.address {
-            kind = .systemConfig(SystemConfig.decode(transaction.content.data, caller: tx.sender))
-        } else if let to = transaction.content.to, to == Tables.factoryAddress || to == Tables.crudAddress {
-            kind = .tables(Tables.decode(transaction.content.data, to: to, caller: tx.sender),
-                           gasCost: Tables.gasCost(calldataCount: transaction.content.data.count))
-        } else if transaction.content.to == ChainGovernance.address {
-            kind = .chainGovernance(ChainGovernance.decode(transaction.content.data, caller: tx.sender))
-        } else if transaction.content.to == Permission.address {
-            kind = .permission(Permission.decode(transaction.content.data, caller: tx.sender))
-        } else if transaction.content.to == CNS.address {
-            kind = .cns(CNS.decode(transaction.content.data, caller: tx.sender), gasCost: CNS.gasCost(calldataCount: transaction.content.data.count))
-        } else if transaction.content.to == ConsensusContract.address {
-            kind = .consensus(ConsensusContract.decode(transaction.content.data, caller: tx.sender))
+        } else if let to = transaction.content.to, SystemCall.isSystemContract(to),
+                  let (call, gasCost) = SystemCall.decode(to: to, data: transaction.content.data, sender: tx.sender, origin: tx.sender) {
+            kind = .system(call, gasCost: gasCost)
         } else if tx.mayRunContractCode {
             kind = .contract
         } else {
@@ -107,18 +89,15 @@ struct TransactionPlan: Sendable {
             if !tx.transaction.content.value.isZero { set.write(.balance(to)) }
         case .parallelTransfer(let call):
             call.recordAccess(into: &set)
-        case .contract, .systemConfig, .consensus, .cns, .permission, .tables, .chainGovernance, .frozenSender, .excluded:
+        case .contract, .system, .frozenSender, .excluded:
             break
         }
     }
 
     /// False for a transaction whose keys cannot be known before it runs: it runs as a barrier.
     var hasKnownAccess: Bool {
-        switch kind {
-        // SystemConfig too: a governor's call reads `_sys_config_`'s grants, a list of any length.
-        case .systemConfig, .consensus, .cns, .permission, .tables, .chainGovernance: false
-        default: true
-        }
+        if case .system = kind { return false }
+        return true
     }
 
     var isContract: Bool {

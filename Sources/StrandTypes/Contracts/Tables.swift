@@ -17,6 +17,8 @@ import StrandPrimitives
 public enum Tables {
     public static let factoryAddress = try! Address(hex: "0x0000000000000000000000000000000000001001")
     public static let crudAddress = try! Address(hex: "0x0000000000000000000000000000000000001002")
+    /// KVTableFactory: `createTable` as TableFactory's; its `openTable` object only from contract code.
+    public static let kvFactoryAddress = try! Address(hex: "0x0000000000000000000000000000000000001010")
     public static let createTable = ContractCalldata.selector("createTable(string,string,string)")
     public static let insert = ContractCalldata.selector("insert(string,string,string,string)")
     public static let update = ContractCalldata.selector("update(string,string,string,string,string)")
