@@ -102,7 +102,7 @@ let package = Package(
             name: "StrandNetwork",
             dependencies: [
                 "StrandNetworkAPI",
-                "StrandPrimitives", "StrandCrypto", "StrandTypes",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StrandPrimitives
 import StrandCrypto
 import StrandNetwork
 import StrandNode
@@ -9,8 +10,8 @@ import StrandNode
 struct CertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cert",
-        abstract: "Issue agency and node certificates under a chain CA; show what a certificate names.",
-        subcommands: [Agency.self, Node.self, Show.self]
+        abstract: "Issue agency and node certificates under a chain CA, revoke them; show what a certificate names.",
+        subcommands: [Agency.self, Node.self, Revoke.self, Show.self]
     )
 
     struct Agency: ParsableCommand {
@@ -33,6 +34,52 @@ struct CertCommand: ParsableCommand {
                 try ChainCertificates.write(agency.certificatePEM, to: out + "/agency.crt", mode: 0o644)
                 try ChainCertificates.write(agency.keyPEM, to: out + "/agency.key", mode: 0o600)
                 print(out + "/agency.crt")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke node certificates: the chain CA signs a new revocation list, CA_DIR/crl.pem.",
+            discussion: """
+                Adds the serial number of each certificate file's first certificate (a node's tls.crt) to \
+                CA_DIR/crl.pem (--lift takes it off), signed by CA_DIR/ca.crt and ca.key and valid for \
+                --days. Install it on the nodes with `strand chain revoke --dir DIR --crl CA_DIR/crl.pem` \
+                (or copy it and set p2p.crl): they refuse those certificates at the handshake and cut \
+                their links at once. `openssl crl -in CA_DIR/crl.pem -text` shows it.
+                """
+        )
+        @Option(name: .customLong("ca-dir"), help: "The chain CA's directory (ca.crt, ca.key), e.g. DIR/ca.")
+        var caDirectory: String
+        @Flag(help: "Take these certificates off the list instead.")
+        var lift = false
+        @Option(help: "Days until the list's next update is due.")
+        var days = 365
+        @Argument(help: "Certificate files (PEM); the first certificate of each is revoked.")
+        var certificates: [String]
+
+        func run() throws {
+            try reportingErrors {
+                guard !certificates.isEmpty else { throw CLIError("name at least one certificate file") }
+                guard days > 0 else { throw CLIError("--days must be positive") }
+                let caPEM = try String(contentsOfFile: caDirectory + "/ca.crt", encoding: .utf8)
+                let keyPEM = try String(contentsOfFile: caDirectory + "/ca.key", encoding: .utf8)
+                let path = caDirectory + "/crl.pem"
+                var serials: Set<[UInt8]> = []
+                if FileManager.default.fileExists(atPath: path) {
+                    do { serials = try CertificateRevocationList(pem: String(contentsOfFile: path, encoding: .utf8), caPEM: caPEM).serials }
+                    catch { throw CLIError("\(path): \(error)") }
+                }
+                for file in certificates {
+                    guard let certificate = try ChainCertificates.readCertificates(pemFile: file).first else { throw CLIError("\(file): no certificate") }
+                    let serial = Array(certificate.serialNumber.bytes.drop { $0 == 0 })
+                    if lift { serials.remove(serial) } else { serials.insert(serial) }
+                    let node = (try? ChainCertificates.nodeID(of: certificate)).map { ", node \($0.description.prefix(16))…" } ?? ""
+                    print("\(lift ? "lifted" : "revoked"): serial \(Hex.encode(serial, prefixed: false))\(node)")
+                }
+                let list = try CertificateRevocationList.issue(revoking: serials, caCertificatePEM: caPEM, caKeyPEM: keyPEM, days: days)
+                try ChainCertificates.replace(path, with: list, mode: 0o644)
+                print("\(path): \(serials.count) certificate(s) revoked")
             }
         }
     }

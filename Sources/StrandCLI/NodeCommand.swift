@@ -68,9 +68,11 @@ struct NodeCommand: ParsableCommand {
                 }
                 guard let node = running.withLock({ $0 }) else { return }
                 do {
-                    let revoked = try NodeConfig(file: config).network?.revoked ?? []
-                    node.revoke(revoked)
-                    Logger(label: "strand").info("p2p.revoked reread (SIGHUP): \(revoked.count) node(s) revoked")
+                    let network = try NodeConfig(file: config).network
+                    let (revoked, certificates) = (network?.revoked ?? [], network?.revokedCertificates ?? .init())
+                    node.revoke(revoked, certificates: certificates)
+                    Logger(label: "strand").info(
+                        "p2p.revoked and p2p.crl reread (SIGHUP): \(revoked.count) node(s), \(certificates.serials.count) certificate(s) revoked")
                 } catch {
                     Logger(label: "strand").error("SIGHUP: cannot reread \(config): \(error); revocations unchanged")
                 }

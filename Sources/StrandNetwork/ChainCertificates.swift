@@ -152,6 +152,14 @@ public enum ChainCertificates {
         }
     }
 
+    /// Replaces the file at `path` (a revocation list) with `text` at once: written beside it, then renamed over it.
+    public static func replace(_ path: String, with text: String, mode: mode_t) throws {
+        let temporary = path + ".new"
+        try? FileManager.default.removeItem(atPath: temporary)
+        try write(text, to: temporary, mode: mode)
+        guard rename(temporary, path) == 0 else { throw Failure("cannot replace \(path): errno \(errno)") }
+    }
+
     /// Writes `text` to a new file with `mode`; refuses to replace one.
     public static func write(_ text: String, to path: String, mode: mode_t) throws {
         guard !FileManager.default.fileExists(atPath: path) else { throw Failure("\(path) already exists; not overwriting it") }

@@ -43,7 +43,7 @@ public final class Network: PeerMessenger, Sendable {
         self.clock = clock
         self.logger = logger
         local = PeerSession.Local(nodeID: nodeID, chainID: chainID, genesisHash: genesisHash, members: members,
-                                  revoked: RevocationList(config.revoked))
+                                  revoked: RevocationList(config.revoked, certificates: config.revokedCertificates))
         let roots: [NIOSSLCertificate], chain: [NIOSSLCertificate], key: NIOSSLPrivateKey
         do {
             roots = try NIOSSLCertificate.fromPEMFile(config.tls.chainCA)
@@ -147,13 +147,19 @@ public final class Network: PeerMessenger, Sendable {
         for (peer, link) in links.withLock({ Array($0) }) where include(peer) { link.send(encoded: encoded) }
     }
 
-    /// Replaces the revoked node IDs while the node runs: a link to one just revoked ends at once,
-    /// and none is dialed or accepted again until it is taken off the list.
-    public func revoke(_ nodes: Set<NodeID>) {
-        let added = local.revoked.replace(with: nodes)
-        for peer in added {
+    /// Replaces the revoked node IDs and certificates while the node runs: a link to a node or
+    /// over a certificate just revoked ends at once, and none is dialed or accepted again until
+    /// it is taken off the list.
+    public func revoke(_ nodes: Set<NodeID>, certificates: CertificateRevocationList = .init()) {
+        let added = local.revoked.replace(nodes: nodes, certificates: certificates)
+        for peer in added.nodes {
             logger.notice("node \(peer.description.prefix(16))… revoked")
             disconnect(peer, because: .revoked("node \(peer.description.prefix(16))…, revoked while linked"))
+        }
+        guard !added.serials.isEmpty else { return }
+        for link in links.withLock({ Array($0.values) }) where added.serials.contains(link.certificateSerial) {
+            logger.notice("node \(link.nodeID.description.prefix(16))…: its certificate was revoked")
+            disconnect(link.nodeID, because: .revoked("node \(link.nodeID.description.prefix(16))…, certificate revoked while linked"))
         }
     }
 
@@ -178,8 +184,9 @@ public final class Network: PeerMessenger, Sendable {
         try sync.addHandler(PeerHandler(network: self, outbound: outbound))
     }
 
-    func makeLink(nodeID: NodeID, channel: any Channel, outbound: Bool) -> PeerLink {
-        PeerLink(nodeID: nodeID, channel: channel, outbound: outbound, limit: config.maxQueuedMessages) { [metrics] in
+    func makeLink(nodeID: NodeID, certificateSerial: [UInt8], channel: any Channel, outbound: Bool) -> PeerLink {
+        PeerLink(nodeID: nodeID, certificateSerial: certificateSerial, channel: channel, outbound: outbound,
+                 limit: config.maxQueuedMessages) { [metrics] in
             metrics.queueDrops.wrappingAdd(1, ordering: .relaxed)
         }
     }

@@ -36,6 +36,8 @@ public struct NetworkConfig: Sendable {
         public var chainCA: String
         public var certificateChain: String
         public var privateKey: String
+        /// The chain CA's revocation list, when the node follows one.
+        public var revocationList: String?
 
         public init(chainCA: String, certificateChain: String, privateKey: String) {
             self.chainCA = chainCA
@@ -50,6 +52,8 @@ public struct NetworkConfig: Sendable {
     public var tls: TLSFiles
     /// Node IDs refused at the handshake whatever their certificate says (FISCO's certificate blacklist).
     public var revoked: Set<NodeID> = []
+    /// Certificates the chain CA revoked (`p2p.crl`), refused at the handshake.
+    public var revokedCertificates = CertificateRevocationList()
     /// Largest frame accepted; a sealed block of the chain's largest size must fit, with the
     /// consensus message around it (`FrameBudget` in StrandNode checks chains against it).
     public var maxFrameBytes = NetworkConfig.defaultMaxFrameBytes

@@ -2,6 +2,7 @@ import NIOCore
 import NIOSSL
 import NIOTLS
 import StrandCrypto
+import StrandPrimitives
 import X509
 
 /// The I/O around one `PeerSession`: feeds it the TLS handshake's outcome, frames and
@@ -15,6 +16,8 @@ final class PeerHandler: ChannelInboundHandler {
     private let outbound: Bool
     private var heartbeat: Scheduled<Void>?
     private var link: PeerLink?
+    /// The serial number of the certificate the peer presented (no leading zeros).
+    private var certificateSerial: [UInt8] = []
 
     init(network: Network, outbound: Bool) {
         self.network = network
@@ -42,8 +45,8 @@ final class PeerHandler: ChannelInboundHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    /// The node ID the peer's certificate names; BoringSSL has already verified its chain
-    /// against the chain CA (and its validity period).
+    /// The node ID the peer's certificate names, unless the chain CA revoked the certificate;
+    /// BoringSSL has already verified its chain against the chain CA (and its validity period).
     private func certifiedNodeID(_ context: ChannelHandlerContext) -> Result<NodeID, PeerError> {
         do {
             guard let handler = try? context.pipeline.syncOperations.handler(type: NIOSSLHandler.self),
@@ -51,6 +54,10 @@ final class PeerHandler: ChannelInboundHandler {
                 return .failure(.badCertificate("the peer presented no certificate"))
             }
             let certificate = try Certificate(derEncoded: try presented.toDERBytes())
+            certificateSerial = Array(certificate.serialNumber.bytes.drop { $0 == 0 })
+            guard !network.local.revoked.revokes(serial: certificateSerial) else {
+                return .failure(.revoked("certificate \(Hex.encode(certificateSerial).prefix(16))…, on the chain CA's revocation list"))
+            }
             return .success(try ChainCertificates.nodeID(of: certificate))
         } catch {
             return .failure(.badCertificate("\(error)"))
@@ -90,7 +97,7 @@ final class PeerHandler: ChannelInboundHandler {
             case .send(let message):
                 context.writeAndFlush(wrapOutboundOut(message.encoded), promise: nil)
             case .established(let nodeID):
-                let link = network.makeLink(nodeID: nodeID, channel: context.channel, outbound: outbound)
+                let link = network.makeLink(nodeID: nodeID, certificateSerial: certificateSerial, channel: context.channel, outbound: outbound)
                 self.link = link
                 network.register(link)
             case .deliver(let message, let peer):

@@ -6,14 +6,18 @@ import Synchronization
 /// flight; beyond it, messages are dropped and counted rather than buffered without end.
 final class PeerLink: Sendable {
     let nodeID: NodeID
+    /// The serial number of the certificate the peer presented, for revocation while linked.
+    let certificateSerial: [UInt8]
     let channel: any Channel
     let outbound: Bool
     private let queued = Atomic<Int>(0)
     private let limit: Int
     private let onDrop: @Sendable () -> Void
 
-    init(nodeID: NodeID, channel: any Channel, outbound: Bool, limit: Int, onDrop: @escaping @Sendable () -> Void) {
+    init(nodeID: NodeID, certificateSerial: [UInt8] = [], channel: any Channel, outbound: Bool, limit: Int,
+         onDrop: @escaping @Sendable () -> Void) {
         self.nodeID = nodeID
+        self.certificateSerial = certificateSerial
         self.channel = channel
         self.outbound = outbound
         self.limit = limit

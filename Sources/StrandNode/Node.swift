@@ -5,6 +5,7 @@ import StrandChain
 import StrandConsensus
 import StrandCrypto
 import StrandExecution
+import StrandNetwork
 import StrandPrimitives
 import StrandRPC
 import StrandStorage
@@ -160,9 +161,10 @@ public final class Node: Sendable {
         return address
     }
 
-    /// Replaces the revoked node IDs (a reread `p2p.revoked`): links to newly revoked nodes end at once.
-    public func revoke(_ nodes: Set<NodeID>) {
-        networking?.network.revoke(nodes)
+    /// Replaces the revoked node IDs and certificates (a reread `p2p.revoked` and `p2p.crl`): links
+    /// to newly revoked nodes end at once.
+    public func revoke(_ nodes: Set<NodeID>, certificates: CertificateRevocationList = .init()) {
+        networking?.network.revoke(nodes, certificates: certificates)
     }
 
     public func stop() {

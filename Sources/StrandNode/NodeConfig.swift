@@ -63,6 +63,7 @@ public struct NodeConfig: Sendable {
         ("p2p.cert", "this node's TLS certificate chain (PEM: node, then agency)"),
         ("p2p.key", "this node's TLS private key (PEM, P-256)"),
         ("p2p.revoked", "revoked node IDs, comma-separated (FISCO's certificate blacklist): refused at the handshake; SIGHUP rereads it and cuts their links at once"),
+        ("p2p.crl", "the chain CA's certificate revocation list (PEM, `strand cert revoke`): its certificates refused at the handshake; SIGHUP rereads it and cuts their links at once"),
     ]
 
     public struct Invalid: Error, CustomStringConvertible {
@@ -122,8 +123,22 @@ public struct NodeConfig: Sendable {
                 listenHost: file.string("p2p.listen_host") ?? "127.0.0.1", listenPort: port, peers: try list("p2p.peers", NetworkConfig.Peer.init(parsing:)),
                 tls: .init(chainCA: try resolve("p2p.ca"), certificateChain: try resolve("p2p.cert"), privateKey: try resolve("p2p.key")))
             network?.revoked = Set(try list("p2p.revoked") { try NodeID(hex: $0) })
-        } else if let stray = ["p2p.peers", "p2p.ca", "p2p.cert", "p2p.key", "p2p.revoked"].first(where: { file.values[$0] != nil }) {
+            if file.values["p2p.crl"] != nil {
+                let crl = try resolve("p2p.crl")
+                network?.tls.revocationList = crl
+                network?.revokedCertificates = try Self.revocationList(at: crl, caFile: try resolve("p2p.ca"), config: path)
+            }
+        } else if let stray = ["p2p.peers", "p2p.ca", "p2p.cert", "p2p.key", "p2p.revoked", "p2p.crl"].first(where: { file.values[$0] != nil }) {
             throw Invalid(description: "\(path): \(stray) is set but p2p.listen_port is not")
+        }
+    }
+
+    /// The list at `path`, checked against the chain CA in `caFile`.
+    static func revocationList(at path: String, caFile: String, config: String) throws -> CertificateRevocationList {
+        do {
+            return try CertificateRevocationList(pem: String(contentsOfFile: path, encoding: .utf8), caPEM: String(contentsOfFile: caFile, encoding: .utf8))
+        } catch {
+            throw Invalid(description: "\(config): p2p.crl \(path): \(error)")
         }
     }
 
@@ -146,6 +161,7 @@ public struct NodeConfig: Sendable {
             values["p2p.ca"] = .string(network.tls.chainCA)
             values["p2p.cert"] = .string(network.tls.certificateChain)
             values["p2p.key"] = .string(network.tls.privateKey)
+            if let crl = network.tls.revocationList { values["p2p.crl"] = .string(crl) }
             if !network.revoked.isEmpty { values["p2p.revoked"] = .string(network.revoked.map(\.description).sorted().joined(separator: ",")) }
         }
         return ConfigFile(values: values).text

@@ -200,6 +200,33 @@ def test_a_revoked_node_is_cut_off_at_once_and_the_chain_goes_on(c):
     wait_until(c.same_head, 60, "node3 to catch up")
 
 
+def test_a_revoked_certificate_is_cut_off_and_lifted(c):
+    """Revocation by the chain CA's list: `strand cert revoke` adds node3's certificate to
+    ca/crl.pem (which `openssl crl` verifies against the CA), `strand chain revoke --crl` installs
+    it on every node and the running nodes cut node3 off at once; lifted, it links up and catches up."""
+    ca_dir = os.path.join(c.dir, "ca")
+    revoked = subprocess.run([STRAND, "cert", "revoke", "--ca-dir", ca_dir, os.path.join(c.dir, "node3", "tls.crt")],
+                             capture_output=True, text=True, timeout=30)
+    assert revoked.returncode == 0 and "1 certificate(s) revoked" in revoked.stdout, revoked
+    crl = os.path.join(ca_dir, "crl.pem")
+    checked = subprocess.run(["openssl", "crl", "-in", crl, "-CAfile", os.path.join(ca_dir, "ca.crt"), "-noout", "-text"],
+                             capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0 and "verify OK" in checked.stderr + checked.stdout, checked
+    serial = revoked.stdout.split("serial ")[1].split(",")[0].upper()
+    assert serial in checked.stdout.replace(":", "").upper(), (serial, checked.stdout)
+    c.chain("revoke", "--crl", crl)
+    wait_until(lambda: health(c.urls[3])[1]["peers"] == 0, 15, "node3 to be cut off")
+    before = c.heights([0, 1, 2])
+    c.finish_load(c.start_load([0, 1, 2], 200), 200)
+    assert min(c.heights([0, 1, 2])) > max(before)
+    lifted = subprocess.run([STRAND, "cert", "revoke", "--lift", "--ca-dir", ca_dir, os.path.join(c.dir, "node3", "tls.crt")],
+                            capture_output=True, text=True, timeout=30)
+    assert lifted.returncode == 0 and "0 certificate(s) revoked" in lifted.stdout, lifted
+    c.chain("revoke", "--crl", crl)
+    wait_until(lambda: health(c.urls[3])[1]["peers"] == 3, 20, "node3 linked again")
+    wait_until(c.same_head, 60, "node3 to catch up")
+
+
 def main():
     become_a_parent_that_never_reaps()
     c = Cluster(prefix="strand-operations-")
@@ -209,6 +236,7 @@ def main():
                          test_a_snapshot_of_a_running_node_restores_into_another_that_syncs_the_rest,
                          test_a_validator_with_its_data_lost_rebuilds_from_its_peers_and_votes,
                          test_a_rolling_restart_under_load_loses_nothing, test_a_revoked_node_is_cut_off_at_once_and_the_chain_goes_on,
+                         test_a_revoked_certificate_is_cut_off_and_lifted,
                          same_block_at_every_height], c.dir, NODES)
 
 
