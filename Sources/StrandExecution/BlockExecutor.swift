@@ -118,10 +118,11 @@ public struct SerialExecutor: BlockExecutor {
         var finisher = BlockFinisher(capacity: transactions.count)
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let contracts = ContractContext(block: context, reader: state)
-        let anyFrozen = !contracts.frozenSenders.isEmpty
+        // The usual block has no frozen account: the set is not even touched then.
+        let frozen = contracts.frozenSenders, anyFrozen = !frozen.isEmpty
         for index in transactions.indices {
             let plan = TransactionPlan(transactions[index], feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index],
-                                       senderFrozen: contracts.isFrozen(transactions[index], anyFrozen: anyFrozen))
+                                       senderFrozen: anyFrozen && frozen.contains(transactions[index].sender))
             finisher.add(transactions[index], inputIndex: index,
                          outcome: TransactionProcessor.execute(transactions[index], plan: plan, view: &view, contracts: contracts))
         }

@@ -7,7 +7,9 @@ import StrandTypes
 /// journaled state, so a failed frame undoes them and speculation records what they touch.
 /// Table objects (`TableObjects`) live for the transaction.
 final class NativeHost: HostContracts {
-    private let contracts: ContractContext
+    /// Not retained: the block's context outlives each transaction, and a retain per
+    /// transaction on every core would contend for its reference count.
+    private unowned(unsafe) let contracts: ContractContext
     private var objects = TableObjects()
 
     init(contracts: ContractContext) {

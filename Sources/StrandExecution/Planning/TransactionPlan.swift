@@ -38,7 +38,8 @@ struct TransactionPlan: Sendable {
 
     /// Plans `tx`; `withinBlockGasLimit` says whether the gas limits of the block's
     /// transactions up to and including this one fit the block's gas limit, `senderFrozen`
-    /// whether its sender is frozen in the block's start state (`ContractContext.frozenSenders`).
+    /// whether its sender is frozen in the block's start state (`ContractContext.frozenSenders`;
+    /// planners test the set only when it is not empty).
     ///
     /// Takes the one flag it needs rather than the `BlockContext`: copying the context per
     /// transaction, on every core, would bump the shared reference count of its closure.
