@@ -25,12 +25,12 @@ final class NativeHost: HostContracts {
         let outcome: NativeOutcome
         let gasCost: UInt64
         if let object = objects.object(at: address) {
-            gasCost = TableObjects.gasCost
+            gasCost = TableObjects.gasCost(of: object, input: input)
             guard UInt64(gas) >= gasCost else { return HostCallResult(output: [], gasUsed: gas, failed: true) }
             outcome = objects.call(object, at: address, input: input, origin: origin, view: &view, blockNumber: contracts.environment.number)
         } else if address == Tables.factoryAddress || address == Tables.kvFactoryAddress,
                   let name = TableObjects.openedTable(input) {
-            gasCost = TableObjects.gasCost
+            gasCost = TableObjects.openCost
             guard UInt64(gas) >= gasCost else { return HostCallResult(output: [], gasUsed: gas, failed: true) }
             outcome = objects.open(name, keyValue: address == Tables.kvFactoryAddress, view: &view)
         } else if let (call, cost) = SystemCall.decode(to: address, data: input, sender: caller, origin: origin) {

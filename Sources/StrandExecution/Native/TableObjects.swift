@@ -30,7 +30,17 @@ struct TableObjects {
         var dictionary: [String: String] { Dictionary(fields.map { ($0.name, $0.value) }) { first, _ in first } }
     }
 
-    static let gasCost: UInt64 = 3_000
+    /// Gas for a call of an object: by what it carries in (an entry's values come in through
+    /// `set`), with CRUD's base on top for a write of a table.
+    static func gasCost(of object: Object, input: [UInt8]) -> UInt64 {
+        let carried = 3_000 + 16 * UInt64(input.count)
+        guard case .table = object, input.count >= 4 else { return carried }
+        let selector = input.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        return [insert, update, remove, set].contains(selector) ? carried + 17_000 : carried
+    }
+
+    /// Gas for `openTable`.
+    static let openCost: UInt64 = 3_000
     static let firstAddress: UInt32 = 0x10000
     /// More objects than a transaction's gas could pay for; a bound all the same.
     static let maxObjects = 1 << 16
