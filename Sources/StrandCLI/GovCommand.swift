@@ -13,7 +13,7 @@ struct GovCommand: ParsableCommand {
         abstract: "Change the chain as one of its governors.",
         discussion: """
             Signs a FISCO transaction to a system contract (SystemConfig, Consensus, Permission, \
-            ChainGovernance) with \
+            ChainGovernance, ContractLifeCycle) with \
             a governor's key (a file holding the private key in hex, as `strand keygen` writes it), \
             sends it to a node, waits for its receipt and prints FISCO's return code in words; exit \
             status 1 unless it is 1 (done). A change is in force from the block after the one that \
@@ -22,7 +22,8 @@ struct GovCommand: ParsableCommand {
             """,
         subcommands: [SetConfig.self, AddObserver.self, AddSealer.self, Remove.self, Grant.self, Revoke.self, Grants.self,
                       GrantMember.self, RevokeMember.self, MemberWeight.self, Threshold.self, Members.self,
-                      GrantOperator.self, RevokeOperator.self, Operators.self, Freeze.self, Unfreeze.self, AccountStatus.self]
+                      GrantOperator.self, RevokeOperator.self, Operators.self, Freeze.self, Unfreeze.self, AccountStatus.self,
+                      FreezeContract.self, UnfreezeContract.self, GrantContractManager.self, ContractStatus.self]
     )
 
     static let tablesHelp = """
@@ -233,9 +234,13 @@ struct GovernorOptions: ParsableArguments {
 
     /// The `string` a read-only call returns.
     static func callString(_ client: RPCClient, _ contract: Address, _ data: [UInt8]) throws -> String {
-        let bytes = try callOutput(client, contract, data)
+        try string(in: try callOutput(client, contract, data))
+    }
+
+    /// The `string` that ABI output holds as its first value.
+    static func string(in bytes: [UInt8]) throws -> String {
         guard bytes.count >= 64, let length = UInt256(bigEndian: bytes[32..<64])?.uint64, bytes.count >= 64 + Int(length) else {
-            throw CLIError("eth_call of \(contract) gave no string")
+            throw CLIError("the call gave no string")
         }
         return String(decoding: bytes[64..<(64 + Int(length))], as: UTF8.self)
     }

@@ -83,7 +83,10 @@ extension EVM {
             return .failure(.outOfGas, gasLeft: message.gas)
         }
         let precompile = precompiles.contract(at: message.codeAddress)
-        if precompile == nil, let host, host.runs(message.codeAddress) { return callHost(host, message) }
+        if precompile == nil, let host {
+            if host.refuses(message.codeAddress) { return CallResult(error: .reverted, gasLeft: message.gas, output: []) }
+            if host.runs(message.codeAddress) { return callHost(host, message) }
+        }
         let snapshot = state.snapshot()
         if message.kind == .call {
             if precompile == nil && message.value.isZero && !state.exists(message.address) {

@@ -9,6 +9,10 @@ public protocol HostContracts: AnyObject {
     /// for code before a call pass, as on FISCO.
     func runs(_ address: Address) -> Bool
 
+    /// Whether the host refuses any call of the contract at `address` (FISCO's frozen contracts):
+    /// such a call fails as a REVERT with no data would.
+    func refuses(_ address: Address) -> Bool
+
     /// A call of one of the host's contracts by `caller`, in a transaction that `origin` sent.
     func call(_ address: Address, input: [UInt8], caller: Address, origin: Address, gas: Int, state: HostState) -> HostCallResult
 }

@@ -119,10 +119,10 @@ public struct SerialExecutor: BlockExecutor {
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let contracts = ContractContext(block: context, reader: state)
         // The usual block has no frozen account: the set is not even touched then.
-        let frozen = contracts.frozenSenders, anyFrozen = !frozen.isEmpty
+        let freezes = contracts.freezes, anyFrozen = !freezes.isEmpty
         for index in transactions.indices {
             let plan = TransactionPlan(transactions[index], feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index],
-                                       senderFrozen: anyFrozen && frozen.contains(transactions[index].sender))
+                                       frozen: anyFrozen ? freezes.status(of: transactions[index]) : nil)
             finisher.add(transactions[index], inputIndex: index,
                          outcome: TransactionProcessor.execute(transactions[index], plan: plan, view: &view, contracts: contracts))
         }

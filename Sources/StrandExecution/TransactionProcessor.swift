@@ -25,7 +25,7 @@ struct TransactionOutcome: Sendable {
 /// parallel executor, so that they can differ only in scheduling.
 ///
 /// Checks come first (nonce, up-front balance, target), so that an excluded transaction
-/// writes nothing; a frozen sender's spends its nonce and no more; otherwise the nonce is bumped (not for a FISCO transaction, which has none), the value or the native call applied, and the
+/// writes nothing; a frozen sender's or frozen contract's spends its nonce and no more; otherwise the nonce is bumped (not for a FISCO transaction, which has none), the value or the native call applied, and the
 /// fee taken. A failed call keeps the nonce bump and the fee, nothing else.
 enum TransactionProcessor {
     static func execute<View: StateAccess>(
@@ -44,9 +44,9 @@ enum TransactionProcessor {
             return .excluded(tx.transaction.content.nonce < expected ? .nonceTooLow(expected: expected, got: tx.transaction.content.nonce)
                                                      : .nonceTooHigh(expected: expected, got: tx.transaction.content.nonce))
         }
-        if case .frozenSender = plan.kind {
+        if case .frozen(let status) = plan.kind {
             if usesNonce { view.write(nonceKey, nonce &+ .one) }
-            return TransactionOutcome(status: .accountFrozen)
+            return TransactionOutcome(status: status)
         }
         let balanceKey = StateKey.balance(tx.sender)
         var senderBalance = UInt256.zero
@@ -87,7 +87,7 @@ enum TransactionProcessor {
             // nothing is deployed, and the receipt says why (FISCO's status 18).
             outcome.status = .noDeployPermission
             outcome.gasUsed = plan.intrinsicGas
-        case .excluded, .frozenSender:
+        case .excluded, .frozen:
             preconditionFailure("handled above")
         }
         if !plan.gasPrice.isZero {

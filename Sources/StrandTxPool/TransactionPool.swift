@@ -126,12 +126,14 @@ public final class TransactionPool: Sendable {
             results[entry.index] = .failure(TxPoolError(.alreadyKnown, "transaction \(entry.tx.hash) is already known"))
         }
         let recovered = verifier.recoverSenders(fresh.map(\.tx))
-        let frozen = ChainGovernance.frozenAccounts(in: accounts)
+        let frozen = Freezes(in: accounts)
         for (entry, outcome) in zip(fresh, recovered) {
             switch outcome {
             case .failure(let error): results[entry.index] = .failure(TxPoolError(error))
-            case .success(let tx) where frozen.contains(tx.sender):
+            case .success(let tx) where frozen.accounts.contains(tx.sender):
                 results[entry.index] = .failure(TxPoolError(.accountFrozen, "account \(tx.sender) is frozen by the chain's committee"))
+            case .success(let tx) where tx.transaction.content.to.map(frozen.contracts.contains) == true:
+                results[entry.index] = .failure(TxPoolError(.contractFrozen, "contract \(tx.transaction.content.to!) is frozen"))
             case .success(let tx): results[entry.index] = insert(tx, accounts: accounts)
             }
         }

@@ -24,6 +24,8 @@ public struct TxPoolError: Error, Equatable, Sendable, CustomStringConvertible {
         case insufficientBalance = "insufficient_balance"
         /// The sender is frozen by the committee (`ChainGovernance`).
         case accountFrozen = "account_frozen"
+        /// The transaction calls a contract frozen by `ContractLifeCycle`.
+        case contractFrozen = "contract_frozen"
         case poolFull = "pool_full"
         /// The node cannot take transactions for now (its ledger cannot commit).
         case unavailable = "unavailable"

@@ -376,12 +376,42 @@ def test_frozen_accounts_and_operators(chain):
     assert reopened["status"] == "0x0", reopened
 
 
+def test_a_frozen_contract(chain):
+    """ContractLifeCycle through `strand gov`: a governor freezes a contract, a transaction to it is
+    refused with FISCO's status 30 and `call` of it reverts; a manager the governor named unfreezes it."""
+    fisco = Fisco(chain)
+    key_file = os.path.join(chain.dir, "governor.key")
+    with open(key_file, "w") as f:
+        f.write(chain.accounts[0].key.hex())
+    manager_file = os.path.join(chain.dir, "manager.key")
+    with open(manager_file, "w") as f:
+        f.write(chain.accounts[1].key.hex())
+    limit = fisco.height() + 500
+    deployed = fisco.receipt(fisco.send(fisco_tx(TINY_INIT, randomid=fisco.fresh_id(), block_limit=limit))["result"])
+    contract = deployed["contractAddress"]
+    done = strand_gov(chain, key_file, "freeze-contract", contract)
+    assert done.returncode == 0 and "1 (done)" in done.stdout, done
+    assert "-51900" in strand_gov(chain, key_file, "freeze-contract", contract).stdout
+    assert "-51905" in strand_gov(chain, manager_file, "unfreeze-contract", contract).stdout
+    status = subprocess.run([STRAND, "gov", "contract-status", contract, "--rpc", chain.url], capture_output=True, text=True, timeout=60)
+    assert "has been frozen" in status.stdout and "managers: none" in status.stdout, status
+    refused = fisco.send(fisco_tx(b"\x01", to=bytes.fromhex(contract[2:]), randomid=fisco.fresh_id(), block_limit=limit))
+    assert refused.get("error", {}).get("code") == 30, refused
+    called = fisco.rpc("call", GROUP_ID, {"from": PEMTEST_ADDRESS, "to": contract, "value": "0x0", "data": "0x01"})
+    assert called["result"]["status"] != "0x0", called
+    assert "1 (done)" in strand_gov(chain, key_file, "grant-contract-manager", contract, chain.accounts[1].address).stdout
+    assert "1 (done)" in strand_gov(chain, manager_file, "unfreeze-contract", contract).stdout
+    passed = fisco.receipt(fisco.send(fisco_tx(b"\x01", to=bytes.fromhex(contract[2:]), randomid=fisco.fresh_id(),
+                                                block_limit=limit))["result"])
+    assert passed["status"] == "0x0" and passed["output"].endswith("2a"), passed
+
+
 def main():
     return run_tests([test_builder_matches_the_sdk, test_deploy_receipt_call_and_code, test_anti_replay,
                       test_envelope_and_identity_errors, test_dialect_group_ids_and_shapes,
                       test_one_account_parallel_transfers_and_failures, test_system_config_by_governors_only,
                       test_a_deploy_refused_by_permission, test_the_committee_changes_by_votes,
-                      test_frozen_accounts_and_operators])
+                      test_frozen_accounts_and_operators, test_a_frozen_contract])
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ import StrandTypes
 import Synchronization
 
 /// What the transactions of one block share: the EVM's view of the block, the code that the
-/// block's transactions deploy (visible to later ones, kept for the state changes), and the
-/// accounts frozen in its start state.
+/// block's transactions deploy (visible to later ones, kept for the state changes), and what
+/// its start state froze.
 final class ContractContext: Sendable {
     let environment: BlockEnvironment
     let isSimulation: Bool
@@ -14,10 +14,10 @@ final class ContractContext: Sendable {
     let genesisValidators: [NodeID]
     /// ChainGovernance's committee until it first changes.
     let genesisGovernors: [Address]
-    /// Accounts whose transactions the block includes with status 31 only (`ChainGovernance`),
-    /// read once from the start state: a freeze is in force from the block after it. Planners
-    /// test it only when it is not empty, so that the usual block pays one slot read.
-    let frozenSenders: Set<Address>
+    /// Accounts and contracts frozen in the block's start state: a freeze is in force from the
+    /// block after it. Planners ask it only when it is not empty, so that the usual block pays
+    /// two slot reads.
+    let freezes: Freezes
     private let deployed = Mutex<[Hash: [UInt8]]>([:])
     private let codeReader: @Sendable (Hash) -> [UInt8]?
 
@@ -32,7 +32,7 @@ final class ContractContext: Sendable {
         isSimulation = context.isSimulation
         genesisValidators = context.genesisValidators
         genesisGovernors = context.genesisGovernors
-        frozenSenders = ChainGovernance.frozenAccounts(in: reader)
+        freezes = Freezes(in: reader)
     }
 
     func code(hash: Hash) -> [UInt8] {

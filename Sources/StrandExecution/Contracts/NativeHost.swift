@@ -5,15 +5,24 @@ import StrandTypes
 /// FISCO's system contracts as contract code calls them: one per transaction, made by
 /// `ContractCall`. Calls run through the same `SystemCall` as transactions do, on the EVM's
 /// journaled state, so a failed frame undoes them and speculation records what they touch.
-/// Table objects (`TableObjects`) live for the transaction.
+/// Table objects (`TableObjects`) live for the transaction. Calls of contracts frozen in the
+/// block's start state are refused.
 final class NativeHost: HostContracts {
     /// Not retained: the block's context outlives each transaction, and a retain per
     /// transaction on every core would contend for its reference count.
     private unowned(unsafe) let contracts: ContractContext
     private var objects = TableObjects()
 
+    /// Whether the block's start state froze any contract (the usual answer is no).
+    private let anyContractFrozen: Bool
+
     init(contracts: ContractContext) {
         self.contracts = contracts
+        anyContractFrozen = !contracts.freezes.contracts.isEmpty
+    }
+
+    func refuses(_ address: Address) -> Bool {
+        anyContractFrozen && contracts.freezes.contracts.contains(address)
     }
 
     func runs(_ address: Address) -> Bool {

@@ -12,6 +12,7 @@ enum SystemCall: Sendable {
     case tables(Tables.Call)
     case chainGovernance(ChainGovernance.Call)
     case parallelConfig(ParallelConfig.Call)
+    case contractLifeCycle(ContractLifeCycle.Call)
 
     /// The call `data` makes of the system contract at `contract` (nil for another address).
     /// Rights are judged by `origin`, the transaction's sender, as FISCO judges them; only
@@ -26,13 +27,15 @@ enum SystemCall: Sendable {
             (.tables(Tables.decode(data, to: contract, caller: caller)), Tables.gasCost(calldataCount: data.count))
         case ChainGovernance.address: (.chainGovernance(ChainGovernance.decode(data, caller: caller)), ChainGovernance.gasCost)
         case ParallelConfig.address: (.parallelConfig(ParallelConfig.decode(data, caller: sender)), ParallelConfig.gasCost)
+        case ContractLifeCycle.address: (.contractLifeCycle(ContractLifeCycle.decode(data, caller: caller)), ContractLifeCycle.gasCost)
         default: nil
         }
     }
 
     static func isSystemContract(_ address: Address) -> Bool {
         guard let value = address.smallValue else { return false }
-        return (0x1000...0x1010).contains(value) && value != 0x1007 && value != 0x1009
+        // 0x1000 SystemConfig … 0x1008 ChainGovernance, and 0x1010 KVTableFactory.
+        return (0x1000...0x1008).contains(value) || value == 0x1010
     }
 
     func execute<View: StateAccess>(view: inout View, contracts: ContractContext) -> NativeOutcome {
@@ -45,6 +48,7 @@ enum SystemCall: Sendable {
         case .tables(let call): return Tables.execute(call, view: &view, blockNumber: block)
         case .chainGovernance(let call): return ChainGovernance.execute(call, view: &view, genesis: contracts.genesisGovernors, blockNumber: block)
         case .parallelConfig(let call): return ParallelConfig.execute(call, view: &view)
+        case .contractLifeCycle(let call): return ContractLifeCycle.execute(call, view: &view, genesisGovernors: contracts.genesisGovernors)
         }
     }
 }

@@ -35,7 +35,7 @@ extension ParallelEngine {
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
         let feesEnabled = context.feesEnabled
         let speculative = ContractContext(block: context, reader: state)
-        let frozen = speculative.frozenSenders, anyFrozen = !frozen.isEmpty
+        let freezes = speculative.freezes, anyFrozen = !freezes.isEmpty
         let sets = prepare(count, stride: stride)
         // Taken for the block and handed back empty, so that its pages stay mapped between blocks.
         var speculations = speculationBuffer
@@ -49,7 +49,7 @@ extension ParallelEngine {
                 statistics: &statistics
             ) { i, plans in
                 plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i],
-                                           senderFrozen: anyFrozen && frozen.contains(transactions[i].sender))
+                                           frozen: anyFrozen ? freezes.status(of: transactions[i]) : nil)
                 guard plans[i].isContract else { return sets.record(plans[i], of: transactions[i], at: i, reader: state) }
                 let speculation = Speculation(transactions[i], plan: plans[i], reader: state, contracts: speculative,
                                               record: sets.speculationRecord(at: i))

@@ -53,13 +53,13 @@ struct ParallelEngine: ~Copyable {
         let feesEnabled = context.feesEnabled
         let sets = prepare(count, stride: Self.stride)
         let contracts = ContractContext(block: context, reader: state)
-        let frozen = contracts.frozenSenders, anyFrozen = !frozen.isEmpty
+        let freezes = contracts.freezes, anyFrozen = !freezes.isEmpty
         planAndBuildDAG(
             count: count, sets: sets, chunkSize: Self.planChunk, expectedKeysPerTransaction: 3, pool: pool,
             statistics: &statistics
         ) { i, plans in
             plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i],
-                                       senderFrozen: anyFrozen && frozen.contains(transactions[i].sender))
+                                       frozen: anyFrozen ? freezes.status(of: transactions[i]) : nil)
             sets.record(plans[i], of: transactions[i], at: i, reader: state)
         }
         statistics.planningNanoseconds = stopwatch.lap() - statistics.dagBuildNanoseconds

@@ -10,9 +10,9 @@ struct TransactionPlan: Sendable {
         /// One of FISCO's system contracts. Runs as a barrier: what it touches depends on lists
         /// in state (the roster, grants, names, rows, the committee).
         case system(SystemCall, gasCost: UInt64)
-        /// From an account the committee froze before the block: its nonce is spent, its
-        /// receipt says so (status 31), nothing else happens.
-        case frozenSender
+        /// From an account the committee froze, or to a contract frozen, before the block: its
+        /// nonce is spent, its receipt says so (status 31 or 30), nothing else happens.
+        case frozen(Receipt.Status)
         /// EVM code runs: a creation, or a call with data. Its access set is learnt by running it.
         case contract
         /// Left out whatever the state: the reason does not depend on it.
@@ -37,13 +37,13 @@ struct TransactionPlan: Sendable {
     }
 
     /// Plans `tx`; `withinBlockGasLimit` says whether the gas limits of the block's
-    /// transactions up to and including this one fit the block's gas limit, `senderFrozen`
-    /// whether its sender is frozen in the block's start state (`ContractContext.frozenSenders`;
-    /// planners test the set only when it is not empty).
+    /// transactions up to and including this one fit the block's gas limit, `frozen` the status
+    /// it gets when the block's start state froze its sender or its contract (`Freezes.status`;
+    /// planners ask only when something is frozen).
     ///
     /// Takes the one flag it needs rather than the `BlockContext`: copying the context per
     /// transaction, on every core, would bump the shared reference count of its closure.
-    init(_ tx: RecoveredTransaction, feesEnabled: Bool, withinBlockGasLimit: Bool, senderFrozen: Bool = false) {
+    init(_ tx: RecoveredTransaction, feesEnabled: Bool, withinBlockGasLimit: Bool, frozen: Receipt.Status? = nil) {
         // Fields are read through the transaction, not from a copy of its content: a copy
         // would retain and release the content's arrays, per transaction.
         let transaction = tx.transaction
@@ -60,8 +60,8 @@ struct TransactionPlan: Sendable {
             kind = .excluded(.feeOverflow)
         } else if gasLimit < intrinsicGas {
             kind = .excluded(.intrinsicGasTooLow(required: intrinsicGas, gasLimit: gasLimit))
-        } else if senderFrozen {
-            kind = .frozenSender
+        } else if let frozen {
+            kind = .frozen(frozen)
         } else if transaction.content.to == ParallelTransfer.address {
             kind = .parallelTransfer(ParallelTransfer.decode(transaction.content.data))
         } else if let to = transaction.content.to, SystemCall.isSystemContract(to),
@@ -90,7 +90,7 @@ struct TransactionPlan: Sendable {
             if !tx.transaction.content.value.isZero { set.write(.balance(to)) }
         case .parallelTransfer(let call):
             call.recordAccess(into: &set)
-        case .contract, .system, .frozenSender, .excluded:
+        case .contract, .system, .frozen, .excluded:
             break
         }
     }
@@ -130,5 +130,14 @@ extension RecoveredTransaction {
     var mayRunContractCode: Bool {
         guard let to = transaction.content.to else { return true }
         return to != ParallelTransfer.address && !transaction.content.data.isEmpty
+    }
+}
+
+extension Freezes {
+    /// The status a transaction gets when its sender (31) or the contract it calls (30) is frozen.
+    func status(of tx: RecoveredTransaction) -> Receipt.Status? {
+        if accounts.contains(tx.sender) { return .accountFrozen }
+        if let to = tx.transaction.content.to, contracts.contains(to) { return .contractFrozen }
+        return nil
     }
 }

@@ -24,7 +24,7 @@ enum FiscoStatus {
     static func code(of receipt: Receipt, gasLimit: UInt64) -> UInt64 {
         switch receipt.status {
         case .success: success
-        case .noDeployPermission, .accountFrozen: UInt64(receipt.status.rawValue)
+        case .noDeployPermission, .contractFrozen, .accountFrozen: UInt64(receipt.status.rawValue)
         case .failure: receipt.gasUsed >= gasLimit ? outOfGas : revertInstruction
         }
     }
@@ -58,6 +58,7 @@ enum FiscoStatus {
         case .gasLimitTooHigh: (9, "Block gas limit reached")
         case .insufficientBalance: (7, "Not enough cash")
         case .accountFrozen: (31, "Account frozen")
+        case .contractFrozen: (30, "Contract frozen")
         case .poolFull: (28, "Transaction pool is full")
         case .unavailable: (29, "Transaction refused")
         }

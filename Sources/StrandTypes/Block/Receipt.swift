@@ -8,6 +8,9 @@ public struct Receipt: Hashable, Sendable {
         /// A creation refused by the `_sys_tables_` permission: FISCO's status 18, a failure to
         /// Ethereum clients.
         case noDeployPermission = 18
+        /// A transaction to a contract frozen by `ContractLifeCycle`: FISCO's status 30; its nonce
+        /// is spent, nothing else happens.
+        case contractFrozen = 30
         /// A transaction from an account that the committee froze (`ChainGovernance`): FISCO's
         /// status 31; its nonce is spent, nothing else happens.
         case accountFrozen = 31

@@ -44,10 +44,6 @@ extension ChainGovernance {
         StorageBlob.addresses(StorageBlob.read(address, at: frozenBase, reading: value))
     }
 
-    public static func frozenAccounts(in reader: some StateReader) -> Set<Address> {
-        Set(frozenAccounts { reader.value(of: $0) })
-    }
-
     /// The slots that hold `accounts` as the frozen list in place of a list of `previousCount`.
     public static func frozenStorage(_ accounts: [Address], replacingCount previousCount: Int) -> [(StateKey, UInt256)] {
         StorageBlob.writes(accounts.flatMap(\.bytes), address, at: frozenBase, previousLength: previousCount * 20)

@@ -29,6 +29,12 @@ public enum FiscoCode: Int64, CaseIterable, Sendable, Error {
     case lastSealer = -51101
     case nodeNotFound = -51103
     case sealerMustBeObserver = -51104
+    case contractFrozen = -51900
+    case contractAvailable = -51901
+    case managerExists = -51902
+    case notAContract = -51903
+    case noSuchAccount = -51904
+    case notAManager = -51905
     case cnsVersionExists = -51200
     case cnsVersionTooLong = -51201
     case invalidConfiguration = -51300
@@ -69,6 +75,12 @@ public enum FiscoCode: Int64, CaseIterable, Sendable, Error {
         case .lastSealer: "the last sealer cannot be removed or demoted"
         case .nodeNotFound: "the node is neither a sealer nor an observer"
         case .sealerMustBeObserver: "a node becomes a sealer only from observer: add it as an observer first"
+        case .contractFrozen: "that contract is frozen already"
+        case .contractAvailable: "that contract is not frozen"
+        case .managerExists: "that account manages that contract already"
+        case .notAContract: "that address holds no contract"
+        case .noSuchAccount: "nothing lives at that address"
+        case .notAManager: "permission denied: the sender neither manages that contract nor sits on the committee"
         case .cnsVersionExists: "that contract name and version are registered already"
         case .cnsVersionTooLong: "a CNS version has at most 40 characters"
         case .invalidConfiguration: "invalid key or value (tx_count_limit 1…2147483647, tx_gas_limit 100000…2147483647, consensus_timeout 3…600 s)"
