@@ -131,6 +131,17 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        // FISCO BCOS 2.x's channel port: TLS 1.2 on the system's OpenSSL (secp256k1), its framing,
+        // RPC and pushes to SDKs.
+        .target(
+            name: "StrandChannel",
+            dependencies: [
+                "StrandPrimitives", "StrandRPC", "COpenSSL",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The chain a node extends: building, importing and appending blocks through one path,
         // committing them in order, and the recent blocks RPC reads.
         .target(
@@ -156,6 +167,7 @@ let package = Package(
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution",
                 "StrandTxPool", "StrandChain", "StrandConsensus", "StrandRPC", "StrandNetworkAPI", "StrandNetwork", "StrandSync",
+                "StrandChannel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -11,6 +11,10 @@
 # five stopped stop the chain, restarted it resumes), and removes it (back to four).
 #
 #   scripts/fisco-sdk-session.sh SDK_DIR     SDK_DIR: a git checkout of the python-sdk
+#   MODE=channel scripts/fisco-sdk-session.sh SDK_DIR
+#                                            the same over FISCO's channel port (the SDK's default
+#                                            mode: TLS 1.2 with secp256k1, the sdk/ certificates that
+#                                            chain init wrote), receipts pushed as blocks commit
 #
 # Nothing of the SDK is changed or committed here. Outside its code: a virtual environment
 # with its requirements, its client_config.py written from its template (RPC mode, this
@@ -78,11 +82,21 @@ sys.modules["py_vesion_checker"] = checker
 PY
 
 # The SDK's own account governs the chain, so that its console may change it.
-GOVERNOR=0x2De5C210370Daef452Eb610AF76C3A293AE1661f start_node "$work/chain" "$port"
+mode=${MODE:-rpc}
+[ "$mode" = rpc ] || [ "$mode" = channel ] || { echo "MODE is rpc or channel, not $mode" >&2; exit 2; }
+channel_port=20300
+GOVERNOR=0x2De5C210370Daef452Eb610AF76C3A293AE1661f CHANNEL_PORT=$channel_port start_node "$work/chain" "$port"
 chain_id=$(curl -s -X POST --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' "http://127.0.0.1:$port/" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"], 16))')
 sed -e 's|^\( *client_protocol = \).*|\1"rpc"|' -e "s|^\\( *remote_rpcurl = \\).*|\\1\"http://127.0.0.1:$port\"|" \
     -e "s|^\\( *fiscoChainId = \\).*|\\1$chain_id|" -e 's|^\( *groupid = \).*|\11|' \
     -e 's|^\( *background = \).*|\1False|' "$sdk/client_config.py.template" > "$sdk/client_config.py"
+# Channel mode: the port and the sdk/ directory of the node the SDK talks to.
+use_channel() {
+  sed -i -e 's|^\( *client_protocol = \).*|\1"channel"|' -e "s|^\\( *channel_port = \\).*|\\1$1|" \
+      -e "s|^\\( *channel_ca = \\).*|\\1\"$2/ca.crt\"|" -e "s|^\\( *channel_node_cert = \\).*|\\1\"$2/sdk.crt\"|" \
+      -e "s|^\\( *channel_node_key = \\).*|\\1\"$2/sdk.key\"|" "$sdk/client_config.py"
+}
+[ "$mode" = channel ] && use_channel "$channel_port" "$work/chain/sdk"
 
 # The console asks before recompiling HelloWorld.sol over the .abi/.bin; "n" keeps them.
 console() {
@@ -126,10 +140,11 @@ TAIL=30 console deploy HelloWorld; expect '"status": "0x0"'
 echo "==> a consortium: 4 validators, and a fifth node from strand chain add-node" >&2
 stop_node
 rpc_base=8760
-init_chain "$work/consortium" 4 "$rpc_base" 30760 --governor 0x2De5C210370Daef452Eb610AF76C3A293AE1661f
+init_chain "$work/consortium" 4 "$rpc_base" 30760 --governor 0x2De5C210370Daef452Eb610AF76C3A293AE1661f --channel-port 20400
 new_node=$("$strand" chain add-node --dir "$chain_dir" 2>/dev/null)
 start_chain
 sed -i "s|^\( *remote_rpcurl = \).*|\1\"http://127.0.0.1:$rpc_base\"|" "$sdk/client_config.py"
+[ "$mode" = channel ] && use_channel 20400 "$chain_dir/node0/sdk"
 height() { curl -s -X POST --data '{"jsonrpc":"2.0","id":1,"method":"getBlockNumber","params":[1]}' "http://127.0.0.1:$1/" \
   | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"], 16))'; }
 signatures() { curl -s -X POST --data "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"getBlockByNumber\",\"params\":[1,\"$(printf 0x%x "$1")\",false]}" \
@@ -163,4 +178,4 @@ for _ in $(seq 150); do [ "$(height "$rpc_base")" -gt "$stalled" ] && break; sle
 TAIL=8 console removeNode "$new_node"; expect 'succ, output: 1'
 TAIL=8 console getSealerList; expect '\]'
 grep -q "$new_node" "$work/last.txt" && { echo "FAILED: the removed node is still a sealer" >&2; exit 1; }
-echo "==> the python-sdk session ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor, registered and found HelloWorld by CNS, created and described a table, was refused a deploy while only another account held _sys_tables_, took a fifth node from observer to sealer and removed it"
+echo "==> the python-sdk session ($mode mode) ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor, registered and found HelloWorld by CNS, created and described a table, was refused a deploy while only another account held _sys_tables_, took a fifth node from observer to sealer and removed it"

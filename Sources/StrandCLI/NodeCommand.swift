@@ -170,6 +170,13 @@ struct ChainCommand: ParsableCommand {
         @Option(name: .customLong("p2p-port"), help: "P2P port of the first node; the others count up.")
         var p2pPort: Int = 30300
 
+        @Option(name: .customLong("channel-port"), help: """
+            FISCO's channel port of the first node (the SDKs' default, 20200); the others count up. Each \
+            node gets channel.crt/channel.key (secp256k1) and an sdk/ directory (ca.crt, sdk.crt, sdk.key) \
+            for FISCO's SDKs. None unless given.
+            """)
+        var channelPort: Int?
+
         @Option(name: .customLong("max-block-bytes"), help: "Largest block body in bytes; a P2P frame must carry it (at most \(FrameBudget.largestBlockBytes())).")
         var maxBlockBytes: Int = 32 << 20
 
@@ -198,6 +205,9 @@ struct ChainCommand: ParsableCommand {
             guard groupID > 0 else { throw ValidationError("--group-id must be positive") }
             guard (1..<65_536).contains(rpcPort), rpcPort + nodes <= 65_536 else { throw ValidationError("--rpc-port must leave room for every node below 65536") }
             guard (1..<65_536).contains(p2pPort), p2pPort + nodes <= 65_536 else { throw ValidationError("--p2p-port must leave room for every node below 65536") }
+            if let channelPort, !(1..<65_536).contains(channelPort) || channelPort + nodes > 65_536 {
+                throw ValidationError("--channel-port must leave room for every node below 65536")
+            }
         }
 
         func run() throws {
@@ -211,6 +221,7 @@ struct ChainCommand: ParsableCommand {
                 setup.groupID = groupID
                 setup.rpcPort = rpcPort
                 setup.p2pPort = p2pPort
+                setup.channelPort = channelPort
                 setup.developmentAccounts = accounts
                 setup.maxBlockBytes = maxBlockBytes
                 setup.maxBlockTransactions = maxBlockTransactions

@@ -1,4 +1,5 @@
 import Foundation
+import StrandChannel
 import StrandCrypto
 import StrandNetwork
 import StrandPrimitives
@@ -19,6 +20,8 @@ public struct ChainSetup {
     public var groupID: UInt64 = 1
     public var rpcPort = 8545
     public var p2pPort = 30300
+    /// FISCO's channel port for node 0 (node K listens on it + K); none when nil.
+    public var channelPort: Int?
     /// The largest block body, in bytes; a P2P frame must carry it (`FrameBudget`).
     public var maxBlockBytes = 32 << 20
     /// Most transactions in a block.
@@ -71,7 +74,8 @@ public struct ChainSetup {
         let keys = (0..<nodes).map { _ in PrivateKey.random() }
         let ids = keys.map { CryptoSuite.secp256k1.nodeID(of: $0) }
         let alone = nodes == 1
-        let tls = alone ? nil : try writeCertificates(root: root, ids: ids)
+        let authorities = alone && channelPort == nil ? nil : try writeAuthorities(root: root)
+        let tls = alone ? nil : try writeNodeCertificates(root: root, ids: ids, authorities: authorities!)
         var configs: [String] = []
         for index in 0..<nodes {
             let nodeDirectory = alone ? root : root.appendingPathComponent("node\(index)")
@@ -94,6 +98,11 @@ public struct ChainSetup {
                         NetworkConfig.Peer(nodeID: ids[$0], host: hosts[$0 % hosts.count], port: p2pPort + $0)
                     },
                     tls: tls[index])
+            }
+            if let channelPort, let authorities {
+                config.channel = try writeChannelFiles(nodeDirectory, name: "node\(index)", host: host, port: channelPort + index,
+                                                       agency: authorities.agencies[index % agencies],
+                                                       chainCA: authorities.chainCA, caPath: alone ? "ca/ca.crt" : "../ca/ca.crt")
             }
             let configURL = nodeDirectory.appendingPathComponent("node.toml")
             let role = index < validatorCount ? "validator" : "observer"
@@ -131,9 +140,8 @@ public struct ChainSetup {
                        observers: Array(ids.dropFirst(validatorCount)), governors: governors)
     }
 
-    /// ca/ca.crt and ca.key, agencyK/agency.crt and agency.key, and each node's tls.crt (node,
-    /// then agency) and tls.key; returns each node's TLS files, relative to its directory.
-    private func writeCertificates(root: URL, ids: [NodeID]) throws -> [NetworkConfig.TLSFiles] {
+    /// ca/ca.crt and ca.key, agencyK/agency.crt and agency.key.
+    private func writeAuthorities(root: URL) throws -> (chainCA: ChainCertificates.Issued, agencies: [ChainCertificates.Issued]) {
         let caDirectory = root.appendingPathComponent("ca")
         try FileManager.default.createDirectory(at: caDirectory, withIntermediateDirectories: true)
         let chainCA = try ChainCertificates.chainCA(name: "chain \(chainID)")
@@ -148,15 +156,38 @@ public struct ChainSetup {
             try ChainCertificates.write(agency.keyPEM, to: agencyDirectory.appendingPathComponent("agency.key").path, mode: 0o600)
             agencyCAs.append(agency)
         }
-        return try ids.enumerated().map { index, id in
+        return (chainCA, agencyCAs)
+    }
+
+    /// Each node's tls.crt (node, then agency) and tls.key; returns each node's TLS files,
+    /// relative to its directory.
+    private func writeNodeCertificates(root: URL, ids: [NodeID], authorities: (chainCA: ChainCertificates.Issued, agencies: [ChainCertificates.Issued])) throws
+        -> [NetworkConfig.TLSFiles] {
+        try ids.enumerated().map { index, id in
             let nodeDirectory = root.appendingPathComponent("node\(index)")
             try FileManager.default.createDirectory(at: nodeDirectory, withIntermediateDirectories: true)
-            let agency = agencyCAs[index % agencies]
+            let agency = authorities.agencies[index % agencies]
             let certificate = try ChainCertificates.node(id, name: "node\(index)", agency: agency)
             try ChainCertificates.write(certificate.certificatePEM + agency.certificatePEM,
                                         to: nodeDirectory.appendingPathComponent("tls.crt").path, mode: 0o644)
             try ChainCertificates.write(certificate.keyPEM, to: nodeDirectory.appendingPathComponent("tls.key").path, mode: 0o600)
             return NetworkConfig.TLSFiles(chainCA: "../ca/ca.crt", certificateChain: "tls.crt", privateKey: "tls.key")
         }
+    }
+
+    /// The channel port's files, as FISCO's build_chain.sh lays them out: the node's channel.crt
+    /// and channel.key, and sdk/ with ca.crt, sdk.crt and sdk.key for an SDK (all secp256k1 under
+    /// the node's agency).
+    private func writeChannelFiles(_ nodeDirectory: URL, name: String, host: String, port: Int, agency: ChainCertificates.Issued,
+                                   chainCA: ChainCertificates.Issued, caPath: String) throws -> NodeConfig.ChannelConfig {
+        let organization = "agency of \(name)"
+        let channel = try ChannelCertificates.issue(commonName: name, organization: organization, issuerCertificatePEM: agency.certificatePEM,
+                                                    issuerKeyPEM: agency.keyPEM, days: 3_650)
+        try ChainCertificates.write(channel.certificateChainPEM, to: nodeDirectory.appendingPathComponent("channel.crt").path, mode: 0o644)
+        try ChainCertificates.write(channel.keyPEM, to: nodeDirectory.appendingPathComponent("channel.key").path, mode: 0o600)
+        try ChannelCertificates.writeSDKDirectory(nodeDirectory.appendingPathComponent("sdk").path, name: "sdk of \(name)",
+                                                  agency: (agency.certificatePEM, agency.keyPEM), chainCAPEM: chainCA.certificatePEM)
+        return NodeConfig.ChannelConfig(listenHost: host, listenPort: port, chainCA: caPath, certificateChain: "channel.crt",
+                                        privateKey: "channel.key")
     }
 }

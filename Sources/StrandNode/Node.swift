@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import StrandChain
+import StrandChannel
 import StrandConsensus
 import StrandCrypto
 import StrandExecution
@@ -29,6 +30,8 @@ public final class Node: Sendable {
     let networking: NodeNetworking?
     let committer: BlockCommitter
     let server: RPCServer
+    /// FISCO's channel port, when configured.
+    let channel: ChannelServer?
     let logger: Logger
 
     /// Opens the ledger (initialising it from the genesis file when the data directory is
@@ -67,8 +70,13 @@ public final class Node: Sendable {
         let nodeID = chain.suite.nodeID(of: key)
         let executor = ParallelExecutor(threads: threads)
         let announce = Relay()
+        // The channel port is made last (it serves the RPC service); commits reach it from here on.
+        let channelPort = Mutex<ChannelServer?>(nil)
         let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, observer: metrics,
-                                       pipelining: config.pipelining, logger: chainLogger, onCommitted: { announce.fire($0.number) })
+                                       pipelining: config.pipelining, logger: chainLogger, onCommitted: { block in
+            announce.fire(block.number)
+            channelPort.withLock { $0 }?.blockCommitted(number: block.number, transactions: block.transactions.map(\.hash))
+        })
         self.committer = committer
         let appender = ChainAppender(committer: committer)
         var importer = BlockImporter(chain: chain, rules: poolConfig.rules, verifier: verifier, executor: executor,
@@ -127,8 +135,17 @@ public final class Node: Sendable {
         let context = RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
                                  feesEnabled: config.feesEnabled, nodeID: nodeID, genesisGovernors: genesis.governors,
                                  networking: networking, consensus: pbftDriver)
-        server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: NodeRPCService(context),
+        let service = NodeRPCService(context)
+        server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: service,
                            maxBodyBytes: config.rpcMaxBodyBytes, logger: Logger(label: "strand.rpc"))
+        channel = try config.channel.map { settings in
+            let tls: ChannelTLS
+            do { tls = try ChannelTLS(chainCA: settings.chainCA, certificateChain: settings.certificateChain, privateKey: settings.privateKey) }
+            catch { throw NodeConfig.Invalid(description: "channel port: \(error)") }
+            return ChannelServer(settings: .init(host: settings.listenHost, port: settings.listenPort, groupID: chain.groupID),
+                                 tls: tls, service: service, logger: Logger(label: "strand.channel"))
+        }
+        channelPort.withLock { $0 = channel }
     }
 
     /// FISCO's replay window as the ledger leaves it: the random ids of its last `window` blocks.
@@ -153,10 +170,11 @@ public final class Node: Sendable {
         driver?.start()
         consensus?.start()
         let address = try server.start()
+        let channelAddress = try channel?.start()
         logger.info("""
             node up: chain \(ledger.chainID), genesis \(ledger.genesisHash), head \(ledger.head.number), \
             storage \(config.durability), RPC on http://\(config.rpcHost):\(address.port ?? config.rpcPort), \
-            \(driver != nil ? "solo validator" : consensus != nil ? "PBFT validator" : "observer")\(config.consensusProxy.map { ", FAULT PROXY (strand-dev): \($0.name)" } ?? "")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")
+            \(driver != nil ? "solo validator" : consensus != nil ? "PBFT validator" : "observer")\(config.consensusProxy.map { ", FAULT PROXY (strand-dev): \($0.name)" } ?? "")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")\(channelAddress.map { ", FISCO channel port on \($0)" } ?? "")
             """)
         return address
     }
@@ -169,6 +187,7 @@ public final class Node: Sendable {
 
     public func stop() {
         server.stop()
+        channel?.stop()
         driver?.stop()
         consensus?.stop()
         networking?.stop()

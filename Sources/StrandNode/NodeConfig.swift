@@ -26,6 +26,28 @@ public struct NodeConfig: Sendable {
     public var pipelining = true
     /// The P2P network; nil for a node alone (a one-node chain).
     public var network: NetworkConfig?
+    /// FISCO's channel port for its SDKs, when set.
+    public var channel: ChannelConfig?
+
+    /// Where the channel port listens and the files of its TLS (paths as the config gives them
+    /// until read, then resolved against the config's directory).
+    public struct ChannelConfig: Sendable, Equatable {
+        public var listenHost: String
+        public var listenPort: Int
+        /// The chain CA's certificate: SDK certificates must chain to it.
+        public var chainCA: String
+        /// The node's channel certificate (secp256k1), then its agency's.
+        public var certificateChain: String
+        public var privateKey: String
+
+        public init(listenHost: String, listenPort: Int, chainCA: String, certificateChain: String, privateKey: String) {
+            self.listenHost = listenHost
+            self.listenPort = listenPort
+            self.chainCA = chainCA
+            self.certificateChain = certificateChain
+            self.privateKey = privateKey
+        }
+    }
     /// A proxy around the links PBFT sends through, for fault tests only: never read from
     /// node.toml, set by the `strand-dev` executable (which `strand` is not); its name shows in
     /// the startup line.
@@ -45,6 +67,11 @@ public struct NodeConfig: Sendable {
         ("node.key", "the node's private key file"),
         ("rpc.host", "JSON-RPC listen address (default 127.0.0.1)"),
         ("rpc.port", "JSON-RPC port (default 8545)"),
+        ("channel.listen_port", "FISCO's channel port for its SDKs (TLS 1.2, secp256k1); without it there is none"),
+        ("channel.listen_host", "the channel port's listen address (default 127.0.0.1)"),
+        ("channel.ca", "the chain CA certificate (PEM) that SDK certificates chain to"),
+        ("channel.cert", "this node's channel certificate chain (PEM, secp256k1: node, then agency)"),
+        ("channel.key", "this node's channel private key (PEM, secp256k1)"),
         ("rpc.max_body_bytes", "largest request body (default 16 MiB)"),
         ("sealer.max_block_txs", "seal when this many transactions are ready (default 4000; fewer if the block gas limit is reached first)"),
         ("sealer.block_interval_ms", "seal what is ready after this long (default 500)"),
@@ -111,6 +138,14 @@ public struct NodeConfig: Sendable {
         poolCapacity = try positive("pool.capacity", poolCapacity)
         maxNonceGap = UInt64(try positive("pool.max_nonce_gap", Int(maxNonceGap)))
         feesEnabled = file.boolean("fees.enabled") ?? false
+        if let port = file.integer("channel.listen_port") {
+            guard (1..<65_536).contains(port) else { throw Invalid(description: "\(path): channel.listen_port must be 1 to 65535") }
+            channel = ChannelConfig(listenHost: file.string("channel.listen_host") ?? "127.0.0.1", listenPort: port,
+                                    chainCA: try resolve("channel.ca"), certificateChain: try resolve("channel.cert"),
+                                    privateKey: try resolve("channel.key"))
+        } else if let stray = ["channel.listen_host", "channel.ca", "channel.cert", "channel.key"].first(where: { file.values[$0] != nil }) {
+            throw Invalid(description: "\(path): \(stray) is set but channel.listen_port is not")
+        }
         if let port = file.integer("p2p.listen_port") {
             guard (1..<65_536).contains(port) else { throw Invalid(description: "\(path): p2p.listen_port must be 1 to 65535") }
             /// The items of a comma-separated setting, each parsed by `parse`.
@@ -154,6 +189,13 @@ public struct NodeConfig: Sendable {
             "executor.threads": .integer(executorThreads),
             "storage.unsafe_no_sync": .boolean(durability == .unsafeNoSync),
         ]
+        if let channel {
+            values["channel.listen_host"] = .string(channel.listenHost)
+            values["channel.listen_port"] = .integer(channel.listenPort)
+            values["channel.ca"] = .string(channel.chainCA)
+            values["channel.cert"] = .string(channel.certificateChain)
+            values["channel.key"] = .string(channel.privateKey)
+        }
         if let network {
             values["p2p.listen_host"] = .string(network.listenHost)
             values["p2p.listen_port"] = .integer(network.listenPort)

@@ -92,7 +92,7 @@ public enum JSONRPC {
         return Data(JSONWriter.write(envelope.isBatch ? .array(answers) : answers[0]))
     }
 
-    static func errorBody(_ error: RPCError) -> Data {
+    public static func errorBody(_ error: RPCError) -> Data {
         Data(JSONWriter.write(answer(.failure(error), id: .null)))
     }
 

@@ -1,0 +1,143 @@
+import Dispatch
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import StrandPrimitives
+import StrandRPC
+import Synchronization
+
+/// FISCO BCOS 2.x's channel port: SDKs connect over TLS 1.2 with a certificate from the chain
+/// CA (`ChannelTLS`), send JSON-RPC (the same service as the HTTP port) and receive pushes: a
+/// transaction's receipt when the block holding it commits, and the block number as it grows.
+public final class ChannelServer: Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        /// FISCO's group: block-number notifications are for `_block_notify_<group>`.
+        public var groupID: UInt64
+        public var maxFrameBytes = 32 << 20
+        /// Receipts one session may wait for at once; more are served, not pushed.
+        public var maxAwaitedReceipts = 20_000
+        /// Bytes queued to one SDK beyond which it is a slow reader and is disconnected.
+        public var maxQueuedBytes = 16 << 20
+
+        public init(host: String, port: Int, groupID: UInt64) {
+            self.host = host
+            self.port = port
+            self.groupID = groupID
+        }
+    }
+
+    /// What the port counts, for the node's metrics.
+    public final class Counters: Sendable {
+        public let sessions = Atomic<Int>(0)
+        public let framesIn = Atomic<Int>(0)
+        public let badFrames = Atomic<Int>(0)
+        public let ignoredFrames = Atomic<Int>(0)
+        public let slowReaders = Atomic<Int>(0)
+        public let handshakeFailures = Atomic<Int>(0)
+        public let receiptsPushed = Atomic<Int>(0)
+    }
+
+    public let settings: Settings
+    public let counters = Counters()
+    let service: any RPCService
+    let tls: ChannelTLS
+    let logger: Logger
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let serverChannel = Mutex<(any Channel)?>(nil)
+    let connections = Mutex<[ObjectIdentifier: ChannelConnectionHandler]>([:])
+    /// Who waits for which transaction's receipt: the session and the request's sequence.
+    let awaited = Mutex<[Hash: [(connection: ObjectIdentifier, sequence: [UInt8])]]>([:])
+
+    public init(settings: Settings, tls: ChannelTLS, service: any RPCService, logger: Logger) {
+        self.settings = settings
+        self.tls = tls
+        self.service = service
+        self.logger = logger
+    }
+
+    /// Binds and starts serving; returns the bound address (port 0 picks a free one).
+    public func start() throws -> SocketAddress {
+        let channel = try ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: settings.maxQueuedBytes / 2, high: settings.maxQueuedBytes))
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(OpenSSLServerHandler(tls: tls))
+                    try sync.addHandler(ByteToMessageHandler(ChannelFrameDecoder(maxFrameBytes: settings.maxFrameBytes)))
+                    try sync.addHandler(ChannelConnectionHandler(server: self))
+                }
+            }
+            .bind(host: settings.host, port: settings.port)
+            .wait()
+        serverChannel.withLock { $0 = channel }
+        return channel.localAddress!
+    }
+
+    public func stop() {
+        if let channel = serverChannel.withLock({ $0 }) { try? channel.close().wait() }
+        try? group.syncShutdownGracefully()
+    }
+
+    /// A block is on disk: sessions that reported `_block_notify_<group>` hear its number, and
+    /// those that sent one of its transactions get the receipt.
+    public func blockCommitted(number: UInt64, transactions: [Hash]) {
+        let open = connections.withLock { Array($0.values) }
+        let notification = ChannelSession.blockNumberFrame(group: settings.groupID, number: number)
+        let topic = ChannelSession.blockNotifyTopic(group: settings.groupID)
+        for connection in open { connection.pushIfSubscribed(notification, topic: topic) }
+
+        deliverReceipts(of: transactions)
+    }
+
+    /// Pushes the receipt of each of `hashes` that is committed to the sessions waiting for it,
+    /// exactly once: a waiter is taken off only with its receipt in hand.
+    func deliverReceipts(of hashes: [Hash]) {
+        let wanted = awaited.withLock { awaited in hashes.filter { awaited[$0] != nil } }
+        guard !wanted.isEmpty else { return }
+        let calls = wanted.map { RPCCall(method: "getTransactionReceipt", params: [.integer(Int64(settings.groupID)), .string($0.description)]) }
+        let byID = connections.withLock { $0 }
+        for (hash, outcome) in zip(wanted, service.handle(calls)) {
+            guard case .success(let receipt) = outcome.result, !receipt.isNull else { continue }
+            let body = JSONWriter.write(receipt)
+            for waiter in awaited.withLock({ $0.removeValue(forKey: hash) }) ?? [] {
+                guard let connection = byID[waiter.connection] else { continue }
+                connection.awaitedCount.wrappingSubtract(1, ordering: .relaxed)
+                connection.push(ChannelSession.receiptFrame(sequence: waiter.sequence, receiptJSON: body))
+                counters.receiptsPushed.wrappingAdd(1, ordering: .relaxed)
+            }
+        }
+    }
+
+    /// Records that `connection` waits for `hash`'s receipt under `sequence`.
+    func await(_ hash: Hash, connection: ChannelConnectionHandler, sequence: [UInt8]) -> Bool {
+        guard connection.awaitedCount.wrappingAdd(1, ordering: .relaxed).newValue <= settings.maxAwaitedReceipts else {
+            connection.awaitedCount.wrappingSubtract(1, ordering: .relaxed)
+            return false
+        }
+        awaited.withLock { $0[hash, default: []].append((ObjectIdentifier(connection), sequence)) }
+        return true
+    }
+
+    func register(_ connection: ChannelConnectionHandler) {
+        connections.withLock { $0[ObjectIdentifier(connection)] = connection }
+        counters.sessions.wrappingAdd(1, ordering: .relaxed)
+    }
+
+    func unregister(_ connection: ChannelConnectionHandler) {
+        let id = ObjectIdentifier(connection)
+        guard connections.withLock({ $0.removeValue(forKey: id) }) != nil else { return }
+        counters.sessions.wrappingSubtract(1, ordering: .relaxed)
+        awaited.withLock { awaited in
+            for (hash, waiters) in awaited {
+                let kept = waiters.filter { $0.connection != id }
+                awaited[hash] = kept.isEmpty ? nil : kept
+            }
+        }
+    }
+}
