@@ -243,6 +243,13 @@ let package = Package(
             path: "Tests/StrandTestSupport"
         ),
         .testTarget(
+            name: "StrandChannelTests",
+            dependencies: [
+                "StrandChannel",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "StrandPrimitivesTests",
             dependencies: ["StrandPrimitives", "StrandTestSupport", .product(name: "BigInt", package: "BigInt")]
         ),

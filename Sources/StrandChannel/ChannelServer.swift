@@ -31,6 +31,8 @@ public final class ChannelServer: Sendable {
 
     /// What the port counts, for the node's metrics.
     public final class Counters: Sendable {
+        public init() {}
+
         public let sessions = Atomic<Int>(0)
         public let framesIn = Atomic<Int>(0)
         public let badFrames = Atomic<Int>(0)
@@ -41,7 +43,7 @@ public final class ChannelServer: Sendable {
     }
 
     public let settings: Settings
-    public let counters = Counters()
+    public let counters: Counters
     let service: any RPCService
     let tls: ChannelTLS
     let logger: Logger
@@ -51,8 +53,9 @@ public final class ChannelServer: Sendable {
     /// Who waits for which transaction's receipt: the session and the request's sequence.
     let awaited = Mutex<[Hash: [(connection: ObjectIdentifier, sequence: [UInt8])]]>([:])
 
-    public init(settings: Settings, tls: ChannelTLS, service: any RPCService, logger: Logger) {
+    public init(settings: Settings, tls: ChannelTLS, service: any RPCService, counters: Counters = Counters(), logger: Logger) {
         self.settings = settings
+        self.counters = counters
         self.tls = tls
         self.service = service
         self.logger = logger

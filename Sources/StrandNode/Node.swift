@@ -135,7 +135,10 @@ public final class Node: Sendable {
         let context = RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
                                  feesEnabled: config.feesEnabled, nodeID: nodeID, genesisGovernors: genesis.governors,
                                  networking: networking, consensus: pbftDriver)
-        let service = NodeRPCService(context)
+        var serviceContext = context
+        let channelCounters = config.channel.map { _ in ChannelServer.Counters() }
+        serviceContext.channelCounters = channelCounters
+        let service = NodeRPCService(serviceContext)
         server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: service,
                            maxBodyBytes: config.rpcMaxBodyBytes, logger: Logger(label: "strand.rpc"))
         channel = try config.channel.map { settings in
@@ -143,7 +146,7 @@ public final class Node: Sendable {
             do { tls = try ChannelTLS(chainCA: settings.chainCA, certificateChain: settings.certificateChain, privateKey: settings.privateKey) }
             catch { throw NodeConfig.Invalid(description: "channel port: \(error)") }
             return ChannelServer(settings: .init(host: settings.listenHost, port: settings.listenPort, groupID: chain.groupID),
-                                 tls: tls, service: service, logger: Logger(label: "strand.channel"))
+                                 tls: tls, service: service, counters: channelCounters!, logger: Logger(label: "strand.channel"))
         }
         channelPort.withLock { $0 = channel }
     }

@@ -32,8 +32,10 @@ class Chain:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="strand-e2e-")
         self.port = free_port()
-        subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--accounts", "3", "--rpc-port", str(self.port)],
-                       check=True, capture_output=True)
+        # FISCO's channel port too: its TLS files are in self.dir/sdk.
+        self.channel_port = free_port()
+        subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--accounts", "3", "--rpc-port", str(self.port),
+                        "--channel-port", str(self.channel_port)], check=True, capture_output=True)
         with open(os.path.join(self.dir, "accounts.json")) as f:
             self.accounts = [Account.from_key(a["privateKey"]) for a in json.load(f)]
         self.log = open(os.path.join(self.dir, "node.log"), "w")

@@ -21,6 +21,7 @@ public final class NodeMetrics: Sendable {
     let transactionLatency: CoreMetrics.Timer
     let peers: CoreMetrics.Gauge
     let syncLag: CoreMetrics.Gauge
+    let channelSessions: CoreMetrics.Gauge
     private let rejected: [TxPoolError.Code: CoreMetrics.Counter]
     private let commitFailingGauge: CoreMetrics.Gauge
     private let commitFailuresCounter: CoreMetrics.Counter
@@ -56,6 +57,7 @@ public final class NodeMetrics: Sendable {
         commitFailuresCounter = counter("strand_ledger_commit_failures_total")
         peers = gauge("strand_peers")
         syncLag = gauge("strand_sync_lag_blocks")
+        channelSessions = gauge("strand_channel_sessions")
         commitFailingGauge.record(0)
         mirrors = CounterMirrors(factory: factory)
     }

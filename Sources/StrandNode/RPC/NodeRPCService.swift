@@ -24,6 +24,7 @@ final class NodeRPCService: RPCService {
     func metricsText() -> String {
         node.metrics.poolSize.record(node.pool.count)
         if let networking = node.networking { node.metrics.observe(networking, head: node.ledger.head.number) }
+        if let counters = node.channelCounters { node.metrics.observe(counters) }
         return node.metrics.text
     }
 

@@ -1,4 +1,5 @@
 import StrandChain
+import StrandChannel
 import StrandCrypto
 import StrandExecution
 import StrandPrimitives
@@ -22,6 +23,8 @@ struct RPCContext: Sendable {
     let networking: NodeNetworking?
     /// PBFT, on a validator of a chain of several.
     var consensus: PBFTDriver? = nil
+    /// The channel port's counts, when the node has one (for `/metrics`).
+    var channelCounters: ChannelServer.Counters? = nil
     static let clientVersion = "Strand/0.1.0/linux/swift6"
 
     var connectedPeers: [NodeID] { networking?.network.connectedPeers ?? [] }
