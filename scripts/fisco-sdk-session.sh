@@ -175,7 +175,33 @@ echo "==> two of five stopped: no block (quorum 4); restarting them" >&2
 start_chain
 for _ in $(seq 150); do [ "$(height "$rpc_base")" -gt "$stalled" ] && break; sleep 0.2; done
 [ "$(height "$rpc_base")" -gt "$stalled" ] || { echo "FAILED: the chain did not resume" >&2; exit 1; }
+if [ "$mode" = channel ]; then
+  echo "==> events: the SDK's demo_event_callback.py (client/event_callback.py) at node0 hears a transaction sent at node1" >&2
+  # HelloEvent.sol's events and functions, compiled here from Tests/python/contracts/HelloEvent.vy (no solc).
+  "$sdk/.strand-venv/bin/pip" install -q vyper
+  "$sdk/.strand-venv/bin/python" - "$sdk/contracts" <<'PY'
+import json, sys, vyper
+out = vyper.compile_code(open("Tests/python/contracts/HelloEvent.vy").read(), output_formats=["abi", "bytecode"])
+json.dump(out["abi"], open(sys.argv[1] + "/HelloEvent.abi", "w"))
+open(sys.argv[1] + "/HelloEvent.bin", "w").write(out["bytecode"][2:])
+PY
+  TAIL=4 console deploy HelloEvent; expect 'save new address HelloEvent'
+  (cd "$sdk" && PYTHONPATH="$work/shims" exec .strand-venv/bin/python -u demo/demo_event_callback.py HelloEvent last on_set \
+     > "$work/events.txt" 2>&1) &
+  events_pid=$!
+  for _ in $(seq 100); do grep -q 'waiting event' "$work/events.txt" && break; sleep 0.2; done
+  grep -q 'after register ,event_name:on_set,result:0' "$work/events.txt" \
+    || { echo "FAILED: the event registration was not accepted" >&2; cat "$work/events.txt" >&2; exit 1; }
+  use_channel 20401 "$chain_dir/node1/sdk"
+  event_address=$(grep -o 'save new address HelloEvent -> 0x[0-9a-fA-F]*' "$work/last.txt" | awk '{print $NF}')
+  console sendtx HelloEvent "$event_address" set "sent at node1"; expect 'transaction hash'
+  for _ in $(seq 100); do grep -q 'sent at node1' "$work/events.txt" && break; sleep 0.2; done
+  grep -q 'sent at node1' "$work/events.txt" || { echo "FAILED: no event pushed to node0's SDK" >&2; cat "$work/events.txt" >&2; exit 1; }
+  tail -n 12 "$work/events.txt"
+  kill "$events_pid" 2>/dev/null || true
+  use_channel 20400 "$chain_dir/node0/sdk"
+fi
 TAIL=8 console removeNode "$new_node"; expect 'succ, output: 1'
 TAIL=8 console getSealerList; expect '\]'
 grep -q "$new_node" "$work/last.txt" && { echo "FAILED: the removed node is still a sealer" >&2; exit 1; }
-echo "==> the python-sdk session ($mode mode) ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor, registered and found HelloWorld by CNS, created and described a table, was refused a deploy while only another account held _sys_tables_, took a fifth node from observer to sealer and removed it"
+echo "==> the python-sdk session ($mode mode) ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor, registered and found HelloWorld by CNS, created and described a table, was refused a deploy while only another account held _sys_tables_, took a fifth node from observer to sealer and removed it$([ "$mode" = channel ] && echo "; its event callback at node0 heard an event sent at node1")"

@@ -61,6 +61,9 @@ final class ChannelConnectionHandler: ChannelInboundHandler, @unchecked Sendable
                 server.logger.debug("channel frame ignored: \(reason)")
             case .rpc(let sequence, let body):
                 serve(sequence: sequence, body: body, context: context)
+            case .registerEvents(let sequence, let json):
+                let server = server
+                DispatchQueue.global(qos: .userInitiated).async { [self] in server.registerEvents(json, connection: self, sequence: sequence) }
             }
         }
         let current = session.topics

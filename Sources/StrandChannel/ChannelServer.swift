@@ -9,7 +9,8 @@ import Synchronization
 
 /// FISCO BCOS 2.x's channel port: SDKs connect over TLS 1.2 with a certificate from the chain
 /// CA (`ChannelTLS`), send JSON-RPC (the same service as the HTTP port) and receive pushes: a
-/// transaction's receipt when the block holding it commits, and the block number as it grows.
+/// transaction's receipt when the block holding it commits, the block number as it grows, and
+/// the contract events it registered for (`ChannelServer+Events`).
 public final class ChannelServer: Sendable {
     public struct Settings: Sendable {
         public var host: String
@@ -40,6 +41,7 @@ public final class ChannelServer: Sendable {
         public let slowReaders = Atomic<Int>(0)
         public let handshakeFailures = Atomic<Int>(0)
         public let receiptsPushed = Atomic<Int>(0)
+        public let eventsPushed = Atomic<Int>(0)
     }
 
     public let settings: Settings
@@ -52,6 +54,10 @@ public final class ChannelServer: Sendable {
     let connections = Mutex<[ObjectIdentifier: ChannelConnectionHandler]>([:])
     /// Who waits for which transaction's receipt: the session and the request's sequence.
     let awaited = Mutex<[Hash: [(connection: ObjectIdentifier, sequence: [UInt8])]]>([:])
+    /// Each session's event-log filters (`ChannelServer+Events`).
+    let eventFilters = Mutex<[ObjectIdentifier: [EventLogFilter]]>([:])
+    /// Where event logs are gathered and pushed, one block after another.
+    let eventQueue = DispatchQueue(label: "strand.channel.events")
 
     public init(settings: Settings, tls: ChannelTLS, service: any RPCService, counters: Counters = Counters(), logger: Logger) {
         self.settings = settings
@@ -96,6 +102,7 @@ public final class ChannelServer: Sendable {
         for connection in open { connection.pushIfSubscribed(notification, topic: topic) }
 
         deliverReceipts(of: transactions)
+        if eventFilters.withLock({ !$0.isEmpty }) { eventQueue.async { [self] in pushEvents(through: number) } }
     }
 
     /// Pushes the receipt of each of `hashes` that is committed to the sessions waiting for it,
@@ -136,6 +143,7 @@ public final class ChannelServer: Sendable {
         let id = ObjectIdentifier(connection)
         guard connections.withLock({ $0.removeValue(forKey: id) }) != nil else { return }
         counters.sessions.wrappingSubtract(1, ordering: .relaxed)
+        eventFilters.withLock { _ = $0.removeValue(forKey: id) }
         awaited.withLock { awaited in
             for (hash, waiters) in awaited {
                 let kept = waiters.filter { $0.connection != id }
@@ -144,3 +152,4 @@ public final class ChannelServer: Sendable {
         }
     }
 }
+

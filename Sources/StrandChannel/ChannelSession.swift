@@ -7,6 +7,8 @@ struct ChannelSession {
         case reply(ChannelFrame)
         /// A JSON-RPC request to serve; the answer goes back as type 0x12 with this sequence.
         case rpc(sequence: [UInt8], body: [UInt8])
+        /// An event-log registration (its JSON, the topic framing taken off); answered on 0x15.
+        case registerEvents(sequence: [UInt8], json: [UInt8])
         /// A frame this node does not serve: dropped and counted.
         case ignore(reason: String)
     }
@@ -28,6 +30,12 @@ struct ChannelSession {
         case .handshake:
             let body = #"{"protocol":\#(Self.protocolVersion),"nodeVersion":"Strand"}"#
             return [.reply(ChannelFrame(.handshake, sequence: frame.sequence, body: Array(body.utf8)))]
+        case .registerEventLog:
+            // One byte of the (empty) topic's length + 1, the topic, then the JSON.
+            guard let first = frame.body.first, first >= 1, frame.body.count >= Int(first) else {
+                return [.reply(Self.registrationAnswer(sequence: frame.sequence, result: Self.badRegistration))]
+            }
+            return [.registerEvents(sequence: frame.sequence, json: Array(frame.body[Int(first)...]))]
         case .topicReport:
             guard let list = try? JSONSerialization.jsonObject(with: Data(frame.body)) as? [String],
                   list.count <= Self.maxTopics, list.allSatisfy({ !$0.isEmpty && $0.utf8.count <= Self.maxTopicBytes }) else {
@@ -49,6 +57,14 @@ struct ChannelSession {
     }
 
     static func blockNotifyTopic(group: UInt64) -> String { "_block_notify_\(group)" }
+
+    /// Results of an event-log registration: 0 registered (what the SDK checks), else refused.
+    static let registered = 0, badRegistration = 1, tooManyFilters = 2
+
+    /// The answer to an event-log registration, topic-framed as the request was.
+    static func registrationAnswer(sequence: [UInt8], result: Int) -> ChannelFrame {
+        ChannelFrame(.registerEventLog, sequence: sequence, body: [1] + Array(#"{"result":\#(result)}"#.utf8))
+    }
 
     /// A push of a committed transaction's receipt to the SDK that sent it over this port.
     static func receiptFrame(sequence: [UInt8], receiptJSON: [UInt8]) -> ChannelFrame {

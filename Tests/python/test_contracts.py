@@ -154,8 +154,52 @@ def test_fisco_table_objects(chain):
     assert transact(chain, alice, asset.functions.enableParallel()).status == 1
 
 
+def test_events_pushed_over_the_channel_port(chain):
+    """FISCO's event-log registration on the channel port (0x15, as the python-sdk's
+    client/event_callback.py sends it): a filter from an old block gets that block's event at once,
+    a "latest" one the next event as its block commits (0x1002, FISCO's JSON), and only its contract's."""
+    import channel_client
+    from channel_client import ChannelClient
+    abi, bytecode = compile_vyper("HelloEvent.vy")
+    alice = chain.accounts[0]
+    hello, _ = deploy(chain, alice, abi, bytecode)
+    first = transact(chain, alice, hello.functions.set("before"))
+    client = ChannelClient(chain.channel_port, os.path.join(chain.dir, "sdk"))
+    topic = "0x" + Web3.keccak(text="on_set(string)").hex().removeprefix("0x")
+
+    def register(filter_id, from_block):
+        request = {"fromBlock": from_block, "toBlock": "latest", "addresses": [hello.address], "topics": [topic],
+                   "groupID": "1", "filterID": filter_id}
+        seq = channel_client.sequence()
+        client.send(0x15, seq, b"\x01" + json.dumps(request).encode())
+        kind, got, result, body = client.recv_type(0x15)
+        assert got == seq and body == b'\x01{"result":0}', body
+
+    def pushed(filter_id):
+        while True:
+            _, got, _, body = client.recv_type(0x1002)
+            push = json.loads(body)
+            if push["filterID"] == filter_id:
+                assert got == b"0" * 32 and push["result"] == 0, push
+                return push["logs"]
+
+    register("old", str(first.blockNumber))
+    logs = pushed("old")
+    assert [log["transactionHash"] for log in logs] == [first.transactionHash.to_0x_hex()], logs
+    register("new", "latest")
+    other, _ = deploy(chain, alice, abi, bytecode)
+    transact(chain, alice, other.functions.set("elsewhere"))
+    r = transact(chain, alice, hello.functions.set("after"))
+    logs = pushed("new")
+    assert [log["transactionHash"] for log in logs] == [r.transactionHash.to_0x_hex()], logs
+    from eth_abi import decode
+    assert decode(["string"], bytes.fromhex(logs[0]["data"][2:]))[0] == "after" and logs[0]["topics"] == [topic], logs
+    client.close()
+
+
 def main():
-    return run_tests([test_vyper_contract, test_erc20, test_estimate_in_the_next_block, test_fisco_table_objects])
+    return run_tests([test_vyper_contract, test_erc20, test_estimate_in_the_next_block, test_fisco_table_objects,
+                      test_events_pushed_over_the_channel_port])
 
 
 if __name__ == "__main__":

@@ -11,5 +11,6 @@ extension NodeMetrics {
         mirrors.update("strand_channel_slow_readers_total", to: UInt64(counters.slowReaders.load(ordering: .relaxed)))
         mirrors.update("strand_channel_handshake_failures_total", to: UInt64(counters.handshakeFailures.load(ordering: .relaxed)))
         mirrors.update("strand_channel_receipts_pushed_total", to: UInt64(counters.receiptsPushed.load(ordering: .relaxed)))
+        mirrors.update("strand_channel_events_pushed_total", to: UInt64(counters.eventsPushed.load(ordering: .relaxed)))
     }
 }
