@@ -191,7 +191,7 @@ let package = Package(
             name: "StrandCLI",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution", "StrandBench",
-                "StrandNode", "StrandOperations", "StrandNetwork", "StrandConsensus", "StrandEVM", "StrandStateTest", "StrandWorkloads", "StrandRPCClient", "CJemalloc",
+                "StrandNode", "StrandOperations", "StrandNetwork", "StrandChannel", "StrandConsensus", "StrandEVM", "StrandStateTest", "StrandWorkloads", "StrandRPCClient", "CJemalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -11,7 +11,7 @@ struct CertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cert",
         abstract: "Issue agency and node certificates under a chain CA, revoke them; show what a certificate names.",
-        subcommands: [Agency.self, Node.self, Revoke.self, Show.self]
+        subcommands: [Agency.self, Node.self, SDK.self, Revoke.self, Show.self]
     )
 
     struct Agency: ParsableCommand {

@@ -57,9 +57,12 @@ public enum ChannelCertificates {
         let sdk = try issue(commonName: name, organization: "sdk", issuerCertificatePEM: agency.certificatePEM,
                             issuerKeyPEM: agency.keyPEM, days: days)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        for (file, text, mode) in [("ca.crt", chainCAPEM, 0o644), ("sdk.crt", sdk.certificateChainPEM, 0o644), ("sdk.key", sdk.keyPEM, 0o600)] {
+        let files = [("ca.crt", chainCAPEM, 0o644), ("sdk.crt", sdk.certificateChainPEM, 0o644), ("sdk.key", sdk.keyPEM, 0o600)]
+        if let existing = files.map({ path + "/" + $0.0 }).first(where: FileManager.default.fileExists(atPath:)) {
+            throw ChannelTLS.Failure("\(existing) exists; not overwriting it")
+        }
+        for (file, text, mode) in files {
             let target = path + "/" + file
-            guard !FileManager.default.fileExists(atPath: target) else { throw ChannelTLS.Failure("\(target) exists; not overwriting it") }
             guard FileManager.default.createFile(atPath: target, contents: Data(text.utf8), attributes: [.posixPermissions: mode]) else {
                 throw ChannelTLS.Failure("cannot create \(target)")
             }
