@@ -136,7 +136,7 @@ let package = Package(
         .target(
             name: "StrandChannel",
             dependencies: [
-                "StrandPrimitives", "StrandRPC", "COpenSSL",
+                "StrandPrimitives", "StrandCrypto", "StrandNetworkAPI", "StrandRPC", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

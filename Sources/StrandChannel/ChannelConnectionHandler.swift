@@ -61,14 +61,23 @@ final class ChannelConnectionHandler: ChannelInboundHandler, @unchecked Sendable
                 server.logger.debug("channel frame ignored: \(reason)")
             case .rpc(let sequence, let body):
                 serve(sequence: sequence, body: body, context: context)
+            case .publish(let frame, let topic):
+                server.amop.publish(frame, topic: topic, from: self)
+            case .answer(let frame):
+                server.amop.answered(frame, by: self)
             case .registerEvents(let sequence, let json):
                 let server = server
                 DispatchQueue.global(qos: .userInitiated).async { [self] in server.registerEvents(json, connection: self, sequence: sequence) }
             }
         }
         let current = session.topics
-        topics.withLock { $0 = current }
+        if topics.withLock({ previous in defer { previous = current }; return previous != current }) { server.amop.localTopicsChanged() }
     }
+
+    func subscribes(_ topic: String) -> Bool { topics.withLock { $0.contains(topic) } }
+
+    /// The AMOP topics this session subscribed (not the node's own notifications).
+    var amopTopics: [String] { topics.withLock { $0.filter(ChannelSession.isAMOPTopic) } }
 
     /// Runs a JSON-RPC request off the event loop, as the HTTP port does, and answers on 0x12;
     /// a transaction sent this way also gets its receipt pushed on 0x1000 when it commits.

@@ -40,7 +40,7 @@ extension ChannelServer {
     /// Pushes every filter's (or `only` one session's) logs of blocks up to `head`, one frame per
     /// block that has any; a filter past its last block is dropped. Runs on `eventQueue` alone.
     func pushEvents(through head: UInt64, only: ObjectIdentifier? = nil) {
-        let byID = connections.withLock { $0 }
+        let byID = sessions.byIdentifier
         let due = eventFilters.withLock { filters in
             filters.filter { only == nil || $0.key == only }.mapValues { $0.filter { $0.next <= head } }
         }

@@ -4,6 +4,8 @@ import Logging
 import NIOCore
 import NIOPosix
 import StrandPrimitives
+import StrandCrypto
+import StrandNetworkAPI
 import StrandRPC
 import Synchronization
 
@@ -51,17 +53,22 @@ public final class ChannelServer: Sendable {
     let logger: Logger
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let serverChannel = Mutex<(any Channel)?>(nil)
-    let connections = Mutex<[ObjectIdentifier: ChannelConnectionHandler]>([:])
+    let sessions = ChannelSessions()
     /// Who waits for which transaction's receipt: the session and the request's sequence.
     let awaited = Mutex<[Hash: [(connection: ObjectIdentifier, sequence: [UInt8])]]>([:])
     /// Each session's event-log filters (`ChannelServer+Events`).
     let eventFilters = Mutex<[ObjectIdentifier: [EventLogFilter]]>([:])
     /// Where event logs are gathered and pushed, one block after another.
     let eventQueue = DispatchQueue(label: "strand.channel.events")
+    /// Topic messages between SDKs, here and at other members' nodes.
+    let amop: AMOPRouter
 
-    public init(settings: Settings, tls: ChannelTLS, service: any RPCService, counters: Counters = Counters(), logger: Logger) {
+    /// - Parameter peers: the other members' nodes, for AMOP; none on a node without P2P.
+    public init(settings: Settings, tls: ChannelTLS, service: any RPCService, peers: (any PeerMessenger)? = nil,
+                counters: Counters = Counters(), logger: Logger) {
         self.settings = settings
         self.counters = counters
+        amop = AMOPRouter(sessions: sessions, counters: counters, peers: peers)
         self.tls = tls
         self.service = service
         self.logger = logger
@@ -85,8 +92,16 @@ public final class ChannelServer: Sendable {
             .bind(host: settings.host, port: settings.port)
             .wait()
         serverChannel.withLock { $0 = channel }
+        let amop = amop
+        group.next().scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in amop.expire() }
         return channel.localAddress!
     }
+
+    /// An AMOP message from another member's node (the network's `amop` subprotocol).
+    public func amopReceived(_ message: ProtocolMessage, from peer: NodeID) { amop.received(message, from: peer) }
+
+    /// A member's node linked or left: it hears this node's topics, or its own are forgotten.
+    public func amopPeerChanged(_ peer: NodeID, up: Bool) { amop.peerChanged(peer, up: up) }
 
     public func stop() {
         if let channel = serverChannel.withLock({ $0 }) { try? channel.close().wait() }
@@ -96,7 +111,7 @@ public final class ChannelServer: Sendable {
     /// A block is on disk: sessions that reported `_block_notify_<group>` hear its number, and
     /// those that sent one of its transactions get the receipt.
     public func blockCommitted(number: UInt64, transactions: [Hash]) {
-        let open = connections.withLock { Array($0.values) }
+        let open = sessions.all
         let notification = ChannelSession.blockNumberFrame(group: settings.groupID, number: number)
         let topic = ChannelSession.blockNotifyTopic(group: settings.groupID)
         for connection in open { connection.pushIfSubscribed(notification, topic: topic) }
@@ -111,7 +126,7 @@ public final class ChannelServer: Sendable {
         let wanted = awaited.withLock { awaited in hashes.filter { awaited[$0] != nil } }
         guard !wanted.isEmpty else { return }
         let calls = wanted.map { RPCCall(method: "getTransactionReceipt", params: [.integer(Int64(settings.groupID)), .string($0.description)]) }
-        let byID = connections.withLock { $0 }
+        let byID = sessions.byIdentifier
         for (hash, outcome) in zip(wanted, service.handle(calls)) {
             guard case .success(let receipt) = outcome.result, !receipt.isNull else { continue }
             let body = JSONWriter.write(receipt)
@@ -135,13 +150,14 @@ public final class ChannelServer: Sendable {
     }
 
     func register(_ connection: ChannelConnectionHandler) {
-        connections.withLock { $0[ObjectIdentifier(connection)] = connection }
+        sessions.add(connection)
         counters.sessions.wrappingAdd(1, ordering: .relaxed)
     }
 
     func unregister(_ connection: ChannelConnectionHandler) {
         let id = ObjectIdentifier(connection)
-        guard connections.withLock({ $0.removeValue(forKey: id) }) != nil else { return }
+        guard sessions.remove(id) else { return }
+        amop.sessionClosed(id)
         counters.sessions.wrappingSubtract(1, ordering: .relaxed)
         eventFilters.withLock { _ = $0.removeValue(forKey: id) }
         awaited.withLock { awaited in

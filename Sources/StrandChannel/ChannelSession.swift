@@ -9,6 +9,10 @@ struct ChannelSession {
         case rpc(sequence: [UInt8], body: [UInt8])
         /// An event-log registration (its JSON, the topic framing taken off); answered on 0x15.
         case registerEvents(sequence: [UInt8], json: [UInt8])
+        /// An AMOP message for `topic` (0x30, or 0x35 for every subscriber).
+        case publish(ChannelFrame, topic: String)
+        /// A subscriber's answer to an AMOP message (0x31).
+        case answer(ChannelFrame)
         /// A frame this node does not serve: dropped and counted.
         case ignore(reason: String)
     }
@@ -36,6 +40,13 @@ struct ChannelSession {
                 return [.reply(Self.registrationAnswer(sequence: frame.sequence, result: Self.badRegistration))]
             }
             return [.registerEvents(sequence: frame.sequence, json: Array(frame.body[Int(first)...]))]
+        case .amopRequest, .amopMulticast:
+            guard let topic = Self.topic(of: frame.body), frame.body.count <= AMOPMessage.maxPayloadBytes else {
+                return [.ignore(reason: "AMOP message without a topic, or above \(AMOPMessage.maxPayloadBytes) bytes")]
+            }
+            return [.publish(frame, topic: topic)]
+        case .amopResponse:
+            return [.answer(frame)]
         case .topicReport:
             guard let list = try? JSONSerialization.jsonObject(with: Data(frame.body)) as? [String],
                   list.count <= Self.maxTopics, list.allSatisfy({ !$0.isEmpty && $0.utf8.count <= Self.maxTopicBytes }) else {
@@ -57,6 +68,15 @@ struct ChannelSession {
     }
 
     static func blockNotifyTopic(group: UInt64) -> String { "_block_notify_\(group)" }
+
+    /// Topics that are the node's own notifications, not AMOP's.
+    static func isAMOPTopic(_ topic: String) -> Bool { !topic.hasPrefix("_block_notify_") }
+
+    /// The topic framed at the head of an AMOP body: one byte of its length + 1, then its bytes.
+    static func topic(of body: [UInt8]) -> String? {
+        guard let first = body.first, first >= 2, body.count >= Int(first) else { return nil }
+        return String(decoding: body[1..<Int(first)], as: UTF8.self)
+    }
 
     /// Results of an event-log registration: 0 registered (what the SDK checks), else refused.
     static let registered = 0, badRegistration = 1, tooManyFilters = 2

@@ -8,12 +8,15 @@ public enum Subprotocol: Sendable, CaseIterable, CustomStringConvertible {
     case sync
     /// PBFT's messages, opaque bytes (`StrandConsensus.ConsensusMessage`).
     case consensus
+    /// AMOP: the topics a node's SDKs subscribed, and messages routed to them (`StrandChannel.AMOPMessage`).
+    case amop
 
     /// The type codes this protocol's messages carry.
     public var codes: ClosedRange<UInt64> {
         switch self {
         case .sync: 4...7
         case .consensus: 8...8
+        case .amop: 9...9
         }
     }
 
@@ -27,6 +30,7 @@ public enum Subprotocol: Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .sync: "sync"
         case .consensus: "consensus"
+        case .amop: "amop"
         }
     }
 }

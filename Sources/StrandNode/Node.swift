@@ -123,12 +123,16 @@ public final class Node: Sendable {
         }
         driver = soloDriver
         consensus = pbftDriver
+        var amopPeers: (any PeerMessenger)?
+        var lateChannel: LateChannelServer?
         if let links {
             let networking = NodeNetworking(network: links, members: members, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
                                             importer: importer, appender: appender, follows: !solo,
                                             consensus: pbftDriver, clock: clock)
             self.networking = networking
             announce.add { _ in networking.committed() }
+            amopPeers = MembersOnlyMessenger(network: networking.network, members: networking.members)
+            lateChannel = networking.channel
         } else {
             networking = nil
         }
@@ -146,9 +150,12 @@ public final class Node: Sendable {
             do { tls = try ChannelTLS(chainCA: settings.chainCA, certificateChain: settings.certificateChain, privateKey: settings.privateKey) }
             catch { throw NodeConfig.Invalid(description: "channel port: \(error)") }
             return ChannelServer(settings: .init(host: settings.listenHost, port: settings.listenPort, groupID: chain.groupID),
-                                 tls: tls, service: service, counters: channelCounters!, logger: Logger(label: "strand.channel"))
+                                 tls: tls, service: service,
+                                 peers: amopPeers,
+                                 counters: channelCounters!, logger: Logger(label: "strand.channel"))
         }
         channelPort.withLock { $0 = channel }
+        lateChannel?.server = channel
     }
 
     /// FISCO's replay window as the ledger leaves it: the random ids of its last `window` blocks.

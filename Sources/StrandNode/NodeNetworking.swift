@@ -1,5 +1,6 @@
 import Logging
 import StrandChain
+import StrandChannel
 import StrandCrypto
 import StrandNetwork
 import StrandPrimitives
@@ -22,6 +23,8 @@ final class NodeNetworking: Sendable {
     let members: ChainMembers
     private let ledger: Ledger
     private let consensus: PBFTDriver?
+    /// The channel port, when the node has one: AMOP's messages go to it. Set once it is made.
+    let channel = LateChannelServer()
 
     /// The links of this node, not yet started: any node the chain CA certified may link; what it
     /// is served is for `ChainMembers` to say.
@@ -62,19 +65,21 @@ final class NodeNetworking: Sendable {
 
     /// Starts the links, delivering each protocol's messages to it: consensus to the driver, sync to sync.
     func start() throws {
-        let sync = sync, consensus = consensus, members = members
+        let sync = sync, consensus = consensus, members = members, channel = channel
         try network.start(
             onMessage: { message, peer in
                 guard case .subprotocol(let message) = message else { return }
                 switch message.subprotocol {
                 case .consensus: consensus?.received(message, from: peer)
                 case .sync where members.contains(peer): sync.receive(message, from: peer)
-                case .sync: break
+                case .amop where members.contains(peer): channel.server?.amopReceived(message, from: peer)
+                case .sync, .amop: break
                 }
             },
             onPeerChange: { peer, up in
                 guard members.contains(peer) else { return }
                 sync.peerChanged(peer, up: up)
+                channel.server?.amopPeerChanged(peer, up: up)
                 if up { consensus?.peerUp() }
             })
         sync.start()
@@ -131,5 +136,15 @@ final class NodeNetworking: Sendable {
             if gap { break }
         }
         return (imported, nil, appender.height)
+    }
+}
+
+/// The channel port, made after the network it routes AMOP over.
+final class LateChannelServer: Sendable {
+    private let slot = Mutex<ChannelServer?>(nil)
+
+    var server: ChannelServer? {
+        get { slot.withLock { $0 } }
+        set { slot.withLock { $0 = newValue } }
     }
 }

@@ -2,13 +2,18 @@
 processes on loopback, load from `strand-loadgen` spread over the nodes with its conservation
 check. One validator killed with SIGKILL under load: commits go on; restarted, it syncs and votes
 again. Two killed: no commits and no fork; restarted: commits resume. The leader paused with
-SIGSTOP for 10 s: a view change and progress. At the end every node holds the same block at every
-height and every ledger verifies to one state root. Prints `N passed, N failed`."""
+SIGSTOP for 10 s: a view change and progress. AMOP between institutions over FISCO's channel
+port: a subscriber at node3, a publisher at node0, request and reply, multicast, and FISCO's code for
+a topic nobody subscribed. At the end every node holds the same block at every height and every
+ledger verifies to one state root. Prints `N passed, N failed`."""
+import json
 import os
 import sys
 import time
 
-from harness import NODES, Cluster, become_a_parent_that_never_reaps, rpc, run_suite, same_block_at_every_height, wait_until
+import channel_client
+from channel_client import ChannelClient
+from harness import NODES, Cluster, become_a_parent_that_never_reaps, free_base, rpc, run_suite, same_block_at_every_height, wait_until
 
 
 def test_four_validators_commit_load_spread_over_them(c):
@@ -63,12 +68,67 @@ def test_paused_leader_gives_way_to_a_view_change(c):
     wait_until(lambda: c.same_head(), 60, "the paused leader to catch up")
 
 
+def topic_framed(topic, payload):
+    return bytes([len(topic) + 1]) + topic.encode() + payload
+
+
+def poll(client, kind, timeout):
+    """The next frame of `kind` within `timeout` seconds, or None."""
+    try:
+        return client.recv_type(kind, timeout=timeout)
+    except (TimeoutError, OSError):
+        return None
+
+
+def test_amop_between_institutions(c):
+    """FISCO's AMOP through the nodes: SDKs at node2 and node3 subscribe a topic (0x32), one at
+    node0 publishes to it (0x30) and gets the answer (0x31) of whichever subscriber the node chose,
+    under its own sequence; a multicast (0x35) reaches both; a topic nobody subscribed answers 100."""
+    sdk = lambda k: os.path.join(c.dir, f"node{k}", "sdk")
+    subscribers = [ChannelClient(c.channel_base + k, sdk(k)) for k in (3, 2)]
+    for client in subscribers:
+        client.send(channel_client.TOPIC_REPORT, channel_client.sequence(), json.dumps(["_block_notify_1", "settlement"]).encode())
+    publisher = ChannelClient(c.channel_base, sdk(0))
+
+    def ask(topic, payload):
+        seq = channel_client.sequence()
+        publisher.send(0x30, seq, topic_framed(topic, payload))
+        return seq
+
+    # The subscriptions reach node0 in the nodes' topic announcements: until then, 100.
+    deadline = time.time() + 20
+    while True:
+        seq = ask("settlement", b"invoice 43?")
+        delivered = next(((client, frame) for client in subscribers if (frame := poll(client, 0x30, 0.3))), None)
+        if delivered:
+            break
+        answer = poll(publisher, 0x31, 2)
+        assert answer and answer[2] == 100, answer
+        assert time.time() < deadline, "the subscriptions never reached node0"
+    client, (_, got, _, body) = delivered
+    assert got == seq and body == topic_framed("settlement", b"invoice 43?"), (got, body)
+    client.send(0x31, got, topic_framed("settlement", b"paid"))
+    _, answered, result, body = publisher.recv_type(0x31)
+    assert answered == seq and result == 0 and body == topic_framed("settlement", b"paid"), (answered, result, body)
+
+    publisher.send(0x35, channel_client.sequence(), topic_framed("settlement", b"to all"))
+    for client in subscribers:
+        frame = client.recv_type(0x35, timeout=10)
+        assert frame[3] == topic_framed("settlement", b"to all"), frame
+    ask("nobody-listens", b"?")
+    assert publisher.recv_type(0x31)[2] == 100
+    for client in [publisher, *subscribers]:
+        client.close()
+
+
 def main():
     become_a_parent_that_never_reaps()
-    c = Cluster()
+    channel_base = free_base(NODES)
+    c = Cluster(init_args=("--channel-port", str(channel_base)))
+    c.channel_base = channel_base
     return run_suite(c, [test_four_validators_commit_load_spread_over_them, test_one_killed_validator_leaves_the_chain_committing,
                          test_two_killed_stop_commits_without_a_fork_and_restarted_resume, test_paused_leader_gives_way_to_a_view_change,
-                         same_block_at_every_height], c.dir, NODES)
+                         test_amop_between_institutions, same_block_at_every_height], c.dir, NODES)
 
 
 if __name__ == "__main__":

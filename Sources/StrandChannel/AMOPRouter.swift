@@ -1,0 +1,240 @@
+import Foundation
+import Logging
+import StrandCrypto
+import StrandNetworkAPI
+import Synchronization
+
+/// AMOP (FISCO's Advanced Messages Onchain Protocol): an SDK publishes to a topic (0x30, or 0x35 to
+/// every subscriber), the message reaches an SDK that subscribed it — at this node or at another
+/// member's, as its topics announce — and the answer (0x31) comes back along the same path. No
+/// subscriber: FISCO's 100; the subscriber's node lost it: 101; no answer in time: 102.
+final class AMOPRouter: Sendable {
+    static let noRoute: UInt32 = 100, unreachable: UInt32 = 101, timedOut: UInt32 = 102
+    static let timeout: Duration = .seconds(10)
+    /// Messages in flight at once, beyond which a publisher is told 101 at once.
+    static let maxInFlight = 10_000
+
+    /// Who waits for an answer to a message handed to a subscriber here.
+    enum Origin: Sendable {
+        case local(publisher: ObjectIdentifier, sequence: [UInt8])
+        case remote(node: NodeID, id: UInt64)
+    }
+
+    struct Forwarded: Sendable {
+        var origin: Origin
+        var deadline: ContinuousClock.Instant
+    }
+
+    /// A publisher's message sent to another node, with the nodes left to try.
+    struct Outgoing: Sendable {
+        var publisher: ObjectIdentifier
+        var sequence: [UInt8]
+        var topic: String
+        var body: [UInt8]
+        var candidates: [NodeID]
+        var deadline: ContinuousClock.Instant
+    }
+
+    struct State: Sendable {
+        var version: UInt64 = 0
+        var announced: Set<String> = []
+        var remote: [NodeID: (version: UInt64, topics: Set<String>)] = [:]
+        var nextID: UInt64 = 1
+        var outgoing: [UInt64: Outgoing] = [:]
+        var forwarded: [ForwardKey: Forwarded] = [:]
+    }
+
+    /// A message handed to a subscriber: which session, under which sequence.
+    struct ForwardKey: Hashable, Sendable {
+        var subscriber: ObjectIdentifier
+        var sequence: [UInt8]
+    }
+
+    private let sessions: ChannelSessions
+    private let counters: ChannelServer.Counters
+    private let peers: (any PeerMessenger)?
+    private let state = Mutex(State())
+
+    init(sessions: ChannelSessions, counters: ChannelServer.Counters, peers: (any PeerMessenger)?) {
+        self.sessions = sessions
+        self.counters = counters
+        self.peers = peers
+    }
+
+    private static func key(_ subscriber: ObjectIdentifier, _ sequence: [UInt8]) -> ForwardKey {
+        ForwardKey(subscriber: subscriber, sequence: sequence)
+    }
+
+    private func subscribers(of topic: String, except: ObjectIdentifier? = nil) -> [ChannelConnectionHandler] {
+        sessions.all.filter { ObjectIdentifier($0) != except && $0.subscribes(topic) }
+    }
+
+    // MARK: From this node's SDKs
+
+    /// A publisher's message (0x30 or 0x35) for `topic`.
+    func publish(_ frame: ChannelFrame, topic: String, from publisher: ChannelConnectionHandler) {
+        let id = ObjectIdentifier(publisher)
+        let multicast = frame.kind == .amopMulticast
+        let local = subscribers(of: topic, except: id)
+        let remote = state.withLock { state in
+            state.remote.filter { $0.value.topics.contains(topic) }.map(\.key)
+        }.filter { peers?.connectedPeers.contains($0) ?? false }.shuffled()
+        if multicast {
+            for subscriber in local { subscriber.push(frame) }
+            for node in remote {
+                peers?.send(.subprotocol(AMOPMessage.request(id: 0, sequence: frame.sequence, topic: topic, payload: frame.body,
+                                                             multicast: true).protocolMessage), to: node)
+            }
+            return
+        }
+        let deadline = ContinuousClock.now + Self.timeout
+        guard state.withLock({ $0.outgoing.count + $0.forwarded.count }) < Self.maxInFlight else {
+            return publisher.push(answer(frame.sequence, topic: topic, result: Self.unreachable))
+        }
+        if let subscriber = local.randomElement() {
+            state.withLock { $0.forwarded[Self.key(ObjectIdentifier(subscriber), frame.sequence)] =
+                Forwarded(origin: .local(publisher: id, sequence: frame.sequence), deadline: deadline) }
+            subscriber.push(frame)
+        } else if !remote.isEmpty {
+            let outgoing = Outgoing(publisher: id, sequence: frame.sequence, topic: topic, body: frame.body, candidates: remote, deadline: deadline)
+            let requestID = state.withLock { state -> UInt64 in
+                defer { state.nextID += 1 }
+                state.outgoing[state.nextID] = outgoing
+                return state.nextID
+            }
+            tryNext(requestID)
+        } else {
+            publisher.push(answer(frame.sequence, topic: topic, result: Self.noRoute))
+        }
+    }
+
+    /// A subscriber's answer (0x31).
+    func answered(_ frame: ChannelFrame, by subscriber: ChannelConnectionHandler) {
+        guard let forwarded = state.withLock({ $0.forwarded.removeValue(forKey: Self.key(ObjectIdentifier(subscriber), frame.sequence)) }) else {
+            counters.ignoredFrames.wrappingAdd(1, ordering: .relaxed)
+            return
+        }
+        switch forwarded.origin {
+        case .local(let publisher, let sequence):
+            connection(publisher)?.push(ChannelFrame(.amopResponse, sequence: sequence, result: frame.result, body: frame.body))
+        case .remote(let node, let id):
+            peers?.send(.subprotocol(AMOPMessage.response(id: id, result: frame.result, payload: frame.body).protocolMessage), to: node)
+        }
+    }
+
+    /// The topics of this node's sessions changed: peers hear the new set (never while no SDK
+    /// here ever subscribed one, so that nodes without AMOP send nothing new on their links).
+    func localTopicsChanged() {
+        let topics = Set(sessions.all.flatMap { $0.amopTopics })
+        let announcement = state.withLock { state -> AMOPMessage? in
+            guard topics != state.announced else { return nil }
+            state.announced = topics
+            state.version += 1
+            return .topics(version: state.version, topics: topics.sorted())
+        }
+        if let announcement { peers?.broadcast(.subprotocol(announcement.protocolMessage)) }
+    }
+
+    /// A session ended: what it was to answer fails (101), what it waited for is forgotten.
+    func sessionClosed(_ id: ObjectIdentifier) {
+        let orphaned = state.withLock { state -> [Forwarded] in
+            state.outgoing = state.outgoing.filter { $0.value.publisher != id }
+            let gone = state.forwarded.filter { $0.key.subscriber == id }
+            for key in gone.keys { state.forwarded.removeValue(forKey: key) }
+            return Array(gone.values)
+        }
+        for forwarded in orphaned { fail(forwarded.origin, result: Self.unreachable, topic: "") }
+        localTopicsChanged()
+    }
+
+    /// Answers what waited too long with 102.
+    func expire(now: ContinuousClock.Instant = .now) {
+        let (outgoing, forwarded) = state.withLock { state -> ([Outgoing], [Forwarded]) in
+            let outgoing = state.outgoing.filter { $0.value.deadline <= now }
+            let forwarded = state.forwarded.filter { $0.value.deadline <= now }
+            for id in outgoing.keys { state.outgoing.removeValue(forKey: id) }
+            for key in forwarded.keys { state.forwarded.removeValue(forKey: key) }
+            return (Array(outgoing.values), Array(forwarded.values))
+        }
+        for item in outgoing { connection(item.publisher)?.push(answer(item.sequence, topic: item.topic, result: Self.timedOut)) }
+        for item in forwarded { fail(item.origin, result: Self.timedOut, topic: "") }
+    }
+
+    // MARK: From other nodes
+
+    func peerChanged(_ peer: NodeID, up: Bool) {
+        if up {
+            let announcement = state.withLock { state -> AMOPMessage? in
+                state.announced.isEmpty && state.version == 0 ? nil : .topics(version: state.version, topics: state.announced.sorted())
+            }
+            if let announcement { peers?.send(.subprotocol(announcement.protocolMessage), to: peer) }
+        } else {
+            state.withLock { _ = $0.remote.removeValue(forKey: peer) }
+        }
+    }
+
+    func received(_ message: ProtocolMessage, from peer: NodeID) {
+        let decoded: AMOPMessage
+        do { decoded = try AMOPMessage.decode(message) } catch {
+            counters.badFrames.wrappingAdd(1, ordering: .relaxed)
+            peers?.disconnect(peer, because: .unexpectedMessage("malformed AMOP message: \(error.reason)"))
+            return
+        }
+        switch decoded {
+        case .topics(let version, let topics):
+            state.withLock { state in
+                guard version > state.remote[peer]?.version ?? 0 else { return }
+                state.remote[peer] = (version, Set(topics))
+            }
+        case .request(let id, let sequence, let topic, let payload, let multicast):
+            let frame = ChannelFrame(multicast ? .amopMulticast : .amopRequest, sequence: sequence, body: payload)
+            let local = subscribers(of: topic)
+            if multicast { return local.forEach { $0.push(frame) } }
+            guard let subscriber = local.randomElement() else {
+                peers?.send(.subprotocol(AMOPMessage.response(id: id, result: Self.noRoute, payload: []).protocolMessage), to: peer)
+                return
+            }
+            state.withLock { $0.forwarded[Self.key(ObjectIdentifier(subscriber), sequence)] =
+                Forwarded(origin: .remote(node: peer, id: id), deadline: .now + Self.timeout) }
+            subscriber.push(frame)
+        case .response(let id, let result, let payload):
+            guard let outgoing = state.withLock({ $0.outgoing[id] }) else { return }
+            if result == Self.noRoute, !outgoing.candidates.isEmpty { return tryNext(id) }
+            state.withLock { _ = $0.outgoing.removeValue(forKey: id) }
+            connection(outgoing.publisher)?.push(ChannelFrame(.amopResponse, sequence: outgoing.sequence, result: result, body: payload))
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Sends outgoing request `id` to its next candidate, failing over past unreachable ones.
+    private func tryNext(_ id: UInt64) {
+        while let (node, outgoing) = state.withLock({ state -> (NodeID, Outgoing)? in
+            guard var outgoing = state.outgoing[id], !outgoing.candidates.isEmpty else { return nil }
+            let node = outgoing.candidates.removeFirst()
+            state.outgoing[id] = outgoing
+            return (node, outgoing)
+        }) {
+            let request = AMOPMessage.request(id: id, sequence: outgoing.sequence, topic: outgoing.topic, payload: outgoing.body, multicast: false)
+            if peers?.send(.subprotocol(request.protocolMessage), to: node) == true { return }
+        }
+        guard let outgoing = state.withLock({ $0.outgoing.removeValue(forKey: id) }) else { return }
+        connection(outgoing.publisher)?.push(answer(outgoing.sequence, topic: outgoing.topic, result: Self.noRoute))
+    }
+
+    private func fail(_ origin: Origin, result: UInt32, topic: String) {
+        switch origin {
+        case .local(let publisher, let sequence): connection(publisher)?.push(answer(sequence, topic: topic, result: result))
+        case .remote(let node, let id):
+            peers?.send(.subprotocol(AMOPMessage.response(id: id, result: result, payload: []).protocolMessage), to: node)
+        }
+    }
+
+    private func connection(_ id: ObjectIdentifier) -> ChannelConnectionHandler? { sessions[id] }
+
+    /// An answer the node gives itself: the topic framed, no payload.
+    private func answer(_ sequence: [UInt8], topic: String, result: UInt32) -> ChannelFrame {
+        let topicBytes = Array(topic.utf8)
+        return ChannelFrame(.amopResponse, sequence: sequence, result: result, body: [UInt8(topicBytes.count + 1)] + topicBytes)
+    }
+}
