@@ -24,6 +24,7 @@
 # (it reads 3.11 as 4.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 sdk=$(realpath "${1:?usage: scripts/fisco-sdk-session.sh SDK_DIR}")
 source scripts/lib/node.sh
 build_release
@@ -199,9 +200,22 @@ PY
   grep -q 'sent at node1' "$work/events.txt" || { echo "FAILED: no event pushed to node0's SDK" >&2; cat "$work/events.txt" >&2; exit 1; }
   tail -n 12 "$work/events.txt"
   kill "$events_pid" 2>/dev/null || true
+
+  echo "==> AMOP: a subscriber at node3, a publisher at node0, through the SDK's ChannelHandler and ChannelPack" >&2
+  use_channel 20403 "$chain_dir/node3/sdk"
+  (cd "$sdk" && PYTHONPATH="$work/shims" exec .strand-venv/bin/python -u "$repo/scripts/lib/sdk_amop.py" subscribe settlement \
+     > "$work/amop.txt" 2>&1) &
+  amop_pid=$!
+  for _ in $(seq 100); do grep -q 'subscribed' "$work/amop.txt" && break; sleep 0.2; done
   use_channel 20400 "$chain_dir/node0/sdk"
+  sleep 1
+  (cd "$sdk" && PYTHONPATH="$work/shims" .strand-venv/bin/python "$repo/scripts/lib/sdk_amop.py" publish settlement "invoice 42") \
+    | tee "$work/last.txt"; expect 'result 0 data ack:invoice 42'
+  (cd "$sdk" && PYTHONPATH="$work/shims" .strand-venv/bin/python "$repo/scripts/lib/sdk_amop.py" publish nobody "hello?") \
+    | tee "$work/last.txt"; expect 'result 100'
+  kill "$amop_pid" 2>/dev/null || true
 fi
 TAIL=8 console removeNode "$new_node"; expect 'succ, output: 1'
 TAIL=8 console getSealerList; expect '\]'
 grep -q "$new_node" "$work/last.txt" && { echo "FAILED: the removed node is still a sealer" >&2; exit 1; }
-echo "==> the python-sdk session ($mode mode) ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor, registered and found HelloWorld by CNS, created and described a table, was refused a deploy while only another account held _sys_tables_, took a fifth node from observer to sealer and removed it$([ "$mode" = channel ] && echo "; its event callback at node0 heard an event sent at node1")"
+echo "==> the python-sdk session ($mode mode) ran unchanged against Strand: deployed $address, set and read \"Hello, FISCO\", set tx_count_limit as governor, registered and found HelloWorld by CNS, created and described a table, was refused a deploy while only another account held _sys_tables_, took a fifth node from observer to sealer and removed it$([ "$mode" = channel ] && echo "; its event callback at node0 heard an event sent at node1; an AMOP message from node0 was answered by a subscriber at node3, and one to a topic nobody subscribed got 100")"
