@@ -119,6 +119,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -126,7 +127,8 @@ let package = Package(
         .target(
             name: "StrandFuzzing",
             dependencies: [
-                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandNetwork", "StrandSync", "StrandConsensus", "StrandRPC", "StrandTestSupport",
+                "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandNetwork", "StrandSync", "StrandConsensus", "StrandRPC", "StrandChannel",
+                "StrandTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

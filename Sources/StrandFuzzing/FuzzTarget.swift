@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOEmbedded
+import StrandChannel
 import StrandConsensus
 import StrandCrypto
 import StrandNetwork
@@ -76,6 +77,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 }
             case .consensus:
                 if let bytes = try? carried.opaqueBytes() { consensus(bytes) }
+            case .amop:
+                if let amop = try? AMOPMessage.decode(carried) {
+                    check(amop.protocolMessage == carried, "an AMOP message decoded from bytes that are not its encoding")
+                }
             }
         }
     }

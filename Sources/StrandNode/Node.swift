@@ -58,24 +58,28 @@ public final class Node: Sendable {
         let verifier = SignatureVerifier(threads: threads, suite: chain.suite)
         let wakeDriver = Relay()
         let metrics = NodeMetrics()
+        // Made last (they serve the RPC service), told of admissions and commits from the start.
+        let channelPort = Late<ChannelServer>(), subscriptions = Late<SubscriptionHub>()
         metrics.blockHeight.record(Int64(ledger.head.number))
         let replay = try Self.replayWindow(ledger, logger: chainLogger)
         let ledger = ledger
         let pool = TransactionPool(config: poolConfig, verifier: verifier, replay: replay,
                                    isInChain: { (try? ledger.location(ofTransaction: $0)) != nil },
-                                   onAdmitted: { _ in wakeDriver.fire(0) },
+                                   onAdmitted: { hashes in
+                                       wakeDriver.fire(0)
+                                       subscriptions.value?.pendingTransactions(hashes.map(\.description))
+                                   },
                                    onCommitted: { waits in for wait in waits { metrics.transactionLatency.recordMicroseconds(wait.microseconds) } })
         self.pool = pool
         let recent = RecentBlocks(verifier: verifier)
         let nodeID = chain.suite.nodeID(of: key)
         let executor = ParallelExecutor(threads: threads)
         let announce = Relay()
-        // The channel port is made last (it serves the RPC service); commits reach it from here on.
-        let channelPort = Mutex<ChannelServer?>(nil)
         let committer = BlockCommitter(ledger: ledger, pool: pool, recent: recent, observer: metrics,
                                        pipelining: config.pipelining, logger: chainLogger, onCommitted: { block in
             announce.fire(block.number)
-            channelPort.withLock { $0 }?.blockCommitted(number: block.number, transactions: block.transactions.map(\.hash))
+            channelPort.value?.blockCommitted(number: block.number, transactions: block.transactions.map(\.hash))
+            subscriptions.value?.blockCommitted(number: block.number)
         })
         self.committer = committer
         let appender = ChainAppender(committer: committer)
@@ -124,7 +128,7 @@ public final class Node: Sendable {
         driver = soloDriver
         consensus = pbftDriver
         var amopPeers: (any PeerMessenger)?
-        var lateChannel: LateChannelServer?
+        var lateChannel: Late<ChannelServer>?
         if let links {
             let networking = NodeNetworking(network: links, members: members, nodeID: nodeID, chain: chain, ledger: ledger, pool: pool,
                                             importer: importer, appender: appender, follows: !solo,
@@ -143,8 +147,10 @@ public final class Node: Sendable {
         let channelCounters = config.channel.map { _ in ChannelServer.Counters() }
         serviceContext.channelCounters = channelCounters
         let service = NodeRPCService(serviceContext)
+        let hub = SubscriptionHub(service: service)
+        subscriptions.value = hub
         server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: service,
-                           maxBodyBytes: config.rpcMaxBodyBytes, logger: Logger(label: "strand.rpc"))
+                           maxBodyBytes: config.rpcMaxBodyBytes, subscriptions: hub, logger: Logger(label: "strand.rpc"))
         channel = try config.channel.map { settings in
             let tls: ChannelTLS
             do { tls = try ChannelTLS(chainCA: settings.chainCA, certificateChain: settings.certificateChain, privateKey: settings.privateKey) }
@@ -154,8 +160,8 @@ public final class Node: Sendable {
                                  peers: amopPeers,
                                  counters: channelCounters!, logger: Logger(label: "strand.channel"))
         }
-        channelPort.withLock { $0 = channel }
-        lateChannel?.server = channel
+        channelPort.value = channel
+        lateChannel?.value = channel
     }
 
     /// FISCO's replay window as the ledger leaves it: the random ids of its last `window` blocks.

@@ -24,7 +24,7 @@ final class NodeNetworking: Sendable {
     private let ledger: Ledger
     private let consensus: PBFTDriver?
     /// The channel port, when the node has one: AMOP's messages go to it. Set once it is made.
-    let channel = LateChannelServer()
+    let channel = Late<ChannelServer>()
 
     /// The links of this node, not yet started: any node the chain CA certified may link; what it
     /// is served is for `ChainMembers` to say.
@@ -72,14 +72,14 @@ final class NodeNetworking: Sendable {
                 switch message.subprotocol {
                 case .consensus: consensus?.received(message, from: peer)
                 case .sync where members.contains(peer): sync.receive(message, from: peer)
-                case .amop where members.contains(peer): channel.server?.amopReceived(message, from: peer)
+                case .amop where members.contains(peer): channel.value?.amopReceived(message, from: peer)
                 case .sync, .amop: break
                 }
             },
             onPeerChange: { peer, up in
                 guard members.contains(peer) else { return }
                 sync.peerChanged(peer, up: up)
-                channel.server?.amopPeerChanged(peer, up: up)
+                channel.value?.amopPeerChanged(peer, up: up)
                 if up { consensus?.peerUp() }
             })
         sync.start()
@@ -136,15 +136,5 @@ final class NodeNetworking: Sendable {
             if gap { break }
         }
         return (imported, nil, appender.height)
-    }
-}
-
-/// The channel port, made after the network it routes AMOP over.
-final class LateChannelServer: Sendable {
-    private let slot = Mutex<ChannelServer?>(nil)
-
-    var server: ChannelServer? {
-        get { slot.withLock { $0 } }
-        set { slot.withLock { $0 = newValue } }
     }
 }

@@ -4,22 +4,29 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOWebSocket
 import Synchronization
 
 /// JSON-RPC over HTTP/1.1 on SwiftNIO: keep-alive, batches, a body size limit,
-/// `GET /metrics` for Prometheus and `GET /health` for load balancers and `strand chain`. Calls run off the event loop, on a Dispatch queue.
+/// `GET /metrics` for Prometheus and `GET /health` for load balancers and `strand chain`; and over
+/// a WebSocket on the same port, with `eth_subscribe` (`SubscriptionHub`). Calls run off the
+/// event loop, on a Dispatch queue.
 public final class RPCServer: Sendable {
     public let host: String
     public let port: Int
     public let maxBodyBytes: Int
     private let service: any RPCService
+    /// Subscriptions over WebSocket; none: the port speaks HTTP only.
+    public let subscriptions: SubscriptionHub?
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
 
-    public init(host: String, port: Int, service: any RPCService, maxBodyBytes: Int = 16 << 20, logger: Logger) {
+    public init(host: String, port: Int, service: any RPCService, maxBodyBytes: Int = 16 << 20, subscriptions: SubscriptionHub? = nil,
+                logger: Logger) {
         self.host = host
         self.port = port
         self.service = service
+        self.subscriptions = subscriptions
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -27,13 +34,28 @@ public final class RPCServer: Sendable {
 
     /// Binds and starts serving; returns the bound address (port 0 picks a free one).
     public func start() throws -> SocketAddress {
-        let service = service, maxBody = maxBodyBytes, logger = logger
+        let service = service, maxBody = maxBodyBytes, logger = logger, hub = subscriptions
         let channel = try ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(RPCHTTPHandler(service: service, maxBodyBytes: maxBody, logger: logger))
+                let http = RPCHTTPHandler(service: service, maxBodyBytes: maxBody, logger: logger)
+                guard let hub else {
+                    return channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap { channel.pipeline.addHandler(http) }
+                }
+                let upgrader = NIOWebSocketServerUpgrader(
+                    maxFrameSize: WebSocketRPCHandler.maxMessageBytes,
+                    shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
+                    upgradePipelineHandler: { channel, _ in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(WebSocketRPCHandler(service: service, hub: hub, logger: logger))
+                        }
+                    })
+                let upgrade: NIOHTTPServerUpgradeSendableConfiguration = (upgraders: [upgrader], completionHandler: { context in
+                    context.pipeline.removeHandler(http, promise: nil)
+                })
+                return channel.pipeline.configureHTTPServerPipeline(withServerUpgrade: upgrade, withErrorHandling: true).flatMap {
+                    channel.pipeline.addHandler(http)
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -53,7 +75,7 @@ public final class RPCServer: Sendable {
 }
 
 /// One HTTP connection: collects a request's body, answers it.
-final class RPCHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
+final class RPCHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 

@@ -37,7 +37,7 @@ public final class TransactionPool: Sendable {
     private let state = Mutex(PoolState())
     /// Why admission is refused for now, if it is (the ledger cannot commit).
     private let pausedReason = Mutex<String?>(nil)
-    private let onAdmitted: @Sendable (Int) -> Void
+    private let onAdmitted: @Sendable ([Hash]) -> Void
     /// FISCO's anti-replay rule, shared with the builder, the importer and the committer.
     public let replay: ReplayWindow
     private let isInChain: @Sendable (Hash) -> Bool
@@ -46,12 +46,12 @@ public final class TransactionPool: Sendable {
     /// - Parameters:
     ///   - replay: the chain's replay window; its height is the tip a FISCO transaction is checked against.
     ///   - isInChain: whether a transaction hash is in a committed block (FISCO clients get their own code for it).
-    ///   - onAdmitted: called after each admission with how many transactions were added (the
-    ///     block driver wakes on it).
+    ///   - onAdmitted: called after each admission with the transactions it added (the block
+    ///     driver wakes on it; WebSocket subscribers hear of them).
     ///   - onCommitted: called with how long each transaction a committed block took from this
     ///     pool waited in it (admission to commit).
     public init(config: TxPoolConfig, verifier: SignatureVerifier, replay: ReplayWindow = ReplayWindow(window: 1_000),
-                isInChain: @escaping @Sendable (Hash) -> Bool = { _ in false }, onAdmitted: @escaping @Sendable (Int) -> Void = { _ in },
+                isInChain: @escaping @Sendable (Hash) -> Bool = { _ in false }, onAdmitted: @escaping @Sendable ([Hash]) -> Void = { _ in },
                 onCommitted: @escaping @Sendable ([Duration]) -> Void = { _ in }) {
         self.onCommitted = onCommitted
         self.config = config
@@ -137,8 +137,8 @@ public final class TransactionPool: Sendable {
             case .success(let tx): results[entry.index] = insert(tx, accounts: accounts)
             }
         }
-        let added = results.reduce(0) { count, result in if case .success = result { count + 1 } else { count } }
-        if added > 0 { onAdmitted(added) }
+        let added = results.compactMap { result in if case .success(let hash) = result { hash } else { nil } }
+        if !added.isEmpty { onAdmitted(added) }
         return results
     }
 

@@ -197,9 +197,51 @@ def test_events_pushed_over_the_channel_port(chain):
     client.close()
 
 
+def test_websocket_subscriptions(chain):
+    """web3.py's WebSocketProvider on the RPC port: calls as over HTTP; eth_subscribe to newHeads,
+    logs (one contract's) and newPendingTransactions receive what they should; eth_unsubscribe
+    ends one; a subscription that is not Ethereum's is refused."""
+    import asyncio
+    from web3 import AsyncWeb3, WebSocketProvider
+    abi, bytecode = compile_vyper("HelloEvent.vy")
+    alice = chain.accounts[0]
+    hello, _ = deploy(chain, alice, abi, bytecode)
+    other, _ = deploy(chain, alice, abi, bytecode)
+
+    async def session():
+        async with AsyncWeb3(WebSocketProvider(chain.url.replace("http://", "ws://"))) as w3:
+            assert await w3.eth.chain_id == chain.w3.eth.chain_id
+            heads = await w3.eth.subscribe("newHeads")
+            logs = await w3.eth.subscribe("logs", {"address": hello.address})
+            pending = await w3.eth.subscribe("newPendingTransactions")
+            try:
+                await w3.eth.subscribe("syncing")
+                raise AssertionError("a syncing subscription was accepted")
+            except Exception as error:
+                assert "newHeads" in str(error), error
+            sent = await asyncio.to_thread(lambda: [transact(chain, alice, other.functions.set("elsewhere")),
+                                                    transact(chain, alice, hello.functions.set("watched"))])
+            seen = {"heads": [], "logs": [], "pending": []}
+            async def collect():
+                async for message in w3.socket.process_subscriptions():
+                    kind = {heads: "heads", logs: "logs", pending: "pending"}[message["subscription"]]
+                    seen[kind].append(message["result"])
+                    if len(seen["logs"]) >= 1 and len(seen["pending"]) >= 2 and \
+                            any(h["number"] >= sent[1].blockNumber for h in seen["heads"]):
+                        return
+            await asyncio.wait_for(collect(), 30)
+            assert [log["transactionHash"] for log in seen["logs"]] == [sent[1].transactionHash], seen["logs"]
+            assert {bytes(h) for h in seen["pending"]} >= {sent[0].transactionHash, sent[1].transactionHash}, seen["pending"]
+            assert await w3.eth.unsubscribe(pending) is True
+            again = await w3.provider.make_request("eth_unsubscribe", [pending])
+            assert again["result"] is False, again
+
+    asyncio.run(session())
+
+
 def main():
     return run_tests([test_vyper_contract, test_erc20, test_estimate_in_the_next_block, test_fisco_table_objects,
-                      test_events_pushed_over_the_channel_port])
+                      test_events_pushed_over_the_channel_port, test_websocket_subscriptions])
 
 
 if __name__ == "__main__":
