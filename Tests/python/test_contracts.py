@@ -239,9 +239,56 @@ def test_websocket_subscriptions(chain):
     asyncio.run(session())
 
 
+def test_websocket_bounds(chain):
+    """The WebSocket port's bounds: a flood of subscriptions stops at 64 a connection, garbage gets
+    a parse error and the connection goes on, a message above 1 MiB closes it (1009), and a client
+    that never reads is disconnected (1008) instead of growing the node's memory."""
+    import asyncio
+    import websockets
+    abi, bytecode = compile_vyper("Asset.vy")
+    asset, _ = deploy(chain, chain.accounts[0], abi, bytecode)
+    url = chain.url.replace("http://", "ws://")
+
+    async def session():
+        async with websockets.connect(url, max_size=None) as ws:
+            answers = []
+            for i in range(70):
+                await ws.send(json.dumps({"jsonrpc": "2.0", "id": i, "method": "eth_subscribe", "params": ["newHeads"]}))
+                answers.append(json.loads(await ws.recv()))
+            refused = [a for a in answers if "error" in a]
+            assert len(refused) == 6 and refused[0]["error"]["code"] == -32005, refused[:1]
+            await ws.send("{not json")
+            assert json.loads(await ws.recv())["error"]["code"] == -32700
+            await ws.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId", "params": []}))
+            assert json.loads(await ws.recv())["result"].startswith("0x")
+        async with websockets.connect(url, max_size=None) as ws:
+            await ws.send("[" + " " * (1 << 20) + "]")
+            try:
+                await asyncio.wait_for(ws.recv(), 10)
+                raise AssertionError("a message above 1 MiB was served")
+            except websockets.ConnectionClosed as closed:
+                assert closed.rcvd.code == 1009, closed
+        async with websockets.connect(url, max_size=None, max_queue=1) as ws:
+            request = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_getCode", "params": [asset.address, "latest"]})
+            for _ in range(1500):
+                await ws.send(request)
+            await asyncio.sleep(3)
+            received = 0
+            try:
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+                    received += 1
+            except websockets.ConnectionClosed as closed:
+                assert closed.rcvd is not None and closed.rcvd.code == 1008 and "too slow" in closed.rcvd.reason, closed
+            assert received < 1500, received
+
+    asyncio.run(session())
+
+
 def main():
     return run_tests([test_vyper_contract, test_erc20, test_estimate_in_the_next_block, test_fisco_table_objects,
-                      test_events_pushed_over_the_channel_port, test_websocket_subscriptions])
+                      test_events_pushed_over_the_channel_port, test_websocket_subscriptions,
+                      test_websocket_bounds])
 
 
 if __name__ == "__main__":
