@@ -4,6 +4,15 @@ import StrandCrypto
 import StrandNetworkAPI
 import Synchronization
 
+/// Whoever takes part in AMOP at this node: an SDK session on the channel port, or a WebSocket
+/// client on the RPC port (`AMOPWebSocketMethods`).
+protocol AMOPEndpoint: AnyObject, Sendable {
+    func subscribes(_ topic: String) -> Bool
+    var amopTopics: [String] { get }
+    /// A message for it (0x30, 0x35) or the answer to one it published (0x31).
+    func deliver(_ frame: ChannelFrame)
+}
+
 /// AMOP (FISCO's Advanced Messages Onchain Protocol): an SDK publishes to a topic (0x30, or 0x35 to
 /// every subscriber), the message reaches an SDK that subscribed it — at this node or at another
 /// member's, as its topics announce — and the answer (0x31) comes back along the same path. No
@@ -51,6 +60,8 @@ final class AMOPRouter: Sendable {
     }
 
     private let sessions: ChannelSessions
+    /// Endpoints that are not channel sessions (WebSocket clients).
+    private let others = Mutex<[ObjectIdentifier: any AMOPEndpoint]>([:])
     private let counters: ChannelServer.Counters
     private let peers: (any PeerMessenger)?
     private let state = Mutex(State())
@@ -65,14 +76,24 @@ final class AMOPRouter: Sendable {
         ForwardKey(subscriber: subscriber, sequence: sequence)
     }
 
-    private func subscribers(of topic: String, except: ObjectIdentifier? = nil) -> [ChannelConnectionHandler] {
-        sessions.all.filter { ObjectIdentifier($0) != except && $0.subscribes(topic) }
+    private var endpoints: [any AMOPEndpoint] { sessions.all + others.withLock { Array($0.values) } }
+
+    private func subscribers(of topic: String, except: ObjectIdentifier? = nil) -> [any AMOPEndpoint] {
+        endpoints.filter { ObjectIdentifier($0) != except && $0.subscribes(topic) }
+    }
+
+    func register(_ endpoint: any AMOPEndpoint) { others.withLock { $0[ObjectIdentifier(endpoint)] = endpoint } }
+
+    func unregister(_ endpoint: any AMOPEndpoint) {
+        let id = ObjectIdentifier(endpoint)
+        guard others.withLock({ $0.removeValue(forKey: id) }) != nil else { return }
+        sessionClosed(id)
     }
 
     // MARK: From this node's SDKs
 
     /// A publisher's message (0x30 or 0x35) for `topic`.
-    func publish(_ frame: ChannelFrame, topic: String, from publisher: ChannelConnectionHandler) {
+    func publish(_ frame: ChannelFrame, topic: String, from publisher: any AMOPEndpoint) {
         let id = ObjectIdentifier(publisher)
         let multicast = frame.kind == .amopMulticast
         let local = subscribers(of: topic, except: id)
@@ -80,7 +101,7 @@ final class AMOPRouter: Sendable {
             state.remote.filter { $0.value.topics.contains(topic) }.map(\.key)
         }.filter { peers?.connectedPeers.contains($0) ?? false }.shuffled()
         if multicast {
-            for subscriber in local { subscriber.push(frame) }
+            for subscriber in local { subscriber.deliver(frame) }
             for node in remote {
                 peers?.send(.subprotocol(AMOPMessage.request(id: 0, sequence: frame.sequence, topic: topic, payload: frame.body,
                                                              multicast: true).protocolMessage), to: node)
@@ -89,12 +110,12 @@ final class AMOPRouter: Sendable {
         }
         let deadline = ContinuousClock.now + Self.timeout
         guard state.withLock({ $0.outgoing.count + $0.forwarded.count }) < Self.maxInFlight else {
-            return publisher.push(answer(frame.sequence, topic: topic, result: Self.unreachable))
+            return publisher.deliver(answer(frame.sequence, topic: topic, result: Self.unreachable))
         }
         if let subscriber = local.randomElement() {
             state.withLock { $0.forwarded[Self.key(ObjectIdentifier(subscriber), frame.sequence)] =
                 Forwarded(origin: .local(publisher: id, sequence: frame.sequence), deadline: deadline) }
-            subscriber.push(frame)
+            subscriber.deliver(frame)
         } else if !remote.isEmpty {
             let outgoing = Outgoing(publisher: id, sequence: frame.sequence, topic: topic, body: frame.body, candidates: remote, deadline: deadline)
             let requestID = state.withLock { state -> UInt64 in
@@ -104,19 +125,19 @@ final class AMOPRouter: Sendable {
             }
             tryNext(requestID)
         } else {
-            publisher.push(answer(frame.sequence, topic: topic, result: Self.noRoute))
+            publisher.deliver(answer(frame.sequence, topic: topic, result: Self.noRoute))
         }
     }
 
     /// A subscriber's answer (0x31).
-    func answered(_ frame: ChannelFrame, by subscriber: ChannelConnectionHandler) {
+    func answered(_ frame: ChannelFrame, by subscriber: any AMOPEndpoint) {
         guard let forwarded = state.withLock({ $0.forwarded.removeValue(forKey: Self.key(ObjectIdentifier(subscriber), frame.sequence)) }) else {
             counters.ignoredFrames.wrappingAdd(1, ordering: .relaxed)
             return
         }
         switch forwarded.origin {
         case .local(let publisher, let sequence):
-            connection(publisher)?.push(ChannelFrame(.amopResponse, sequence: sequence, result: frame.result, body: frame.body))
+            connection(publisher)?.deliver(ChannelFrame(.amopResponse, sequence: sequence, result: frame.result, body: frame.body))
         case .remote(let node, let id):
             peers?.send(.subprotocol(AMOPMessage.response(id: id, result: frame.result, payload: frame.body).protocolMessage), to: node)
         }
@@ -125,7 +146,7 @@ final class AMOPRouter: Sendable {
     /// The topics of this node's sessions changed: peers hear the new set (never while no SDK
     /// here ever subscribed one, so that nodes without AMOP send nothing new on their links).
     func localTopicsChanged() {
-        let topics = Set(sessions.all.flatMap { $0.amopTopics })
+        let topics = Set(endpoints.flatMap { $0.amopTopics })
         let announcement = state.withLock { state -> AMOPMessage? in
             guard topics != state.announced else { return nil }
             state.announced = topics
@@ -156,7 +177,7 @@ final class AMOPRouter: Sendable {
             for key in forwarded.keys { state.forwarded.removeValue(forKey: key) }
             return (Array(outgoing.values), Array(forwarded.values))
         }
-        for item in outgoing { connection(item.publisher)?.push(answer(item.sequence, topic: item.topic, result: Self.timedOut)) }
+        for item in outgoing { connection(item.publisher)?.deliver(answer(item.sequence, topic: item.topic, result: Self.timedOut)) }
         for item in forwarded { fail(item.origin, result: Self.timedOut, topic: "") }
     }
 
@@ -189,19 +210,19 @@ final class AMOPRouter: Sendable {
         case .request(let id, let sequence, let topic, let payload, let multicast):
             let frame = ChannelFrame(multicast ? .amopMulticast : .amopRequest, sequence: sequence, body: payload)
             let local = subscribers(of: topic)
-            if multicast { return local.forEach { $0.push(frame) } }
+            if multicast { return local.forEach { $0.deliver(frame) } }
             guard let subscriber = local.randomElement() else {
                 peers?.send(.subprotocol(AMOPMessage.response(id: id, result: Self.noRoute, payload: []).protocolMessage), to: peer)
                 return
             }
             state.withLock { $0.forwarded[Self.key(ObjectIdentifier(subscriber), sequence)] =
                 Forwarded(origin: .remote(node: peer, id: id), deadline: .now + Self.timeout) }
-            subscriber.push(frame)
+            subscriber.deliver(frame)
         case .response(let id, let result, let payload):
             guard let outgoing = state.withLock({ $0.outgoing[id] }) else { return }
             if result == Self.noRoute, !outgoing.candidates.isEmpty { return tryNext(id) }
             state.withLock { _ = $0.outgoing.removeValue(forKey: id) }
-            connection(outgoing.publisher)?.push(ChannelFrame(.amopResponse, sequence: outgoing.sequence, result: result, body: payload))
+            connection(outgoing.publisher)?.deliver(ChannelFrame(.amopResponse, sequence: outgoing.sequence, result: result, body: payload))
         }
     }
 
@@ -219,18 +240,18 @@ final class AMOPRouter: Sendable {
             if peers?.send(.subprotocol(request.protocolMessage), to: node) == true { return }
         }
         guard let outgoing = state.withLock({ $0.outgoing.removeValue(forKey: id) }) else { return }
-        connection(outgoing.publisher)?.push(answer(outgoing.sequence, topic: outgoing.topic, result: Self.noRoute))
+        connection(outgoing.publisher)?.deliver(answer(outgoing.sequence, topic: outgoing.topic, result: Self.noRoute))
     }
 
     private func fail(_ origin: Origin, result: UInt32, topic: String) {
         switch origin {
-        case .local(let publisher, let sequence): connection(publisher)?.push(answer(sequence, topic: topic, result: result))
+        case .local(let publisher, let sequence): connection(publisher)?.deliver(answer(sequence, topic: topic, result: result))
         case .remote(let node, let id):
             peers?.send(.subprotocol(AMOPMessage.response(id: id, result: result, payload: []).protocolMessage), to: node)
         }
     }
 
-    private func connection(_ id: ObjectIdentifier) -> ChannelConnectionHandler? { sessions[id] }
+    private func connection(_ id: ObjectIdentifier) -> (any AMOPEndpoint)? { sessions[id] ?? others.withLock { $0[id] } }
 
     /// An answer the node gives itself: the topic framed, no payload.
     private func answer(_ sequence: [UInt8], topic: String, result: UInt32) -> ChannelFrame {

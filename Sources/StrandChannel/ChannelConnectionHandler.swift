@@ -7,7 +7,7 @@ import Synchronization
 
 /// The I/O around one `ChannelSession`: frames in from the TLS layer, RPC served off the event
 /// loop, replies and pushes out, one frame per write (so one TLS record each).
-final class ChannelConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+final class ChannelConnectionHandler: ChannelInboundHandler, AMOPEndpoint, @unchecked Sendable {
     typealias InboundIn = ChannelFrame
     typealias OutboundOut = ByteBuffer
 
@@ -112,6 +112,8 @@ final class ChannelConnectionHandler: ChannelInboundHandler, @unchecked Sendable
         guard let channel = activeChannel.withLock({ $0 }) else { return }
         channel.eventLoop.execute { [self] in write(frame, to: channel) }
     }
+
+    func deliver(_ frame: ChannelFrame) { push(frame) }
 
     func pushIfSubscribed(_ frame: ChannelFrame, topic: String) {
         guard topics.withLock({ $0.contains(topic) }) else { return }

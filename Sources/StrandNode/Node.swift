@@ -162,6 +162,8 @@ public final class Node: Sendable {
         }
         channelPort.value = channel
         lateChannel?.value = channel
+        // AMOP for WebSocket clients too: one router behind both ports.
+        if let channel { hub.add(AMOPWebSocketMethods(channel: channel)) }
     }
 
     /// FISCO's replay window as the ledger leaves it: the random ids of its last `window` blocks.

@@ -9,10 +9,12 @@ ledger verifies to one state root. Prints `N passed, N failed`."""
 import json
 import os
 import sys
+import threading
 import time
 
 import channel_client
 from channel_client import ChannelClient
+from ws_client import WebSocketClient
 from harness import NODES, Cluster, become_a_parent_that_never_reaps, free_base, rpc, run_suite, same_block_at_every_height, wait_until
 
 
@@ -83,7 +85,8 @@ def poll(client, kind, timeout):
 def test_amop_between_institutions(c):
     """FISCO's AMOP through the nodes: SDKs at node2 and node3 subscribe a topic (0x32), one at
     node0 publishes to it (0x30) and gets the answer (0x31) of whichever subscriber the node chose,
-    under its own sequence; a multicast (0x35) reaches both; a topic nobody subscribed answers 100."""
+    under its own sequence; a multicast (0x35) reaches both; a topic nobody subscribed answers 100. WebSocket clients on the RPC port take part through the
+    same router (amop_subscribe, amop_reply, amop_publish)."""
     sdk = lambda k: os.path.join(c.dir, f"node{k}", "sdk")
     subscribers = [ChannelClient(c.channel_base + k, sdk(k)) for k in (3, 2)]
     for client in subscribers:
@@ -117,7 +120,41 @@ def test_amop_between_institutions(c):
         assert frame[3] == topic_framed("settlement", b"to all"), frame
     ask("nobody-listens", b"?")
     assert publisher.recv_type(0x31)[2] == 100
-    for client in [publisher, *subscribers]:
+
+    # The same router for WebSocket clients on the RPC port: one subscribes at node1 and answers
+    # what the SDK at node0 publishes; another, at node2, publishes to the SDKs' topic.
+    web = WebSocketClient("127.0.0.1", c.rpc_base + 1)
+    assert web.call("amop_subscribe", ["payments"])["result"] is True
+    deadline = time.time() + 20
+    while True:
+        seq = ask("payments", b"pay 7?")
+        answer = poll(publisher, 0x31, 0.5)
+        if answer is None:
+            break
+        assert answer[2] == 100 and time.time() < deadline, answer
+        time.sleep(0.3)
+    message = web.notification("amop_message")["params"]
+    assert message["topic"] == "payments" and bytes.fromhex(message["data"][2:]) == b"pay 7?" and message["requestId"] == seq.decode()
+    assert web.call("amop_reply", message["requestId"], "0x" + b"paid 7".hex())["result"] is True
+    _, got, result, body = publisher.recv_type(0x31)
+    assert got == seq and result == 0 and body == topic_framed("payments", b"paid 7"), (got, result, body)
+    asker = WebSocketClient("127.0.0.1", c.rpc_base + 2)
+
+    def answer_one(client, payload):
+        frame = poll(client, 0x30, 10)
+        if frame:
+            client.send(0x31, frame[1], topic_framed("settlement", payload))
+
+    # Only the SDK at node3 keeps the topic now, so it is the one that answers.
+    subscribers[1].send(channel_client.TOPIC_REPORT, channel_client.sequence(), json.dumps(["_block_notify_1"]).encode())
+    time.sleep(1)
+    reply = threading.Thread(target=answer_one, args=(subscribers[0], b"ok"))
+    reply.start()
+    published = asker.call("amop_publish", "settlement", "0x" + b"from ws".hex(), timeout=20)["result"]
+    reply.join()
+    assert published == {"result": 0, "data": "0x" + b"ok".hex()}, published
+    assert asker.call("amop_publish", "nobody-listens", "0x00")["result"]["result"] == 100
+    for client in [publisher, *subscribers, web, asker]:
         client.close()
 
 

@@ -8,6 +8,14 @@ public protocol SubscriptionSink: AnyObject, Sendable {
     func notify(_ text: [UInt8])
 }
 
+/// Methods a WebSocket connection serves beyond the RPC service's (AMOP's, from StrandChannel).
+public protocol WebSocketMethods: Sendable {
+    func serves(_ method: String) -> Bool
+    /// Runs off the event loop; may wait (for an answer).
+    func call(_ call: RPCCall, from sink: any SubscriptionSink) -> RPCOutcome
+    func sinkClosed(_ sink: any SubscriptionSink)
+}
+
 /// `eth_subscribe` for Ethereum clients: `newHeads`, `logs` (with `eth_getLogs`'s address and
 /// topic filter) and `newPendingTransactions`. The node tells it what committed and what entered
 /// the pool; it shapes each notification through the RPC service (so a head is what
@@ -28,6 +36,7 @@ public final class SubscriptionHub: Sendable {
     private let subscriptions = Mutex<[String: Subscription]>([:])
     private let nextID = Atomic<UInt64>(1)
     private let queue = DispatchQueue(label: "strand.rpc.subscriptions")
+    private let extensions = Mutex<[any WebSocketMethods]>([])
 
     public init(service: any RPCService) {
         self.service = service
@@ -66,7 +75,13 @@ public final class SubscriptionHub: Sendable {
 
     func sinkClosed(_ sink: any SubscriptionSink) {
         subscriptions.withLock { $0 = $0.filter { $0.value.sink !== sink } }
+        for methods in extensions.withLock({ $0 }) { methods.sinkClosed(sink) }
     }
+
+    /// Adds methods that WebSocket connections serve (AMOP's).
+    public func add(_ methods: any WebSocketMethods) { extensions.withLock { $0.append(methods) } }
+
+    func methods(for method: String) -> (any WebSocketMethods)? { extensions.withLock { $0.first { $0.serves(method) } } }
 
     /// Block `number` is on disk: its head to `newHeads`, its matching logs to each `logs`.
     public func blockCommitted(number: UInt64) {

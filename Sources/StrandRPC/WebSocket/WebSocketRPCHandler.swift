@@ -81,6 +81,7 @@ final class WebSocketRPCHandler: ChannelInboundHandler, SubscriptionSink, @unche
                         guard let id = call.params.first?.stringValue else { return .error(.invalidParams("name the subscription")) }
                         return .value(.bool(hub.unsubscribe(id, sink: self)))
                     default:
+                        if let methods = hub.methods(for: call.method) { return methods.call(call, from: self) }
                         return service.handle([call])[0]
                     }
                 }
