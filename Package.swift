@@ -247,7 +247,7 @@ let package = Package(
         .testTarget(
             name: "StrandChannelTests",
             dependencies: [
-                "StrandChannel",
+                "StrandChannel", "StrandNetworkAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
