@@ -8,7 +8,7 @@ packages=(
   libsecp256k1-dev   # signatures, with the recovery module
   liblmdb-dev        # the ledger
   libjemalloc-dev    # allocator for the executables
-  libssl-dev         # SHA-256 / RIPEMD-160 for the EVM precompiles
+  libssl-dev         # the EVM precompiles (SHA-256, RIPEMD-160), CRLs, and TLS 1.2 with secp256k1 on the channel port
   curl               # the demo talks to the node with it
   iproute2           # network namespaces for the fault tests
   iptables           # links cut, partitioned and thinned inside them
