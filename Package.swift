@@ -247,7 +247,7 @@ let package = Package(
         .testTarget(
             name: "StrandChannelTests",
             dependencies: [
-                "StrandChannel", "StrandNetworkAPI",
+                "StrandChannel", "StrandNetworkAPI", "StrandPrimitives",
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

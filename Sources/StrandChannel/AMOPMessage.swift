@@ -7,13 +7,15 @@ import StrandPrimitives
 public enum AMOPMessage: Equatable, Sendable {
     case topics(version: UInt64, topics: [String])
     /// `sequence` is the publisher's (the subscriber answers under it); a multicast has no answer.
-    case request(id: UInt64, sequence: [UInt8], topic: String, payload: [UInt8], multicast: Bool)
+    /// For a private topic, `allowed` names the accounts a subscriber must have proven it holds.
+    case request(id: UInt64, sequence: [UInt8], topic: String, payload: [UInt8], multicast: Bool, allowed: [Address] = [])
     /// `result` is FISCO's: 0, or 100 (no subscriber there), 101, 102.
     case response(id: UInt64, result: UInt32, payload: [UInt8])
 
     public static let maxTopics = 1_024
     public static let maxTopicBytes = 255
     public static let maxPayloadBytes = 1 << 20
+    public static let maxAllowed = 256
 
     public var protocolMessage: ProtocolMessage {
         var encoder = RLPEncoder(reservingCapacity: 64)
@@ -23,13 +25,14 @@ public enum AMOPMessage: Equatable, Sendable {
                 list.append(UInt64(0))
                 list.append(version)
                 list.appendList { items in for topic in topics { items.append(bytes: Array(topic.utf8)) } }
-            case .request(let id, let sequence, let topic, let payload, let multicast):
+            case .request(let id, let sequence, let topic, let payload, let multicast, let allowed):
                 list.append(UInt64(1))
                 list.append(id)
                 list.append(bytes: sequence)
                 list.append(bytes: Array(topic.utf8))
                 list.append(bytes: payload)
                 list.append(UInt64(multicast ? 1 : 0))
+                list.appendList { items in for account in allowed { items.append(account) } }
             case .response(let id, let result, let payload):
                 list.append(UInt64(2))
                 list.append(id)
@@ -67,10 +70,18 @@ public enum AMOPMessage: Equatable, Sendable {
                     let topic = Array(try list.readBytes())
                     let payload = Array(try list.readBytes())
                     let multicast = try list.readUInt64()
+                    var items = try list.readList()
+                    var allowed: [Address] = []
+                    while !items.isAtEnd {
+                        guard allowed.count < maxAllowed, let account = Address(Array(try items.readBytes())) else {
+                            throw Malformed(reason: "bad allowed accounts")
+                        }
+                        allowed.append(account)
+                    }
                     guard sequence.count == ChannelFrame.sequenceBytes, !topic.isEmpty, topic.count <= maxTopicBytes,
                           payload.count <= maxPayloadBytes, multicast <= 1 else { throw Malformed(reason: "bad request") }
                     decoded = .request(id: id, sequence: sequence, topic: String(decoding: topic, as: UTF8.self), payload: payload,
-                                       multicast: multicast == 1)
+                                       multicast: multicast == 1, allowed: allowed)
                 case 2:
                     let id = try list.readUInt64()
                     let result = try list.readUInt64()

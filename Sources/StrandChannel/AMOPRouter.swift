@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import StrandCrypto
 import StrandNetworkAPI
+import StrandPrimitives
 import Synchronization
 
 /// Whoever takes part in AMOP at this node: an SDK session on the channel port, or a WebSocket
@@ -9,6 +10,8 @@ import Synchronization
 protocol AMOPEndpoint: AnyObject, Sendable {
     func subscribes(_ topic: String) -> Bool
     var amopTopics: [String] { get }
+    /// The account it proved it holds when it subscribed private `topic`; nil if none.
+    func provenAccount(for topic: String) -> Address?
     /// A message for it (0x30, 0x35) or the answer to one it published (0x31).
     func deliver(_ frame: ChannelFrame)
 }
@@ -20,6 +23,9 @@ protocol AMOPEndpoint: AnyObject, Sendable {
 final class AMOPRouter: Sendable {
     static let noRoute: UInt32 = 100, unreachable: UInt32 = 101, timedOut: UInt32 = 102
     static let timeout: Duration = .seconds(10)
+    /// FISCO's prefix of private topics: only subscribers that proved an account the publisher
+    /// allows receive them.
+    static let privatePrefix = "#!$TopicNeedVerify_"
     /// Messages in flight at once, beyond which a publisher is told 101 at once.
     static let maxInFlight = 10_000
 
@@ -40,6 +46,7 @@ final class AMOPRouter: Sendable {
         var sequence: [UInt8]
         var topic: String
         var body: [UInt8]
+        var allowed: [Address]
         var candidates: [NodeID]
         var deadline: ContinuousClock.Instant
     }
@@ -78,8 +85,15 @@ final class AMOPRouter: Sendable {
 
     private var endpoints: [any AMOPEndpoint] { sessions.all + others.withLock { Array($0.values) } }
 
-    private func subscribers(of topic: String, except: ObjectIdentifier? = nil) -> [any AMOPEndpoint] {
-        endpoints.filter { ObjectIdentifier($0) != except && $0.subscribes(topic) }
+    static func isPrivate(_ topic: String) -> Bool { topic.hasPrefix(privatePrefix) }
+
+    /// The endpoints here that may receive a message for `topic`: subscribed, and for a private
+    /// topic proven to hold one of the `allowed` accounts.
+    private func subscribers(of topic: String, allowed: [Address] = [], except: ObjectIdentifier? = nil) -> [any AMOPEndpoint] {
+        endpoints.filter { endpoint in
+            ObjectIdentifier(endpoint) != except && endpoint.subscribes(topic)
+                && (!Self.isPrivate(topic) || endpoint.provenAccount(for: topic).map(allowed.contains) == true)
+        }
     }
 
     func register(_ endpoint: any AMOPEndpoint) { others.withLock { $0[ObjectIdentifier(endpoint)] = endpoint } }
@@ -92,11 +106,12 @@ final class AMOPRouter: Sendable {
 
     // MARK: From this node's SDKs
 
-    /// A publisher's message (0x30 or 0x35) for `topic`.
-    func publish(_ frame: ChannelFrame, topic: String, from publisher: any AMOPEndpoint) {
+    /// A publisher's message (0x30 or 0x35) for `topic`; for a private topic, `allowed` names the
+    /// accounts its subscribers must have proven.
+    func publish(_ frame: ChannelFrame, topic: String, from publisher: any AMOPEndpoint, allowed: [Address] = []) {
         let id = ObjectIdentifier(publisher)
         let multicast = frame.kind == .amopMulticast
-        let local = subscribers(of: topic, except: id)
+        let local = subscribers(of: topic, allowed: allowed, except: id)
         let remote = state.withLock { state in
             state.remote.filter { $0.value.topics.contains(topic) }.map(\.key)
         }.filter { peers?.connectedPeers.contains($0) ?? false }.shuffled()
@@ -104,7 +119,7 @@ final class AMOPRouter: Sendable {
             for subscriber in local { subscriber.deliver(frame) }
             for node in remote {
                 peers?.send(.subprotocol(AMOPMessage.request(id: 0, sequence: frame.sequence, topic: topic, payload: frame.body,
-                                                             multicast: true).protocolMessage), to: node)
+                                                             multicast: true, allowed: allowed).protocolMessage), to: node)
             }
             return
         }
@@ -117,7 +132,8 @@ final class AMOPRouter: Sendable {
                 Forwarded(origin: .local(publisher: id, sequence: frame.sequence), deadline: deadline) }
             subscriber.deliver(frame)
         } else if !remote.isEmpty {
-            let outgoing = Outgoing(publisher: id, sequence: frame.sequence, topic: topic, body: frame.body, candidates: remote, deadline: deadline)
+            let outgoing = Outgoing(publisher: id, sequence: frame.sequence, topic: topic, body: frame.body, allowed: allowed,
+                                    candidates: remote, deadline: deadline)
             let requestID = state.withLock { state -> UInt64 in
                 defer { state.nextID += 1 }
                 state.outgoing[state.nextID] = outgoing
@@ -207,9 +223,9 @@ final class AMOPRouter: Sendable {
                 guard version > state.remote[peer]?.version ?? 0 else { return }
                 state.remote[peer] = (version, Set(topics))
             }
-        case .request(let id, let sequence, let topic, let payload, let multicast):
+        case .request(let id, let sequence, let topic, let payload, let multicast, let allowed):
             let frame = ChannelFrame(multicast ? .amopMulticast : .amopRequest, sequence: sequence, body: payload)
-            let local = subscribers(of: topic)
+            let local = subscribers(of: topic, allowed: allowed)
             if multicast { return local.forEach { $0.deliver(frame) } }
             guard let subscriber = local.randomElement() else {
                 peers?.send(.subprotocol(AMOPMessage.response(id: id, result: Self.noRoute, payload: []).protocolMessage), to: peer)
@@ -236,7 +252,8 @@ final class AMOPRouter: Sendable {
             state.outgoing[id] = outgoing
             return (node, outgoing)
         }) {
-            let request = AMOPMessage.request(id: id, sequence: outgoing.sequence, topic: outgoing.topic, payload: outgoing.body, multicast: false)
+            let request = AMOPMessage.request(id: id, sequence: outgoing.sequence, topic: outgoing.topic, payload: outgoing.body,
+                                              multicast: false, allowed: outgoing.allowed)
             if peers?.send(.subprotocol(request.protocolMessage), to: node) == true { return }
         }
         guard let outgoing = state.withLock({ $0.outgoing.removeValue(forKey: id) }) else { return }

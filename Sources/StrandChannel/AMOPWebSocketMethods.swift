@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import StrandCrypto
 import StrandPrimitives
 import StrandRPC
 import Synchronization
@@ -10,11 +11,17 @@ import Synchronization
 ///     amop_subscribe([topic, …])                 → true; messages arrive as `amop_message`
 ///                                                   notifications {requestId, topic, data, multicast}
 ///     amop_reply(requestId, data)                → true (false: nothing awaits that answer)
-///     amop_publish(topic, data[, multicast])     → {result, data}: FISCO's code and the answer
+///     amop_publish(topic, data[, multicast[, allowed]])
+///                                                → {result, data}: FISCO's code and the answer
+///     amop_challenge()                           → this connection's nonce, for private topics
 ///
 /// Data is 0x-hex. A publish waits for its answer (at most the router's timeout, then 102).
+/// A private topic (FISCO's `#!$TopicNeedVerify_` prefix) is subscribed as {topic, signature}: the
+/// account's signature of keccak256("strand-amop-subscribe:" ‖ nonce ‖ topic), which the node
+/// checks; a publisher to it names the accounts it allows, and only subscribers that proved one of
+/// them receive it.
 public final class AMOPWebSocketMethods: WebSocketMethods {
-    static let methods: Set<String> = ["amop_subscribe", "amop_publish", "amop_reply"]
+    static let methods: Set<String> = ["amop_subscribe", "amop_publish", "amop_reply", "amop_challenge"]
     static let maxWaitingPublishes = 16
 
     private let router: AMOPRouter
@@ -47,13 +54,26 @@ public final class AMOPWebSocketMethods: WebSocketMethods {
         let p = call.params
         func data(_ index: Int) -> [UInt8]? { p.count > index ? p[index].stringValue.flatMap { try? Hex.decode($0) } : nil }
         switch call.method {
+        case "amop_challenge":
+            return .value(.string(Hex.encode(endpoint.nonce)))
         case "amop_subscribe":
-            guard let list = p.first?.arrayValue, list.count <= ChannelSession.maxTopics,
-                  let topics = Optional(list.compactMap(\.stringValue)), topics.count == list.count,
-                  topics.allSatisfy({ !$0.isEmpty && $0.utf8.count <= ChannelSession.maxTopicBytes && ChannelSession.isAMOPTopic($0) }) else {
-                return .error(.invalidParams("amop_subscribe takes a list of topics (1 to 255 bytes each)"))
+            guard let list = p.first?.arrayValue, list.count <= ChannelSession.maxTopics else {
+                return .error(.invalidParams("amop_subscribe takes a list of topics"))
             }
-            endpoint.topics.withLock { $0 = Set(topics) }
+            var topics: Set<String> = [], proven: [String: Address] = [:]
+            for item in list {
+                guard let topic = item.stringValue ?? item.objectValue?["topic"]?.stringValue, !topic.isEmpty,
+                      topic.utf8.count <= ChannelSession.maxTopicBytes, ChannelSession.isAMOPTopic(topic) else {
+                    return .error(.invalidParams("a topic is 1 to 255 bytes"))
+                }
+                topics.insert(topic)
+                guard AMOPRouter.isPrivate(topic) else { continue }
+                guard let signature = item.objectValue?["signature"]?.stringValue, let account = endpoint.prove(topic, signature: signature) else {
+                    return .error(.invalidParams("private topic \(topic) needs {topic, signature}: the signature of keccak256(\"strand-amop-subscribe:\" ‖ amop_challenge() ‖ topic)"))
+                }
+                proven[topic] = account
+            }
+            endpoint.subscribe(topics, proven: proven)
             router.localTopicsChanged()
             return .value(.bool(true))
         case "amop_reply":
@@ -68,16 +88,24 @@ public final class AMOPWebSocketMethods: WebSocketMethods {
                 return .error(.invalidParams("amop_publish takes a topic and 0x-hex data of at most 1 MiB"))
             }
             let multicast = p.count > 2 && p[2] == .bool(true)
+            var allowed: [Address] = []
+            if p.count > 3 {
+                guard let list = p[3].arrayValue, list.count <= AMOPMessage.maxAllowed,
+                      let accounts = Optional(list.compactMap { $0.stringValue.flatMap { try? Address(hex: $0) } }), accounts.count == list.count else {
+                    return .error(.invalidParams("allowed is a list of at most \(AMOPMessage.maxAllowed) addresses"))
+                }
+                allowed = accounts
+            }
             let sequence = Array(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().utf8)
             let frame = ChannelFrame(multicast ? .amopMulticast : .amopRequest, sequence: sequence, body: WebSocketAMOPEndpoint.framed(topic, payload))
             if multicast {
-                router.publish(frame, topic: topic, from: endpoint)
+                router.publish(frame, topic: topic, from: endpoint, allowed: allowed)
                 return .value(["result": 0])
             }
             guard let waiter = endpoint.await(sequence, limit: Self.maxWaitingPublishes) else {
                 return .error(RPCError(code: -32005, message: "at most \(Self.maxWaitingPublishes) publishes wait at once a connection"))
             }
-            router.publish(frame, topic: topic, from: endpoint)
+            router.publish(frame, topic: topic, from: endpoint, allowed: allowed)
             let answer = waiter.wait(timeout: AMOPRouter.timeout + .seconds(2))
             endpoint.forget(sequence)
             guard let answer else { return .value(["result": .integer(Int64(AMOPRouter.timedOut)), "data": "0x"]) }
@@ -96,6 +124,9 @@ final class WebSocketAMOPEndpoint: AMOPEndpoint, @unchecked Sendable {
 
     let sink: any SubscriptionSink
     let topics = Mutex<Set<String>>([])
+    /// What this connection signs to prove an account for a private topic.
+    let nonce: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }
+    private let proven = Mutex<[String: Address]>([:])
     private let requests = Mutex<[String: String]>([:])
     private let waiters = Mutex<[[UInt8]: Waiter]>([:])
 
@@ -124,6 +155,24 @@ final class WebSocketAMOPEndpoint: AMOPEndpoint, @unchecked Sendable {
     }
 
     func subscribes(_ topic: String) -> Bool { topics.withLock { $0.contains(topic) } }
+
+    func provenAccount(for topic: String) -> Address? { proven.withLock { $0[topic] } }
+
+    func subscribe(_ topics: Set<String>, proven accounts: [String: Address]) {
+        self.topics.withLock { $0 = topics }
+        proven.withLock { $0 = accounts }
+    }
+
+    /// The account whose signature (65 bytes, 0x-hex: r, s, v) of this connection's challenge for
+    /// `topic` this is; nil if it is none.
+    func prove(_ topic: String, signature text: String) -> Address? {
+        guard let bytes = try? Hex.decode(text), bytes.count == 65,
+              let r = UInt256(bigEndian: bytes[0..<32]), let s = UInt256(bigEndian: bytes[32..<64]) else { return nil }
+        let v = bytes[64] >= 27 ? bytes[64] - 27 : bytes[64]
+        guard v <= 1 else { return nil }
+        let message = Keccak256.hash(Array("strand-amop-subscribe:".utf8) + nonce + Array(topic.utf8))
+        return try? RecoverableSignature(r: r, s: s, recoveryID: v).recoverSigner(messageHash: message)
+    }
     var amopTopics: [String] { topics.withLock { Array($0) } }
 
     func await(_ sequence: [UInt8], limit: Int) -> Waiter? {

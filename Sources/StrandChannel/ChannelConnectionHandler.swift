@@ -115,6 +115,9 @@ final class ChannelConnectionHandler: ChannelInboundHandler, AMOPEndpoint, @unch
 
     func deliver(_ frame: ChannelFrame) { push(frame) }
 
+    /// FISCO's SDKs prove no account here: a private topic never reaches them.
+    func provenAccount(for topic: String) -> Address? { nil }
+
     func pushIfSubscribed(_ frame: ChannelFrame, topic: String) {
         guard topics.withLock({ $0.contains(topic) }) else { return }
         push(frame)

@@ -1,5 +1,6 @@
 @testable import StrandChannel
 import StrandNetworkAPI
+import StrandPrimitives
 import Testing
 
 /// AMOP's messages between nodes: each round-trips, and what is not one is refused, not trusted.
@@ -11,6 +12,8 @@ import Testing
         AMOPMessage.topics(version: 1, topics: []),
         AMOPMessage.request(id: 7, sequence: sequence, topic: "settlement", payload: [1, 2, 3], multicast: false),
         AMOPMessage.request(id: 0, sequence: sequence, topic: "t", payload: [], multicast: true),
+        AMOPMessage.request(id: 9, sequence: sequence, topic: "#!$TopicNeedVerify_a", payload: [7], multicast: false,
+                            allowed: [try! Address(hex: "0x00000000000000000000000000000000000000a1"), try! Address(hex: "0x00000000000000000000000000000000000000b2")]),
         AMOPMessage.response(id: 7, result: 100, payload: [9]),
     ])
     func roundTrips(_ message: AMOPMessage) throws {

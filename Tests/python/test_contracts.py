@@ -285,10 +285,59 @@ def test_websocket_bounds(chain):
     asyncio.run(session())
 
 
+def test_private_amop_topics(chain):
+    """A private topic (FISCO's #!$TopicNeedVerify_ prefix) over the WebSocket AMOP: a subscriber
+    signs the node's challenge to prove its account; a publisher that allows that account reaches
+    it, one that allows another gets 100; a private topic without a valid signature is refused."""
+    import asyncio
+    import websockets
+    from eth_account import Account
+    from eth_keys import keys
+    topic = "#!$TopicNeedVerify_audit"
+    member, stranger = chain.accounts[1], Account.create()
+    url = chain.url.replace("http://", "ws://")
+
+    async def call(ws, method, *params):
+        await ws.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}))
+        while True:
+            message = json.loads(await asyncio.wait_for(ws.recv(), 15))
+            if message.get("id") == 1:
+                return message
+
+    def sign(account, nonce):
+        digest = Web3.keccak(b"strand-amop-subscribe:" + bytes.fromhex(nonce[2:]) + topic.encode())
+        return "0x" + keys.PrivateKey(bytes(account.key)).sign_msg_hash(digest).to_bytes().hex()
+
+    async def session():
+        async with websockets.connect(url) as subscriber, websockets.connect(url) as publisher:
+            nonce = (await call(subscriber, "amop_challenge"))["result"]
+            assert (await call(subscriber, "amop_subscribe", [topic]))["error"]["code"] == -32602
+            assert (await call(subscriber, "amop_subscribe", [{"topic": topic, "signature": "0x00"}]))["error"]["code"] == -32602
+            assert (await call(subscriber, "amop_subscribe", [{"topic": topic, "signature": sign(member, nonce)}]))["result"] is True
+
+            async def answer():
+                while True:
+                    message = json.loads(await subscriber.recv())
+                    if message.get("method") == "amop_message":
+                        params = message["params"]
+                        await subscriber.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "amop_reply",
+                                                          "params": [params["requestId"], "0x" + b"seen".hex()]}))
+            responder = asyncio.create_task(answer())
+            allowed = await call(publisher, "amop_publish", topic, "0x" + b"report".hex(), False, [member.address])
+            assert allowed["result"] == {"result": 0, "data": "0x" + b"seen".hex()}, allowed
+            other = await call(publisher, "amop_publish", topic, "0x" + b"report".hex(), False, [stranger.address])
+            assert other["result"]["result"] == 100, other
+            nobody = await call(publisher, "amop_publish", topic, "0x00")
+            assert nobody["result"]["result"] == 100, nobody
+            responder.cancel()
+
+    asyncio.run(session())
+
+
 def main():
     return run_tests([test_vyper_contract, test_erc20, test_estimate_in_the_next_block, test_fisco_table_objects,
                       test_events_pushed_over_the_channel_port, test_websocket_subscriptions,
-                      test_websocket_bounds])
+                      test_websocket_bounds, test_private_amop_topics])
 
 
 if __name__ == "__main__":
