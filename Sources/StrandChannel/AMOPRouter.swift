@@ -19,9 +19,12 @@ protocol AMOPEndpoint: AnyObject, Sendable {
 /// AMOP (FISCO's Advanced Messages Onchain Protocol): an SDK publishes to a topic (0x30, or 0x35 to
 /// every subscriber), the message reaches an SDK that subscribed it — at this node or at another
 /// member's, as its topics announce — and the answer (0x31) comes back along the same path. No
-/// subscriber: FISCO's 100; the subscriber's node lost it: 101; no answer in time: 102.
+/// subscriber: FISCO's 100; the subscriber's node lost it: 101; no answer in time: 102; a
+/// publisher faster than its rate (a token bucket per endpoint): 103.
 final class AMOPRouter: Sendable {
-    static let noRoute: UInt32 = 100, unreachable: UInt32 = 101, timedOut: UInt32 = 102
+    static let noRoute: UInt32 = 100, unreachable: UInt32 = 101, timedOut: UInt32 = 102, overLimit: UInt32 = 103
+    /// Messages one endpoint may publish a second, on average; bursts up to twice as many.
+    static let publishesPerSecond = 1_000.0
     static let timeout: Duration = .seconds(10)
     /// FISCO's prefix of private topics: only subscribers that proved an account the publisher
     /// allows receive them.
@@ -58,6 +61,8 @@ final class AMOPRouter: Sendable {
         var nextID: UInt64 = 1
         var outgoing: [UInt64: Outgoing] = [:]
         var forwarded: [ForwardKey: Forwarded] = [:]
+        /// Each publisher's token bucket: tokens left, when last filled.
+        var buckets: [ObjectIdentifier: (tokens: Double, filled: ContinuousClock.Instant)] = [:]
     }
 
     /// A message handed to a subscriber: which session, under which sequence.
@@ -111,6 +116,11 @@ final class AMOPRouter: Sendable {
     func publish(_ frame: ChannelFrame, topic: String, from publisher: any AMOPEndpoint, allowed: [Address] = []) {
         let id = ObjectIdentifier(publisher)
         let multicast = frame.kind == .amopMulticast
+        guard takeToken(id) else {
+            counters.ignoredFrames.wrappingAdd(1, ordering: .relaxed)
+            if !multicast { publisher.deliver(answer(frame.sequence, topic: topic, result: Self.overLimit)) }
+            return
+        }
         let local = subscribers(of: topic, allowed: allowed, except: id)
         let remote = state.withLock { state in
             state.remote.filter { $0.value.topics.contains(topic) }.map(\.key)
@@ -176,6 +186,7 @@ final class AMOPRouter: Sendable {
     func sessionClosed(_ id: ObjectIdentifier) {
         let orphaned = state.withLock { state -> [Forwarded] in
             state.outgoing = state.outgoing.filter { $0.value.publisher != id }
+            state.buckets.removeValue(forKey: id)
             let gone = state.forwarded.filter { $0.key.subscriber == id }
             for key in gone.keys { state.forwarded.removeValue(forKey: key) }
             return Array(gone.values)
@@ -243,6 +254,22 @@ final class AMOPRouter: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Takes one of `publisher`'s tokens; false when it has published faster than its rate.
+    private func takeToken(_ publisher: ObjectIdentifier, now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLock { state in
+            var bucket = state.buckets[publisher] ?? (2 * Self.publishesPerSecond, now)
+            let elapsed = Double((now - bucket.filled).components.attoseconds) / 1e18 + Double((now - bucket.filled).components.seconds)
+            bucket = (min(2 * Self.publishesPerSecond, bucket.tokens + elapsed * Self.publishesPerSecond), now)
+            guard bucket.tokens >= 1 else {
+                state.buckets[publisher] = bucket
+                return false
+            }
+            bucket.tokens -= 1
+            state.buckets[publisher] = bucket
+            return true
+        }
+    }
 
     /// Sends outgoing request `id` to its next candidate, failing over past unreachable ones.
     private func tryNext(_ id: UInt64) {

@@ -445,7 +445,8 @@ def test_the_channel_port_as_the_sdk_uses_it(chain):
 
 def test_the_channel_port_refuses_what_it_should(chain):
     """No client certificate, or one from another chain's CA: the handshake fails. Garbage and
-    oversized frames close the session (counted); an unknown type is ignored (counted)."""
+    oversized frames close the session (counted); an unknown type is ignored (counted); AMOP
+    publishes beyond the session's rate are answered 103."""
     import ssl
     bare = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     bare.check_hostname = False
@@ -478,6 +479,13 @@ def test_the_channel_port_refuses_what_it_should(chain):
             raise AssertionError("a bad frame was answered")
         except (ConnectionError, ssl.SSLError, OSError):
             pass
+    # AMOP publishes beyond a session's rate (a burst of 2,000, then 1,000 a second) get FISCO's 103.
+    flood = ChannelClient(chain.channel_port, sdk)
+    for _ in range(2600):
+        flood.send(0x30, channel_client.sequence(), bytes([len("nobody") + 1]) + b"nobody" + b"x")
+    results = [flood.recv_type(0x31)[2] for _ in range(2600)]
+    assert set(results) == {100, 103} and results.count(103) >= 100, (results.count(100), results.count(103))
+    flood.close()
     metrics = urllib.request.urlopen(chain.url + "/metrics", timeout=10).read().decode()
     counts = {line.split(" ")[0]: float(line.split(" ")[1]) for line in metrics.splitlines() if line.startswith("strand_channel_")}
     assert counts.get('strand_channel_frames_total{result="bad"}', 0) >= 2, counts
