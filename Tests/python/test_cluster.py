@@ -4,7 +4,8 @@ check. One validator killed with SIGKILL under load: commits go on; restarted, i
 again. Two killed: no commits and no fork; restarted: commits resume. The leader paused with
 SIGSTOP for 10 s: a view change and progress. AMOP between institutions over FISCO's channel
 port: a subscriber at node3, a publisher at node0, request and reply, multicast, and FISCO's code for
-a topic nobody subscribed. At the end every node holds the same block at every height and every
+a topic nobody subscribed; a receipt pushed by the node a deploy went through, and an event pushed to
+an SDK at another node than the transaction's. At the end every node holds the same block at every height and every
 ledger verifies to one state root. Prints `N passed, N failed`."""
 import json
 import os
@@ -158,6 +159,50 @@ def test_amop_between_institutions(c):
         client.close()
 
 
+# Tests/python/contracts/HelloEvent.vy compiled (its creation code; no compiler in this suite's
+# Python), set(string)'s selector and its on_set(string) event's topic.
+HELLO_EVENT_BIN = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "contracts", "HelloEvent.bin")).read().strip()
+SET_SELECTOR = "4ed3885e"
+ON_SET_TOPIC = "0xc86dd792cb0df852949fd9d6a7b5a0d8b1cd57ba9066ad4c8da6a1e5c51c9b9a"
+
+
+def test_channel_pushes_across_nodes(c):
+    """The channel port on a 4-node chain: a contract deployed through node1's port gets its
+    receipt pushed under the request's sequence; an SDK at node0 registered for its events hears
+    the one a transaction sent through node2 emits."""
+    from harness import STRAND
+    import subprocess
+    key = os.path.join(c.dir, "pusher.key")
+    subprocess.run([STRAND, "keygen", "--out", key], check=True, capture_output=True)
+    sdk = lambda k: os.path.join(c.dir, f"node{k}", "sdk")
+
+    def sign(nonce, data, to=None):
+        args = [STRAND, "tx", "sign", "--key", key, "--nonce", str(nonce), "--chain-id", "20200", "--data", data, "--gas", "3000000"]
+        return subprocess.run(args + (["--to", to] if to else []), check=True, capture_output=True, text=True).stdout.strip()
+
+    deployer = ChannelClient(c.channel_base + 1, sdk(1))
+    answer, seq = deployer.rpc("sendRawTransaction", 1, sign(0, HELLO_EVENT_BIN))
+    _, got, _, body = deployer.recv_type(channel_client.TX_COMMITTED, timeout=30)
+    receipt = json.loads(body)
+    assert got == seq and receipt["transactionHash"] == answer["result"] and receipt["contractAddress"], receipt
+    contract = receipt["contractAddress"]
+
+    listener = ChannelClient(c.channel_base, sdk(0))
+    request = {"fromBlock": "latest", "toBlock": "latest", "addresses": [contract], "topics": [ON_SET_TOPIC], "groupID": "1",
+               "filterID": "across"}
+    listener.send(0x15, channel_client.sequence(), b"\x01" + json.dumps(request).encode())
+    assert listener.recv_type(0x15)[3] == b'\x01{"result":0}'
+    text = b"sent at node2"
+    data = SET_SELECTOR + (32).to_bytes(32, "big").hex() + len(text).to_bytes(32, "big").hex() + text.ljust(32, b"\0").hex()
+    sender = ChannelClient(c.channel_base + 2, sdk(2))
+    sent, _ = sender.rpc("sendRawTransaction", 1, sign(1, data, to=contract))
+    push = json.loads(listener.recv_type(0x1002, timeout=30)[3])
+    assert push["filterID"] == "across" and [log["transactionHash"] for log in push["logs"]] == [sent["result"]], push
+    assert text.hex() in push["logs"][0]["data"], push
+    for client in (deployer, listener, sender):
+        client.close()
+
+
 def main():
     become_a_parent_that_never_reaps()
     channel_base = free_base(NODES)
@@ -165,7 +210,7 @@ def main():
     c.channel_base = channel_base
     return run_suite(c, [test_four_validators_commit_load_spread_over_them, test_one_killed_validator_leaves_the_chain_committing,
                          test_two_killed_stop_commits_without_a_fork_and_restarted_resume, test_paused_leader_gives_way_to_a_view_change,
-                         test_amop_between_institutions, same_block_at_every_height], c.dir, NODES)
+                         test_amop_between_institutions, test_channel_pushes_across_nodes, same_block_at_every_height], c.dir, NODES)
 
 
 if __name__ == "__main__":
