@@ -19,6 +19,13 @@ public enum ABI {
             return UInt256(loadingBigEndianFrom: data.baseAddress! + offset)
         }
 
+        /// Head word `index` as an `address` (its upper 96 bits zero).
+        func address(_ index: Int) throws(DecodingError) -> Address {
+            let word = try word(index)
+            guard word >> 160 == .zero else { throw DecodingError(reason: "not an address") }
+            return Address(lastBytesOf: Hash(word))
+        }
+
         /// The `string` (or `bytes`) whose offset is head word `index`: its bytes, in place.
         func string(_ index: Int, maxLength: Int) throws(DecodingError) -> UnsafeRawBufferPointer {
             guard let offset = try word(index).uint64, offset % 32 == 0, offset <= UInt64(data.count - 32) else {

@@ -49,11 +49,7 @@ extension ChainGovernance {
             guard data.count >= 4 else { return .invalid(reason: "ChainGovernance: calldata too short") }
             let selector = UInt32(bigEndian: data.loadUnaligned(as: UInt32.self))
             let arguments = ABI.Arguments(data: UnsafeRawBufferPointer(rebasing: data[4...]))
-            func account(_ index: Int) throws(ABI.DecodingError) -> Address {
-                let word = try arguments.word(index)
-                guard word >> 160 == .zero else { throw ABI.DecodingError(reason: "ChainGovernance: not an address") }
-                return Address(lastBytesOf: Hash(word))
-            }
+            func account(_ index: Int) throws(ABI.DecodingError) -> Address { try arguments.address(index) }
             func integer(_ index: Int) throws(ABI.DecodingError) -> Int64 {
                 guard let value = ContractCalldata.decodeInt256(try arguments.word(index).bigEndianBytes) else {
                     throw ABI.DecodingError(reason: "ChainGovernance: integer out of range")

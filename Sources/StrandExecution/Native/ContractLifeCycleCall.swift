@@ -19,11 +19,7 @@ extension ContractLifeCycle {
             guard data.count >= 4 else { return .invalid(reason: "ContractLifeCycle: calldata too short") }
             let selector = UInt32(bigEndian: data.loadUnaligned(as: UInt32.self))
             let arguments = ABI.Arguments(data: UnsafeRawBufferPointer(rebasing: data[4...]))
-            func account(_ index: Int) throws(ABI.DecodingError) -> Address {
-                let word = try arguments.word(index)
-                guard word >> 160 == .zero else { throw ABI.DecodingError(reason: "ContractLifeCycle: not an address") }
-                return Address(lastBytesOf: Hash(word))
-            }
+            func account(_ index: Int) throws(ABI.DecodingError) -> Address { try arguments.address(index) }
             do throws(ABI.DecodingError) {
                 switch selector {
                 case freeze: return .freeze(try account(0), caller: caller)

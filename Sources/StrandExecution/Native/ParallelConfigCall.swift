@@ -17,9 +17,7 @@ extension ParallelConfig {
             let selector = UInt32(bigEndian: data.loadUnaligned(as: UInt32.self))
             let arguments = ABI.Arguments(data: UnsafeRawBufferPointer(rebasing: data[4...]))
             do throws(ABI.DecodingError) {
-                let word = try arguments.word(0)
-                guard word >> 160 == .zero else { return .invalid(reason: "ParallelConfig: not an address") }
-                let contract = Address(lastBytesOf: Hash(word))
+                let contract = try arguments.address(0)
                 let function = String(decoding: try arguments.string(1, maxLength: 1024), as: UTF8.self)
                 switch selector {
                 case register: return .register(contract: contract, function: function, criticalSize: try arguments.word(2), caller: caller)
