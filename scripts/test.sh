@@ -59,3 +59,5 @@ if [ ! -x "$contracts_venv/bin/python" ]; then
 fi
 "$contracts_venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account vyper
 STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" Tests/python/test_contracts.py
+# The seed's applications, end to end on a 4-node chain.
+STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" examples/evidence/test_evidence.py
