@@ -61,3 +61,4 @@ fi
 STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" Tests/python/test_contracts.py
 # The seed's applications, end to end on a 4-node chain.
 STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" examples/evidence/test_evidence.py
+STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" examples/reconciliation/test_reconciliation.py
