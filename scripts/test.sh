@@ -26,6 +26,8 @@ STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_node.py
 # FISCO BCOS 2.x clients' view: FISCO transactions built with rlp + eth-keys against values
 # FISCO's python-sdk produced, the anti-replay rule, the RPC dialect and its shapes, SystemConfig by governors.
 STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_fisco.py
+# FISCO's channel port as its SDKs speak it (TLS 1.2 with secp256k1, pushes, refusals).
+STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_channel.py
 
 # A 4-node chain (1 validator, 3 observers) of real processes: load on the observers, an
 # observer killed and restarted hundreds of blocks behind (standard library only).
