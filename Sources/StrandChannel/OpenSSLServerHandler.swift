@@ -41,7 +41,7 @@ final class OpenSSLServerHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let ssl, let incoming else { return }
-        var buffer = unwrapInboundIn(data)
+        let buffer = unwrapInboundIn(data)
         buffer.withUnsafeReadableBytes { bytes in
             _ = BIO_write(incoming, bytes.baseAddress, Int32(bytes.count))
         }
