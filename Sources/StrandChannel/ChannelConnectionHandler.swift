@@ -98,11 +98,12 @@ final class ChannelConnectionHandler: ChannelInboundHandler, AMOPEndpoint, @unch
                 answer = JSONRPC.errorBody(error)
             }
             let frame = ChannelFrame(.rpc, sequence: sequence, body: Array(answer))
+            let committedHash = awaitedHash
             loop.execute { [self] in
                 guard let channel = activeChannel.withLock({ $0 }) else { return }
                 write(frame, to: channel)
                 // Committed already (a fast block)? Then its receipt follows the answer now.
-                if let awaitedHash { DispatchQueue.global().async { server.deliverReceipts(of: [awaitedHash]) } }
+                if let committedHash { DispatchQueue.global().async { server.deliverReceipts(of: [committedHash]) } }
             }
         }
     }
