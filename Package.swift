@@ -68,7 +68,7 @@ let package = Package(
 
         // MARK: Libraries
         .target(name: "StrandPrimitives", dependencies: ["CStrandIntrinsics"], swiftSettings: hotPathSettings),
-        .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1"], swiftSettings: hotPathSettings),
+        .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1", "COpenSSL"], swiftSettings: hotPathSettings),
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
         .target(
