@@ -89,10 +89,12 @@ extension GovCommand {
         that includes the call.
         """
 
-    /// Signs one member's unvoted act on an account and reports it.
-    static func act(_ governor: GovernorOptions, _ selector: UInt32, _ account: String, what: String) throws {
-        let code = try governor.call(ChainGovernance.address, ContractCalldata.encode(selector, strings: [], words: [try GovCommand.account(account)]))
-        try GovernorOptions.report(code, what: "\(what) \(account)")
+    /// Signs a call of `contract` whose arguments are `addresses` and reports FISCO's code (a
+    /// member's unvoted act on an account, a contract's life cycle).
+    static func callNaming(_ governor: GovernorOptions, _ contract: Address, _ selector: UInt32, _ addresses: [String], what: String) throws {
+        let words = try addresses.map(GovCommand.account)
+        let code = try governor.call(contract, ContractCalldata.encode(selector, strings: [], words: words))
+        try GovernorOptions.report(code, what: "\(what) \(addresses.joined(separator: " "))")
     }
 
     struct GrantOperator: ParsableCommand {
@@ -103,7 +105,7 @@ extension GovCommand {
                 + GovCommand.accountsHelp)
         @Argument(help: "The account's address.") var account: String
         @OptionGroup var governor: GovernorOptions
-        func run() throws { try reportingErrors { try GovCommand.act(governor, ChainGovernance.grantOperator, account, what: "grant-operator") } }
+        func run() throws { try reportingErrors { try GovCommand.callNaming(governor, ChainGovernance.address, ChainGovernance.grantOperator, [account], what: "grant-operator") } }
     }
 
     struct RevokeOperator: ParsableCommand {
@@ -112,7 +114,7 @@ extension GovCommand {
             discussion: "The last operator gone, deploying is open again. " + GovCommand.accountsHelp)
         @Argument(help: "The account's address.") var account: String
         @OptionGroup var governor: GovernorOptions
-        func run() throws { try reportingErrors { try GovCommand.act(governor, ChainGovernance.revokeOperator, account, what: "revoke-operator") } }
+        func run() throws { try reportingErrors { try GovCommand.callNaming(governor, ChainGovernance.address, ChainGovernance.revokeOperator, [account], what: "revoke-operator") } }
     }
 
     struct Operators: ParsableCommand {
@@ -133,7 +135,7 @@ extension GovCommand {
                 + "A committee member or a contract cannot be frozen. " + GovCommand.accountsHelp)
         @Argument(help: "The account's address.") var account: String
         @OptionGroup var governor: GovernorOptions
-        func run() throws { try reportingErrors { try GovCommand.act(governor, ChainGovernance.freezeAccount, account, what: "freeze") } }
+        func run() throws { try reportingErrors { try GovCommand.callNaming(governor, ChainGovernance.address, ChainGovernance.freezeAccount, [account], what: "freeze") } }
     }
 
     struct Unfreeze: ParsableCommand {
@@ -141,7 +143,7 @@ extension GovCommand {
             abstract: "Unfreeze an account (ChainGovernance.unfreezeAccount).", discussion: GovCommand.accountsHelp)
         @Argument(help: "The account's address.") var account: String
         @OptionGroup var governor: GovernorOptions
-        func run() throws { try reportingErrors { try GovCommand.act(governor, ChainGovernance.unfreezeAccount, account, what: "unfreeze") } }
+        func run() throws { try reportingErrors { try GovCommand.callNaming(governor, ChainGovernance.address, ChainGovernance.unfreezeAccount, [account], what: "unfreeze") } }
     }
 
     struct AccountStatus: ParsableCommand {

@@ -11,19 +11,12 @@ extension GovCommand {
         status 30 (nodes refuse new ones) and a call of it from another contract fails.
         """
 
-    /// Signs a ContractLifeCycle call about `addresses` and reports FISCO's code.
-    static func lifeCycle(_ governor: GovernorOptions, _ selector: UInt32, _ addresses: [String], what: String) throws {
-        let words = try addresses.map(GovCommand.account)
-        let code = try governor.call(ContractLifeCycle.address, ContractCalldata.encode(selector, strings: [], words: words))
-        try GovernorOptions.report(code, what: "\(what) \(addresses.joined(separator: " "))")
-    }
-
     struct FreezeContract: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "freeze-contract", abstract: "Freeze a contract (ContractLifeCycle.freeze).", discussion: GovCommand.contractsHelp)
         @Argument(help: "The contract's address.") var contract: String
         @OptionGroup var governor: GovernorOptions
-        func run() throws { try reportingErrors { try GovCommand.lifeCycle(governor, ContractLifeCycle.freeze, [contract], what: "freeze-contract") } }
+        func run() throws { try reportingErrors { try GovCommand.callNaming(governor, ContractLifeCycle.address, ContractLifeCycle.freeze, [contract], what: "freeze-contract") } }
     }
 
     struct UnfreezeContract: ParsableCommand {
@@ -31,7 +24,7 @@ extension GovCommand {
             commandName: "unfreeze-contract", abstract: "Unfreeze a contract (ContractLifeCycle.unfreeze).", discussion: GovCommand.contractsHelp)
         @Argument(help: "The contract's address.") var contract: String
         @OptionGroup var governor: GovernorOptions
-        func run() throws { try reportingErrors { try GovCommand.lifeCycle(governor, ContractLifeCycle.unfreeze, [contract], what: "unfreeze-contract") } }
+        func run() throws { try reportingErrors { try GovCommand.callNaming(governor, ContractLifeCycle.address, ContractLifeCycle.unfreeze, [contract], what: "unfreeze-contract") } }
     }
 
     struct GrantContractManager: ParsableCommand {
@@ -43,7 +36,7 @@ extension GovCommand {
         @Argument(help: "The account's address.") var account: String
         @OptionGroup var governor: GovernorOptions
         func run() throws {
-            try reportingErrors { try GovCommand.lifeCycle(governor, ContractLifeCycle.grantManager, [contract, account], what: "grant-contract-manager") }
+            try reportingErrors { try GovCommand.callNaming(governor, ContractLifeCycle.address, ContractLifeCycle.grantManager, [contract, account], what: "grant-contract-manager") }
         }
     }
 

@@ -58,8 +58,8 @@ public final class ChannelServer: Sendable {
     let awaited = Mutex<[Hash: [(connection: ObjectIdentifier, sequence: [UInt8])]]>([:])
     /// Each session's event-log filters (`ChannelServer+Events`).
     let eventFilters = Mutex<[ObjectIdentifier: [EventLogFilter]]>([:])
-    /// Where event logs are gathered and pushed, one block after another.
-    let eventQueue = DispatchQueue(label: "strand.channel.events")
+    /// Where receipts and event logs are gathered and pushed, one block after another.
+    let eventQueue = DispatchQueue(label: "strand.channel.pushes")
     /// Topic messages between SDKs, here and at other members' nodes.
     let amop: AMOPRouter
 
@@ -116,8 +116,13 @@ public final class ChannelServer: Sendable {
         let topic = ChannelSession.blockNotifyTopic(group: settings.groupID)
         for connection in open { connection.pushIfSubscribed(notification, topic: topic) }
 
-        deliverReceipts(of: transactions)
-        if eventFilters.withLock({ !$0.isEmpty }) { eventQueue.async { [self] in pushEvents(through: number) } }
+        // Receipts and events are shaped through the RPC service: on the push queue, not the committer's thread.
+        let awaitsAny = awaited.withLock { !$0.isEmpty }, filters = eventFilters.withLock { !$0.isEmpty }
+        guard awaitsAny || filters else { return }
+        eventQueue.async { [self] in
+            if awaitsAny { deliverReceipts(of: transactions) }
+            if filters { pushEvents(through: number) }
+        }
     }
 
     /// Pushes the receipt of each of `hashes` that is committed to the sessions waiting for it,
