@@ -155,6 +155,8 @@ let package = Package(
         ),
         // A blocking JSON-RPC client: the load generator's and the `strand chain` commands'.
         .target(name: "StrandRPCClient"),
+        // The block browser: its page, and contracts' calls and events decoded for it.
+        .target(name: "StrandBrowser", dependencies: ["StrandPrimitives", "StrandTypes", "StrandRPC"]),
         // What operators run beside the node: process liveness, chain directories, start and
         // stop, service units, log files, ledger backups.
         .target(
@@ -169,7 +171,7 @@ let package = Package(
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandStorage", "StrandExecution",
                 "StrandTxPool", "StrandChain", "StrandConsensus", "StrandRPC", "StrandNetworkAPI", "StrandNetwork", "StrandSync",
-                "StrandChannel",
+                "StrandChannel", "StrandBrowser",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -12,6 +12,7 @@ packages=(
   curl               # the demo talks to the node with it
   iproute2           # network namespaces for the fault tests
   iptables           # links cut, partitioned and thinned inside them
+  chromium           # the block browser's tests drive it headless (Playwright, never a downloaded browser)
 )
 
 missing=()

@@ -59,8 +59,10 @@ contracts_venv=.build-venv-contracts
 if [ ! -x "$contracts_venv/bin/python" ]; then
   python3 -m venv "$contracts_venv"
 fi
-"$contracts_venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account vyper
+"$contracts_venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account vyper playwright
 STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" Tests/python/test_contracts.py
 # The seed's applications, end to end on a 4-node chain.
 STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" examples/evidence/test_evidence.py
 STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" examples/reconciliation/test_reconciliation.py
+# The block browser the node serves, in Debian's Chromium driven by Playwright, over both applications.
+STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" Tests/python/test_browser.py

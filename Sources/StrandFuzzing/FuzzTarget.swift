@@ -81,6 +81,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
                 if let amop = try? AMOPMessage.decode(carried) {
                     check(amop.protocolMessage == carried, "an AMOP message decoded from bytes that are not its encoding")
                 }
+            case .status:
+                if let report = try? NodeStatusReport.decode(carried) {
+                    check(report.protocolMessage == carried, "a status report decoded from bytes that are not its encoding")
+                }
             }
         }
     }

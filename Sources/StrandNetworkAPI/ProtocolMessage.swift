@@ -10,6 +10,9 @@ public enum Subprotocol: Sendable, CaseIterable, CustomStringConvertible {
     case consensus
     /// AMOP: the topics a node's SDKs subscribed, and messages routed to them (`StrandChannel.AMOPMessage`).
     case amop
+    /// What each node reports of itself to its peers every few seconds, for block browsers'
+    /// node tables (`StrandNode.NodeStatusReport`).
+    case status
 
     /// The type codes this protocol's messages carry.
     public var codes: ClosedRange<UInt64> {
@@ -17,6 +20,7 @@ public enum Subprotocol: Sendable, CaseIterable, CustomStringConvertible {
         case .sync: 4...7
         case .consensus: 8...8
         case .amop: 9...9
+        case .status: 10...10
         }
     }
 
@@ -31,6 +35,7 @@ public enum Subprotocol: Sendable, CaseIterable, CustomStringConvertible {
         case .sync: "sync"
         case .consensus: "consensus"
         case .amop: "amop"
+        case .status: "status"
         }
     }
 }

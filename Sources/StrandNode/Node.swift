@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import StrandBrowser
 import StrandChain
 import StrandChannel
 import StrandConsensus
@@ -32,6 +33,8 @@ public final class Node: Sendable {
     let server: RPCServer
     /// FISCO's channel port, when configured.
     let channel: ChannelServer?
+    /// What this node tells its peers of itself.
+    private let statusReport: @Sendable () -> NodeStatusReport
     let logger: Logger
 
     /// Opens the ledger (initialising it from the genesis file when the data directory is
@@ -72,6 +75,11 @@ public final class Node: Sendable {
                                    onCommitted: { waits in for wait in waits { metrics.transactionLatency.recordMicroseconds(wait.microseconds) } })
         self.pool = pool
         let recent = RecentBlocks(verifier: verifier)
+        let suite = chain.suite
+        let catalog = ContractCatalog(
+            registry: try ContractABIRegistry(directory: URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("abi"),
+                                              hash: { suite.hash($0) }),
+            hash: { suite.hash($0) })
         let nodeID = chain.suite.nodeID(of: key)
         let executor = ParallelExecutor(threads: threads)
         let announce = Relay()
@@ -80,6 +88,9 @@ public final class Node: Sendable {
             announce.fire(block.number)
             channelPort.value?.blockCommitted(number: block.number, transactions: block.transactions.map(\.hash))
             subscriptions.value?.blockCommitted(number: block.number)
+            if block.transactions.contains(where: { $0.to == CNS.address }) {
+                Self.learnABIs(from: block.number, catalog: catalog, ledger: ledger, recent: recent, logger: chainLogger)
+            }
         })
         self.committer = committer
         let appender = ChainAppender(committer: committer)
@@ -143,14 +154,17 @@ public final class Node: Sendable {
         let context = RPCContext(ledger: ledger, pool: pool, metrics: metrics, recent: recent, clock: clock,
                                  feesEnabled: config.feesEnabled, nodeID: nodeID, genesisGovernors: genesis.governors,
                                  networking: networking, consensus: pbftDriver)
+        statusReport = { NodeHealth(node: context).assess().statusReport }
         var serviceContext = context
+        serviceContext.catalog = catalog
         let channelCounters = config.channel.map { _ in ChannelServer.Counters() }
         serviceContext.channelCounters = channelCounters
         let service = NodeRPCService(serviceContext)
         let hub = SubscriptionHub(service: service)
         subscriptions.value = hub
         server = RPCServer(host: config.rpcHost, port: config.rpcPort, service: service,
-                           maxBodyBytes: config.rpcMaxBodyBytes, subscriptions: hub, logger: Logger(label: "strand.rpc"))
+                           maxBodyBytes: config.rpcMaxBodyBytes, subscriptions: hub,
+                           pages: config.browser ? BrowserPage.page(for:) : nil, logger: Logger(label: "strand.rpc"))
         channel = try config.channel.map { settings in
             let tls: ChannelTLS
             do { tls = try ChannelTLS(chainCA: settings.chainCA, certificateChain: settings.certificateChain, privateKey: settings.privateKey) }
@@ -164,6 +178,23 @@ public final class Node: Sendable {
         lateChannel?.value = channel
         // AMOP for WebSocket clients too: one router behind both ports.
         if let channel { hub.add(AMOPWebSocketMethods(channel: channel)) }
+    }
+
+    /// Records the ABIs that block `number`'s successful CNS registrations name, for the
+    /// contract code each names: the browser then decodes that code's calls wherever it runs.
+    static func learnABIs(from number: UInt64, catalog: ContractCatalog, ledger: Ledger, recent: RecentBlocks, logger: Logger) {
+        guard let snapshot = try? ledger.snapshot(), let entry = try? recent.entry(number: number, in: snapshot) else { return }
+        for (transaction, receipt) in zip(entry.block.transactions, entry.receipts)
+        where transaction.to == CNS.address && receipt.status == .success && ContractCalldata.decodeInt256(receipt.output) == FiscoCode.success.rawValue {
+            guard let registration = catalog.cnsRegistration(transaction.data) else { continue }
+            let codeHash = Hash(snapshot.value(of: .codeHash(registration.address)))
+            guard codeHash != .zero else { continue }
+            do throws(ABIType.Invalid) {
+                try catalog.registry.register(codeHash: codeHash, name: registration.name, abi: registration.abi)
+            } catch {
+                logger.info("CNS entry \(registration.name) at block \(number): its ABI is not decodable (\(error)); not shown decoded")
+            }
+        }
     }
 
     /// FISCO's replay window as the ledger leaves it: the random ids of its last `window` blocks.
@@ -185,6 +216,7 @@ public final class Node: Sendable {
     @discardableResult
     public func start() throws -> SocketAddress {
         try networking?.start()
+        networking?.startReporting(statusReport)
         driver?.start()
         consensus?.start()
         let address = try server.start()

@@ -14,6 +14,8 @@ public struct NodeConfig: Sendable {
     public var rpcHost = "127.0.0.1"
     public var rpcPort = 8545
     public var rpcMaxBodyBytes = 16 << 20
+    /// The block browser on the RPC port (`GET /`).
+    public var browser = true
     public var sealing = SealingPolicy()
     /// Executor threads; 0 means one per core.
     public var executorThreads = 0
@@ -73,6 +75,7 @@ public struct NodeConfig: Sendable {
         ("channel.cert", "this node's channel certificate chain (PEM, secp256k1: node, then agency)"),
         ("channel.key", "this node's channel private key (PEM, secp256k1)"),
         ("rpc.max_body_bytes", "largest request body (default 16 MiB)"),
+        ("rpc.browser", "serve the block browser at GET / on the RPC port (default true)"),
         ("sealer.max_block_txs", "seal when this many transactions are ready (default 4000; fewer if the block gas limit is reached first)"),
         ("sealer.block_interval_ms", "seal what is ready after this long (default 500)"),
         ("sealer.skip_empty_blocks", "seal no empty blocks (default true)"),
@@ -126,6 +129,7 @@ public struct NodeConfig: Sendable {
         rpcPort = try positive("rpc.port", rpcPort)
         guard rpcPort < 65_536 else { throw Invalid(description: "\(path): rpc.port must be below 65536") }
         rpcMaxBodyBytes = try positive("rpc.max_body_bytes", rpcMaxBodyBytes)
+        browser = file.boolean("rpc.browser") ?? true
         sealing = SealingPolicy(
             maxBlockTransactions: try positive("sealer.max_block_txs", sealing.maxBlockTransactions),
             blockInterval: .milliseconds(try positive("sealer.block_interval_ms", 500)),

@@ -3,6 +3,7 @@ import StrandChain
 import StrandChannel
 import StrandCrypto
 import StrandNetwork
+import StrandNetworkAPI
 import StrandPrimitives
 import StrandStorage
 import StrandSync
@@ -25,6 +26,8 @@ final class NodeNetworking: Sendable {
     private let consensus: PBFTDriver?
     /// The channel port, when the node has one: AMOP's messages go to it. Set once it is made.
     let channel = Late<ChannelServer>()
+    /// What the members say of themselves, for the browser's node table.
+    let statusBoard: PeerStatusBoard
 
     /// The links of this node, not yet started: any node the chain CA certified may link; what it
     /// is served is for `ChainMembers` to say.
@@ -44,6 +47,7 @@ final class NodeNetworking: Sendable {
         self.nodeID = nodeID
         self.ledger = ledger
         self.consensus = consensus
+        statusBoard = PeerStatusBoard(clock: clock)
         let syncLogger = Logger(label: "strand.sync")
         sync = SyncService(
             ledger: ledger, messenger: MembersOnlyMessenger(network: network, members: members), clock: clock, follows: follows, logger: syncLogger,
@@ -65,7 +69,7 @@ final class NodeNetworking: Sendable {
 
     /// Starts the links, delivering each protocol's messages to it: consensus to the driver, sync to sync.
     func start() throws {
-        let sync = sync, consensus = consensus, members = members, channel = channel
+        let sync = sync, consensus = consensus, members = members, channel = channel, board = statusBoard, network = network
         try network.start(
             onMessage: { message, peer in
                 guard case .subprotocol(let message) = message else { return }
@@ -73,7 +77,11 @@ final class NodeNetworking: Sendable {
                 case .consensus: consensus?.received(message, from: peer)
                 case .sync where members.contains(peer): sync.receive(message, from: peer)
                 case .amop where members.contains(peer): channel.value?.amopReceived(message, from: peer)
-                case .sync, .amop: break
+                case .status where members.contains(peer):
+                    do throws(MessageError) { try board.received(message, from: peer) } catch {
+                        network.disconnect(peer, because: .badMessage(error))
+                    }
+                case .sync, .amop, .status: break
                 }
             },
             onPeerChange: { peer, up in
@@ -90,12 +98,21 @@ final class NodeNetworking: Sendable {
     func committed() {
         if let snapshot = try? ledger.snapshot() {
             let left = members.update(ConsensusRoster(chain: ledger.config, state: snapshot), height: snapshot.head.number)
-            for peer in left { sync.peerChanged(peer, up: false) }
+            for peer in left {
+                sync.peerChanged(peer, up: false)
+                statusBoard.forget(peer)
+            }
         }
         sync.committed()
     }
 
+    /// Tells the members what `current` says of this node, every few seconds.
+    func startReporting(_ current: @escaping @Sendable () -> NodeStatusReport) {
+        statusBoard.startReporting(to: MembersOnlyMessenger(network: network, members: members), current: current)
+    }
+
     func stop() {
+        statusBoard.stop()
         sync.stop()
         network.stop()
     }

@@ -9,8 +9,8 @@ import Synchronization
 
 /// JSON-RPC over HTTP/1.1 on SwiftNIO: keep-alive, batches, a body size limit,
 /// `GET /metrics` for Prometheus and `GET /health` for load balancers and `strand chain`; and over
-/// a WebSocket on the same port, with `eth_subscribe` (`SubscriptionHub`). Calls run off the
-/// event loop, on a Dispatch queue.
+/// a WebSocket on the same port, with `eth_subscribe` (`SubscriptionHub`); other `GET`s go to
+/// `pages` (the block browser). Calls run off the event loop, on a Dispatch queue.
 public final class RPCServer: Sendable {
     public let host: String
     public let port: Int
@@ -18,11 +18,13 @@ public final class RPCServer: Sendable {
     private let service: any RPCService
     /// Subscriptions over WebSocket; none: the port speaks HTTP only.
     public let subscriptions: SubscriptionHub?
+    private let pages: StaticPages?
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
 
     public init(host: String, port: Int, service: any RPCService, maxBodyBytes: Int = 16 << 20, subscriptions: SubscriptionHub? = nil,
-                logger: Logger) {
+                pages: StaticPages? = nil, logger: Logger) {
+        self.pages = pages
         self.host = host
         self.port = port
         self.service = service
@@ -34,12 +36,12 @@ public final class RPCServer: Sendable {
 
     /// Binds and starts serving; returns the bound address (port 0 picks a free one).
     public func start() throws -> SocketAddress {
-        let service = service, maxBody = maxBodyBytes, logger = logger, hub = subscriptions
+        let service = service, maxBody = maxBodyBytes, logger = logger, hub = subscriptions, pages = pages
         let channel = try ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                let http = RPCHTTPHandler(service: service, maxBodyBytes: maxBody, logger: logger)
+                let http = RPCHTTPHandler(service: service, maxBodyBytes: maxBody, pages: pages, logger: logger)
                 guard let hub else {
                     return channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap { channel.pipeline.addHandler(http) }
                 }
@@ -81,13 +83,15 @@ final class RPCHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, @unc
 
     private let service: any RPCService
     private let maxBodyBytes: Int
+    private let pages: StaticPages?
     private let logger: Logger
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var tooLarge = false
 
-    init(service: any RPCService, maxBodyBytes: Int, logger: Logger) {
+    init(service: any RPCService, maxBodyBytes: Int, pages: StaticPages? = nil, logger: Logger) {
         self.service = service
+        self.pages = pages
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
     }
@@ -120,6 +124,15 @@ final class RPCHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, @unc
         if head.method == .GET && (head.uri == "/health" || head.uri.hasPrefix("/health?")) {
             let health = service.health()
             respond(context, head, status: health.serving ? .ok : .serviceUnavailable, contentType: "application/json", body: health.body)
+            return
+        }
+        if head.method == .GET, let pages {
+            let path = String(head.uri.prefix { $0 != "?" && $0 != "#" })
+            if let page = pages(path) {
+                respond(context, head, status: .ok, contentType: page.contentType, body: page.body, extraHeaders: Self.pageHeaders)
+            } else {
+                respond(context, head, status: .notFound, contentType: "text/plain", body: Data("no page at \(path)\n".utf8))
+            }
             return
         }
         guard head.method == .POST else {
@@ -155,9 +168,17 @@ final class RPCHTTPHandler: ChannelInboundHandler, RemovableChannelHandler, @unc
         }
     }
 
+    /// Pages load nothing from elsewhere and talk only to this port: an intranet needs no outside asset.
+    static let pageHeaders = [
+        ("Cache-Control", "no-cache"),
+        ("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+
     private func respond(_ context: ChannelHandlerContext, _ request: HTTPRequestHead, status: HTTPResponseStatus,
-                         contentType: String, body: Data) {
+                         contentType: String, body: Data, extraHeaders: [(String, String)] = []) {
         var headers = HTTPHeaders()
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
         headers.add(name: "Content-Type", value: contentType)
         headers.add(name: "Content-Length", value: String(body.count))
         let keepAlive = request.isKeepAlive

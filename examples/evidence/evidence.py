@@ -24,6 +24,8 @@ from eth_keys import keys
 from web3 import Web3
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import cns  # noqa: E402  (examples/cns.py)
 TOPIC = "evidence"
 
 
@@ -67,6 +69,8 @@ class Institution:
     def deploy(self):
         receipt = self.send(data=self.bytecode)
         self.contract = self.w3.eth.contract(address=receipt.contractAddress, abi=self.abi)
+        # Named in CNS (one version per deployment): found by name, and decoded by every node's browser.
+        cns.register(self.w3, self.account, "Evidence", receipt.contractAddress[2:], receipt.contractAddress, self.abi)
         return receipt.contractAddress
 
     def countersign(self, evidence):

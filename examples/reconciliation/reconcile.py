@@ -24,6 +24,8 @@ from eth_account import Account
 from web3 import Web3
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import cns  # noqa: E402  (examples/cns.py)
 
 
 def contract_interface():
@@ -52,6 +54,8 @@ class Bank:
         raw = self._signed(self.w3.eth.get_transaction_count(self.account.address, "pending"), data=self.bytecode, gas=3_000_000)
         receipt = self.w3.eth.wait_for_transaction_receipt(self.w3.eth.send_raw_transaction(raw), timeout=60)
         self.contract = self.w3.eth.contract(address=receipt.contractAddress, abi=self.abi)
+        # Named in CNS (one version per deployment): found by name, and decoded by every node's browser.
+        cns.register(self.w3, self.account, "Reconciliation", receipt.contractAddress[2:], receipt.contractAddress, self.abi)
         return receipt.contractAddress
 
     def post(self, flows):

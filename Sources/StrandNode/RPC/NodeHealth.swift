@@ -1,5 +1,6 @@
 import Foundation
 import StrandCrypto
+import StrandNetworkAPI
 import StrandPrimitives
 import StrandRPC
 import StrandTypes
@@ -17,7 +18,31 @@ struct NodeHealth {
 
     let node: RPCContext
 
-    func report() -> (serving: Bool, body: Data) {
+    /// The node's state and the reasons it cannot serve, if any.
+    struct Assessment {
+        var reasons: [String]
+        var role: NodeStatusReport.Role
+        var height: UInt64
+        var headHash: Hash
+        var headAgeSeconds: UInt64
+        var peers: Int
+        var validators: Int
+        var validatorsSeen: Int
+        var quorum: Int
+        var lag: UInt64
+        var view: UInt64?
+        var commitFailing: Bool
+
+        var serving: Bool { reasons.isEmpty }
+
+        /// What this node tells its peers of itself (the `status` protocol).
+        var statusReport: NodeStatusReport {
+            NodeStatusReport(height: height, view: view, peers: UInt64(peers), role: role, healthy: serving,
+                             reason: reasons.joined(separator: "; "))
+        }
+    }
+
+    func assess() -> Assessment {
         let chain = node.ledger.config
         let roster = try? node.roster()
         let validators = (roster ?? ConsensusRoster(entries: [])).validators
@@ -30,7 +55,6 @@ struct NodeHealth {
         let best = node.networking?.sync.bestKnownHeight ?? head.number
         let lag = best > head.number ? best - head.number : 0
         let commitFailing = node.metrics.commitFailing.load(ordering: .relaxed) == 1
-        let view = node.consensus?.status.withLock { $0.view }
 
         var reasons: [String] = []
         if commitFailing { reasons.append("ledger commits are failing (disk full or I/O errors); admission paused") }
@@ -41,24 +65,43 @@ struct NodeHealth {
         if node.networking != nil && connected.isEmpty && !(isValidator && validators.count == 1 && chain.validators.count == 1) {
             reasons.append("isolated: no peer connected")
         }
+        return Assessment(
+            reasons: reasons, role: isValidator ? .validator : roster?.role(of: node.nodeID) == .observer ? .observer : .none,
+            height: head.number, headHash: head.hash, headAgeSeconds: now > headTimestamp ? (now - headTimestamp) / 1000 : 0,
+            peers: connected.count, validators: validators.count, validatorsSeen: validatorsSeen, quorum: validators.quorum, lag: lag,
+            view: node.consensus?.status.withLock { $0.view }, commitFailing: commitFailing)
+    }
 
+    func report() -> (serving: Bool, body: Data) {
+        let health = assess()
         var object: JSONObject = [
-            "status": .string(reasons.isEmpty ? "ok" : "unavailable"),
+            "status": .string(health.serving ? "ok" : "unavailable"),
             "nodeId": .string(node.nodeID.description),
-            "role": .string(isValidator ? "validator" : roster?.role(of: node.nodeID) == .observer ? "observer" : "none"),
-            "height": .integer(Int64(head.number)),
-            "headHash": .string(head.hash.description),
-            "headAgeSeconds": .integer(Int64(now > headTimestamp ? (now - headTimestamp) / 1000 : 0)),
-            "peers": .integer(Int64(connected.count)),
-            "validators": .integer(Int64(validators.count)),
-            "validatorsConnected": .integer(Int64(validatorsSeen)),
-            "quorum": .integer(Int64(validators.quorum)),
-            "syncing": .bool(lag > 0),
-            "lag": .integer(Int64(lag)),
-            "view": view.map { .integer(Int64($0)) } ?? .null,
-            "commitFailing": .bool(commitFailing),
+            "role": .string(health.role.name),
+            "height": .integer(Int64(health.height)),
+            "headHash": .string(health.headHash.description),
+            "headAgeSeconds": .integer(Int64(health.headAgeSeconds)),
+            "peers": .integer(Int64(health.peers)),
+            "validators": .integer(Int64(health.validators)),
+            "validatorsConnected": .integer(Int64(health.validatorsSeen)),
+            "quorum": .integer(Int64(health.quorum)),
+            "syncing": .bool(health.lag > 0),
+            "lag": .integer(Int64(health.lag)),
+            "view": health.view.map { .integer(Int64($0)) } ?? .null,
+            "commitFailing": .bool(health.commitFailing),
         ]
-        if !reasons.isEmpty { object["reason"] = .string(reasons.joined(separator: "; ")) }
-        return (reasons.isEmpty, Data(JSONWriter.write(.object(object))))
+        if !health.serving { object["reason"] = .string(health.reasons.joined(separator: "; ")) }
+        return (health.serving, Data(JSONWriter.write(.object(object))))
+    }
+}
+
+extension NodeStatusReport.Role {
+    /// As `/health` and the browser name it.
+    var name: String {
+        switch self {
+        case .validator: "validator"
+        case .observer: "observer"
+        case .none: "none"
+        }
     }
 }

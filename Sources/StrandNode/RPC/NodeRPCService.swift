@@ -18,6 +18,7 @@ final class NodeRPCService: RPCService {
         var table = RPCMethodTable()
         EthereumNamespace.register(in: &table, node)
         FiscoNamespace.register(in: &table, node)
+        if let catalog = node.catalog { BrowserNamespace.register(in: &table, node, catalog: catalog) }
         self.table = table
     }
 

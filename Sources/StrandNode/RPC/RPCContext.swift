@@ -1,3 +1,4 @@
+import StrandBrowser
 import StrandChain
 import StrandChannel
 import StrandCrypto
@@ -25,6 +26,8 @@ struct RPCContext: Sendable {
     var consensus: PBFTDriver? = nil
     /// The channel port's counts, when the node has one (for `/metrics`).
     var channelCounters: ChannelServer.Counters? = nil
+    /// The interfaces the browser decodes calls and events with.
+    var catalog: ContractCatalog? = nil
     static let clientVersion = "Strand/0.1.0/linux/swift6"
 
     var connectedPeers: [NodeID] { networking?.network.connectedPeers ?? [] }
