@@ -253,6 +253,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "StrandBrowserTests", dependencies: ["StrandBrowser", "StrandPrimitives", "StrandRPC"]),
         .testTarget(
             name: "StrandPrimitivesTests",
             dependencies: ["StrandPrimitives", "StrandTestSupport", .product(name: "BigInt", package: "BigInt")]

@@ -18,9 +18,9 @@ import Testing
 
     /// Sends one request through a fresh handler; returns the status, the headers and the body.
     private func exchange(_ method: HTTPMethod, _ uri: String, body: String = "", serving: Bool = true,
-                          maxBodyBytes: Int = 1_000) throws -> (HTTPResponseStatus, HTTPHeaders, String) {
+                          maxBodyBytes: Int = 1_000, pages: StaticPages? = nil) throws -> (HTTPResponseStatus, HTTPHeaders, String) {
         let channel = EmbeddedChannel(handler: RPCHTTPHandler(service: StubService(serving: serving), maxBodyBytes: maxBodyBytes,
-                                                               logger: Logger(label: "test")))
+                                                               pages: pages, logger: Logger(label: "test")))
         defer { _ = try? channel.finish() }
         try channel.writeInbound(HTTPServerRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: uri)))
         if !body.isEmpty { try channel.writeInbound(HTTPServerRequestPart.body(ByteBuffer(string: body))) }
@@ -51,5 +51,17 @@ import Testing
         #expect(try exchange(.PUT, "/").0 == .methodNotAllowed)
         let (tooLarge, _, refusal) = try exchange(.POST, "/", body: String(repeating: " ", count: 2_000))
         #expect(tooLarge == .payloadTooLarge && refusal.contains("exceeds 1000 bytes"))
+    }
+
+    @Test func pagesAreServedOnGETWithTheirPolicy() throws {
+        let pages: StaticPages = { path in path == "/" ? StaticPage(contentType: "text/html", body: Data("<p>hi</p>".utf8)) : nil }
+        let (status, headers, body) = try exchange(.GET, "/?tab=1", pages: pages)
+        #expect(status == .ok && headers["Content-Type"] == ["text/html"] && body == "<p>hi</p>")
+        #expect(headers["Content-Security-Policy"].first?.contains("default-src 'self'") == true)
+        #expect(try exchange(.GET, "/elsewhere", pages: pages).0 == .notFound)
+        // Health and metrics keep their routes beside the pages; other methods are still refused.
+        #expect(try exchange(.GET, "/health", pages: pages).0 == .ok)
+        #expect(try exchange(.GET, "/metrics", pages: pages).1["Content-Type"].first?.hasPrefix("text/plain") == true)
+        #expect(try exchange(.PUT, "/", pages: pages).0 == .methodNotAllowed)
     }
 }

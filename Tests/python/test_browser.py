@@ -24,7 +24,7 @@ from web3 import Web3  # noqa: E402
 from evidence import Institution  # noqa: E402
 from harness import NODES, Cluster, become_a_parent_that_never_reaps, rpc, run_suite, wait_until  # noqa: E402
 from reconcile import Bank  # noqa: E402
-from test_fisco import PARALLEL_TRANSFER, fisco_tx, transfer_call  # noqa: E402
+from fisco_transactions import PARALLEL_TRANSFER, fisco_tx, transfer_call  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = os.environ.get("BROWSER_SCREENSHOTS") or tempfile.mkdtemp(prefix="strand-browser-shots-")

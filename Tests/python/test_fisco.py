@@ -16,12 +16,10 @@ from eth_utils import keccak, to_checksum_address
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import STRAND  # noqa: E402
+from fisco_transactions import (CHAIN_ID, GROUP_ID, PARALLEL_TRANSFER, PEMTEST_ADDRESS,  # noqa: E402
+                                fisco_tx, transfer_call)
 from node_harness import run_tests, selector  # noqa: E402
 
-PEMTEST_KEY = keys.PrivateKey(bytes.fromhex("41226f5e134f94e24db28e3ceaf9ffa585278627c2b4683251e55a69e94f76f5"))
-PEMTEST_ADDRESS = "0x2De5C210370Daef452Eb610AF76C3A293AE1661f"
-PARALLEL_TRANSFER = bytes.fromhex("0000000000000000000000000000000000005002")
-CHAIN_ID, GROUP_ID = 20200, 1
 # Init code returning a runtime that returns 42.
 TINY_INIT = bytes.fromhex("600a600c600039600a6000f3602a60005260206000f3")
 # The python-sdk's SignTx on the transaction below (randomid 1, block limit 500, chain 20200, group 1).
@@ -29,20 +27,6 @@ SDK_DEPLOY_RAW = ("0xf86f018401c9c3808401c9c3808201f4808096600a600c600039600a600
                   "1ca09e960e677b10ce19d7bf3ddf4f253924c4da690251b1098f39a85170699b86eba0460636d83a03edab56ada5f2"
                   "5f3ecf4148387164c5e0fc51d3010b091a1d4484")
 SDK_DEPLOY_HASH = "0xe926c112759eb7422a2db9309a95a76e3c38c3e7edb949273b974741604b4c0a"
-GAS = 30_000_000  # what FISCO's SDKs send, as gas price and gas limit, from unfunded accounts
-
-
-def fisco_tx(data, to=b"", randomid=1, block_limit=500, chain_id=CHAIN_ID, group_id=GROUP_ID, key=PEMTEST_KEY, v_override=None):
-    fields = [randomid, GAS, GAS, block_limit, to, 0, data, chain_id, group_id, b""]
-    signature = key.sign_msg_hash(keccak(rlp.encode(fields)))
-    v = 27 + signature.v if v_override is None else v_override
-    return rlp.encode(fields + [v, signature.r, signature.s])
-
-
-def transfer_call(name, *args):
-    types = {"userAdd": ["string", "uint256"], "userTransfer": ["string", "string", "uint256"], "userBalance": ["string"]}[name]
-    signature = f"{name}({','.join(types)})"
-    return selector(signature) + encode(types, list(args))
 
 
 RANDOM_IDS = itertools.count(1_000_001)
