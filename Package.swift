@@ -64,11 +64,13 @@ let package = Package(
         // Compiler intrinsics for the hot loops (prefetch) and the process's hash seed.
         .target(name: "CStrandIntrinsics"),
         // Straightforward C implementations that benchmarks compare Strand against.
-        .target(name: "CStrandReference", dependencies: ["CSecp256k1", "CLMDB"], cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CStrandReference", dependencies: ["CSecp256k1", "CLMDB", "COpenSSL"], cSettings: [.unsafeFlags(["-O3"])]),
+        // SM2 signatures for 国密 chains, written for the recommended curve (GB/T 32918).
+        .target(name: "CStrandSM2", cSettings: [.unsafeFlags(["-O3"])]),
 
         // MARK: Libraries
         .target(name: "StrandPrimitives", dependencies: ["CStrandIntrinsics"], swiftSettings: hotPathSettings),
-        .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1", "COpenSSL"], swiftSettings: hotPathSettings),
+        .target(name: "StrandCrypto", dependencies: ["StrandPrimitives", "CSecp256k1", "COpenSSL", "CStrandSM2"], swiftSettings: hotPathSettings),
         .target(name: "StrandTypes", dependencies: ["StrandPrimitives", "StrandCrypto"], swiftSettings: hotPathSettings),
         .target(name: "StrandStorage", dependencies: ["StrandPrimitives", "StrandTypes", "CLMDB"], swiftSettings: hotPathSettings),
         .target(
@@ -270,7 +272,7 @@ let package = Package(
         ),
         .testTarget(name: "StrandOperationsTests", dependencies: ["StrandOperations", "StrandNode", "StrandStorage", "StrandTestSupport"]),
         .testTarget(name: "StrandFuzzingTests", dependencies: ["StrandFuzzing", "StrandPrimitives", "StrandTestSupport"]),
-        .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),
+        .testTarget(name: "StrandCryptoTests", dependencies: ["StrandCrypto", "StrandPrimitives", "StrandTestSupport", "CStrandReference"]),
         .testTarget(name: "StrandTypesTests", dependencies: ["StrandTypes", "StrandCrypto", "StrandPrimitives", "StrandTestSupport"]),
         .testTarget(
             name: "StrandExecutionTests",

@@ -26,4 +26,15 @@ int strand_reference_lmdb_put_batch(void *env, const uint8_t *keys, const size_t
 
 void strand_reference_lmdb_close(void *env);
 
+/// OpenSSL's SM2 (EVP, SM3, an explicit signer ID): the reference for Strand's SM2. A key from a
+/// public key (x ‖ y) and, to sign, a private key; NULL when OpenSSL refuses the point or key.
+void *strand_reference_sm2_key(const uint8_t public_key[64], const uint8_t *private_key);
+void strand_reference_sm2_key_free(void *key);
+/// 1 valid, 0 invalid, -1 OpenSSL failed. `message` is M; OpenSSL computes Z and e itself.
+int strand_reference_sm2_verify(void *key, const uint8_t *message, size_t length, const uint8_t r[32], const uint8_t s[32],
+                                const uint8_t *id, size_t id_length);
+/// 1 with (r, s) written, 0 on failure.
+int strand_reference_sm2_sign(void *key, const uint8_t *message, size_t length, uint8_t r[32], uint8_t s[32],
+                              const uint8_t *id, size_t id_length);
+
 #endif
