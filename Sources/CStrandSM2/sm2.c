@@ -13,9 +13,104 @@ typedef struct { felem x, y, z; } jacobian;   // Z = 0: the point at infinity
 typedef struct { felem x, y; } affine;
 
 static felem ONE_P, ONE_N, B_MONT;            // R mod p, R mod n, b in Montgomery form
-static felem P_MINUS_2, N_MINUS_2;
+static felem N_MINUS_2;
 // COMB[i][j - 1] = j * 16^i * G, affine, Montgomery form: the generator's multiples by window.
 static affine COMB[64][15];
+// G_ODD[i] = (2i + 1) G, affine, Montgomery form: the generator's digits in verification's wNAF.
+static affine G_ODD[64];
+
+// MARK: Arithmetic modulo p, for its special form
+
+// p = 2^256 - 2^224 - 2^96 + 2^64 - 1, so -p^-1 mod 2^64 = 1: each Montgomery round's quotient is
+// the low limb itself, and adding q·p is adding q·(2^256 + 2^64) and subtracting q·(2^224 + 2^96)
+// (shifts and additions, no multiplications).
+static inline __attribute__((always_inline)) void fp_reduce(felem r, u64 t[8]) {
+    // With q = t0, (t + q p) / 2^64 = (t >> 64) + q (p + 1) / 2^64, and (p + 1) / 2^64 is the
+    // three-limb M' = 2^192 - 2^160 - 2^32 + 1: three multiplications a round, unsigned carries.
+    const u64 m0 = 0xFFFFFFFF00000001ull, m1 = 0xFFFFFFFFFFFFFFFFull, m2 = 0xFFFFFFFEFFFFFFFFull;
+    u64 pending = 0;
+    for (int i = 0; i < 4; i++) {
+        u64 q = t[i];
+        u128 c = (u128)q * m0 + t[i + 1];        t[i + 1] = (u64)c; c >>= 64;
+        c += (u128)q * m1 + t[i + 2];            t[i + 2] = (u64)c; c >>= 64;
+        c += (u128)q * m2 + t[i + 3];            t[i + 3] = (u64)c; c >>= 64;
+        // The carry out of limb i + 4 belongs to limb i + 5, which the next round adds to last
+        // (after the fourth round: the top).
+        c += (u128)t[i + 4] + pending;           t[i + 4] = (u64)c;
+        pending = (u64)(c >> 64);
+    }
+    fe_reduce_once(r, t + 4, pending, P.m);
+}
+
+static inline __attribute__((always_inline)) void fp_mul(felem r, const felem a, const felem b) {
+    u64 t[8];
+    u128 c;
+    c = (u128)a[0] * b[0];                       t[0] = (u64)c; c >>= 64;
+    c += (u128)a[1] * b[0];                      t[1] = (u64)c; c >>= 64;
+    c += (u128)a[2] * b[0];                      t[2] = (u64)c; c >>= 64;
+    c += (u128)a[3] * b[0];                      t[3] = (u64)c; t[4] = (u64)(c >> 64);
+    for (int i = 1; i < 4; i++) {
+        u64 bi = b[i];
+        c = (u128)a[0] * bi + t[i];              t[i] = (u64)c; c >>= 64;
+        c += (u128)a[1] * bi + t[i + 1];         t[i + 1] = (u64)c; c >>= 64;
+        c += (u128)a[2] * bi + t[i + 2];         t[i + 2] = (u64)c; c >>= 64;
+        c += (u128)a[3] * bi + t[i + 3];         t[i + 3] = (u64)c; t[i + 4] = (u64)(c >> 64);
+    }
+    fp_reduce(r, t);
+}
+
+static inline __attribute__((always_inline)) void fp_sqr(felem r, const felem a) {
+    // Cross products once, doubled, then the squares on the diagonal.
+    u64 t[8];
+    u128 c;
+    c = (u128)a[0] * a[1];                       t[1] = (u64)c; c >>= 64;
+    c += (u128)a[0] * a[2];                      t[2] = (u64)c; c >>= 64;
+    c += (u128)a[0] * a[3];                      t[3] = (u64)c; t[4] = (u64)(c >> 64);
+    c = (u128)a[1] * a[2] + t[3];                t[3] = (u64)c; c >>= 64;
+    c += (u128)a[1] * a[3] + t[4];               t[4] = (u64)c; t[5] = (u64)(c >> 64);
+    c = (u128)a[2] * a[3] + t[5];                t[5] = (u64)c; t[6] = (u64)(c >> 64);
+    t[7] = t[6] >> 63;
+    t[6] = (t[6] << 1) | (t[5] >> 63);
+    t[5] = (t[5] << 1) | (t[4] >> 63);
+    t[4] = (t[4] << 1) | (t[3] >> 63);
+    t[3] = (t[3] << 1) | (t[2] >> 63);
+    t[2] = (t[2] << 1) | (t[1] >> 63);
+    t[1] = t[1] << 1;
+    c = (u128)a[0] * a[0];                       t[0] = (u64)c; c >>= 64;
+    c += t[1];                                   t[1] = (u64)c; c >>= 64;
+    c += (u128)a[1] * a[1] + t[2];               t[2] = (u64)c; c >>= 64;
+    c += t[3];                                   t[3] = (u64)c; c >>= 64;
+    c += (u128)a[2] * a[2] + t[4];               t[4] = (u64)c; c >>= 64;
+    c += t[5];                                   t[5] = (u64)c; c >>= 64;
+    c += (u128)a[3] * a[3] + t[6];               t[6] = (u64)c; c >>= 64;
+    c += t[7];                                   t[7] = (u64)c;
+    fp_reduce(r, t);
+}
+
+static inline void fp_sqr_n(felem r, const felem a, int n) {
+    fe_copy(r, a);
+    for (int i = 0; i < n; i++) fp_sqr(r, r);
+}
+
+// a^(p - 2) = a^-1 by an addition chain over p - 2's runs of ones: 31, a zero, 128, 32 zeros,
+// 32, 30, then 01.
+static void fp_inv(felem r, const felem a) {
+    felem x2, x3, x6, x12, x15, x30, x31, x32, t;
+    fp_sqr(t, a);          fp_mul(x2, t, a);
+    fp_sqr(t, x2);         fp_mul(x3, t, a);
+    fp_sqr_n(t, x3, 3);    fp_mul(x6, t, x3);
+    fp_sqr_n(t, x6, 6);    fp_mul(x12, t, x6);
+    fp_sqr_n(t, x12, 3);   fp_mul(x15, t, x3);
+    fp_sqr_n(t, x15, 15);  fp_mul(x30, t, x15);
+    fp_sqr(t, x30);        fp_mul(x31, t, a);
+    fp_sqr(t, x31);        fp_mul(x32, t, a);
+    fp_sqr(t, x31);                                       // 31 ones, then a zero
+    for (int i = 0; i < 4; i++) { fp_sqr_n(t, t, 32); fp_mul(t, t, x32); }   // 128 ones
+    fp_sqr_n(t, t, 32);                                   // 32 zeros
+    fp_sqr_n(t, t, 32);    fp_mul(t, t, x32);             // 32 ones
+    fp_sqr_n(t, t, 30);    fp_mul(t, t, x30);             // 30 ones
+    fp_sqr_n(t, t, 2);     fp_mul(r, t, a);               // 0, 1
+}
 
 // MARK: Points
 
@@ -23,26 +118,26 @@ static void point_double(jacobian *r, const jacobian *a) {
     // dbl-2001-b (a = -3): 3M + 5S.
     felem delta, gamma, beta, alpha, t0, t1;
     if (fe_is_zero(a->z)) { *r = *a; return; }
-    fe_sqr(delta, a->z, &P);
-    fe_sqr(gamma, a->y, &P);
-    fe_mul(beta, a->x, gamma, &P);
+    fp_sqr(delta, a->z);
+    fp_sqr(gamma, a->y);
+    fp_mul(beta, a->x, gamma);
     fe_sub(t0, a->x, delta, &P);
     fe_add(t1, a->x, delta, &P);
-    fe_mul(alpha, t0, t1, &P);
+    fp_mul(alpha, t0, t1);
     fe_add(t0, alpha, alpha, &P);
     fe_add(alpha, alpha, t0, &P);                  // alpha = 3 (X - delta)(X + delta)
     fe_add(t0, a->y, a->z, &P);
-    fe_sqr(t0, t0, &P);
+    fp_sqr(t0, t0);
     fe_sub(t0, t0, gamma, &P);
     fe_sub(r->z, t0, delta, &P);                   // Z3 = (Y + Z)^2 - gamma - delta
     fe_add(beta, beta, beta, &P);
     fe_add(beta, beta, beta, &P);                  // 4 beta
-    fe_sqr(t0, alpha, &P);
+    fp_sqr(t0, alpha);
     fe_add(t1, beta, beta, &P);
     fe_sub(r->x, t0, t1, &P);                      // X3 = alpha^2 - 8 beta
     fe_sub(t0, beta, r->x, &P);
-    fe_mul(t0, alpha, t0, &P);
-    fe_sqr(gamma, gamma, &P);
+    fp_mul(t0, alpha, t0);
+    fp_sqr(gamma, gamma);
     fe_add(gamma, gamma, gamma, &P);
     fe_add(gamma, gamma, gamma, &P);
     fe_add(gamma, gamma, gamma, &P);               // 8 gamma^2
@@ -54,14 +149,14 @@ static void point_add(jacobian *r, const jacobian *a, const jacobian *b) {
     if (fe_is_zero(a->z)) { *r = *b; return; }
     if (fe_is_zero(b->z)) { *r = *a; return; }
     felem z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
-    fe_sqr(z1z1, a->z, &P);
-    fe_sqr(z2z2, b->z, &P);
-    fe_mul(u1, a->x, z2z2, &P);
-    fe_mul(u2, b->x, z1z1, &P);
-    fe_mul(t, b->z, z2z2, &P);
-    fe_mul(s1, a->y, t, &P);
-    fe_mul(t, a->z, z1z1, &P);
-    fe_mul(s2, b->y, t, &P);
+    fp_sqr(z1z1, a->z);
+    fp_sqr(z2z2, b->z);
+    fp_mul(u1, a->x, z2z2);
+    fp_mul(u2, b->x, z1z1);
+    fp_mul(t, b->z, z2z2);
+    fp_mul(s1, a->y, t);
+    fp_mul(t, a->z, z1z1);
+    fp_mul(s2, b->y, t);
     fe_sub(h, u2, u1, &P);
     fe_sub(rr, s2, s1, &P);
     if (fe_is_zero(h)) {
@@ -71,21 +166,21 @@ static void point_add(jacobian *r, const jacobian *a, const jacobian *b) {
     }
     fe_add(rr, rr, rr, &P);
     fe_add(t, h, h, &P);
-    fe_sqr(i, t, &P);
-    fe_mul(j, h, i, &P);
-    fe_mul(v, u1, i, &P);
+    fp_sqr(i, t);
+    fp_mul(j, h, i);
+    fp_mul(v, u1, i);
     fe_add(t, a->z, b->z, &P);
-    fe_sqr(t, t, &P);
+    fp_sqr(t, t);
     fe_sub(t, t, z1z1, &P);
     fe_sub(t, t, z2z2, &P);
-    fe_mul(r->z, t, h, &P);
-    fe_sqr(t, rr, &P);
+    fp_mul(r->z, t, h);
+    fp_sqr(t, rr);
     fe_sub(t, t, j, &P);
     fe_sub(t, t, v, &P);
     fe_sub(r->x, t, v, &P);
     fe_sub(t, v, r->x, &P);
-    fe_mul(t, rr, t, &P);
-    fe_mul(s1, s1, j, &P);
+    fp_mul(t, rr, t);
+    fp_mul(s1, s1, j);
     fe_add(s1, s1, s1, &P);
     fe_sub(r->y, t, s1, &P);
 }
@@ -94,29 +189,29 @@ static void point_add(jacobian *r, const jacobian *a, const jacobian *b) {
 // those out (variable-time code) or selects around them (constant-time code).
 static void point_add_affine_unchecked(jacobian *r, const jacobian *a, const affine *b) {
     felem z1z1, u2, s2, h, hh, i, j, rr, v, t;
-    fe_sqr(z1z1, a->z, &P);
-    fe_mul(u2, b->x, z1z1, &P);
-    fe_mul(t, a->z, z1z1, &P);
-    fe_mul(s2, b->y, t, &P);
+    fp_sqr(z1z1, a->z);
+    fp_mul(u2, b->x, z1z1);
+    fp_mul(t, a->z, z1z1);
+    fp_mul(s2, b->y, t);
     fe_sub(h, u2, a->x, &P);
-    fe_sqr(hh, h, &P);
+    fp_sqr(hh, h);
     fe_add(i, hh, hh, &P);
     fe_add(i, i, i, &P);
-    fe_mul(j, h, i, &P);
+    fp_mul(j, h, i);
     fe_sub(rr, s2, a->y, &P);
     fe_add(rr, rr, rr, &P);
-    fe_mul(v, a->x, i, &P);
+    fp_mul(v, a->x, i);
     fe_add(t, a->z, h, &P);
-    fe_sqr(t, t, &P);
+    fp_sqr(t, t);
     fe_sub(t, t, z1z1, &P);
     fe_sub(r->z, t, hh, &P);
-    fe_sqr(t, rr, &P);
+    fp_sqr(t, rr);
     fe_sub(t, t, j, &P);
     fe_sub(t, t, v, &P);
     fe_sub(r->x, t, v, &P);
     fe_sub(t, v, r->x, &P);
-    fe_mul(t, rr, t, &P);
-    fe_mul(u2, a->y, j, &P);
+    fp_mul(t, rr, t);
+    fp_mul(u2, a->y, j);
     fe_add(u2, u2, u2, &P);
     fe_sub(r->y, t, u2, &P);
 }
@@ -130,27 +225,27 @@ static void point_add_affine(jacobian *r, const jacobian *a, const affine *b) {
     fe_copy(lifted.x, b->x); fe_copy(lifted.y, b->y); fe_copy(lifted.z, ONE_P);
     // Equal x (after scaling) means a = ±b: the general addition handles both.
     felem z1z1, u2;
-    fe_sqr(z1z1, a->z, &P);
-    fe_mul(u2, b->x, z1z1, &P);
+    fp_sqr(z1z1, a->z);
+    fp_mul(u2, b->x, z1z1);
     if (fe_equal(u2, a->x)) { point_add(r, a, &lifted); return; }
     point_add_affine_unchecked(r, a, b);
 }
 
 static void to_affine(affine *r, const jacobian *a) {
     felem zinv, zinv2;
-    fe_pow(zinv, a->z, P_MINUS_2, ONE_P, &P);
-    fe_sqr(zinv2, zinv, &P);
-    fe_mul(r->x, a->x, zinv2, &P);
-    fe_mul(zinv2, zinv2, zinv, &P);
-    fe_mul(r->y, a->y, zinv2, &P);
+    fp_inv(zinv, a->z);
+    fp_sqr(zinv2, zinv);
+    fp_mul(r->x, a->x, zinv2);
+    fp_mul(zinv2, zinv2, zinv);
+    fp_mul(r->y, a->y, zinv2);
 }
 
 // y^2 = x^3 - 3x + b, for Montgomery-form coordinates.
 static int on_curve(const felem x, const felem y) {
     felem lhs, rhs, t;
-    fe_sqr(lhs, y, &P);
-    fe_sqr(rhs, x, &P);
-    fe_mul(rhs, rhs, x, &P);
+    fp_sqr(lhs, y);
+    fp_sqr(rhs, x);
+    fp_mul(rhs, rhs, x);
     fe_add(t, x, x, &P);
     fe_add(t, t, x, &P);
     fe_sub(rhs, rhs, t, &P);
@@ -182,13 +277,18 @@ static void setup(void) {
     r_squared(P.r2, ONE_P, &P);
     r_squared(N.r2, ONE_N, &N);
     const felem two = {2, 0, 0, 0};
-    fe_sub(P_MINUS_2, (felem){0, 0, 0, 0}, two, &P);
     fe_sub(N_MINUS_2, (felem){0, 0, 0, 0}, two, &N);
     fe_to_mont(B_MONT, B_PLAIN, &P);
     jacobian base;
     fe_to_mont(base.x, GX_PLAIN, &P);
     fe_to_mont(base.y, GY_PLAIN, &P);
     fe_copy(base.z, ONE_P);
+    jacobian odd = base, twice_g;
+    point_double(&twice_g, &base);
+    for (int i = 0; i < 64; i++) {
+        to_affine(&G_ODD[i], &odd);
+        point_add(&odd, &odd, &twice_g);
+    }
     for (int window = 0; window < 64; window++) {
         jacobian multiple = base;
         for (int j = 1; j <= 15; j++) {
@@ -203,14 +303,6 @@ static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
 static inline void ready(void) { pthread_once(&setup_once, setup); }
 
 // MARK: Scalar multiplication
-
-// Adds k·G to acc, variable-time: the comb's window additions for the nonzero nibbles of k.
-static void add_generator_multiple_vartime(jacobian *acc, const felem k) {
-    for (int window = 0; window < 64; window++) {
-        unsigned digit = (unsigned)(k[window / 16] >> (4 * (window % 16))) & 15;
-        if (digit) point_add_affine(acc, acc, &COMB[window][digit - 1]);
-    }
-}
 
 static inline void select_affine(affine *r, const affine *table, unsigned digit) {
     memset(r, 0, sizeof(*r));
@@ -253,19 +345,20 @@ static void generator_multiple_consttime(jacobian *r, const felem k) {
     *r = acc;
 }
 
-// Width-5 non-adjacent form of k (variable-time): odd digits in [-15, 15], any two nonzero
-// ones at least five positions apart, so t·P costs about 256 doublings and 43 additions.
-static int wnaf(int8_t digits[258], const felem k) {
+// Width-w non-adjacent form of k (variable-time): odd digits below 2^(w-1) in magnitude, any
+// two nonzero ones at least w positions apart: t·P costs about 256 doublings and 256 / (w + 1)
+// additions.
+static int wnaf(int8_t digits[258], const felem k, int w) {
     u64 v[5] = {k[0], k[1], k[2], k[3], 0};
     int length = 0;
     memset(digits, 0, 258);
     for (int i = 0; (v[0] | v[1] | v[2] | v[3] | v[4]) != 0; i++) {
         if (v[0] & 1) {
-            int digit = (int)(v[0] & 31);
-            if (digit >= 16) digit -= 32;
+            int digit = (int)(v[0] & ((1u << w) - 1));
+            if (digit >= (1 << (w - 1))) digit -= 1 << w;
             digits[i] = (int8_t)digit;
             length = i + 1;
-            // v -= digit, which clears its low five bits.
+            // v -= digit, which clears its low w bits.
             u128 c = digit > 0 ? (u128)v[0] - (u64)digit : (u128)v[0] + (u64)(-digit);
             int borrow = digit > 0 && (u64)digit > v[0];
             v[0] = (u64)c;
@@ -300,17 +393,19 @@ int strand_sm2_verify(const uint8_t digest[32], const uint8_t r_bytes[32], const
     fe_add(t, r, s, &N);
     if (fe_is_zero(t)) return 0;
 
-    // t·P by wNAF over P, 3P, …, 15P.
+    // s·G + t·P in one chain of doublings (Shamir's trick): wNAF digits of t over P, 3P, …, 15P
+    // (width 5) and of s over the precomputed G, 3G, …, 127G (width 8, affine).
     jacobian odd[8], twice, acc;
     odd[0] = key;
     point_double(&twice, &key);
     for (int i = 1; i < 8; i++) point_add(&odd[i], &odd[i - 1], &twice);
-    int8_t digits[258];
-    int length = wnaf(digits, t);
+    int8_t t_digits[258], s_digits[258];
+    int t_length = wnaf(t_digits, t, 5), s_length = wnaf(s_digits, s, 8);
+    int length = t_length > s_length ? t_length : s_length;
     memset(&acc, 0, sizeof(acc));
     for (int bit = length - 1; bit >= 0; bit--) {
         point_double(&acc, &acc);
-        int digit = digits[bit];
+        int digit = t_digits[bit];
         if (digit > 0) {
             point_add(&acc, &acc, &odd[digit / 2]);
         } else if (digit < 0) {
@@ -318,8 +413,15 @@ int strand_sm2_verify(const uint8_t digest[32], const uint8_t r_bytes[32], const
             fe_sub(negated.y, (felem){0, 0, 0, 0}, negated.y, &P);
             point_add(&acc, &acc, &negated);
         }
+        digit = s_digits[bit];
+        if (digit > 0) {
+            point_add_affine(&acc, &acc, &G_ODD[digit / 2]);
+        } else if (digit < 0) {
+            affine negated = G_ODD[-digit / 2];
+            fe_sub(negated.y, (felem){0, 0, 0, 0}, negated.y, &P);
+            point_add_affine(&acc, &acc, &negated);
+        }
     }
-    add_generator_multiple_vartime(&acc, s);         // + s·G
     if (fe_is_zero(acc.z)) return 0;
 
     // Valid iff (e + x1) mod n = r, i.e. x1 ≡ r - e (mod n): compare X with c·Z^2 for c = r - e
@@ -328,16 +430,16 @@ int strand_sm2_verify(const uint8_t digest[32], const uint8_t r_bytes[32], const
     fe_reduce_once(e, e, 0, N.m);
     felem c, z2, candidate;
     fe_sub(c, r, e, &N);
-    fe_sqr(z2, acc.z, &P);
+    fp_sqr(z2, acc.z);
     fe_to_mont(candidate, c, &P);
-    fe_mul(candidate, candidate, z2, &P);
+    fp_mul(candidate, candidate, z2);
     if (fe_equal(candidate, acc.x)) return 1;
     felem shifted;
     u128 carry = 0;
     for (int i = 0; i < 4; i++) { carry += (u128)c[i] + N.m[i]; shifted[i] = (u64)carry; carry >>= 64; }
     if (carry || !fe_less(shifted, P.m)) return 0;
     fe_to_mont(candidate, shifted, &P);
-    fe_mul(candidate, candidate, z2, &P);
+    fp_mul(candidate, candidate, z2);
     return fe_equal(candidate, acc.x);
 }
 

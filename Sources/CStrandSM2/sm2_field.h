@@ -22,47 +22,50 @@ static inline int fe_equal(const felem a, const felem b) {
     return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0;
 }
 
+// Carry chains through clang's portable builtins, which become adc and sbb.
+#define ADDC(r, a, b, cin, cout) (r) = __builtin_addcll((a), (b), (cin), &(cout))
+#define SUBB(r, a, b, bin, bout) (r) = __builtin_subcll((a), (b), (bin), &(bout))
+
 // r = a - m if a (with a carry limb `top`) >= m, else a: constant-time.
 static inline void fe_reduce_once(felem r, const felem a, u64 top, const felem m) {
-    felem t;
-    u128 borrow = 0;
-    for (int i = 0; i < 4; i++) {
-        u128 d = (u128)a[i] - m[i] - (u64)borrow;
-        t[i] = (u64)d;
-        borrow = (d >> 64) & 1;
-    }
-    // Keep a when it was below m (a borrow out of the subtraction and no carry limb).
-    u64 keep = (u64)0 - (u64)(borrow & (top == 0));
-    for (int i = 0; i < 4; i++) r[i] = (a[i] & keep) | (t[i] & ~keep);
+    unsigned long long b0, b1, b2, b3, t0, t1, t2, t3, ignored;
+    SUBB(t0, a[0], m[0], 0, b0);
+    SUBB(t1, a[1], m[1], b0, b1);
+    SUBB(t2, a[2], m[2], b1, b2);
+    SUBB(t3, a[3], m[3], b2, b3);
+    SUBB(ignored, top, 0, b3, b3);                 // a borrow out of the top limb: a < m
+    (void)ignored;
+    u64 keep = (u64)0 - (u64)b3;                    // all ones: keep a
+    r[0] = (a[0] & keep) | (t0 & ~keep);
+    r[1] = (a[1] & keep) | (t1 & ~keep);
+    r[2] = (a[2] & keep) | (t2 & ~keep);
+    r[3] = (a[3] & keep) | (t3 & ~keep);
 }
 
 static inline void fe_add(felem r, const felem a, const felem b, const modulus *M) {
+    unsigned long long c0, c1, c2, c3;
     felem t;
-    u128 carry = 0;
-    for (int i = 0; i < 4; i++) {
-        carry += (u128)a[i] + b[i];
-        t[i] = (u64)carry;
-        carry >>= 64;
-    }
-    fe_reduce_once(r, t, (u64)carry, M->m);
+    ADDC(t[0], a[0], b[0], 0, c0);
+    ADDC(t[1], a[1], b[1], c0, c1);
+    ADDC(t[2], a[2], b[2], c1, c2);
+    ADDC(t[3], a[3], b[3], c2, c3);
+    fe_reduce_once(r, t, c3, M->m);
 }
 
 static inline void fe_sub(felem r, const felem a, const felem b, const modulus *M) {
+    unsigned long long b0, b1, b2, b3, c0, c1, c2, c3;
     felem t;
-    u128 borrow = 0;
-    for (int i = 0; i < 4; i++) {
-        u128 d = (u128)a[i] - b[i] - (u64)borrow;
-        t[i] = (u64)d;
-        borrow = (d >> 64) & 1;
-    }
+    SUBB(t[0], a[0], b[0], 0, b0);
+    SUBB(t[1], a[1], b[1], b0, b1);
+    SUBB(t[2], a[2], b[2], b1, b2);
+    SUBB(t[3], a[3], b[3], b2, b3);
     // Add m back when it went below zero.
-    u64 mask = (u64)0 - (u64)borrow;
-    u128 carry = 0;
-    for (int i = 0; i < 4; i++) {
-        carry += (u128)t[i] + (M->m[i] & mask);
-        r[i] = (u64)carry;
-        carry >>= 64;
-    }
+    u64 mask = (u64)0 - (u64)b3;
+    ADDC(r[0], t[0], M->m[0] & mask, 0, c0);
+    ADDC(r[1], t[1], M->m[1] & mask, c0, c1);
+    ADDC(r[2], t[2], M->m[2] & mask, c1, c2);
+    ADDC(r[3], t[3], M->m[3] & mask, c2, c3);
+    (void)c3;
 }
 
 // Montgomery multiplication, CIOS: r = a b R^-1 mod m, for a, b < m.

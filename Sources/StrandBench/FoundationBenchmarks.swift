@@ -4,7 +4,7 @@ import StrandPrimitives
 import StrandTypes
 
 /// The benchmarks of the foundation: Keccak-256, transaction decoding, sender recovery
-/// single-threaded and in batches, each against its C reference measured in the same run.
+/// single-threaded and in batches, SM2, each against its C reference measured in the same run.
 public struct FoundationBenchmarks {
     public var threads: Int
     /// Signatures per recovery batch.
@@ -26,6 +26,8 @@ public struct FoundationBenchmarks {
         rows.append(transactionDecode())
         progress("sender recovery")
         rows.append(contentsOf: recovery())
+        progress("SM2")
+        rows.append(contentsOf: sm2())
         return rows
     }
 

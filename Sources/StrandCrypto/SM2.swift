@@ -55,13 +55,15 @@ public enum SM2 {
     /// Signs `digest` (e) with a fresh secret nonce from `generator`; nil if the private key is
     /// outside [1, n - 2].
     public static func sign(digest: Hash, privateKey: [UInt8], using generator: inout some RandomNumberGenerator) -> [UInt8]? {
-        guard privateKey.count == 32, publicKey(of: privateKey) != nil else { return nil }
+        guard privateKey.count == 32 else { return nil }
         let e = digest.bytes
         var r = [UInt8](repeating: 0, count: 32), s = [UInt8](repeating: 0, count: 32)
-        while true {
+        // A nonce is refused about once in 2^128 draws; a key outside the range, every time.
+        for _ in 0..<64 {
             let k = (0..<4).flatMap { _ in withUnsafeBytes(of: generator.next().bigEndian) { Array($0) } }
             if strand_sm2_sign(&r, &s, e, privateKey, k) == 1 { return r + s }
         }
+        return nil
     }
 
     /// Signs `digest` with a nonce from the system's cryptographic generator.
@@ -70,9 +72,10 @@ public enum SM2 {
         return sign(digest: digest, privateKey: privateKey, using: &generator)
     }
 
-    /// Signs `message` under `id` (computing Z and e).
-    public static func sign(message: [UInt8], privateKey: [UInt8], id: [UInt8] = defaultID) -> [UInt8]? {
-        guard let publicKey = publicKey(of: privateKey) else { return nil }
+    /// Signs `message` under `id` (computing Z and e); `publicKey` is the signer's own, which it
+    /// keeps beside its private key (derived here when not given).
+    public static func sign(message: [UInt8], privateKey: [UInt8], publicKey: [UInt8]? = nil, id: [UInt8] = defaultID) -> [UInt8]? {
+        guard let publicKey = publicKey ?? Self.publicKey(of: privateKey) else { return nil }
         return sign(digest: digest(of: message, publicKey: publicKey, id: id), privateKey: privateKey)
     }
 }
