@@ -130,7 +130,7 @@ let package = Package(
             name: "StrandFuzzing",
             dependencies: [
                 "StrandPrimitives", "StrandCrypto", "StrandTypes", "StrandNetwork", "StrandSync", "StrandConsensus", "StrandRPC", "StrandChannel",
-                "StrandTestSupport",
+                "StrandTestSupport", "CStrandReference",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

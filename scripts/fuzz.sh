@@ -2,7 +2,7 @@
 # Fuzzes one of Strand's input decoders with libFuzzer and AddressSanitizer.
 #
 #   scripts/fuzz.sh TARGET SECONDS [libFuzzer options…]
-#   TARGET: transaction | rlp | frames | consensus | json-rpc   (Sources/StrandFuzzing)
+#   TARGET: transaction | rlp | frames | consensus | json-rpc | sm2   (Sources/StrandFuzzing)
 #
 # Builds Fuzz/ (a package of its own, so that normal builds never link libFuzzer), seeds
 # .fuzz/TARGET/corpus from the test vectors and built encodings on the first run, and runs for
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
 shift 2
-case "$target" in transaction|rlp|frames|consensus|json-rpc) ;; *) echo "unknown target $target" >&2; exit 2 ;; esac
+case "$target" in transaction|rlp|frames|consensus|json-rpc|sm2) ;; *) echo "unknown target $target" >&2; exit 2 ;; esac
 
 scripts/install-deps.sh >/dev/null
 echo "==> building Fuzz/ with -sanitize=fuzzer,address (the first build takes minutes)" >&2

@@ -20,6 +20,7 @@ extension FuzzTarget {
         }
         case .consensus: Self.sampleConsensus
         case .jsonRPC: Self.sampleRequests.map { Array($0.utf8) }
+        case .sm2: Self.sampleSM2
         }
     }
 

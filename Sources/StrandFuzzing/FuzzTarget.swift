@@ -28,6 +28,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case consensus
     /// JSON-RPC request bodies: the fast path and Foundation's parser, and the response writer.
     case jsonRPC = "json-rpc"
+    /// SM2 verification against OpenSSL's on any key, signature and message; signatures made
+    /// with keys and nonces drawn from the input, accepted by both.
+    case sm2
 
     /// Runs one input; stops the process if a property breaks.
     public func run(_ input: [UInt8]) {
@@ -37,6 +40,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .frames: Self.frames(input)
         case .consensus: Self.consensus(input)
         case .jsonRPC: Self.jsonRPC(input)
+        case .sm2: Self.sm2(input)
         }
     }
 
@@ -112,7 +116,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    private static func check(_ property: Bool, _ finding: @autoclosure () -> String) {
+    static func check(_ property: Bool, _ finding: @autoclosure () -> String) {
         if !property { FuzzFinding.report(finding()) }
     }
 }
