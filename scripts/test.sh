@@ -20,7 +20,7 @@ venv=.build-venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account rlp eth-keys
+"$venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account rlp eth-keys gmssl
 STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_node.py
 
 # FISCO BCOS 2.x clients' view: FISCO transactions built with rlp + eth-keys against values
@@ -28,6 +28,9 @@ STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_node.py
 STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_fisco.py
 # FISCO's channel port as its SDKs speak it (TLS 1.2 with secp256k1, pushes, refusals).
 STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_channel.py
+
+# SM2 against gmssl, an independent implementation (the Swift suites check it against OpenSSL's).
+STRAND="$PWD/.build/debug/strand" "$venv/bin/python" Tests/python/test_sm2_gmssl.py
 
 # A 4-node chain (1 validator, 3 observers) of real processes: load on the observers, an
 # observer killed and restarted hundreds of blocks behind (standard library only).

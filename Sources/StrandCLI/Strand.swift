@@ -14,7 +14,7 @@ public struct Strand: ParsableCommand {
             """,
         version: "0.1.0 (allocator: \(allocatorName))",
         subcommands: [
-            ChainCommand.self, NodeCommand.self, GovCommand.self, CertCommand.self, Keygen.self, Tx.self, LedgerCommand.self, StateTestCommand.self,
+            ChainCommand.self, NodeCommand.self, GovCommand.self, CertCommand.self, Keygen.self, SM2Command.self, Tx.self, LedgerCommand.self, StateTestCommand.self,
             Bench.self,
         ]
     ) }

@@ -14,16 +14,30 @@ public enum KeyFile {
 
     /// Writes `key` to a new file; refuses to replace an existing one.
     public static func write(_ key: PrivateKey, to path: String) throws(Failure) {
+        try write(bytes: key.bytes, to: path)
+    }
+
+    /// Writes a private key of any suite (its bytes) to a new file; refuses to replace an existing one.
+    public static func write(bytes: [UInt8], to path: String) throws(Failure) {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else {
             throw Failure(description: errno == EEXIST ? "\(path) already exists; not overwriting a key"
                                                       : "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
-        let line = Array((Hex.encode(key.bytes) + "\n").utf8)
+        let line = Array((Hex.encode(bytes) + "\n").utf8)
         guard Glibc.write(fd, line, line.count) == line.count, fsync(fd) == 0 else {
             throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// The 32 bytes a key file holds, whatever its suite.
+    public static func readBytes(_ path: String) throws(Failure) -> [UInt8] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let bytes = try? Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
+            throw Failure(description: "\(path) does not hold a private key (64 hex digits)")
+        }
+        return bytes
     }
 
     public static func read(_ path: String) throws(Failure) -> PrivateKey {
