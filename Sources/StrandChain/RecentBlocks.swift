@@ -55,14 +55,29 @@ public final class RecentBlocks: Sendable {
         }
     }
 
+    /// Block `number` as cached, or read from the ledger with no senders (nil) and not cached:
+    /// for readers like the block browser, which must neither evict what RPC relies on nor
+    /// recover a whole block's signatures to show a few of them.
+    public func peek(number: UInt64, in snapshot: LedgerSnapshot) throws -> Entry? {
+        if let hit = entries.withLock({ $0.byNumber[number]?.entry }) { return hit }
+        guard let block = try snapshot.block(number: number), let receipts = try snapshot.receipts(blockNumber: number) else {
+            return nil
+        }
+        return Entry(block: block, receipts: receipts, senders: Array(repeating: nil, count: block.transactions.count))
+    }
+
+    /// The senders of `transactions`, recovered in one batch on all cores (nil where a signature fails).
+    public func recoverSenders(_ transactions: [Transaction]) -> [Address?] {
+        verifier.recoverSenders(transactions).map { try? $0.get().sender }
+    }
+
     /// Block `number` with its receipts and senders, from the cache or the ledger.
     public func entry(number: UInt64, in snapshot: LedgerSnapshot) throws -> Entry? {
         if let hit = cached(number) { return hit }
         guard let block = try snapshot.block(number: number), let receipts = try snapshot.receipts(blockNumber: number) else {
             return nil
         }
-        let senders = verifier.recoverSenders(block.transactions).map { try? $0.get().sender }
-        let entry = Entry(block: block, receipts: receipts, senders: senders)
+        let entry = Entry(block: block, receipts: receipts, senders: recoverSenders(block.transactions))
         add(entry)
         return entry
     }

@@ -231,6 +231,14 @@ def test_live_updates_and_a_node_down(c, page):
         assert page.locator("#nodes tbody tr").count() == 4
     finally:
         c.chain("start", "--node", "node3")
+    # Restarted, node3 has cached no block: its pages read the ledger and recover only what they show.
+    wait_until(lambda: c.same_head(), 60, "node3 back at the head")
+    page.goto(c.urls[3] + "/address/" + seen["evidence"])
+    assert page.locator("#address-transactions tbody tr").count() >= 3
+    page.goto(c.urls[3] + "/")
+    assert "Evidence.create" in text(page, "#latest-transactions")
+    senders = page.locator("#latest-transactions tbody tr td:nth-child(3)").all_inner_texts()
+    assert senders and all(sender.startswith("0x") for sender in senders), senders
 
 
 def main():

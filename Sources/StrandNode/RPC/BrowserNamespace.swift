@@ -16,8 +16,10 @@ enum BrowserNamespace {
     static let latestTransactions = 20
     /// Transactions a block page lists; the rest are counted.
     static let blockPageTransactions = 1_000
-    /// Blocks an address page searches for the address's transactions (the node keeps no index by address).
+    /// Blocks an address page searches for the address's transactions (the node keeps no index by
+    /// address), and the signatures it may recover for blocks the node has not cached.
     static let addressSearchBlocks = 64
+    static let addressRecoveryBudget = 8_192
 
     static func register(in table: inout RPCMethodTable, _ node: RPCContext, catalog: ContractCatalog) {
         let shapes = BrowserShapes(node: node, catalog: catalog)
@@ -45,7 +47,7 @@ enum BrowserNamespace {
         table.register("strand_address") { p in
             let address = try p.address(0, "address")
             let snapshot = try node.snapshot()
-            return try shapes.account(address, in: snapshot, searching: addressSearchBlocks)
+            return try shapes.account(address, in: snapshot, searching: addressSearchBlocks, recoveryBudget: addressRecoveryBudget)
         }
         table.register("strand_registerAbi") { p in
             let address = try p.address(0, "contract address")
@@ -79,14 +81,19 @@ enum BrowserNamespace {
         var timestamps: [(UInt64, Int)] = []
         var number = head.number
         while blocks.count < overviewBlocks {
-            guard let entry = try snapshot.readingLedger({ try node.recent.entry(number: number, in: $0) }) else { break }
+            // Peeked at, not loaded into the cache: the overview needs counts, and senders for a few.
+            guard let entry = try snapshot.readingLedger({ try node.recent.peek(number: number, in: $0) }) else { break }
             blocks.append(shapes.blockSummary(entry))
             // Genesis's time is when the chain was written, not when a block was made.
             if number > 0 { timestamps.append((entry.block.header.timestamp, entry.block.transactions.count)) }
-            var index = entry.block.transactions.count - 1
-            while transactions.count < latestTransactions && index >= 0 {
-                transactions.append(shapes.transactionSummary(at: index, in: entry, snapshot: snapshot))
-                index -= 1
+            let shown = min(latestTransactions - transactions.count, entry.block.transactions.count)
+            if shown > 0 {
+                let indices = Array((entry.block.transactions.count - shown)..<entry.block.transactions.count).reversed()
+                let missing = indices.filter { entry.senders[$0] == nil }
+                let recovered = Dictionary(uniqueKeysWithValues: zip(missing, node.recent.recoverSenders(missing.map { entry.block.transactions[$0] })))
+                for index in indices {
+                    transactions.append(shapes.transactionSummary(at: index, in: entry, snapshot: snapshot, sender: recovered[index] ?? nil))
+                }
             }
             if number == 0 { break }
             number -= 1

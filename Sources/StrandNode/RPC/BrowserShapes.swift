@@ -38,12 +38,13 @@ struct BrowserShapes {
         return .object(object)
     }
 
-    /// One line of a list: who, to whom, what was called, whether it worked.
-    func transactionSummary(at index: Int, in entry: RecentBlocks.Entry, snapshot: LedgerSnapshot) -> JSONValue {
+    /// One line of a list: who, to whom, what was called, whether it worked. `sender` when the
+    /// entry has none (a block peeked at, not cached).
+    func transactionSummary(at index: Int, in entry: RecentBlocks.Entry, snapshot: LedgerSnapshot, sender: Address? = nil) -> JSONValue {
         let transaction = entry.block.transactions[index], receipt = entry.receipts[index]
         var object: JSONObject = [
             "hash": .string(transaction.hash.description), "block": .integer(Int64(entry.block.number)), "index": .integer(Int64(index)),
-            "from": entry.senders[index].map { .string($0.description) } ?? .null,
+            "from": (entry.senders[index] ?? sender).map { .string($0.description) } ?? .null,
             "to": transaction.to.map { .string($0.description) } ?? .null,
             "success": .bool(receipt.status == .success), "format": .string(Self.format(transaction)),
         ]
@@ -91,8 +92,10 @@ struct BrowserShapes {
         return .object(object)
     }
 
-    /// An account or contract, with its transactions among the last `blocks` blocks.
-    func account(_ address: Address, in snapshot: LedgerSnapshot, searching blocks: Int) throws(RPCError) -> JSONValue {
+    /// An account or contract, with its transactions among the last `blocks` blocks. Blocks
+    /// the node has not cached cost a recovery of their senders; past `recoveryBudget` of those
+    /// the search stops, and says how far it went.
+    func account(_ address: Address, in snapshot: LedgerSnapshot, searching blocks: Int, recoveryBudget: Int) throws(RPCError) -> JSONValue {
         let codeHash = Hash(snapshot.value(of: .codeHash(address)))
         let code = codeHash == .zero ? [] : snapshot.code(hash: codeHash) ?? []
         var object: JSONObject = [
@@ -104,23 +107,30 @@ struct BrowserShapes {
         if codeHash != .zero { object["codeHash"] = .string(codeHash.description) }
         if let interface = catalog.interface(at: address, codeHash: codeHash) {
             object["contract"] = .string(interface.name)
-            object["functions"] = .array(interface.functions.values.map { .string($0.signature) }.sorted { ($0.stringValue ?? "") < ($1.stringValue ?? "") })
+            object["functions"] = .array(interface.functions.values.map(\.signature).sorted().map { .string($0) })
         }
         var found: [JSONValue] = []
+        var searched = 0, budget = recoveryBudget
         var number = snapshot.head.number
-        for _ in 0..<blocks {
-            guard found.count < 50, let entry = try snapshot.readingLedger({ try node.recent.entry(number: number, in: $0) }) else { break }
+        while searched < blocks && found.count < 50 {
+            guard let entry = try snapshot.readingLedger({ try node.recent.peek(number: number, in: $0) }) else { break }
+            var senders = entry.senders
+            if senders.contains(where: { $0 == nil }) && !entry.block.transactions.isEmpty {
+                guard budget >= entry.block.transactions.count else { break }
+                budget -= entry.block.transactions.count
+                senders = node.recent.recoverSenders(entry.block.transactions)
+            }
             for index in entry.block.transactions.indices.reversed() where found.count < 50 {
-                let transaction = entry.block.transactions[index]
-                if transaction.to == address || entry.senders[index] == address || entry.receipts[index].contractAddress == address {
-                    found.append(transactionSummary(at: index, in: entry, snapshot: snapshot))
+                if entry.block.transactions[index].to == address || senders[index] == address || entry.receipts[index].contractAddress == address {
+                    found.append(transactionSummary(at: index, in: entry, snapshot: snapshot, sender: senders[index]))
                 }
             }
+            searched += 1
             if number == 0 { break }
             number -= 1
         }
         object["transactions"] = .array(found)
-        object["searchedBlocks"] = .integer(Int64(min(UInt64(blocks), snapshot.head.number + 1)))
+        object["searchedBlocks"] = .integer(Int64(searched))
         return .object(object)
     }
 
