@@ -30,6 +30,9 @@ height() { curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc
 target=$(height "$rpc_port")
 total_txs=$(curl -s -X POST -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"getTotalTransactionCount","params":[1]}' "http://127.0.0.1:$rpc_port/" | python3 -c "import json,sys;print(int(json.load(sys.stdin)['result']['txSum'],16))")
 
+# chain init gives two nodes on one host a core each; while it catches up, the observer has the
+# machine to itself (the validator only serves), as it would on a host of its own: all cores.
+sed -i 's/^threads = .*/threads = 0/' "$work/chain/node1/node.toml"
 echo "==> the observer starts $target blocks ($total_txs transactions) behind" >&2
 "$strand" node --config "$work/chain/node1/node.toml" --log-level ${OBSERVER_LOG_LEVEL:-warning} &
 observer_pid=$!

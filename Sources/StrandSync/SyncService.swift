@@ -199,8 +199,10 @@ public final class SyncService: Sendable {
         send(.blocks(raws), to: peer)
     }
 
-    /// Blocks a peer served: the next range is asked for at once; these are decoded and their
-    /// senders recovered on one queue, imported in order on another.
+    /// Blocks a peer served: the next range is asked for at once; these are decoded, then their
+    /// senders recovered chunk by chunk on one queue and each chunk imported in order on another,
+    /// so that a chunk's import (execution, and a commit that waits on the disk) overlaps the
+    /// next chunk's recovery instead of following the whole answer's.
     private func importServed(_ raws: [[UInt8]], from peer: NodeID) {
         carryOut(planner.withLock { $0.arrived(from: peer, count: raws.count, localHeight: localHeight(), now: clock.monotonic()) })
         recovering.async { [self] in
@@ -212,17 +214,41 @@ public final class SyncService: Sendable {
                     break
                 }
             }
-            let senders = recoverSenders(blocks)
-            importing.async { [self, blocks, malformed] in
-                let outcome = importBlocks(blocks, senders)
-                metrics.blocksImported.wrappingAdd(UInt64(outcome.imported), ordering: .relaxed)
-                let reason = outcome.refused ?? malformed
-                if let reason { logger.warning("block from peer \(peer.description.prefix(16))… refused: \(reason)") }
-                carryOut(planner.withLock {
-                    $0.imported(from: peer, imported: outcome.imported, refused: reason, localHeight: outcome.height, now: clock.monotonic())
-                })
+            let malformedReason = malformed
+            for (chunk, isLast) in Self.importChunks(blocks) {
+                let senders = recoverSenders(chunk)
+                importing.async { [self, chunk, senders] in
+                    let outcome = importBlocks(chunk, senders)
+                    metrics.blocksImported.wrappingAdd(UInt64(outcome.imported), ordering: .relaxed)
+                    // A malformed block ends the answer: it is the peer's fault once the blocks before it are in.
+                    let reason = outcome.refused ?? (isLast ? malformedReason : nil)
+                    if let reason { logger.warning("block from peer \(peer.description.prefix(16))… refused: \(reason)") }
+                    carryOut(planner.withLock {
+                        $0.imported(from: peer, imported: outcome.imported, refused: reason, localHeight: outcome.height, now: clock.monotonic())
+                    })
+                }
             }
         }
+    }
+
+    /// Transactions whose senders are recovered before their blocks go to import: enough for a
+    /// batch to keep every core busy, few enough that import starts early.
+    static let importChunkTransactions = 2_048
+
+    /// Consecutive runs of `blocks` of about `importChunkTransactions` transactions each (a block
+    /// is never split), the last flagged; one empty run when there are no blocks.
+    static func importChunks(_ blocks: [Block]) -> [(blocks: [Block], isLast: Bool)] {
+        var chunks: [[Block]] = [[]]
+        var transactions = 0
+        for block in blocks {
+            if transactions >= importChunkTransactions {
+                chunks.append([])
+                transactions = 0
+            }
+            chunks[chunks.count - 1].append(block)
+            transactions += block.transactions.count
+        }
+        return chunks.enumerated().map { ($1, $0 == chunks.count - 1) }
     }
 
     private func carryOut(_ actions: [SyncPlanner.Action]) {

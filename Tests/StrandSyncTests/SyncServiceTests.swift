@@ -4,7 +4,7 @@ import StrandCrypto
 import StrandNetworkAPI
 import StrandPrimitives
 import StrandStorage
-import StrandSync
+@testable import StrandSync
 import StrandTestSupport
 import StrandTypes
 import Synchronization
@@ -122,5 +122,24 @@ import Testing
         #expect(eventually(5) { messenger.sent.withLock { $0.contains { $0.0 == SyncMessage.transactions(raws).networkMessage && $0.1 == nil } } })
         #expect(sync.metrics.gossipSent.load(ordering: .relaxed) == 3)
         sync.stop()
+    }
+}
+
+/// How an answer is cut for import: whole blocks, about `importChunkTransactions` transactions a
+/// chunk, in order, the last flagged.
+@Suite struct SyncImportChunkTests {
+    @Test func chunksAreWholeBlocksInOrder() {
+        var synthetic = SyntheticBlocks(seed: 9)
+        // Only the transaction counts matter here, not whether the blocks chain.
+        let blocks = [1_500, 600, 10, 3_000, 2_048, 1].enumerated().map { number, count in
+            synthetic.block(number: UInt64(number + 1), parentHash: .zero, parentStateRoot: .zero,
+                            transactionCount: count, stateKeys: 1, churn: false).block
+        }
+        let chunks = SyncService.importChunks(blocks)
+        #expect(chunks.map { $0.blocks.map(\.transactions.count) } == [[1_500, 600], [10, 3_000], [2_048], [1]])
+        #expect(chunks.map(\.isLast) == [false, false, false, true])
+        #expect(chunks.flatMap(\.blocks).map(\.number) == blocks.map(\.number))
+        let none = SyncService.importChunks([])
+        #expect(none.count == 1 && none[0].blocks.isEmpty && none[0].isLast)
     }
 }
