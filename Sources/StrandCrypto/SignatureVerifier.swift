@@ -30,6 +30,11 @@ public final class SignatureVerifier: Sendable {
 
     public var threadCount: Int { workers.parallelism }
 
+    /// Runs `body` over chunks of `0..<count` on the pool's threads (the SM2 batches share it).
+    func parallelFor(_ count: Int, chunkSize: Int, _ body: (Range<Int>) -> Void) {
+        workers.parallelFor(count, chunkSize: chunkSize, body)
+    }
+
     /// The signer of each request, or why it has none, in input order.
     ///
     /// - Complexity: O(*n*) recoveries spread over `threadCount` threads.

@@ -48,6 +48,21 @@ import Testing
         #expect(SM2.publicKey(of: [1]) == nil)
     }
 
+    @Test func batchesAgreeWithOneByOne() {
+        var generator = SplitMix(seed: 77)
+        let requests = (0..<200).map { i -> SM2VerificationRequest in
+            let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let key = SM2.publicKey(of: secret)!
+            let digest = Keccak256.hash([UInt8(i & 0xff), UInt8(i >> 8)])
+            var signature = SM2.sign(digest: digest, privateKey: secret, using: &generator)!
+            if i % 3 == 0 { signature[5] ^= 0x10 }                       // a third of them broken
+            return SM2VerificationRequest(digest: digest, signature: signature, publicKey: key)
+        }
+        let batch = SignatureVerifier(threads: 4).verifySM2(requests)
+        #expect(batch == requests.map { SM2.verify(digest: $0.digest, signature: $0.signature, publicKey: $0.publicKey) })
+        #expect(batch.filter { $0 }.count == 133)
+    }
+
     /// Cases checked by the differential test; CI runs 100,000 (`STRAND_SM2_CASES` to change).
     static let cases = Int(ProcessInfo.processInfo.environment["STRAND_SM2_CASES"] ?? "") ?? 100_000
 
