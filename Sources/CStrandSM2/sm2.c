@@ -1,6 +1,7 @@
 #include "strand_sm2.h"
 #include "sm2_field.h"
 #include <pthread.h>
+#include <stdlib.h>
 
 // GB/T 32918.5's recommended curve y^2 = x^3 - 3x + b over F_p, of prime order n.
 static modulus P = {{0xFFFFFFFFFFFFFFFFull, 0xFFFFFFFF00000000ull, 0xFFFFFFFFFFFFFFFFull, 0xFFFFFFFEFFFFFFFFull}, 1, {0}};
@@ -376,42 +377,53 @@ static int wnaf(int8_t digits[258], const felem k, int w) {
 
 // MARK: Signatures
 
-int strand_sm2_verify(const uint8_t digest[32], const uint8_t r_bytes[32], const uint8_t s_bytes[32], const uint8_t public_key[64]) {
-    ready();
-    felem r, s, e, t, px, py;
-    fe_from_bytes(r, r_bytes);
-    fe_from_bytes(s, s_bytes);
-    if (fe_is_zero(r) || fe_is_zero(s) || !fe_less(r, N.m) || !fe_less(s, N.m)) return 0;
+// The key's point in Montgomery form, checked: coordinates below p, on the curve.
+static int load_public_key(jacobian *key, const uint8_t public_key[64]) {
+    felem px, py;
     fe_from_bytes(px, public_key);
     fe_from_bytes(py, public_key + 32);
     if (!fe_less(px, P.m) || !fe_less(py, P.m)) return 0;
-    jacobian key;
-    fe_to_mont(key.x, px, &P);
-    fe_to_mont(key.y, py, &P);
-    fe_copy(key.z, ONE_P);
-    if (!on_curve(key.x, key.y)) return 0;
+    fe_to_mont(key->x, px, &P);
+    fe_to_mont(key->y, py, &P);
+    fe_copy(key->z, ONE_P);
+    return on_curve(key->x, key->y);
+}
+
+// P, 3P, …, 15P.
+static void odd_multiples(jacobian odd[8], const jacobian *key) {
+    jacobian twice;
+    odd[0] = *key;
+    point_double(&twice, key);
+    for (int i = 1; i < 8; i++) point_add(&odd[i], &odd[i - 1], &twice);
+}
+
+// The verification itself, for a loaded key given as Jacobian odd multiples or, prepared, as
+// affine ones (exactly one of the two): s·G + t·P in one chain of doublings (Shamir's trick),
+// t in width-5 NAF over the key's multiples, s in width-8 NAF over G, 3G, …, 127G.
+static int verify_core(const uint8_t digest[32], const uint8_t r_bytes[32], const uint8_t s_bytes[32],
+                       const jacobian *odd, const affine *odd_affine) {
+    felem r, s, e, t;
+    fe_from_bytes(r, r_bytes);
+    fe_from_bytes(s, s_bytes);
+    if (fe_is_zero(r) || fe_is_zero(s) || !fe_less(r, N.m) || !fe_less(s, N.m)) return 0;
     fe_add(t, r, s, &N);
     if (fe_is_zero(t)) return 0;
-
-    // s·G + t·P in one chain of doublings (Shamir's trick): wNAF digits of t over P, 3P, …, 15P
-    // (width 5) and of s over the precomputed G, 3G, …, 127G (width 8, affine).
-    jacobian odd[8], twice, acc;
-    odd[0] = key;
-    point_double(&twice, &key);
-    for (int i = 1; i < 8; i++) point_add(&odd[i], &odd[i - 1], &twice);
     int8_t t_digits[258], s_digits[258];
     int t_length = wnaf(t_digits, t, 5), s_length = wnaf(s_digits, s, 8);
     int length = t_length > s_length ? t_length : s_length;
+    jacobian acc;
     memset(&acc, 0, sizeof(acc));
     for (int bit = length - 1; bit >= 0; bit--) {
         point_double(&acc, &acc);
         int digit = t_digits[bit];
-        if (digit > 0) {
-            point_add(&acc, &acc, &odd[digit / 2]);
-        } else if (digit < 0) {
-            jacobian negated = odd[-digit / 2];
-            fe_sub(negated.y, (felem){0, 0, 0, 0}, negated.y, &P);
-            point_add(&acc, &acc, &negated);
+        if (digit != 0 && odd_affine != NULL) {
+            affine term = odd_affine[(digit > 0 ? digit : -digit) / 2];
+            if (digit < 0) fe_sub(term.y, (felem){0, 0, 0, 0}, term.y, &P);
+            point_add_affine(&acc, &acc, &term);
+        } else if (digit != 0) {
+            jacobian term = odd[(digit > 0 ? digit : -digit) / 2];
+            if (digit < 0) fe_sub(term.y, (felem){0, 0, 0, 0}, term.y, &P);
+            point_add(&acc, &acc, &term);
         }
         digit = s_digits[bit];
         if (digit > 0) {
@@ -441,6 +453,50 @@ int strand_sm2_verify(const uint8_t digest[32], const uint8_t r_bytes[32], const
     fe_to_mont(candidate, shifted, &P);
     fp_mul(candidate, candidate, z2);
     return fe_equal(candidate, acc.x);
+}
+
+int strand_sm2_verify(const uint8_t digest[32], const uint8_t r[32], const uint8_t s[32], const uint8_t public_key[64]) {
+    ready();
+    jacobian key, odd[8];
+    if (!load_public_key(&key, public_key)) return 0;
+    odd_multiples(odd, &key);
+    return verify_core(digest, r, s, odd, NULL);
+}
+
+struct strand_sm2_key { affine odd[8]; };
+
+strand_sm2_key *strand_sm2_key_new(const uint8_t public_key[64]) {
+    ready();
+    jacobian key, odd[8];
+    if (!load_public_key(&key, public_key)) return NULL;
+    odd_multiples(odd, &key);
+    strand_sm2_key *prepared = malloc(sizeof *prepared);
+    if (prepared == NULL) return NULL;
+    // One inversion for all eight (Montgomery's trick): prefix products of the Z coordinates.
+    felem prefix[8], inverse, zinv, zinv2;
+    fe_copy(prefix[0], odd[0].z);
+    for (int i = 1; i < 8; i++) fp_mul(prefix[i], prefix[i - 1], odd[i].z);
+    fp_inv(inverse, prefix[7]);
+    for (int i = 7; i >= 0; i--) {
+        if (i > 0) {
+            fp_mul(zinv, inverse, prefix[i - 1]);
+            fp_mul(inverse, inverse, odd[i].z);
+        } else {
+            fe_copy(zinv, inverse);
+        }
+        fp_sqr(zinv2, zinv);
+        fp_mul(prepared->odd[i].x, odd[i].x, zinv2);
+        fp_mul(zinv2, zinv2, zinv);
+        fp_mul(prepared->odd[i].y, odd[i].y, zinv2);
+    }
+    return prepared;
+}
+
+void strand_sm2_key_free(strand_sm2_key *key) { free(key); }
+
+int strand_sm2_verify_prepared(const uint8_t digest[32], const uint8_t r[32], const uint8_t s[32], const strand_sm2_key *key) {
+    ready();
+    return verify_core(digest, r, s, NULL, key->odd);
 }
 
 // d in [1, n - 2], so that 1 + d is invertible.

@@ -79,3 +79,38 @@ public enum SM2 {
         return sign(digest: digest(of: message, publicKey: publicKey, id: id), privateKey: privateKey)
     }
 }
+
+extension SM2 {
+    /// A public key prepared for many verifications, as a node keeps its hot senders': the point
+    /// checked once, its multiples precomputed, Z computed once for its ID.
+    public final class PreparedKey: @unchecked Sendable {
+        // Immutable after init; the C reads it from any thread.
+        private let prepared: OpaquePointer
+        public let publicKey: [UInt8]
+        public let z: Hash
+
+        /// Nil for a key that is not 64 bytes or not on the curve.
+        public init?(publicKey: [UInt8], id: [UInt8] = SM2.defaultID) {
+            guard publicKey.count == 64, let prepared = strand_sm2_key_new(publicKey) else { return nil }
+            self.prepared = prepared
+            self.publicKey = publicKey
+            z = SM2.z(publicKey: publicKey, id: id)
+        }
+
+        deinit { strand_sm2_key_free(prepared) }
+
+        /// Whether `signature` (r ‖ s) signs `digest` (e) under this key.
+        public func verify(digest: Hash, signature: [UInt8]) -> Bool {
+            guard signature.count == 64 else { return false }
+            let bytes = digest.bytes
+            return signature.withUnsafeBufferPointer { sig in
+                strand_sm2_verify_prepared(bytes, sig.baseAddress!, sig.baseAddress! + 32, prepared) == 1
+            }
+        }
+
+        /// Whether `signature` signs `message` under this key and the ID it was prepared with.
+        public func verify(message: [UInt8], signature: [UInt8]) -> Bool {
+            verify(digest: SM3.hash(z.bytes + message), signature: signature)
+        }
+    }
+}

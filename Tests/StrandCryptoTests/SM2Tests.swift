@@ -33,6 +33,7 @@ import Testing
         var generator = FixedNonce(words: Self.nonce)
         #expect(SM2.sign(digest: digest, privateKey: Self.privateKey, using: &generator) == Self.expected)
         #expect(SM2.verify(message: message, signature: Self.expected, publicKey: Self.publicKey))
+        #expect(SM2.PreparedKey(publicKey: Self.publicKey)?.verify(message: message, signature: Self.expected) == true)
         #expect(!SM2.verify(message: Array("message digesT".utf8), signature: Self.expected, publicKey: Self.publicKey))
         #expect(!SM2.verify(message: message, signature: Self.expected, publicKey: Self.publicKey, id: Array("ALICE123@YAHOO.COM".utf8)))
     }
@@ -117,6 +118,14 @@ import Testing
         default: signature = Array(signature[32...]) + Array(signature[..<32])                  // r and s swapped
         }
         let strandAccepts = SM2.verify(message: tampered, signature: signature, publicKey: key, id: id)
+        // A prepared key answers as the plain path does, and refuses to prepare a point off the curve.
+        let prepared = SM2.PreparedKey(publicKey: key, id: id)
+        if prepared?.verify(message: tampered, signature: signature) ?? false != strandAccepts {
+            return "case \(index): a prepared key disagrees with the plain path"
+        }
+        if index % 8 == 0, SM2.PreparedKey(publicKey: publicKey, id: id)?.verify(message: message, signature: theirs) != true {
+            return "case \(index): a prepared key refused OpenSSL's signature"
+        }
         let openSSLAccepts: Bool
         if key == publicKey {
             openSSLAccepts = openSSLVerifies(signature, tampered)

@@ -15,6 +15,14 @@
 /// including a key off the curve or r, s outside [1, n - 1].
 int strand_sm2_verify(const uint8_t digest[32], const uint8_t r[32], const uint8_t s[32], const uint8_t public_key[64]);
 
+/// A public key prepared for many verifications (a hot sender's): checked once, its multiples
+/// precomputed in affine form. NULL for a key off the curve or with a coordinate not below p.
+typedef struct strand_sm2_key strand_sm2_key;
+strand_sm2_key *strand_sm2_key_new(const uint8_t public_key[64]);
+void strand_sm2_key_free(strand_sm2_key *key);
+/// `strand_sm2_verify` with a prepared key: the same answers.
+int strand_sm2_verify_prepared(const uint8_t digest[32], const uint8_t r[32], const uint8_t s[32], const strand_sm2_key *key);
+
 /// Signs `digest` with `private_key` and the secret nonce `k`. Returns 1 with (r, s) written;
 /// 0 when this `k` cannot be used (outside [1, n - 1], or r = 0, r + k = n, s = 0: draw another)
 /// or the key is outside [1, n - 2].
