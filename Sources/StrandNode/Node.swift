@@ -76,6 +76,7 @@ public final class Node: Sendable {
         self.pool = pool
         let recent = RecentBlocks(verifier: verifier)
         let suite = chain.suite
+        let abiLearning = DispatchQueue(label: "strand.abi-learning", qos: .utility)
         let catalog = ContractCatalog(
             registry: try ContractABIRegistry(directory: URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("abi"),
                                               hash: { suite.hash($0) }),
@@ -88,8 +89,9 @@ public final class Node: Sendable {
             announce.fire(block.number)
             channelPort.value?.blockCommitted(number: block.number, transactions: block.transactions.map(\.hash))
             subscriptions.value?.blockCommitted(number: block.number)
+            // Off the committer's thread: reading receipts and writing ABI files is not the commit's work.
             if block.transactions.contains(where: { $0.to == CNS.address }) {
-                Self.learnABIs(from: block.number, catalog: catalog, ledger: ledger, recent: recent, logger: chainLogger)
+                abiLearning.async { Self.learnABIs(from: block.number, catalog: catalog, ledger: ledger, recent: recent, logger: chainLogger) }
             }
         })
         self.committer = committer
