@@ -97,6 +97,8 @@ struct CertCommand: ParsableCommand {
         var agencyDirectory: String
         @Option(name: .customLong("node-key"), help: "The node's consensus key file.")
         var nodeKey: String
+        @Option(name: .customLong("crypto"), help: "The chain's crypto suite, whose public key of the node key is its node ID: secp256k1 or sm.")
+        var crypto: CryptoSuite = .secp256k1
         @Option(help: "A name for the node.")
         var name: String = "node"
         @Option(help: "Directory to write tls.crt and tls.key into.")
@@ -105,7 +107,9 @@ struct CertCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let agency = try ChainCertificates.Issued(certificateFile: agencyDirectory + "/agency.crt", keyFile: agencyDirectory + "/agency.key")
-                let nodeID = CryptoSuite.secp256k1.nodeID(of: try KeyFile.read(nodeKey))
+                let key = try KeyFile.read(nodeKey)
+                do { try crypto.validate(key) } catch { throw CLIError("\(nodeKey) is not an SM2 key") }
+                let nodeID = crypto.nodeID(of: key)
                 let issued = try ChainCertificates.node(nodeID, name: name, agency: agency)
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 try ChainCertificates.write(issued.certificatePEM + agency.certificatePEM, to: out + "/tls.crt", mode: 0o644)

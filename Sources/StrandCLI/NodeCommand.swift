@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import StrandCrypto
 import StrandNode
 import StrandOperations
 import StrandPrimitives
@@ -164,6 +165,13 @@ struct ChainCommand: ParsableCommand {
         @Option(name: .customLong("group-id"), help: "FISCO BCOS's group id, which FISCO clients name (their groupid).")
         var groupID: UInt64 = 1
 
+        @Option(name: .customLong("crypto"), help: """
+            The chain's crypto suite: secp256k1 (ECDSA and Keccak-256, Ethereum's and FISCO's default) or sm \
+            (国密: SM2 signatures, SM3 hashes, as FISCO's 国密 chains; clients send FISCO-format transactions \
+            signed with SM2). Fixed for the chain's life. TLS between nodes stays P-256 either way.
+            """)
+        var crypto: CryptoSuite = .secp256k1
+
         @Option(name: .customLong("rpc-port"), help: "RPC port of the first node; the others count up.")
         var rpcPort: Int = 8545
 
@@ -218,6 +226,7 @@ struct ChainCommand: ParsableCommand {
                 setup.agencies = agencies
                 setup.hosts = hosts.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 setup.chainID = chainID
+                setup.suite = crypto
                 setup.groupID = groupID
                 setup.rpcPort = rpcPort
                 setup.p2pPort = p2pPort
@@ -239,7 +248,7 @@ struct ChainCommand: ParsableCommand {
                     do { setup.governors.append(try Address(hex: entry)) } catch { throw CLIError("--governor \(entry): \(error)") }
                 }
                 let written = try setup.write()
-                printToStandardError("genesis: \(written.genesis) (chain \(chainID), \(written.validators.count) validator(s), \(written.observers.count) observer(s), \(written.governors.count) governor(s))")
+                printToStandardError("genesis: \(written.genesis) (chain \(chainID), \(crypto == .sm ? "国密 (sm), " : "")\(written.validators.count) validator(s), \(written.observers.count) observer(s), \(written.governors.count) governor(s))")
                 if let accounts = written.accounts { printToStandardError("development accounts: \(accounts)") }
                 let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
                 for member in try ChainDirectory(dir).members {

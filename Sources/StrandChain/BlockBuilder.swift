@@ -53,6 +53,7 @@ public struct BlockBuilder: Sendable {
             feesEnabled: feesEnabled, chainID: chain.chainID, blockHash: tip.blockHashes)
         context.genesisValidators = chain.validators
         context.genesisGovernors = genesisGovernors
+        context.suite = chain.suite
         let started = ContinuousClock.now
         let result = executor.execute(candidates, on: tip.state, context: context)
         let executionMicros = (ContinuousClock.now - started).microseconds
@@ -62,7 +63,7 @@ public struct BlockBuilder: Sendable {
         let block = Block.assemble(
             number: context.number, parentHash: tip.hash, parentStateRoot: tip.stateRoot, timestamp: timestamp,
             sealer: proposer, gasLimit: chain.blockGasLimit, transactions: result.included.map(\.transaction),
-            receipts: result.receipts, changes: result.changes)
+            receipts: result.receipts, changes: result.changes, suite: chain.suite)
         return ExecutedBlock(block: block, receipts: result.receipts, changes: result.changes, senders: result.included.map(\.sender),
                              executionMicros: executionMicros, excluded: result.excluded.count)
     }

@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 import StrandStorage
 import StrandTypes
@@ -10,6 +11,7 @@ public enum BlockImportError: Error, Equatable, Sendable, CustomStringConvertibl
     case timestampNotAfterParent(parent: UInt64, got: UInt64)
     case timestampInFuture(now: UInt64, got: UInt64)
     case wrongGasLimit(expected: UInt64, got: UInt64)
+    case wrongSuite(expected: CryptoSuite, got: CryptoSuite)
     case tooManyTransactions(limit: Int, got: Int)
     case tooLarge(limit: Int, got: Int)
     case transactionsRootMismatch(inHeader: Hash, computed: Hash)
@@ -33,6 +35,7 @@ public enum BlockImportError: Error, Equatable, Sendable, CustomStringConvertibl
         case .timestampNotAfterParent(let parent, let got): "timestamp \(got) ms is not after the parent's \(parent) ms"
         case .timestampInFuture(let now, let got): "timestamp \(got) ms is too far ahead of this node's clock (\(now) ms)"
         case .wrongGasLimit(let expected, let got): "gas limit \(got), the chain's is \(expected)"
+        case .wrongSuite(let expected, let got): "header of the \(got) crypto suite, the chain's is \(expected)"
         case .tooManyTransactions(let limit, let got): "\(got) transactions, the chain allows \(limit)"
         case .tooLarge(let limit, let got): "body of \(got) bytes, the chain allows \(limit)"
         case .transactionsRootMismatch(let inHeader, let computed): "transactions root \(inHeader) in header, \(computed) computed"

@@ -69,13 +69,14 @@ public struct BlockImporter: Sendable {
             feesEnabled: feesEnabled, chainID: chain.chainID, blockHash: tip.blockHashes)
         context.genesisValidators = chain.validators
         context.genesisGovernors = genesisGovernors
+        context.suite = chain.suite
         let started = ContinuousClock.now
         let result = executor.execute(recovered, on: tip.state, context: context)
         let executionMicros = (ContinuousClock.now - started).microseconds
         if let excluded = result.excluded.first {
             throw .badTransaction(index: excluded.inputIndex, reason: excluded.reason.description)
         }
-        let receiptsRoot = Block.receiptsRoot(result.receipts)
+        let receiptsRoot = Block.receiptsRoot(result.receipts, suite: chain.suite)
         guard receiptsRoot == header.receiptsRoot else {
             throw .receiptsRootMismatch(inHeader: header.receiptsRoot, computed: receiptsRoot)
         }
@@ -95,6 +96,7 @@ public struct BlockImporter: Sendable {
         guard header.timestamp > tip.timestamp else { throw .timestampNotAfterParent(parent: tip.timestamp, got: header.timestamp) }
         let now = clock.wallMilliseconds()
         guard header.timestamp <= now &+ maxClockDriftMilliseconds else { throw .timestampInFuture(now: now, got: header.timestamp) }
+        guard header.suite == chain.suite else { throw .wrongSuite(expected: chain.suite, got: header.suite) }
         guard header.gasLimit == chain.blockGasLimit else { throw .wrongGasLimit(expected: chain.blockGasLimit, got: header.gasLimit) }
         // SystemConfig's limits as the parent's state leaves them (genesis's when no governor set them).
         let limits = SystemConfig.Limits(chain: chain, state: tip.state)
@@ -106,7 +108,7 @@ public struct BlockImporter: Sendable {
         }
         let bodyBytes = block.transactions.reduce(ChainConfig.bodyOverheadBytes) { $0 + ChainConfig.bodyBytes(ofTransaction: $1.encoded.count) }
         guard bodyBytes <= chain.maxBlockBytes else { throw .tooLarge(limit: chain.maxBlockBytes, got: bodyBytes) }
-        let transactionsRoot = Block.transactionsRoot(block.transactions)
+        let transactionsRoot = Block.transactionsRoot(block.transactions, suite: chain.suite)
         guard transactionsRoot == header.transactionsRoot else {
             throw .transactionsRootMismatch(inHeader: header.transactionsRoot, computed: transactionsRoot)
         }

@@ -1,12 +1,17 @@
 import CSecp256k1
 import StrandPrimitives
 
-/// An ECDSA signature on secp256k1 with the recovery id that picks the signer's key.
+/// A transaction's or vote's signature: ECDSA on secp256k1 with the recovery id that picks the
+/// signer's key, or SM2 (`CryptoSuite.sm`), which recovers no key, so a transaction's SM2
+/// signature carries its signer's (`signerKey`), as FISCO's 国密 transactions do.
 public struct RecoverableSignature: Hashable, Sendable {
     public var r: UInt256
     public var s: UInt256
-    /// 0 or 1: the parity of the ephemeral point's y coordinate.
+    /// 0 or 1: the parity of the ephemeral point's y coordinate; 0 for SM2.
     public var recoveryID: UInt8
+    /// The SM2 public key a 国密 transaction carries; nil for secp256k1 and for seals and votes,
+    /// whose signer is named by its validator index.
+    public var signerKey: NodeID?
 
     /// The order n of the secp256k1 group.
     public static let curveOrder = UInt256(
@@ -21,8 +26,23 @@ public struct RecoverableSignature: Hashable, Sendable {
         self.recoveryID = recoveryID
     }
 
+    /// An SM2 signature r ‖ s that carries its signer's public key.
+    public init(sm2 r: UInt256, s: UInt256, signerKey: NodeID) {
+        self.init(r: r, s: s, recoveryID: 0)
+        self.signerKey = signerKey
+    }
+
+    /// The suite that made a transaction's signature: SM2's when it carries its key.
+    public var suite: CryptoSuite { signerKey == nil ? .secp256k1 : .sm }
+
     /// Checks the ranges of r and s and, when `requireLowS`, the EIP-2 rule.
+    /// An SM2 signature's ranges are SM2's order, which its verification checks.
     public func validate(requireLowS: Bool = true) throws(SignatureError) {
+        if signerKey != nil {
+            guard !r.isZero else { throw .rOutOfRange }
+            guard !s.isZero else { throw .sOutOfRange }
+            return
+        }
         guard !r.isZero, r < Self.curveOrder else { throw .rOutOfRange }
         guard !s.isZero, s < Self.curveOrder else { throw .sOutOfRange }
         guard recoveryID <= 1 else { throw .invalidRecoveryID(UInt64(recoveryID)) }

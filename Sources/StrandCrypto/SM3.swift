@@ -1,8 +1,7 @@
 import COpenSSL
 import StrandPrimitives
 
-/// SM3 (GB/T 32905), the hash of FISCO's 国密 chains, from the system's OpenSSL. Not yet behind
-/// `CryptoSuite`: a chain on SM2 and SM3 (issue 26) is to come.
+/// SM3 (GB/T 32905), the hash of FISCO's 国密 chains (`CryptoSuite.sm`), from the system's OpenSSL.
 public enum SM3 {
     /// Fetched once: `EVP_sm3()` makes OpenSSL 3 look the algorithm up again on every call,
     /// which costs more than hashing the few hundred bytes SM2 hashes. A fetched algorithm is
@@ -10,12 +9,19 @@ public enum SM3 {
     private nonisolated(unsafe) static let algorithm = EVP_MD_fetch(nil, "SM3", nil)
 
     public static func hash(_ bytes: [UInt8]) -> Hash {
-        var digest = [UInt8](repeating: 0, count: 32)
+        bytes.withUnsafeBytes { hash($0) }
+    }
+
+    public static func hash(_ input: UnsafeRawBufferPointer) -> Hash {
         var length: UInt32 = 0
-        let done = bytes.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &digest, &length, algorithm ?? EVP_sm3(), nil)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            let done = EVP_Digest(input.baseAddress, input.count, digest.baseAddress, &length, algorithm ?? EVP_sm3(), nil)
+            precondition(done == 1 && length == 32, "OpenSSL's SM3 failed")
+            return Hash(loadingFrom: digest.baseAddress!)
         }
-        precondition(done == 1 && length == 32, "OpenSSL's SM3 failed")
-        return Hash(digest)!
+    }
+
+    public static func hash(_ bytes: some Sequence<UInt8>) -> Hash {
+        hash(Array(bytes))
     }
 }

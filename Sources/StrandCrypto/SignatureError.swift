@@ -12,6 +12,10 @@ public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible 
     case recoveryFailed
     /// A private key that is zero or not below the curve order.
     case invalidPrivateKey
+    /// An SM2 signature that does not verify under the key it names (or names none).
+    case verificationFailed
+    /// A signature of the other suite than the chain's: SM2 on a secp256k1 chain or the reverse.
+    case wrongSuite(expected: String)
 
     public var description: String {
         switch self {
@@ -21,6 +25,8 @@ public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible 
         case .invalidRecoveryID(let id): "signature recovery id \(id) is not 0 or 1"
         case .recoveryFailed: "no public key recovers from this signature"
         case .invalidPrivateKey: "private key is zero or not below the curve order"
+        case .verificationFailed: "SM2 signature does not verify under the public key it carries"
+        case .wrongSuite(let expected): "signature is not of this chain's suite (\(expected))"
         }
     }
 }

@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 
 /// What the EVM reads about the block it runs in.
@@ -12,6 +13,9 @@ public struct BlockEnvironment: Sendable {
     public var blobBaseFee: UInt256
     /// Hashes of the 256 blocks before `number`, by number; BLOCKHASH answers zero outside.
     public var blockHash: @Sendable (UInt64) -> Hash
+    /// The chain's suite: on a 国密 chain KECCAK256 computes SM3 and contract addresses are
+    /// SM3's, as FISCO's 国密 EVM does (so ABI selectors are SM3's, as its solc emits).
+    public var suite: CryptoSuite = .secp256k1
 
     public init(
         number: UInt64, timestamp: UInt64, gasLimit: UInt64, coinbase: Address, baseFee: UInt256,

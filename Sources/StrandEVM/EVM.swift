@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 import StrandTypes
 
@@ -127,8 +128,8 @@ extension EVM {
         let nonce = state.nonce(caller)
         if nonce == .max { return (.failure(.outOfGas, gasLeft: gas), nil) }
         state.setNonce(caller, nonce + 1)
-        let address = salt.map { Self.create2Address(caller, salt: $0, initCode: initCode) }
-            ?? Address.contract(createdBy: caller, nonce: nonce)
+        let address = salt.map { Self.create2Address(caller, salt: $0, initCode: initCode, suite: block.suite) }
+            ?? Address.contract(createdBy: caller, nonce: nonce, suite: block.suite)
         state.warm(address)
         if state.hasCollision(address) { return (.failure(.createCollision, gasLeft: 0), nil) }
 
@@ -165,13 +166,13 @@ extension EVM {
         return (result, address)
     }
 
-    /// keccak(0xff ‖ sender ‖ salt ‖ keccak(initCode))[12...]
-    public static func create2Address(_ sender: Address, salt: UInt256, initCode: [UInt8]) -> Address {
+    /// H(0xff ‖ sender ‖ salt ‖ H(initCode))[12...], H the suite's hash (Keccak-256 on Ethereum).
+    public static func create2Address(_ sender: Address, salt: UInt256, initCode: [UInt8], suite: CryptoSuite = .secp256k1) -> Address {
         var bytes: [UInt8] = [0xFF]
         bytes.reserveCapacity(85)
         bytes += sender.bytes
         bytes += salt.bigEndianBytes
-        bytes += Keccak256.hash(initCode).bytes
-        return Address(lastBytesOf: Keccak256.hash(bytes))
+        bytes += suite.hash(initCode).bytes
+        return Address(lastBytesOf: suite.hash(bytes))
     }
 }

@@ -23,6 +23,8 @@ public struct BlockContext: Sendable {
     public var genesisValidators: [NodeID] = []
     /// Genesis's governors: ChainGovernance's committee until it first changes.
     public var genesisGovernors: [Address] = []
+    /// The chain's suite: the hash of the state changes' digest, of KECCAK256 and of contract addresses.
+    public var suite: CryptoSuite = .secp256k1
 
     public init(
         number: UInt64, timestamp: UInt64, sealer: Address, gasLimit: UInt64 = 300_000_000, feesEnabled: Bool = false,

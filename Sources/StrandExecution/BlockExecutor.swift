@@ -128,7 +128,7 @@ public struct SerialExecutor: BlockExecutor {
         }
         finisher.creditFees(to: context.sealer, view: &view)
         let executed = clock.now
-        let changes = StateChanges(sortedEntries: StateKey.sorted(view.writtenEntries), code: contracts.deployedCode)
+        let changes = StateChanges(sortedEntries: StateKey.sorted(view.writtenEntries), code: contracts.deployedCode, suite: context.suite)
         var statistics = ExecutionStatistics()
         statistics.executionNanoseconds = (executed - start).nanoseconds
         statistics.finalizationNanoseconds = (clock.now - executed).nanoseconds

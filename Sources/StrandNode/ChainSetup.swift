@@ -16,6 +16,8 @@ public struct ChainSetup {
     public var agencies = 1
     public var hosts = ["127.0.0.1"]
     public var chainID: UInt64 = 20200
+    /// The chain's crypto suite: secp256k1 and Keccak-256, or 国密 (SM2 and SM3).
+    public var suite: CryptoSuite = .secp256k1
     /// FISCO BCOS's group id, which FISCO clients name in every call and transaction.
     public var groupID: UInt64 = 1
     public var rpcPort = 8545
@@ -71,8 +73,8 @@ public struct ChainSetup {
         guard maxBlockTransactions >= 1 else { throw Failure(description: "--max-block-txs must be at least 1") }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
 
-        let keys = (0..<nodes).map { _ in PrivateKey.random() }
-        let ids = keys.map { CryptoSuite.secp256k1.nodeID(of: $0) }
+        let keys = (0..<nodes).map { _ in suite.newPrivateKey() }
+        let ids = keys.map { suite.nodeID(of: $0) }
         let alone = nodes == 1
         let authorities = alone && channelPort == nil ? nil : try writeAuthorities(root: root)
         let tls = alone ? nil : try writeNodeCertificates(root: root, ids: ids, authorities: authorities!)
@@ -115,12 +117,13 @@ public struct ChainSetup {
         var accounts: [Address: Genesis.Account] = funded.mapValues { Genesis.Account(balance: $0) }
         var development: [[String: String]] = []
         for _ in 0..<developmentAccounts {
-            let key = PrivateKey.random()
-            accounts[key.address, default: Genesis.Account()].balance = developmentBalance
-            development.append(["address": key.address.description, "privateKey": Hex.encode(key.bytes)])
+            let key = suite.newPrivateKey()
+            let address = suite.address(of: key)
+            accounts[address, default: Genesis.Account()].balance = developmentBalance
+            development.append(["address": address.description, "privateKey": Hex.encode(key.bytes)])
         }
         let validatorIDs = Array(ids.prefix(validatorCount))
-        let chain = ChainConfig(chainID: chainID, validators: validatorIDs, maxBlockTransactions: maxBlockTransactions,
+        let chain = ChainConfig(chainID: chainID, suite: suite, validators: validatorIDs, maxBlockTransactions: maxBlockTransactions,
                                 maxBlockBytes: maxBlockBytes, groupID: groupID)
         let firstDevelopmentAccount = development.first.flatMap { try? Address(hex: $0["address"]!) }
         let governors = self.governors.isEmpty ? firstDevelopmentAccount.map { [$0] } ?? [] : self.governors

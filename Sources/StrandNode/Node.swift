@@ -50,6 +50,9 @@ public final class Node: Sendable {
         }
         let genesis = try Genesis(json: genesisData)
         let key = try KeyFile.read(config.keyPath)
+        do { try genesis.config.suite.validate(key) } catch {
+            throw NodeConfig.Invalid(description: "\(config.keyPath) is not an SM2 key, and this is a 国密 chain (crypto suite sm)")
+        }
         ledger = try Ledger(directory: config.dataDirectory,
                             options: LMDBOptions(mapSize: config.mapSizeMiB << 20, durability: config.durability), genesis: genesis)
         let chain = ledger.config
@@ -58,6 +61,7 @@ public final class Node: Sendable {
         var poolConfig = TxPoolConfig(chainID: chain.chainID, groupID: chain.groupID, blockGasLimit: chain.blockGasLimit,
                                       capacity: config.poolCapacity, maxNonceGap: config.maxNonceGap, feesEnabled: config.feesEnabled)
         poolConfig.rules.allowUnprotectedLegacy = true
+        poolConfig.rules.suite = chain.suite
         let verifier = SignatureVerifier(threads: threads, suite: chain.suite)
         let wakeDriver = Relay()
         let metrics = NodeMetrics()

@@ -51,8 +51,8 @@ public struct NodeAddition {
             }
             peers.append(NetworkConfig.Peer(nodeID: id, host: network.listenHost, port: network.listenPort))
         }
-        let key = PrivateKey.random()
         let genesis = try Genesis(json: try Data(contentsOf: URL(fileURLWithPath: last.0.config.genesisPath)))
+        let key = genesis.config.suite.newPrivateKey()
         let nodeID = genesis.config.suite.nodeID(of: key)
 
         try FileManager.default.createDirectory(at: nodeDirectory, withIntermediateDirectories: true)

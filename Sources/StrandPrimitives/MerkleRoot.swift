@@ -2,21 +2,21 @@
 ///
 /// Leaves and inner nodes are hashed with distinct one-byte prefixes (as RFC 6962 does),
 /// so a leaf can never pass for an inner node; an odd node at the end of a level moves
-/// up unchanged rather than being paired with itself. The empty list's root is the
-/// Keccak-256 of no bytes.
+/// up unchanged rather than being paired with itself. The empty list's root is the hash
+/// of no bytes. `hash` is the chain's (Keccak-256, or SM3 on a 国密 chain).
 ///
-///     leaf(h)     = keccak(0x00 ‖ h)
-///     node(l, r)  = keccak(0x01 ‖ l ‖ r)
+///     leaf(h)     = hash(0x00 ‖ h)
+///     node(l, r)  = hash(0x01 ‖ l ‖ r)
 ///
 /// - Complexity: O(*n*) hashes, one buffer of *n* hashes.
-public func merkleRoot(_ hashes: some Collection<Hash>) -> Hash {
-    guard !hashes.isEmpty else { return Keccak256.hash([UInt8]()) }
+public func merkleRoot(_ hashes: some Collection<Hash>, hash: (UnsafeRawBufferPointer) -> Hash = Keccak256.hash) -> Hash {
+    guard !hashes.isEmpty else { return hash(UnsafeRawBufferPointer(start: nil, count: 0)) }
     var scratch = [UInt8](repeating: 0, count: 65)
     var level = hashes.map { leaf in
         scratch.withUnsafeMutableBytes { buffer in
             buffer[0] = 0x00
             leaf.withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[1..<33]).copyMemory(from: $0) }
-            return Keccak256.hash(UnsafeRawBufferPointer(rebasing: buffer[0..<33]))
+            return hash(UnsafeRawBufferPointer(rebasing: buffer[0..<33]))
         }
     }
     while level.count > 1 {
@@ -29,7 +29,7 @@ public func merkleRoot(_ hashes: some Collection<Hash>) -> Hash {
                     buffer[0] = 0x01
                     level[i].withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[1..<33]).copyMemory(from: $0) }
                     level[i + 1].withUnsafeBytes { UnsafeMutableRawBufferPointer(rebasing: buffer[33..<65]).copyMemory(from: $0) }
-                    return Keccak256.hash(UnsafeRawBufferPointer(buffer))
+                    return hash(UnsafeRawBufferPointer(buffer))
                 }
             }
             next += 1

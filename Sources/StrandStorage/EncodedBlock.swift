@@ -14,10 +14,11 @@ struct EncodedBlock: Sendable {
     init(_ block: Block, receipts: [Receipt]) {
         header = block.header.encoded
         body = block.encodedBody
-        let (list, receiptHashes) = Receipt.encodeListAndHash(receipts)
+        let suite = block.header.suite
+        let (list, receiptHashes) = Receipt.encodeListAndHash(receipts, suite: suite)
         self.receipts = list
-        receiptsRoot = merkleRoot(receiptHashes)
-        transactionsRoot = Block.transactionsRoot(block.transactions)
+        receiptsRoot = merkleRoot(receiptHashes, hash: suite.hash)
+        transactionsRoot = Block.transactionsRoot(block.transactions, suite: suite)
     }
 
     func checkRoots(against header: BlockHeader) throws(LedgerError) {

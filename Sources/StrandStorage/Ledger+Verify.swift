@@ -52,6 +52,7 @@ extension Ledger {
             let hash = header.hash
             guard header.number == number else { throw fail("header says number \(header.number)") }
             guard try snapshot.number(ofBlock: hash) == number else { throw fail("hash index does not point here") }
+            guard header.suite == config.suite else { throw fail("header of the \(header.suite) suite on a \(config.suite) chain") }
             if let previous, header.parentHash != previous.hash {
                 throw fail("parent hash \(header.parentHash) is not block \(number - 1)'s \(previous.hash)")
             }
@@ -60,12 +61,12 @@ extension Ledger {
                 do { try config.verifySeal(of: header, validators: validators) } catch { throw fail("\(error)") }
             }
             guard let block = try snapshot.block(number: number) else { throw fail("body missing") }
-            guard Block.transactionsRoot(block.transactions) == header.transactionsRoot else { throw fail("transactions root mismatch") }
+            guard Block.transactionsRoot(block.transactions, suite: config.suite) == header.transactionsRoot else { throw fail("transactions root mismatch") }
             guard let receipts = try snapshot.receipts(blockNumber: number) else { throw fail("receipts missing") }
             guard receipts.count == block.transactions.count else {
                 throw fail("\(block.transactions.count) transactions but \(receipts.count) receipts")
             }
-            guard Block.receiptsRoot(receipts) == header.receiptsRoot else { throw fail("receipts root mismatch") }
+            guard Block.receiptsRoot(receipts, suite: config.suite) == header.receiptsRoot else { throw fail("receipts root mismatch") }
             for (index, (tx, receipt)) in zip(block.transactions, receipts).enumerated() {
                 guard receipt.transactionHash == tx.hash, receipt.transactionIndex == UInt32(index) else {
                     throw fail("receipt \(index) names another transaction")
@@ -76,7 +77,7 @@ extension Ledger {
                 }
             }
             guard let changeLog = try snapshot.changeLog(blockNumber: number) else { throw fail("change log missing") }
-            let changes = try StateChanges.decode(changeLog)
+            let changes = try StateChanges.decode(changeLog, suite: config.suite)
             let stateRoot = changes.stateRoot(after: previous?.stateRoot ?? .zero)
             guard stateRoot == header.stateRoot else {
                 throw fail("state root \(header.stateRoot) in header, \(stateRoot) from the change log")

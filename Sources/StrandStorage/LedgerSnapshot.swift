@@ -139,7 +139,7 @@ public final class LedgerSnapshot: StateReader, @unchecked Sendable {
 
     /// The state changes block `blockNumber` made, as its change log recorded them.
     public func stateChanges(blockNumber: UInt64) throws -> StateChanges? {
-        try changeLog(blockNumber: blockNumber).map { try StateChanges.decode($0) }
+        try changeLog(blockNumber: blockNumber).map { try StateChanges.decode($0, suite: ledger.config.suite) }
     }
 
     /// The change log of block `blockNumber`: the canonical encoding of its `StateChanges`.

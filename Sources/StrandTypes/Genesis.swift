@@ -79,7 +79,7 @@ public struct Genesis: Sendable, Equatable {
                                              + observers.map { .init(node: $0, role: .observer) })
             for (key, value) in roster.storage(replacing: ConsensusRoster(entries: [])) { writes[key] = value }
         }
-        return StateChanges(writes, code: code)
+        return StateChanges(writes, code: code, suite: config.suite)
     }
 
     /// Block 0. Its extra data is the encoded `ChainConfig`, so the genesis hash names the
@@ -87,8 +87,9 @@ public struct Genesis: Sendable, Equatable {
     public var block: Block {
         let header = BlockHeader(
             parentHash: .zero, number: 0, timestamp: timestamp, sealer: .zero,
-            transactionsRoot: Block.transactionsRoot([]), receiptsRoot: Block.receiptsRoot([]),
-            stateRoot: stateChanges.stateRoot(after: .zero), gasUsed: 0, gasLimit: config.blockGasLimit, extraData: config.encoded)
+            transactionsRoot: Block.transactionsRoot([], suite: config.suite), receiptsRoot: Block.receiptsRoot([], suite: config.suite),
+            stateRoot: stateChanges.stateRoot(after: .zero), gasUsed: 0, gasLimit: config.blockGasLimit, extraData: config.encoded,
+            suite: config.suite)
         return Block(header: header, transactions: [])
     }
 }

@@ -81,7 +81,7 @@ public struct SyntheticBlocks {
         var block = Block.assemble(
             number: number, parentHash: parentHash, parentStateRoot: parentStateRoot, timestamp: number,
             sealer: senders[0].address, gasLimit: 300_000_000, transactions: transactions, receipts: receipts,
-            changes: changes)
+            changes: changes, suite: .secp256k1)
         seal(&block)
         return (block, receipts, changes)
     }

@@ -22,7 +22,7 @@ struct ReferenceExecutor: BlockExecutor {
         finisher.creditFees(to: context.sealer, view: &view)
         let sorted = view.writes.map { (key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
         return BlockExecutionResult(included: finisher.included, receipts: finisher.receipts, excluded: finisher.excluded,
-                                    changes: StateChanges(sortedEntries: sorted, code: contracts.deployedCode),
+                                    changes: StateChanges(sortedEntries: sorted, code: contracts.deployedCode, suite: context.suite),
                                     statistics: ExecutionStatistics())
     }
 }

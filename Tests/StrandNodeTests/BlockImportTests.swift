@@ -69,7 +69,7 @@ import Testing
         // A transaction replayed in the same block cannot execute.
         #expect(refusal {
             $0.transactions.append($0.transactions[0])
-            $0.header.transactionsRoot = Block.transactionsRoot($0.transactions)
+            $0.header.transactionsRoot = Block.transactionsRoot($0.transactions, suite: .secp256k1)
         }.map { if case .badTransaction(index: 3, _) = $0 { true } else { false } } == true)
         #expect(replica.ledger.head == headBefore)
         #expect(replica.pool.count == 0)
@@ -99,7 +99,7 @@ import Testing
         func refusal(adding tx: Transaction) -> String? {
             var block = good
             block.transactions.append(tx)
-            block.header.transactionsRoot = Block.transactionsRoot(block.transactions)
+            block.header.transactionsRoot = Block.transactionsRoot(block.transactions, suite: .secp256k1)
             do {
                 _ = try replica.importer.importBlock(block, on: tip)
                 return nil

@@ -129,7 +129,7 @@ import Testing
         #expect(bytes > genesis.config.maxBlockBytes - each - 1_024, "the block is at the chain's largest size")
         let block = Block.assemble(number: 1, parentHash: genesis.block.hash, parentStateRoot: .zero, timestamp: 1,
                                    sealer: key.address, gasLimit: genesis.config.blockGasLimit, transactions: transactions,
-                                   receipts: SyntheticBlocks.receipts(for: transactions), changes: StateChanges([:]))
+                                   receipts: SyntheticBlocks.receipts(for: transactions), changes: StateChanges([:]), suite: .secp256k1)
         // A proposal past view 0 carries a quorum of ViewChanges (without blocks) with their locks.
         let vote = Vote(phase: .prepare, height: 1, view: 0, blockHash: block.hash, validator: 0, signature: transactions[0].signature)
         let lock = PreparedCertificate(height: 1, view: 0, blockHash: block.hash, prepares: [vote, vote])

@@ -35,7 +35,7 @@ import Testing
 
         var tooMany = limited
         tooMany.transactions.append(try Transaction.decode(leader.transfers(1)[0]))
-        tooMany.header.transactionsRoot = Block.transactionsRoot(tooMany.transactions)
+        tooMany.header.transactionsRoot = Block.transactionsRoot(tooMany.transactions, suite: .secp256k1)
         #expect(throws: BlockImportError.tooManyTransactions(limit: 2, got: 3)) {
             _ = try replica.importer.importBlock(tooMany, on: try replica.committer.tip())
         }
@@ -58,7 +58,7 @@ import Testing
         leader.clock.advance(by: .milliseconds(3))
         var block = try leader.sealBlock()
         block.transactions.append(big)
-        block.header.transactionsRoot = Block.transactionsRoot(block.transactions)
+        block.header.transactionsRoot = Block.transactionsRoot(block.transactions, suite: .secp256k1)
         let tip = try replica.committer.tip()
         let refusal: BlockImportError? = #expect(throws: BlockImportError.self) { _ = try replica.importer.importBlock(block, on: tip) }
         guard case .badTransaction(index: 1, let reason)? = refusal else { Issue.record("\(String(describing: refusal))"); return }

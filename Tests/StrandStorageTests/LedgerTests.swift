@@ -31,7 +31,7 @@ import Testing
         #expect(try Receipt.decode(receipt.encoded) == receipt)
         #expect(try Receipt.decodeList(Receipt.encodeList(next.receipts + [receipt])) == next.receipts + [receipt])
 
-        #expect(try StateChanges.decode(next.changes.encoded) == next.changes)
+        #expect(try StateChanges.decode(next.changes.encoded, suite: .secp256k1) == next.changes)
         #expect(try Block.decodeBody(next.block.encodedBody) == next.block.transactions)
         #expect(next.changes.entries.map(\.key) == next.changes.entries.map(\.key).sorted())
     }
@@ -40,9 +40,9 @@ import Testing
         var synthetic = SyntheticBlocks(seed: 5)
         for count in [0, 1, 1023, 1024, 1025, 3000] {
             let serial = synthetic.stateChanges(count, churn: false)
-            let parallel = StateChanges(sortedEntries: serial.entries, workers: WorkerThreads(parallelism: 3))
+            let parallel = StateChanges(sortedEntries: serial.entries, suite: .secp256k1, workers: WorkerThreads(parallelism: 3))
             #expect(parallel.encoded == serial.encoded && parallel.digest == serial.digest, "\(count) entries")
-            let decoded = try StateChanges.decode(serial.encoded)
+            let decoded = try StateChanges.decode(serial.encoded, suite: .secp256k1)
             #expect(decoded == serial && decoded.digest == serial.digest)
         }
         // A change log whose first chunk is short is not canonical.
@@ -56,7 +56,7 @@ import Testing
             }
             outer.appendList { _ in }
         }
-        #expect(throws: BlockDecodingError.self) { try StateChanges.decode(encoder.bytes) }
+        #expect(throws: BlockDecodingError.self) { try StateChanges.decode(encoder.bytes, suite: .secp256k1) }
     }
 
     @Test func stateKeyEncodingOrdersLikeKeys() {
@@ -93,7 +93,7 @@ import Testing
             }
             outer.appendList { _ in }
         }
-        #expect(throws: BlockDecodingError.self) { try StateChanges.decode(encoder.bytes) }
+        #expect(throws: BlockDecodingError.self) { try StateChanges.decode(encoder.bytes, suite: .secp256k1) }
     }
 }
 
@@ -148,7 +148,7 @@ import Testing
             let head = ledger.head
             var block = Block.assemble(number: head.number + 1, parentHash: head.hash, parentStateRoot: head.stateRoot,
                                        timestamp: 1, sealer: address, gasLimit: 1, transactions: [], receipts: [],
-                                       changes: StateChanges(writes))
+                                       changes: StateChanges(writes), suite: .secp256k1)
             fixture.synthetic.seal(&block)
             try ledger.commit(block, receipts: [], changes: StateChanges(writes))
         }
@@ -177,7 +177,7 @@ import Testing
             let head = ledger.head
             let changes = StateChanges([key: UInt256(head.number + 100)])
             let block = Block.assemble(number: head.number + 1, parentHash: head.hash, parentStateRoot: head.stateRoot,
-                                       timestamp: 2, sealer: .zero, gasLimit: 1, transactions: [], receipts: [], changes: changes)
+                                       timestamp: 2, sealer: .zero, gasLimit: 1, transactions: [], receipts: [], changes: changes, suite: .secp256k1)
             try ledger.commit(block, receipts: [], changes: changes)
         }
         #expect(snapshot.head.number == 1)

@@ -44,13 +44,13 @@ import Testing
 
     @Test func refusesAFrozenSenderOrContract() {
         var accounts = funded
-        accounts.apply(StateChanges(sortedEntries: StateKey.sorted(ChainGovernance.frozenStorage([bob.address], replacingCount: 0)), code: []))
+        accounts.apply(StateChanges(sortedEntries: StateKey.sorted(ChainGovernance.frozenStorage([bob.address], replacingCount: 0)), code: [], suite: .secp256k1))
         let pool = pool()
         #expect(codes(pool.admit([raw(alice, nonce: 0), raw(bob, nonce: 3)], accounts: accounts)) == [nil, .accountFrozen])
         #expect(pool.count == 1)
         // raw() sends to keccak([9])'s address: frozen as a contract, alice's next is refused too.
         accounts.apply(StateChanges(sortedEntries: StateKey.sorted(
-            ContractLifeCycle.frozenStorage([Address(lastBytesOf: Keccak256.hash([9]))], replacingCount: 0)), code: []))
+            ContractLifeCycle.frozenStorage([Address(lastBytesOf: Keccak256.hash([9]))], replacingCount: 0)), code: [], suite: .secp256k1))
         #expect(codes(pool.admit([raw(alice, nonce: 1)], accounts: accounts)) == [.contractFrozen])
     }
 

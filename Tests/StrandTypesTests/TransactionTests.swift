@@ -14,7 +14,7 @@ import Testing
         #expect(tx.nonce == 9)
         #expect(tx.gasPrice == UInt256(20_000_000_000))
         #expect(tx.value == (try UInt256(parsing: "1000000000000000000")))
-        #expect(tx.content.signingHash == (try Hash(hex: "0xdaf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53")))
+        #expect(tx.content.signingHash(.secp256k1) == (try Hash(hex: "0xdaf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53")))
         #expect(tx.hash == (try Hash(hex: "0x33469b22e9f636356c4160a87eb19df52b7412e8eac32a4a55ffe88ea8350788")))
         #expect(try tx.recoverSender() == (try Address(hex: "0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F")))
         try tx.validate(TransactionRules(chainID: 1))

@@ -24,6 +24,6 @@ public struct SuiteAuthenticator: VoteAuthenticator {
     public func sign(_ digest: Hash) -> RecoverableSignature { chain.suite.sign(digest, with: key) }
 
     public func isSigned(_ digest: Hash, by node: NodeID, signature: RecoverableSignature) -> Bool {
-        (try? chain.suite.signer(of: digest, signature: signature)) == node
+        chain.suite.isSigned(digest, by: node, signature: signature)
     }
 }

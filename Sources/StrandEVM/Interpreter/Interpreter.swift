@@ -132,7 +132,8 @@ extension EVM {
                 let n = Int(size.w0)
                 guard f.useGas(GasCost.keccakWord * GasCost.words(n)) else { return .failed(.outOfGas) }
                 let start = f.memory.base + Int(truncatingIfNeeded: offset.w0)
-                let hash = n == 64 ? keccakCache.hash64(start)
+                let hash = block.suite != .secp256k1 ? block.suite.hash(UnsafeRawBufferPointer(start: start, count: n))
+                    : n == 64 ? keccakCache.hash64(start)
                     : n == 0 ? EVMCode.emptyHash : Keccak256.hash(UnsafeRawBufferPointer(start: start, count: n))
                 f.push(UInt256(hash))
 

@@ -23,11 +23,13 @@ final class ContractContext: Sendable {
 
     /// - Parameter reader: the block's start state, where code not deployed in the block is read.
     init(block context: BlockContext, reader: some StateReader & Sendable) {
-        environment = BlockEnvironment(
+        var environment = BlockEnvironment(
             number: context.number, timestamp: context.timestamp, gasLimit: context.gasLimit,
             coinbase: context.sealer, baseFee: .zero, chainID: UInt256(context.chainID),
             blockHash: context.blockHash
         )
+        environment.suite = context.suite
+        self.environment = environment
         codeReader = { [reader] in reader.code(hash: $0) }
         isSimulation = context.isSimulation
         genesisValidators = context.genesisValidators

@@ -214,7 +214,7 @@ struct ParallelEngine: ~Copyable {
                               extra: barrierWrites.values)
         finisher.creditFees(to: context.sealer, view: &final)
         let entries = final.sortedWrites(workers: pool.threads)
-        let changes = StateChanges(sortedEntries: entries, code: contracts.deployedCode, workers: pool.threads)
+        let changes = StateChanges(sortedEntries: entries, code: contracts.deployedCode, suite: context.suite, workers: pool.threads)
         statistics.finalizationNanoseconds = stopwatch.lap()
         return BlockExecutionResult(included: finisher.included, receipts: finisher.receipts,
                                     excluded: finisher.excluded, changes: changes, statistics: statistics)

@@ -50,8 +50,8 @@ enum FiscoShapes {
             "extraData": .string(Hex.encode(fisco?.extraData ?? [])),
             "signature": [
                 "r": .string(Hex.encode(signature.r.bigEndianBytes)), "s": .string(Hex.encode(signature.s.bigEndianBytes)),
-                "v": quantity(tx.v),
-                "signature": .string(Hex.encode(signature.r.bigEndianBytes + signature.s.bigEndianBytes + [signature.recoveryID])),
+                "v": signatureV(tx),
+                "signature": signatureBytes(signature),
             ],
             "blockHash": blockHash.map { .string($0.description) } ?? .null, "blockNumber": block.map { quantity($0.number) } ?? .null,
             "transactionIndex": index.map { quantity(UInt64($0)) } ?? .null,

@@ -76,6 +76,7 @@ struct RPCContext: Sendable {
             blockHash: ChainTip.blockHashes(ledger: ledger, parent: (snapshot.head.number, snapshot.head.hash)))
         context.genesisValidators = chain.validators
         context.genesisGovernors = genesisGovernors
+        context.suite = chain.suite
         return context
     }
 }

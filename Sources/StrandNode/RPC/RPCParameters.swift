@@ -1,5 +1,7 @@
+import StrandCrypto
 import StrandPrimitives
 import StrandRPC
+import StrandTypes
 
 /// Reading JSON-RPC parameters strictly: each accessor names the parameter it rejects.
 struct RPCParameters {
@@ -108,3 +110,14 @@ enum BlockTag: Equatable {
 /// JSON-RPC's quantities: minimal 0x-hex.
 func quantity(_ value: UInt64) -> JSONValue { .string("0x" + String(value, radix: 16)) }
 func quantity(_ value: UInt256) -> JSONValue { .string(value.hexString) }
+
+/// A transaction's v as its clients read it: a quantity, or a 国密 transaction's signer key
+/// (64 bytes, as FISCO's 国密 nodes show it).
+func signatureV(_ tx: Transaction) -> JSONValue {
+    tx.signature.signerKey.map { .string(Hex.encode($0.bytes)) } ?? quantity(tx.v)
+}
+
+/// r ‖ s ‖ recovery id, or r ‖ s ‖ public key for a 国密 transaction.
+func signatureBytes(_ signature: RecoverableSignature) -> JSONValue {
+    .string(Hex.encode(signature.r.bigEndianBytes + signature.s.bigEndianBytes + (signature.signerKey?.bytes ?? [signature.recoveryID])))
+}

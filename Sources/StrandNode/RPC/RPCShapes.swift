@@ -49,7 +49,7 @@ enum RPCShapes {
             "hash": .string(tx.hash.description), "nonce": tx.content.fisco.map { quantity($0.randomID) } ?? quantity(tx.nonce), "from": sender.map { .string($0.description) } ?? .null,
             "to": tx.to.map { .string($0.description) } ?? .null, "value": quantity(tx.value), "gas": quantity(tx.gasLimit),
             "gasPrice": quantity(tx.maxFeePerGas), "input": .string(Hex.encode(tx.data)), "type": ethereumType(tx),
-            "v": quantity(tx.v), "r": quantity(tx.signature.r), "s": quantity(tx.signature.s),
+            "v": signatureV(tx), "r": quantity(tx.signature.r), "s": quantity(tx.signature.s),
             "blockHash": blockHash.map { .string($0.description) } ?? .null, "blockNumber": block.map { quantity($0.number) } ?? .null,
             "transactionIndex": index.map { quantity(UInt64($0)) } ?? .null,
         ]

@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 
 /// A header and the transactions it commits to.
@@ -13,14 +14,14 @@ public struct Block: Hashable, Sendable {
     public var hash: Hash { header.hash }
     public var number: UInt64 { header.number }
 
-    /// The Merkle root of the transaction hashes, as `header.transactionsRoot` must be.
-    public static func transactionsRoot(_ transactions: [Transaction]) -> Hash {
-        merkleRoot(transactions.map(\.hash))
+    /// The Merkle root of the transaction hashes by the chain's suite, as `header.transactionsRoot` must be.
+    public static func transactionsRoot(_ transactions: [Transaction], suite: CryptoSuite) -> Hash {
+        merkleRoot(transactions.map(\.hash), hash: suite.hash)
     }
 
-    /// The Merkle root of the receipt hashes, as `header.receiptsRoot` must be.
-    public static func receiptsRoot(_ receipts: [Receipt]) -> Hash {
-        merkleRoot(receipts.map(\.hash))
+    /// The Merkle root of the receipt hashes by the chain's suite, as `header.receiptsRoot` must be.
+    public static func receiptsRoot(_ receipts: [Receipt], suite: CryptoSuite) -> Hash {
+        merkleRoot(receipts.map { $0.hash(suite) }, hash: suite.hash)
     }
 
     /// The body as the ledger stores it: rlp([tx encoding as a string…]).
@@ -48,13 +49,13 @@ extension Block {
     public static func assemble(
         number: UInt64, parentHash: Hash, parentStateRoot: Hash, timestamp: UInt64, sealer: Address,
         gasLimit: UInt64, transactions: [Transaction], receipts: [Receipt], changes: StateChanges,
-        extraData: [UInt8] = []
+        extraData: [UInt8] = [], suite: CryptoSuite
     ) -> Block {
         let header = BlockHeader(
             parentHash: parentHash, number: number, timestamp: timestamp, sealer: sealer,
-            transactionsRoot: transactionsRoot(transactions), receiptsRoot: receiptsRoot(receipts),
+            transactionsRoot: transactionsRoot(transactions, suite: suite), receiptsRoot: receiptsRoot(receipts, suite: suite),
             stateRoot: changes.stateRoot(after: parentStateRoot), gasUsed: receipts.last?.cumulativeGasUsed ?? 0,
-            gasLimit: gasLimit, extraData: extraData)
+            gasLimit: gasLimit, extraData: extraData, suite: suite)
         return Block(header: header, transactions: transactions)
     }
 }

@@ -17,11 +17,15 @@ public struct BlockHeader: Hashable, Sendable {
     public var gasUsed: UInt64
     public var gasLimit: UInt64
     public var extraData: [UInt8]
+    /// The chain's suite, whose hash the header's hash and roots are: named in the encoding
+    /// after `extraData` unless it is secp256k1, so a header can be hashed wherever it is read.
+    public var suite: CryptoSuite
     public var seal: BlockSeal
 
     public init(parentHash: Hash, number: UInt64, timestamp: UInt64, sealer: Address, transactionsRoot: Hash,
                 receiptsRoot: Hash, stateRoot: Hash, gasUsed: UInt64, gasLimit: UInt64,
-                extraData: [UInt8] = [], seal: BlockSeal = BlockSeal()) {
+                extraData: [UInt8] = [], suite: CryptoSuite = .secp256k1, seal: BlockSeal = BlockSeal()) {
+        self.suite = suite
         self.parentHash = parentHash
         self.number = number
         self.timestamp = timestamp
@@ -38,14 +42,14 @@ public struct BlockHeader: Hashable, Sendable {
     /// The EVM's TIMESTAMP: whole seconds.
     public var evmTimestamp: UInt64 { timestamp / 1000 }
 
-    /// keccak(rlp([the ten fields before the seal])).
+    /// hash(rlp([the ten fields before the seal, and the suite's name unless secp256k1])), by the suite's hash.
     public var hash: Hash {
         var encoder = RLPEncoder(reservingCapacity: 256 + extraData.count)
         encoder.appendList { encodeSignedFields(to: &$0) }
-        return Keccak256.hash(encoder.bytes)
+        return suite.hash(encoder.bytes)
     }
 
-    /// rlp([ten fields…, [view, [[validatorIndex, r, s, recoveryID]…]]]).
+    /// rlp([ten fields…, (suite name,) [view, [[validatorIndex, r, s, recoveryID]…]]]).
     public var encoded: [UInt8] {
         var encoder = RLPEncoder(reservingCapacity: 256 + extraData.count + 72 * seal.signatures.count)
         encode(to: &encoder)
@@ -82,6 +86,7 @@ public struct BlockHeader: Hashable, Sendable {
         list.append(gasUsed)
         list.append(gasLimit)
         list.append(bytes: extraData)
+        if suite != .secp256k1 { list.append(bytes: Array(suite.rawValue.utf8)) }
     }
 
     public static func decode(_ bytes: [UInt8]) throws(BlockDecodingError) -> BlockHeader {
@@ -95,7 +100,17 @@ public struct BlockHeader: Hashable, Sendable {
             sealer: try fields.readAddress(), transactionsRoot: try fields.readHash(), receiptsRoot: try fields.readHash(),
             stateRoot: try fields.readHash(), gasUsed: try fields.readUInt64(), gasLimit: try fields.readUInt64(),
             extraData: Array(try fields.readBytes()))
-        var sealList = try fields.readList()
+        var next = try fields.readItem()
+        if !next.isList {
+            // Only a suite other than the default is named, so each header has one encoding.
+            guard let suite = CryptoSuite(rawValue: String(decoding: next.payload, as: UTF8.self)), suite != .secp256k1 else {
+                throw .invalidValue("header crypto suite")
+            }
+            header.suite = suite
+            next = try fields.readItem()
+        }
+        guard next.isList else { throw .expectedList }
+        var sealList = RLPReader(next.payload)
         header.seal.view = try sealList.readUInt64()
         var signatures = try sealList.readList()
         while !signatures.isAtEnd {

@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 
 /// What executing one transaction produced.
@@ -47,8 +48,8 @@ public struct Receipt: Hashable, Sendable {
         return encoder.bytes
     }
 
-    /// keccak(encoded): the leaf of the block's receipt root.
-    public var hash: Hash { Keccak256.hash(encoded) }
+    /// hash(encoded) by the chain's suite: the leaf of the block's receipt root.
+    public func hash(_ suite: CryptoSuite) -> Hash { suite.hash(encoded) }
 
     func encode(to encoder: inout RLPEncoder) {
         encoder.appendList { list in
@@ -90,11 +91,11 @@ public struct Receipt: Hashable, Sendable {
 
     /// Encodes a block's receipts as one RLP list, as the ledger stores them.
     public static func encodeList(_ receipts: [Receipt]) -> [UInt8] {
-        encodeListAndHash(receipts).list
+        encodeListAndHash(receipts, suite: .secp256k1).list
     }
 
-    /// The list encoding and each receipt's hash (keccak of its item), from one encoding pass.
-    public static func encodeListAndHash(_ receipts: [Receipt]) -> (list: [UInt8], hashes: [Hash]) {
+    /// The list encoding and each receipt's hash (of its item, by `suite`), from one encoding pass.
+    public static func encodeListAndHash(_ receipts: [Receipt], suite: CryptoSuite) -> (list: [UInt8], hashes: [Hash]) {
         var encoder = RLPEncoder(reservingCapacity: receipts.count * 128)
         var ends: [Int] = []
         ends.reserveCapacity(receipts.count)
@@ -109,7 +110,7 @@ public struct Receipt: Hashable, Sendable {
         let hashes = list.withUnsafeBytes { buffer in
             ends.indices.map { i in
                 let start = headerLength + (i == 0 ? 0 : ends[i - 1])
-                return Keccak256.hash(UnsafeRawBufferPointer(rebasing: buffer[start..<(headerLength + ends[i])]))
+                return suite.hash(UnsafeRawBufferPointer(rebasing: buffer[start..<(headerLength + ends[i])]))
             }
         }
         return (list, hashes)

@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 
 /// Everything a block wrote to the state: the final value of each key it touched (zero =
@@ -7,10 +8,11 @@ import StrandPrimitives
 /// cut into chunks of `chunkSize` so that encoding and hashing can run on all cores:
 ///
 ///     encoding = rlp([chunk₀, chunk₁, …, [code…]])      chunkᵢ = [[key, minimal big-endian value]…]
-///     digest   = keccak(keccak(chunk₀) ‖ keccak(chunk₁) ‖ … ‖ keccak([code…]))
+///     digest   = H(H(chunk₀) ‖ H(chunk₁) ‖ … ‖ H([code…]))
 ///
-/// keys ascending, code by ascending hash; each keccak is of that item's RLP bytes. The
-/// state root commits to the digest (`stateRoot(after:)`).
+/// keys ascending, code by ascending Keccak-256 (code is addressed by it on every chain);
+/// each H is of that item's RLP bytes, H the chain's hash (Keccak-256, SM3 on a 国密 chain).
+/// The state root commits to the digest (`stateRoot(after:)`).
 ///
 /// The encoding and digest are computed once, when the changes are built: the block's
 /// assembler needs them for the header's state root, and the ledger reuses them to store
@@ -27,18 +29,20 @@ public struct StateChanges: Hashable, Sendable {
     public let encoded: [UInt8]
     /// The chunked digest (see the type's documentation).
     public let digest: Hash
+    /// The chain's suite, whose hash the digest and the state root are.
+    public let suite: CryptoSuite
 
     /// - Parameter writes: the final value of every key written; any order.
     /// - Complexity: O(*n* log *n*) to sort, then one encoding and one hash of it.
-    public init(_ writes: [StateKey: UInt256], code: [[UInt8]] = []) {
-        self.init(sortedEntries: StateKey.sorted(writes.map { (key: $0.key, value: $0.value) }), code: code)
+    public init(_ writes: [StateKey: UInt256], code: [[UInt8]] = [], suite: CryptoSuite = .secp256k1) {
+        self.init(sortedEntries: StateKey.sorted(writes.map { (key: $0.key, value: $0.value) }), code: code, suite: suite)
     }
 
     /// From entries already sorted by key, each key once; chunks are encoded and hashed on
     /// `workers` when given.
     ///
     /// - Precondition: `sortedEntries` is strictly ascending by key.
-    public init(sortedEntries: [(key: StateKey, value: UInt256)], code: [[UInt8]] = [], workers: WorkerThreads? = nil) {
+    public init(sortedEntries: [(key: StateKey, value: UInt256)], code: [[UInt8]] = [], suite: CryptoSuite, workers: WorkerThreads? = nil) {
         let codeByHash = Dictionary(code.map { (Keccak256.hash($0), $0) }, uniquingKeysWith: { first, _ in first })
         let chunkCount = (sortedEntries.count + Self.chunkSize - 1) / Self.chunkSize
         // Chunk i's encoding and hash, then the code list's as the last item.
@@ -51,21 +55,21 @@ public struct StateChanges: Hashable, Sendable {
                     for chunk in range {
                         let slice = sortedEntries[(chunk * Self.chunkSize)..<min((chunk + 1) * Self.chunkSize, sortedEntries.count)]
                         items[chunk] = Self.encodeChunk(slice)
-                        hashes[chunk] = Keccak256.hash(items[chunk])
+                        hashes[chunk] = suite.hash(items[chunk])
                     }
                 }
                 if let workers { workers.parallelFor(chunkCount, chunkSize: 1, encodeChunks) } else { encodeChunks(0..<chunkCount) }
                 var codeList = RLPEncoder(reservingCapacity: codeByHash.values.reduce(8) { $0 + $1.count + 4 })
                 codeList.appendList { list in for hash in codeByHash.keys.sorted() { list.append(bytes: codeByHash[hash]!) } }
                 items[chunkCount] = codeList.bytes
-                hashes[chunkCount] = Keccak256.hash(codeList.bytes)
+                hashes[chunkCount] = suite.hash(codeList.bytes)
             }
         }
         let encoded = Self.concatenate(items, workers: workers)
         var digestInput: [UInt8] = []
         digestInput.reserveCapacity(hashes.count * 32)
         for hash in hashes { hash.withUnsafeBytes { digestInput.append(contentsOf: $0) } }
-        self.init(entries: sortedEntries, code: codeByHash, encoded: encoded, digest: Keccak256.hash(digestInput))
+        self.init(entries: sortedEntries, code: codeByHash, encoded: encoded, digest: suite.hash(digestInput), suite: suite)
     }
 
     /// rlp([items…]) from the items' encodings, copied into place on `workers` when given.
@@ -90,7 +94,8 @@ public struct StateChanges: Hashable, Sendable {
         }
     }
 
-    private init(entries: [(key: StateKey, value: UInt256)], code: [Hash: [UInt8]], encoded: [UInt8], digest: Hash) {
+    private init(entries: [(key: StateKey, value: UInt256)], code: [Hash: [UInt8]], encoded: [UInt8], digest: Hash, suite: CryptoSuite) {
+        self.suite = suite
         self.entries = entries
         self.code = code
         self.encoded = encoded
@@ -122,7 +127,7 @@ public struct StateChanges: Hashable, Sendable {
 
     /// Decodes a canonical encoding, rejecting unsorted or duplicate keys and code, and
     /// chunks of the wrong size.
-    public static func decode(_ bytes: [UInt8]) throws(BlockDecodingError) -> StateChanges {
+    public static func decode(_ bytes: [UInt8], suite: CryptoSuite) throws(BlockDecodingError) -> StateChanges {
         let (entries, code, itemHashes) = try decodeWhole(bytes, as: "state changes") {
             (reader: inout RLPReader) throws(RLPError) -> ([(key: StateKey, value: UInt256)], [Hash: [UInt8]], [UInt8]) in
             var outer = try reader.readList()
@@ -147,7 +152,7 @@ public struct StateChanges: Hashable, Sendable {
                 guard count == chunkSize || (index == items.count - 1 && count > 0) else {
                     throw .invalidValue("state changes chunk of \(count) entries")
                 }
-                Keccak256.hash(item.encoding).withUnsafeBytes { itemHashes.append(contentsOf: $0) }
+                suite.hash(item.encoding).withUnsafeBytes { itemHashes.append(contentsOf: $0) }
             }
             var codeList = RLPReader(codeItem.payload)
             var code: [Hash: [UInt8]] = [:]
@@ -159,23 +164,23 @@ public struct StateChanges: Hashable, Sendable {
                 code[hash] = blob
                 lastHash = hash
             }
-            Keccak256.hash(codeItem.encoding).withUnsafeBytes { itemHashes.append(contentsOf: $0) }
+            suite.hash(codeItem.encoding).withUnsafeBytes { itemHashes.append(contentsOf: $0) }
             return (entries, code, itemHashes)
         }
-        return StateChanges(entries: entries, code: code, encoded: bytes, digest: Keccak256.hash(itemHashes))
+        return StateChanges(entries: entries, code: code, encoded: bytes, digest: suite.hash(itemHashes), suite: suite)
     }
 
-    /// `keccak(previous ‖ digest)`: the state root after these changes.
+    /// `H(previous ‖ digest)`: the state root after these changes.
     public func stateRoot(after previous: Hash) -> Hash {
-        Self.stateRoot(after: previous, changesDigest: digest)
+        Self.stateRoot(after: previous, changesDigest: digest, suite: suite)
     }
 
-    /// `keccak(previous ‖ changesDigest)`.
-    public static func stateRoot(after previous: Hash, changesDigest: Hash) -> Hash {
+    /// `H(previous ‖ changesDigest)`, H the suite's hash.
+    public static func stateRoot(after previous: Hash, changesDigest: Hash, suite: CryptoSuite) -> Hash {
         withUnsafeTemporaryAllocation(byteCount: 64, alignment: 8) { buffer in
             previous.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 32) }
             changesDigest.withUnsafeBytes { (buffer.baseAddress! + 32).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            return Keccak256.hash(UnsafeRawBufferPointer(buffer))
+            return suite.hash(UnsafeRawBufferPointer(buffer))
         }
     }
 }

@@ -59,15 +59,28 @@ extension Transaction {
         let chainID = try fields.uint64("chainId")
         let groupID = try fields.uint64("groupId")
         let extraData = try fields.bytes("extraData")
-        let v = try fields.uint256("v")
+        let v = try fields.bytes("v")
         let r = try fields.uint256("r")
         let s = try fields.uint256("s")
         try fields.finish()
-        guard let small = v.uint64, small == 27 || small == 28 else { throw .badV(v) }
         let content = UnsignedTransaction.fisco(
             FiscoFields(randomID: randomID, blockLimit: blockLimit, groupID: groupID, extraData: extraData),
             chainID: chainID, gasPrice: gasPrice, gasLimit: gasLimit, to: to, value: value, data: data)
-        return (content, RecoverableSignature(r: r, s: s, recoveryID: UInt8(small - 27)))
+        return (content, try fiscoSignature(v: v, r: r, s: s))
+    }
+
+    /// A FISCO transaction's v is 27/28, or in 国密 form the signer's SM2 public key as an
+    /// integer: 64 bytes, fewer when the key begins with zero bytes (left-padded back here).
+    private static func fiscoSignature(v: [UInt8], r: UInt256, s: UInt256) throws(TransactionError) -> RecoverableSignature {
+        guard v.first != 0 else { throw .badRLP(field: "v", .leadingZeros) }
+        if v.count <= 32 {
+            let small = UInt256(bigEndian: v)!
+            guard small == UInt256(27) || small == UInt256(28) else { throw .badV(small) }
+            return RecoverableSignature(r: r, s: s, recoveryID: UInt8(small.w0 - 27))
+        }
+        guard v.count <= NodeID.byteCount else { throw .badSM2Key(length: v.count) }
+        let key = try! NodeID([UInt8](repeating: 0, count: NodeID.byteCount - v.count) + v)
+        return RecoverableSignature(sm2: r, s: s, signerKey: key)
     }
 
     private static func decodeBody(

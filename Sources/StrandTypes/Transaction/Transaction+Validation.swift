@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 
 /// The chain's rules for admitting a transaction, beyond well-formedness.
@@ -11,9 +12,12 @@ public struct TransactionRules: Sendable {
     public var maxEncodedSize: Int
     /// Largest contract-creation code (EIP-3860: 2 × 24,576).
     public var maxInitCodeSize: Int
+    /// The chain's suite, which signed every transaction it accepts.
+    public var suite: CryptoSuite
 
     public init(chainID: UInt64, groupID: UInt64 = 1, allowUnprotectedLegacy: Bool = true, maxEncodedSize: Int = 128 * 1024,
-                maxInitCodeSize: Int = 49_152) {
+                maxInitCodeSize: Int = 49_152, suite: CryptoSuite = .secp256k1) {
+        self.suite = suite
         self.chainID = chainID
         self.groupID = groupID
         self.allowUnprotectedLegacy = allowUnprotectedLegacy
@@ -69,6 +73,7 @@ extension Transaction {
         guard encoded.count <= rules.maxEncodedSize else {
             throw .tooLarge(size: encoded.count, limit: rules.maxEncodedSize)
         }
+        guard suite == rules.suite else { throw .wrongSuite(chain: rules.suite) }
         guard content.chainID != 0 else { throw .zeroChainID }
         switch content.chainID {
         case nil where !rules.allowUnprotectedLegacy, .some(_) where content.chainID != rules.chainID:

@@ -14,7 +14,7 @@ public final class Transaction: Hashable, Sendable {
     public let signature: RecoverableSignature
     /// The canonical encoding: type ‖ rlp(...) for typed transactions, rlp(...) for legacy and FISCO ones.
     public let encoded: [UInt8]
-    /// keccak(encoded): the transaction hash.
+    /// hash(encoded) by the transaction's suite: the transaction hash.
     public let hash: Hash
     /// `content.intrinsicGas`, counted once: admission checks it and every executor plans with it.
     public let intrinsicGas: UInt64
@@ -27,12 +27,16 @@ public final class Transaction: Hashable, Sendable {
         if content.type.hasTypeByte { encoder.append(encodedItem: CollectionOfOne(content.type.rawValue)) }
         encoder.appendList { list in
             content.encodeFields(to: &list)
-            list.append(Self.v(for: content, recoveryID: signature.recoveryID))
+            if let key = signature.signerKey {
+                list.append(bytes: key.bytes.drop { $0 == 0 })
+            } else {
+                list.append(Self.v(for: content, recoveryID: signature.recoveryID))
+            }
             list.append(signature.r)
             list.append(signature.s)
         }
         encoded = encoder.bytes
-        hash = Keccak256.hash(encoded)
+        hash = signature.suite.hash(encoded)
         intrinsicGas = content.intrinsicGas
     }
 
@@ -41,7 +45,7 @@ public final class Transaction: Hashable, Sendable {
         self.content = content
         self.signature = signature
         self.encoded = encoded
-        self.hash = Keccak256.hash(encoded)
+        self.hash = signature.suite.hash(encoded)
         intrinsicGas = content.intrinsicGas
     }
 
@@ -56,8 +60,12 @@ public final class Transaction: Hashable, Sendable {
         content[keyPath: keyPath]
     }
 
+    /// The suite that signed it: SM2 and SM3 for a 国密 transaction, whose signature carries its key.
+    public var suite: CryptoSuite { signature.suite }
+
     /// The v value written on the wire: y-parity for typed transactions, 27/28 for FISCO and
-    /// pre-EIP-155 legacy ones, 35 + 2 × chainId + parity under EIP-155.
+    /// pre-EIP-155 legacy ones, 35 + 2 × chainId + parity under EIP-155. A 国密 transaction's
+    /// v is its signer's public key (`signature.signerKey`), too wide for this.
     public var v: UInt256 { Self.v(for: content, recoveryID: signature.recoveryID) }
 
     static func v(for content: UnsignedTransaction, recoveryID: UInt8) -> UInt256 {
@@ -71,7 +79,7 @@ public final class Transaction: Hashable, Sendable {
     /// The signer, recovered from the signature. Prefer `SignatureVerifier` for many: it spreads them over all cores.
     public func recoverSender() throws(TransactionError) -> Address {
         do {
-            return try signature.recoverSigner(messageHash: content.signingHash)
+            return try suite.signerAddress(of: content.signingHash(suite), signature: signature)
         } catch {
             throw .badSignature(error)
         }

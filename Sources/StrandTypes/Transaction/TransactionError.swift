@@ -34,6 +34,10 @@ public enum TransactionError: Error, Equatable, Sendable, CustomStringConvertibl
     case initCodeTooLarge(size: Int, limit: Int)
     /// The encoded transaction is larger than the node accepts.
     case tooLarge(size: Int, limit: Int)
+    /// Signed by the other suite than the chain's: secp256k1 on a 国密 chain, SM2 on the other.
+    case wrongSuite(chain: CryptoSuite)
+    /// A 国密 transaction's v, its signer's SM2 key, wider than 64 bytes.
+    case badSM2Key(length: Int)
 
     public var description: String {
         switch self {
@@ -54,6 +58,9 @@ public enum TransactionError: Error, Equatable, Sendable, CustomStringConvertibl
         case .intrinsicGasTooLow(let required, let gasLimit): "intrinsic gas too low: needs \(required), gas limit \(gasLimit)"
         case .initCodeTooLarge(let size, let limit): "init code of \(size) bytes exceeds the limit of \(limit) (EIP-3860)"
         case .tooLarge(let size, let limit): "transaction of \(size) bytes exceeds the limit of \(limit)"
+        case .wrongSuite(.sm): "this is a 国密 chain (crypto suite sm): it accepts only FISCO-format transactions signed with SM2"
+        case .wrongSuite(let chain): "this chain's crypto suite is \(chain): it accepts no SM2-signed (国密) transaction"
+        case .badSM2Key(let length): "a 国密 transaction's v holds an SM2 public key of 64 bytes, not \(length)"
         }
     }
 }

@@ -63,13 +63,13 @@ public struct UnsignedTransaction: Hashable, Sendable {
     /// every transaction: counted, ten would fill a block.
     public var blockGasCharge: UInt64 { type == .fisco ? 0 : gasLimit }
 
-    /// The hash that the sender signs.
+    /// The hash that the sender signs, by the suite's hash (a 国密 transaction's is SM3's).
     ///
     /// - Legacy: keccak(rlp([nonce, gasPrice, gas, to, value, data])), with `chainId, 0, 0`
     ///   appended under EIP-155.
     /// - Typed: keccak(type ‖ rlp([fields without the signature])).
-    /// - FISCO: keccak(rlp([randomid, gasPrice, gas, blockLimit, to, value, data, chainId, groupId, extraData])).
-    public var signingHash: Hash {
+    /// - FISCO: hash(rlp([randomid, gasPrice, gas, blockLimit, to, value, data, chainId, groupId, extraData])).
+    public func signingHash(_ suite: CryptoSuite) -> Hash {
         var encoder = RLPEncoder(reservingCapacity: 128 + data.count)
         encoder.appendList { list in
             encodeFields(to: &list)
@@ -79,13 +79,8 @@ public struct UnsignedTransaction: Hashable, Sendable {
                 list.append(UInt64(0))
             }
         }
-        return typedHash(rlp: encoder.bytes)
-    }
-
-    /// keccak(type ‖ rlp) for typed transactions, keccak(rlp) for the others.
-    func typedHash(rlp: [UInt8]) -> Hash {
-        guard type.hasTypeByte else { return Keccak256.hash(rlp) }
-        return Keccak256.hash(CollectionOfOne(type.rawValue) + rlp)
+        guard type.hasTypeByte else { return suite.hash(encoder.bytes) }
+        return suite.hash(CollectionOfOne(type.rawValue) + encoder.bytes)
     }
 
     /// Appends the fields the sender signs, in the order of the envelope.
@@ -123,8 +118,12 @@ public struct UnsignedTransaction: Hashable, Sendable {
         }
     }
 
-    /// Signs with `key` and returns the complete transaction.
-    public func signed(with key: PrivateKey) -> Transaction {
-        Transaction(self, signature: key.sign(messageHash: signingHash))
+    /// Signs with `key` and returns the complete transaction. Only a FISCO transaction has a
+    /// 国密 form.
+    public func signed(with key: PrivateKey, suite: CryptoSuite = .secp256k1) -> Transaction {
+        precondition(suite == .secp256k1 || type == .fisco, "a 国密 transaction is in FISCO's format")
+        var signature = suite.sign(signingHash(suite), with: key)
+        if suite == .sm { signature.signerKey = suite.nodeID(of: key) }
+        return Transaction(self, signature: signature)
     }
 }
