@@ -62,8 +62,11 @@ contracts_venv=.build-venv-contracts
 if [ ! -x "$contracts_venv/bin/python" ]; then
   python3 -m venv "$contracts_venv"
 fi
-"$contracts_venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account vyper playwright
+"$contracts_venv/bin/pip" install --quiet --disable-pip-version-check web3 eth-account vyper playwright gmssl
 STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" Tests/python/test_contracts.py
+# A 国密 chain (--crypto sm) as FISCO's 国密 SDK uses it: SM2 transactions built as its python-sdk
+# builds them (gmssl), SM3 hashes and addresses, Vyper contracts with SM3 selectors, refusals.
+STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" Tests/python/test_fisco_gm.py
 # The seed's applications, end to end on a 4-node chain.
 STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" examples/evidence/test_evidence.py
 STRAND="$PWD/.build/debug/strand" "$contracts_venv/bin/python" examples/reconciliation/test_reconciliation.py

@@ -26,7 +26,8 @@ public enum SignatureError: Error, Equatable, Sendable, CustomStringConvertible 
         case .recoveryFailed: "no public key recovers from this signature"
         case .invalidPrivateKey: "private key is zero or not below the curve order"
         case .verificationFailed: "SM2 signature does not verify under the public key it carries"
-        case .wrongSuite(let expected): "signature is not of this chain's suite (\(expected))"
+        case .wrongSuite("sm"): "signature is not SM2 carrying its key: this is a 国密 chain (crypto suite sm), which takes FISCO-format transactions signed with SM2"
+        case .wrongSuite(let expected): "signature is not of this chain's crypto suite (\(expected)): an SM2 (国密) signature"
         }
     }
 }

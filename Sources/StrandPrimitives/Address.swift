@@ -45,15 +45,22 @@ public struct Address: Hashable, Sendable, BitwiseCopyable {
 
     /// Parses 40 hex digits, with or without `0x`, checking the EIP-55 checksum of mixed-case input.
     public init(hex: some StringProtocol) throws(HexError) {
+        try self.init(hex: hex, checksumHashes: [Keccak256.hash])
+    }
+
+    /// Parses 40 hex digits, accepting mixed-case input whose capitals follow any one of
+    /// `checksumHashes` as EIP-55's follow Keccak-256 (FISCO's 国密 SDKs capitalise by SM3).
+    public init(hex: some StringProtocol, checksumHashes: [([UInt8]) -> Hash]) throws(HexError) {
         let bytes = try Hex.decode(hex)
         guard let address = Address(bytes) else { throw .wrongLength(expected: Self.byteCount, actual: bytes.count) }
         let letters = hex.unicodeScalars.filter { ("a"..."f").contains($0) || ("A"..."F").contains($0) }
         let hasLower = letters.contains { ("a"..."f").contains($0) }
         let hasUpper = letters.contains { ("A"..."F").contains($0) }
         if hasLower && hasUpper {
-            let expected = address.checksummed
             let digits = hex.hasPrefix("0x") || hex.hasPrefix("0X") ? hex.dropFirst(2) : hex[...]
-            guard expected.dropFirst(2) == digits else { throw .badChecksum(expected: expected) }
+            guard checksumHashes.contains(where: { address.checksummed(by: $0).dropFirst(2) == digits }) else {
+                throw .badChecksum(expected: address.checksummed)
+            }
         }
         self = address
     }
@@ -82,9 +89,12 @@ public struct Address: Hashable, Sendable, BitwiseCopyable {
 
     /// `0x` and 40 hex digits, capitalised per EIP-55: a letter is upper-case when the
     /// matching nibble of the Keccak-256 hash of the lower-case hex is 8 or more.
-    public var checksummed: String {
+    public var checksummed: String { checksummed(by: Keccak256.hash) }
+
+    /// EIP-55's capitalisation by another hash's nibbles.
+    public func checksummed(by hash: ([UInt8]) -> Hash) -> String {
         let lower = Array(withUnsafeBytes { Hex.encode($0, prefixed: false) }.utf8)
-        let digest = Keccak256.hash(lower).bytes
+        let digest = hash(lower).bytes
         var out: [UInt8] = [0x30, 0x78]
         for (i, c) in lower.enumerated() {
             let nibble = i % 2 == 0 ? digest[i / 2] >> 4 : digest[i / 2] & 0x0f

@@ -29,13 +29,13 @@ def call_data(signature, types, values):
 
 
 class Chain:
-    def __init__(self):
+    def __init__(self, init_args=()):
         self.dir = tempfile.mkdtemp(prefix="strand-e2e-")
         self.port = free_port()
         # FISCO's channel port too: its TLS files are in self.dir/sdk.
         self.channel_port = free_port()
         subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--accounts", "3", "--rpc-port", str(self.port),
-                        "--channel-port", str(self.channel_port)], check=True, capture_output=True)
+                        "--channel-port", str(self.channel_port), *init_args], check=True, capture_output=True)
         with open(os.path.join(self.dir, "accounts.json")) as f:
             self.accounts = [Account.from_key(a["privateKey"]) for a in json.load(f)]
         self.log = open(os.path.join(self.dir, "node.log"), "w")
@@ -70,11 +70,11 @@ def send(chain, account, tx):
     return chain.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=30, poll_latency=0.1)
 
 
-def run_tests(tests, verify_ledger=True):
+def run_tests(tests, verify_ledger=True, init_args=()):
     """Runs `tests` against one fresh chain, then stops the node with SIGTERM (it must exit 0)
     and, if asked, verifies its ledger. Prints one line per check and `N passed, N failed`;
-    returns the exit code."""
-    chain = Chain()
+    returns the exit code. `init_args` go to `strand chain init`."""
+    chain = Chain(init_args)
     passed = failed = 0
     try:
         for test in tests:

@@ -31,7 +31,7 @@ scratch_dir() {
 start_node() {
   local dir=$1 port=$2 extra=${3:-}
   rm -rf "$dir"
-  "$strand" chain init --dir "$dir" --accounts 4 --rpc-port "$port" ${GOVERNOR:+--governor "$GOVERNOR"} ${CHANNEL_PORT:+--channel-port "$CHANNEL_PORT"} >/dev/null
+  "$strand" chain init --dir "$dir" --accounts 4 --rpc-port "$port" ${GOVERNOR:+--governor "$GOVERNOR"} ${CHANNEL_PORT:+--channel-port "$CHANNEL_PORT"} ${CRYPTO:+--crypto "$CRYPTO"} >/dev/null
   [ -n "$extra" ] && printf '\n%s\n' "$extra" >> "$dir/node.toml"
   if [ -n "${MAX_BLOCK_TXS:-}" ]; then
     sed -i "s/^max_block_txs = .*/max_block_txs = $MAX_BLOCK_TXS/" "$dir/node.toml"

@@ -49,7 +49,8 @@ struct RPCParameters {
     }
 
     static func address(_ text: String, _ name: String) throws(RPCError) -> Address {
-        do { return try Address(hex: text) } catch { throw .invalidParams("\(name): \(error)") }
+        // Either checksum: EIP-55's, or the SM3 one FISCO's 国密 SDKs write (a typo guard, not a rule of the chain).
+        do { return try Address(hex: text, checksumHashes: [Keccak256.hash, SM3.hash]) } catch { throw .invalidParams("\(name): \(error)") }
     }
 
     static func hash(_ text: String, _ name: String) throws(RPCError) -> Hash {
