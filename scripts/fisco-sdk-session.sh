@@ -15,6 +15,12 @@
 #                                            the same over FISCO's channel port (the SDK's default
 #                                            mode: TLS 1.2 with secp256k1, the sdk/ certificates that
 #                                            chain init wrote), receipts pushed as blocks commit
+#   MODE=gm scripts/fisco-sdk-session.sh SDK_DIR
+#                                            国密: a `chain init --crypto sm` node, the SDK with
+#                                            crypto_type "GM" and its bin/accounts/gm_account.json, in
+#                                            RPC mode; the console session up to getBlockByNumber, then
+#                                            getTotalTransactionCount (system contracts are not in it:
+#                                            the native contracts answer Keccak selectors, README)
 #
 # Nothing of the SDK is changed or committed here. Outside its code: a virtual environment
 # with its requirements, its client_config.py written from its template (RPC mode, this
@@ -34,9 +40,16 @@ port=8745
 echo "==> python-sdk environment (in $sdk/.strand-venv)" >&2
 [ -x "$sdk/.strand-venv/bin/python" ] || python3 -m venv "$sdk/.strand-venv"
 "$sdk/.strand-venv/bin/pip" install -q -r "$sdk/requirements.txt"
+mode=${MODE:-rpc}
 for file in HelloWorld.bin HelloWorld.abi; do
-  [ -f "$sdk/contracts/$file" ] || git -C "$sdk" show "099042e:contracts/$file" > "$sdk/contracts/$file"
+  git -C "$sdk" show "099042e:contracts/$file" > "$sdk/contracts/$file"
 done
+if [ "$mode" = gm ]; then
+  # FISCO's 国密 solc emits SM3 selectors; without one, solc's HelloWorld gets them replaced in its
+  # dispatcher (Tests/python/gm_selectors.py), with the SDK's own eth_utils for Keccak.
+  PYTHONPATH="$sdk:$repo/Tests/python" "$sdk/.strand-venv/bin/python" "$repo/Tests/python/gm_selectors.py" \
+    "$sdk/contracts/HelloWorld.bin" "$sdk/contracts/HelloWorld.abi" "$sdk/contracts/HelloWorld.bin"
+fi
 # contracts/precompile/SystemConfig.sol: setValueByKey(string key, string value) returns (int).
 [ -f "$sdk/contracts/precompile/SystemConfig.abi" ] || cat > "$sdk/contracts/precompile/SystemConfig.abi" <<'ABI'
 [{"constant":false,"inputs":[{"name":"key","type":"string"},{"name":"value","type":"string"}],"name":"setValueByKey","outputs":[{"name":"","type":"int256"}],"payable":false,"stateMutability":"nonpayable","type":"function"}]
@@ -83,10 +96,14 @@ sys.modules["py_vesion_checker"] = checker
 PY
 
 # The SDK's own account governs the chain, so that its console may change it.
-mode=${MODE:-rpc}
-[ "$mode" = rpc ] || [ "$mode" = channel ] || { echo "MODE is rpc or channel, not $mode" >&2; exit 2; }
+[ "$mode" = rpc ] || [ "$mode" = channel ] || [ "$mode" = gm ] || { echo "MODE is rpc, channel or gm, not $mode" >&2; exit 2; }
 channel_port=20300
-GOVERNOR=0x2De5C210370Daef452Eb610AF76C3A293AE1661f CHANNEL_PORT=$channel_port start_node "$work/chain" "$port"
+if [ "$mode" = gm ]; then
+  # The SDK's gm_account.json (its address in lower case: the SDK capitalises it by SM3).
+  GOVERNOR=0x7fe7097870bb7c63b3718096dd7eb08adc85b57f CRYPTO=sm CHANNEL_PORT=$channel_port start_node "$work/chain" "$port"
+else
+  GOVERNOR=0x2De5C210370Daef452Eb610AF76C3A293AE1661f CHANNEL_PORT=$channel_port start_node "$work/chain" "$port"
+fi
 chain_id=$(curl -s -X POST --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}' "http://127.0.0.1:$port/" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"], 16))')
 sed -e 's|^\( *client_protocol = \).*|\1"rpc"|' -e "s|^\\( *remote_rpcurl = \\).*|\\1\"http://127.0.0.1:$port\"|" \
     -e "s|^\\( *fiscoChainId = \\).*|\\1$chain_id|" -e 's|^\( *groupid = \).*|\11|' \
@@ -98,6 +115,7 @@ use_channel() {
       -e "s|^\\( *channel_node_key = \\).*|\\1\"$2/sdk.key\"|" "$sdk/client_config.py"
 }
 [ "$mode" = channel ] && use_channel "$channel_port" "$work/chain/sdk"
+[ "$mode" = gm ] && sed -i -e 's|^\( *crypto_type = \).*|\1"GM"|' "$sdk/client_config.py"
 
 # The console asks before recompiling HelloWorld.sol over the .abi/.bin; "n" keeps them.
 console() {
@@ -119,6 +137,12 @@ TAIL=14 console getTransactionReceipt "$hash" HelloWorld; expect '"status": "0x0
 number=$(curl -s -X POST --data "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"getTransactionReceipt\",\"params\":[1,\"$hash\"]}" \
   "http://127.0.0.1:$port/" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"]["blockNumber"], 16))')
 TAIL=12 console getBlockByNumber "$number"; expect "$hash"
+if [ "$mode" = gm ]; then
+  console getTotalTransactionCount; expect 'txSum'
+  # The transaction hash the SDK printed is its own SM3 of what it signed: the node's equals it.
+  echo "==> 国密 session passed (transaction $hash in block $number)" >&2
+  exit 0
+fi
 TAIL=8 console setSystemConfigByKey tx_count_limit 500; expect 'succ, output: 1'
 console getSystemConfigByKey tx_count_limit; expect '500'
 TAIL=8 console setSystemConfigByKey tx_gas_limit 99; expect '-51300'
