@@ -39,6 +39,8 @@ STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_network.py
 # A chain of 4 validators agreeing by PBFT: load spread over them; one killed and restarted, two
 # killed (no commits, no fork) and restarted, the leader paused past a view change.
 STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_cluster.py
+# The same 4 validators on a 国密 chain (--crypto sm: SM2 seals, votes and transactions, SM3 hashes).
+STRAND_CRYPTO=sm STRAND="$PWD/.build/debug/strand" python3 Tests/python/test_cluster.py
 
 # Running those 4 validators as operators do, under a parent that never reaps (a zombie is dead):
 # chain start/stop/status and stale pid files, GET /health, systemd units, SIGHUP log reopening,

@@ -44,8 +44,19 @@ struct LoadGen: ParsableCommand {
         case fisco
     }
 
-    @Option(help: "Transaction format: ethereum (EIP-1559, nonces) or fisco (FISCO BCOS 2.x: random id and block limit, no nonce; one account may send them all).")
-    var format: Format = .ethereum
+    @Option(name: .customLong("format"), help: """
+        Transaction format: ethereum (EIP-1559, nonces) or fisco (FISCO BCOS 2.x: random id and block limit, no nonce; \
+        one account may send them all). Default: ethereum, fisco with --crypto sm.
+        """)
+    var requestedFormat: Format?
+
+    @Option(name: .customLong("crypto"), help: """
+        The chain's crypto suite: secp256k1, or sm for a 国密 chain (`chain init --crypto sm`): accounts are SM2 keys \
+        and every transaction FISCO's format signed with SM2, as FISCO's 国密 SDKs send them.
+        """)
+    var crypto: CryptoSuite = .secp256k1
+
+    var format: Format { requestedFormat ?? (crypto == .sm ? .fisco : .ethereum) }
 
     @Option(name: .customLong("group-id"), help: "FISCO group id, for --format fisco.")
     var groupID: UInt64 = 1
@@ -107,6 +118,9 @@ struct LoadGen: ParsableCommand {
         guard (0...1).contains(conflict) else { throw ValidationError("--conflict must be within 0…1") }
         if workload == .transfer && keys == nil { throw ValidationError("--keys is needed to fund the transfer accounts") }
         if let accounts, accounts < 1 { throw ValidationError("--accounts must be at least 1") }
+        if crypto == .sm && requestedFormat == .ethereum {
+            throw ValidationError("--crypto sm: a 国密 chain takes FISCO-format transactions only (--format fisco)")
+        }
         if format == .ethereum, let accounts, (txs + accounts - 1) / accounts > Self.maxNonceGap {
             throw ValidationError("""
                 --txs \(txs) from --accounts \(accounts) is \((txs + accounts - 1) / accounts) transactions per account, sent at once; \
@@ -130,4 +144,9 @@ struct LoadGen: ParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+// `strand`'s commands conform it the same way; the load generator links none of them.
+extension CryptoSuite: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
 }

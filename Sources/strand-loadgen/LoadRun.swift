@@ -39,7 +39,7 @@ final class LoadRun: @unchecked Sendable {
 
         var token = Address.zero
         if options.workload == .transfer {
-            try fund(senders.map(\.address))
+            try fund(senders.map(address))
         } else if options.workload == .erc20 {
             token = try deployToken(from: senders, nonces: &nonces)
         } else {
@@ -70,11 +70,11 @@ final class LoadRun: @unchecked Sendable {
                     from: users[i % n], to: users[(i + n / 2) % n], amount: UInt256(UInt64.random(in: 1...100, using: &generator)))
                 plan.append((s, nonce, ParallelTransfer.address, .zero, request.calldata))
             case .transfer:
-                plan.append((s, nonce, senders[(s + 1) % senders.count].address, UInt256(UInt64.random(in: 1...100)), []))
+                plan.append((s, nonce, address(senders[(s + 1) % senders.count]), UInt256(UInt64.random(in: 1...100)), []))
             case .erc20:
                 // FISCO's pattern over token holders: from = holders[i % n], to = holders[(i + n/2) % n].
                 let n = senders.count
-                let to = senders[(s + n / 2) % n].address
+                let to = address(senders[(s + n / 2) % n])
                 plan.append((s, nonce, token, .zero,
                              ERC20Artifact.transfer(to: to, amount: UInt256(UInt64.random(in: 1...100, using: &generator)))))
             case .hotspot:
@@ -88,7 +88,7 @@ final class LoadRun: @unchecked Sendable {
         }
         let signed = signAll(plan.map { (senders[$0.sender], $0.nonce, $0.to, $0.value, $0.data) })
 
-        let holders = senders.map(\.address)
+        let holders = senders.map(address)
         let tokensBefore = options.workload == .erc20 ? try tokenBalances(token, holders) : []
         let before = try conservedTotal(senders: holders, users: users, token: token)
         let outcome = try timedPhase(signed)
@@ -128,21 +128,26 @@ final class LoadRun: @unchecked Sendable {
         keys.withUnsafeMutableBufferPointer { buffer in
             let out = buffer
             workers.parallelFor(count, chunkSize: 64) { range in
-                for i in range { out[i] = PrivateKey.random() }
+                for i in range { out[i] = suite.newPrivateKey() }
             }
         }
         return keys.map { $0! }
     }
 
-    func sign(_ key: PrivateKey, nonce: UInt64, to: Address, value: UInt256, data: [UInt8]) -> [UInt8] {
+    var suite: CryptoSuite { options.crypto }
+
+    /// The account of `key` on this chain (by SM3 on a 国密 one).
+    func address(_ key: PrivateKey) -> Address { suite.address(of: key) }
+
+    func sign(_ key: PrivateKey, nonce: UInt64, to: Address?, value: UInt256, data: [UInt8], gasLimit: UInt64? = nil) -> [UInt8] {
         guard options.format == .fisco else {
-            return UnsignedTransaction(type: .dynamicFee, chainID: chainID, nonce: nonce, gasLimit: data.isEmpty ? 21_000 : 100_000,
+            return UnsignedTransaction(type: .dynamicFee, chainID: chainID, nonce: nonce, gasLimit: gasLimit ?? (data.isEmpty ? 21_000 : 100_000),
                                        to: to, value: value, data: data).signed(with: key).encoded
         }
         let id = (UInt256(randomIDSalt) << 64) | UInt256(nextRandomID.wrappingAdd(1, ordering: .relaxed).oldValue)
         let fields = FiscoFields(randomID: id, blockLimit: fiscoBlockLimit, groupID: options.groupID)
         return UnsignedTransaction.fisco(fields, chainID: chainID, gasPrice: .zero, gasLimit: 30_000_000, to: to, value: value,
-                                         data: data).signed(with: key).encoded
+                                         data: data).signed(with: key, suite: suite).encoded
     }
 
     func signAll(_ items: [(PrivateKey, UInt64, Address, UInt256, [UInt8])]) -> [(hex: String, hash: Hash)] {
@@ -155,7 +160,7 @@ final class LoadRun: @unchecked Sendable {
                 for i in range {
                     let (key, nonce, to, value, data) = items[i]
                     let raw = sign(key, nonce: nonce, to: to, value: value, data: data)
-                    results[i] = (Hex.encode(raw), Keccak256.hash(raw))
+                    results[i] = (Hex.encode(raw), suite.hash(raw))
                 }
                 let finished = done.wrappingAdd(range.count, ordering: .relaxed).newValue
                 if finished * 10 / total != (finished - range.count) * 10 / total {
@@ -177,7 +182,7 @@ final class LoadRun: @unchecked Sendable {
         }
         let funders = try list.compactMap { $0["privateKey"] }.map { try PrivateKey(hex: $0) }
         guard !funders.isEmpty else { throw RPCClient.Failure(description: "\(path) holds no keys") }
-        var nonces = try funders.map { try RPCParameters.quantity(try control.call("eth_getTransactionCount", [$0.address.description, "pending"])) }
+        var nonces = try funders.map { try RPCParameters.quantity(try control.call("eth_getTransactionCount", [address($0).description, "pending"])) }
         var pending = addresses[...]
         var wave = 0
         while !pending.isEmpty {
@@ -424,10 +429,10 @@ final class LoadRun: @unchecked Sendable {
         let artifact = try ERC20Artifact(path: options.erc20)
         let supply = UInt256(1) << 200
         let deployer = senders[0]
-        progress("setup: deploying the ERC-20 from \(deployer.address)")
-        try sendAndWait([UnsignedTransaction(type: .dynamicFee, chainID: chainID, nonce: nonces[0], gasLimit: 5_000_000, to: nil,
-                                             data: artifact.deployment(supply: supply)).signed(with: deployer).encoded])
-        let token = Address.contract(createdBy: deployer.address, nonce: nonces[0])
+        progress("setup: deploying the ERC-20 from \(address(deployer))")
+        try sendAndWait([sign(deployer, nonce: nonces[0], to: nil, value: .zero, data: artifact.deployment(supply: supply), gasLimit: 5_000_000)])
+        // A fresh account: its account nonce (which a FISCO creation counts too) is the one sent.
+        let token = Address.contract(createdBy: address(deployer), nonce: nonces[0], suite: suite)
         nonces[0] += 1
         let code = try control.call("eth_getCode", [token.description, "latest"]) as? String ?? "0x"
         guard code.count > 2 else { throw RPCClient.Failure(description: "the ERC-20 deployment left no code at \(token)") }
@@ -444,7 +449,7 @@ final class LoadRun: @unchecked Sendable {
                 for r in recipients {
                     let amount = balances[giver] / UInt256(2)
                     raws.append(sign(senders[giver], nonce: nonces[giver], to: token, value: .zero,
-                                     data: ERC20Artifact.transfer(to: senders[r].address, amount: amount)))
+                                     data: ERC20Artifact.transfer(to: address(senders[r]), amount: amount)))
                     nonces[giver] += 1
                     balances[giver] = balances[giver] &- amount
                     balances[r] = amount

@@ -151,10 +151,13 @@ def run_suite(subject, tests, directory, nodes, after_failure=None, epilogue=Non
 
 class Cluster:
     """`nodes` (4 by default) from `strand chain init`, all validators unless `init_args` says
-    otherwise, started; node k on hosts[k] (all on 127.0.0.1 by default)."""
+    otherwise, started; node k on hosts[k] (all on 127.0.0.1 by default). `crypto` "sm": a 国密
+    chain, loaded with SM2 transactions."""
 
-    def __init__(self, hosts=None, prefix="strand-cluster-e2e-", nodes=NODES, init_args=()):
+    def __init__(self, hosts=None, prefix="strand-cluster-e2e-", nodes=NODES, init_args=(), crypto=None):
         self.dir = tempfile.mkdtemp(prefix=prefix)
+        self.crypto_args = ("--crypto", crypto) if crypto else ()
+        init_args = (*init_args, *self.crypto_args)
         hosts = hosts or ["127.0.0.1"] * nodes
         self.rpc_base, self.p2p_base = free_base(nodes), free_base(nodes)
         subprocess.run([STRAND, "chain", "init", "--dir", self.dir, "--nodes", str(nodes), "--hosts", ",".join(hosts),
@@ -171,7 +174,7 @@ class Cluster:
         urls = [self.urls[k] for k in nodes]
         return subprocess.Popen([LOADGEN, *sum([["--rpc", u] for u in urls], []), "--workload", "dag-transfer",
                                  "--txs", str(txs), "--users", "400", "--batch", str(batch), "--qps", str(qps),
-                                 "--timeout", str(timeout), "--json"],
+                                 "--timeout", str(timeout), "--json", *self.crypto_args],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     @staticmethod
