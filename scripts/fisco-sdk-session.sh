@@ -16,11 +16,10 @@
 #                                            mode: TLS 1.2 with secp256k1, the sdk/ certificates that
 #                                            chain init wrote), receipts pushed as blocks commit
 #   MODE=gm scripts/fisco-sdk-session.sh SDK_DIR
-#                                            国密: a `chain init --crypto sm` node, the SDK with
-#                                            crypto_type "GM" and its bin/accounts/gm_account.json, in
-#                                            RPC mode; the console session up to getBlockByNumber, then
-#                                            getTotalTransactionCount (system contracts are not in it:
-#                                            the native contracts answer Keccak selectors, README)
+#                                            国密: `chain init --crypto sm` chains, the SDK with
+#                                            crypto_type "GM" and its bin/accounts/gm_account.json
+#                                            (the governor), in RPC mode; the whole session, its
+#                                            system-contract calls made with SM3 selectors
 #
 # Nothing of the SDK is changed or committed here. Outside its code: a virtual environment
 # with its requirements, its client_config.py written from its template (RPC mode, this
@@ -137,12 +136,7 @@ TAIL=14 console getTransactionReceipt "$hash" HelloWorld; expect '"status": "0x0
 number=$(curl -s -X POST --data "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"getTransactionReceipt\",\"params\":[1,\"$hash\"]}" \
   "http://127.0.0.1:$port/" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["result"]["blockNumber"], 16))')
 TAIL=12 console getBlockByNumber "$number"; expect "$hash"
-if [ "$mode" = gm ]; then
-  console getTotalTransactionCount; expect 'txSum'
-  # The transaction hash the SDK printed is its own SM3 of what it signed: the node's equals it.
-  echo "==> 国密 session passed (transaction $hash in block $number)" >&2
-  exit 0
-fi
+console getTotalTransactionCount; expect 'txSum'
 TAIL=8 console setSystemConfigByKey tx_count_limit 500; expect 'succ, output: 1'
 console getSystemConfigByKey tx_count_limit; expect '500'
 TAIL=8 console setSystemConfigByKey tx_gas_limit 99; expect '-51300'
@@ -165,7 +159,11 @@ TAIL=30 console deploy HelloWorld; expect '"status": "0x0"'
 echo "==> a consortium: 4 validators, and a fifth node from strand chain add-node" >&2
 stop_node
 rpc_base=8760
-init_chain "$work/consortium" 4 "$rpc_base" 30760 --governor 0x2De5C210370Daef452Eb610AF76C3A293AE1661f --channel-port 20400
+if [ "$mode" = gm ]; then
+  init_chain "$work/consortium" 4 "$rpc_base" 30760 --governor 0x7fe7097870bb7c63b3718096dd7eb08adc85b57f --channel-port 20400 --crypto sm
+else
+  init_chain "$work/consortium" 4 "$rpc_base" 30760 --governor 0x2De5C210370Daef452Eb610AF76C3A293AE1661f --channel-port 20400
+fi
 new_node=$("$strand" chain add-node --dir "$chain_dir" 2>/dev/null)
 start_chain
 sed -i "s|^\( *remote_rpcurl = \).*|\1\"http://127.0.0.1:$rpc_base\"|" "$sdk/client_config.py"

@@ -122,7 +122,7 @@ public struct SerialExecutor: BlockExecutor {
         let freezes = contracts.freezes, anyFrozen = !freezes.isEmpty
         for index in transactions.indices {
             let plan = TransactionPlan(transactions[index], feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index],
-                                       frozen: anyFrozen ? freezes.status(of: transactions[index]) : nil)
+                                       frozen: anyFrozen ? freezes.status(of: transactions[index]) : nil, suite: context.suite)
             finisher.add(transactions[index], inputIndex: index,
                          outcome: TransactionProcessor.execute(transactions[index], plan: plan, view: &view, contracts: contracts))
         }

@@ -14,7 +14,7 @@ struct ReferenceExecutor: BlockExecutor {
         let contracts = ContractContext(block: context, reader: state)
         DeepStackThread.ensuring {
             for (index, tx) in transactions.enumerated() {
-                let plan = TransactionPlan(tx, feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index])
+                let plan = TransactionPlan(tx, feesEnabled: context.feesEnabled, withinBlockGasLimit: fits[index], suite: context.suite)
                 finisher.add(tx, inputIndex: index,
                              outcome: TransactionProcessor.execute(tx, plan: plan, view: &view, contracts: contracts))
             }

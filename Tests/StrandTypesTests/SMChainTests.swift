@@ -1,3 +1,4 @@
+import Foundation
 import StrandCrypto
 import StrandPrimitives
 import StrandTestSupport
@@ -132,5 +133,35 @@ import Testing
         let changes = StateChanges([.balance(Self.contract): .one], suite: .sm)
         #expect(changes.stateRoot(after: .zero) == SM3.hash([UInt8](repeating: 0, count: 32) + changes.digest.bytes))
         #expect(changes.digest != StateChanges([.balance(Self.contract): .one]).digest)
+    }
+}
+
+/// The native contracts answer a 国密 chain's SM3 selectors: every function is in the table,
+/// and no SM3 selector of one is another's Keccak selector.
+@Suite struct NativeSelectorTests {
+    @Test func everySelectorInTheSourcesIsInTheTable() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources").standardized
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let pattern = /selector\("([^"]+)"\)/
+        var found = Set<String>()
+        for case let file as URL in files where file.pathExtension == "swift" {
+            for match in try String(contentsOf: file, encoding: .utf8).matches(of: pattern) { found.insert(String(match.1)) }
+        }
+        #expect(found.count > 60)
+        #expect(found.subtracting(NativeSelectors.signatures).isEmpty, "missing from NativeSelectors: \(found.subtracting(NativeSelectors.signatures))")
+    }
+
+    @Test func translatesOnlyOnASMChainAndOnlyNativeFunctions() {
+        let keccak = ContractCalldata.selector("setValueByKey(string,string)")
+        let sm3 = SM3.hash(Array("setValueByKey(string,string)".utf8)).bytes
+        let call = sm3.prefix(4) + [1, 2, 3]
+        #expect(NativeSelectors.calldata(Array(call), suite: .sm) == withUnsafeBytes(of: keccak.bigEndian, Array.init) + [1, 2, 3])
+        #expect(NativeSelectors.calldata(Array(call), suite: .secp256k1) == Array(call))
+        let ethereum = withUnsafeBytes(of: keccak.bigEndian, Array.init) + [9]
+        #expect(NativeSelectors.calldata(ethereum, suite: .sm) == ethereum)
+        #expect(NativeSelectors.calldata([0xde, 0xad, 0xbe, 0xef], suite: .sm) == [0xde, 0xad, 0xbe, 0xef])
+        let keccakSelectors = Set(NativeSelectors.signatures.map(ContractCalldata.selector))
+        let sm3Selectors = NativeSelectors.signatures.map { sig in SM3.hash(Array(sig.utf8)).withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(as: UInt32.self)) } }
+        #expect(Set(sm3Selectors).count == NativeSelectors.signatures.count && keccakSelectors.isDisjoint(with: sm3Selectors))
     }
 }

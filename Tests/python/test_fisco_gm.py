@@ -6,6 +6,7 @@ replaced as gm_selectors.py says), KECCAK256 computing SM3, and Ethereum-format 
 transactions refused with a clear error. Prints `N passed, N failed`.
 """
 import hashlib
+import json
 import os
 import secrets
 import sys
@@ -30,8 +31,8 @@ RANDOM_IDS = iter(range(5_000_001, 6_000_000))
 class GMAccount:
     """An SM2 account as the SDK's GM_Account: address = the last 20 bytes of SM3(public key)."""
 
-    def __init__(self):
-        self.private = "%064x" % (secrets.randbelow(N - 2) + 1)
+    def __init__(self, private=None):
+        self.private = private or "%064x" % (secrets.randbelow(N - 2) + 1)
         self.public = sm2.CryptSM2(private_key=self.private, public_key="")._kg(int(self.private, 16), sm2.default_ecc_table["g"])
         self.address = "0x" + sm3(bytes.fromhex(self.public))[12:].hex()
 
@@ -104,10 +105,26 @@ def test_keccak256_computes_sm3(chain):
     assert digest == sm3(b"abc") and digest != hashlib.sha3_256(b"abc").digest(), digest.hex()
 
 
-def test_the_native_contracts_run(chain):
-    """ParallelTransfer (FISCO's DagTransfer) from a 国密 account; native selectors stay Keccak's (README)."""
-    receipt = send(chain, ACCOUNT.transaction(transfer_call("userAdd", "gm-user", 7), to=PARALLEL_TRANSFER))
+def sm3_call(signature, types, values):
+    return sm3_selector(signature) + encode(types, values)
+
+
+def test_the_native_contracts_answer_sm3_selectors(chain):
+    """As FISCO's 国密 SDK calls its precompiled contracts: ParallelTransfer's userAdd and
+    userBalance, and SystemConfig's setValueByKey from the chain's governor (the first development
+    account, an SM2 key), all with SM3 selectors; the loadgen's Keccak ones still work."""
+    receipt = send(chain, ACCOUNT.transaction(sm3_call("userAdd(string,uint256)", ["string", "uint256"], ["gm-user", 7]), to=PARALLEL_TRANSFER))
     assert receipt["status"] == "0x0", receipt
+    assert call(chain, "0x" + PARALLEL_TRANSFER.hex(), "userBalance(string)", ["string"], ["gm-user"], returns=("uint256",)) == 7
+    receipt = send(chain, ACCOUNT.transaction(transfer_call("userAdd", "keccak-user", 1), to=PARALLEL_TRANSFER))
+    assert receipt["status"] == "0x0", receipt
+    with open(os.path.join(chain.dir, "accounts.json")) as f:
+        governor = GMAccount(json.load(f)[0]["privateKey"].removeprefix("0x"))
+    system_config = bytes.fromhex("0000000000000000000000000000000000001000")
+    receipt = send(chain, governor.transaction(sm3_call("setValueByKey(string,string)", ["string", "string"], ["tx_count_limit", "777"]),
+                                               to=system_config))
+    assert receipt["status"] == "0x0", receipt
+    assert fisco(chain, "getSystemConfigByKey", "tx_count_limit") == "777"
 
 
 def refusal(chain, method, raw):
@@ -133,5 +150,5 @@ def test_other_suites_and_bad_signatures_are_refused(chain):
 
 
 if __name__ == "__main__":
-    sys.exit(run_tests([test_hello_world_as_the_sdk_runs_it, test_keccak256_computes_sm3, test_the_native_contracts_run,
+    sys.exit(run_tests([test_hello_world_as_the_sdk_runs_it, test_keccak256_computes_sm3, test_the_native_contracts_answer_sm3_selectors,
                         test_other_suites_and_bad_signatures_are_refused], init_args=("--crypto", "sm")))

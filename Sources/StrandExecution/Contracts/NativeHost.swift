@@ -30,6 +30,7 @@ final class NativeHost: HostContracts {
     }
 
     func call(_ address: Address, input: [UInt8], caller: Address, origin: Address, gas: Int, state: HostState) -> HostCallResult {
+        let input = NativeSelectors.calldata(input, suite: contracts.environment.suite)
         var view = HostStateView(state: state)
         let outcome: NativeOutcome
         let gasCost: UInt64

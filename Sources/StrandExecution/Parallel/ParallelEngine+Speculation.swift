@@ -33,7 +33,7 @@ extension ParallelEngine {
         let started = clock.now
 
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
-        let feesEnabled = context.feesEnabled
+        let feesEnabled = context.feesEnabled, suite = context.suite
         let speculative = ContractContext(block: context, reader: state)
         let freezes = speculative.freezes, anyFrozen = !freezes.isEmpty
         let sets = prepare(count, stride: stride)
@@ -49,7 +49,7 @@ extension ParallelEngine {
                 statistics: &statistics
             ) { i, plans in
                 plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i],
-                                           frozen: anyFrozen ? freezes.status(of: transactions[i]) : nil)
+                                           frozen: anyFrozen ? freezes.status(of: transactions[i]) : nil, suite: suite)
                 guard plans[i].isContract else { return sets.record(plans[i], of: transactions[i], at: i, reader: state) }
                 let speculation = Speculation(transactions[i], plan: plans[i], reader: state, contracts: speculative,
                                               record: sets.speculationRecord(at: i))

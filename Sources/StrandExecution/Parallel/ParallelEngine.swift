@@ -50,7 +50,7 @@ struct ParallelEngine: ~Copyable {
         // 1 and 2. Plan on every thread; whichever thread comes first also builds the DAG,
         // chunk by chunk, right behind the planners (and plans itself when it catches up).
         let fits = blockGasLimitFits(transactions, gasLimit: context.gasLimit)
-        let feesEnabled = context.feesEnabled
+        let feesEnabled = context.feesEnabled, suite = context.suite
         let sets = prepare(count, stride: Self.stride)
         let contracts = ContractContext(block: context, reader: state)
         let freezes = contracts.freezes, anyFrozen = !freezes.isEmpty
@@ -59,7 +59,7 @@ struct ParallelEngine: ~Copyable {
             statistics: &statistics
         ) { i, plans in
             plans[i] = TransactionPlan(transactions[i], feesEnabled: feesEnabled, withinBlockGasLimit: fits[i],
-                                       frozen: anyFrozen ? freezes.status(of: transactions[i]) : nil)
+                                       frozen: anyFrozen ? freezes.status(of: transactions[i]) : nil, suite: suite)
             sets.record(plans[i], of: transactions[i], at: i, reader: state)
         }
         statistics.planningNanoseconds = stopwatch.lap() - statistics.dagBuildNanoseconds

@@ -1,3 +1,4 @@
+import StrandCrypto
 import StrandPrimitives
 import StrandTypes
 
@@ -41,9 +42,11 @@ struct TransactionPlan: Sendable {
     /// it gets when the block's start state froze its sender or its contract (`Freezes.status`;
     /// planners ask only when something is frozen).
     ///
-    /// Takes the one flag it needs rather than the `BlockContext`: copying the context per
-    /// transaction, on every core, would bump the shared reference count of its closure.
-    init(_ tx: RecoveredTransaction, feesEnabled: Bool, withinBlockGasLimit: Bool, frozen: Receipt.Status? = nil) {
+    /// Takes the flags it needs rather than the `BlockContext`: copying the context per
+    /// transaction, on every core, would bump the shared reference count of its closure. `suite`
+    /// is the chain's: a 国密 chain's calls of native contracts may name SM3 selectors.
+    init(_ tx: RecoveredTransaction, feesEnabled: Bool, withinBlockGasLimit: Bool, frozen: Receipt.Status? = nil,
+         suite: CryptoSuite) {
         // Fields are read through the transaction, not from a copy of its content: a copy
         // would retain and release the content's arrays, per transaction.
         let transaction = tx.transaction
@@ -63,9 +66,10 @@ struct TransactionPlan: Sendable {
         } else if let frozen {
             kind = .frozen(frozen)
         } else if transaction.content.to == ParallelTransfer.address {
-            kind = .parallelTransfer(ParallelTransfer.decode(transaction.content.data))
+            kind = .parallelTransfer(ParallelTransfer.decode(NativeSelectors.calldata(transaction.content.data, suite: suite)))
         } else if let to = transaction.content.to, SystemCall.isSystemContract(to),
-                  let (call, gasCost) = SystemCall.decode(to: to, data: transaction.content.data, sender: tx.sender, origin: tx.sender) {
+                  let (call, gasCost) = SystemCall.decode(to: to, data: NativeSelectors.calldata(transaction.content.data, suite: suite),
+                                                          sender: tx.sender, origin: tx.sender) {
             kind = .system(call, gasCost: gasCost)
         } else if tx.mayRunContractCode {
             kind = .contract
