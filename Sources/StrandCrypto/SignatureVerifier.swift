@@ -21,6 +21,8 @@ public final class SignatureVerifier: Sendable {
     private let workers: WorkerThreads
     /// The chain's suite, whose signatures this verifier checks.
     public let suite: CryptoSuite
+    /// A 国密 chain's hot senders' keys, prepared once.
+    let sm2Keys = SM2KeyCache()
 
     /// - Parameter threads: worker threads, the caller's included; defaults to the cores available.
     public init(threads: Int = WorkerThreads.availableCores, suite: CryptoSuite = .secp256k1) {
@@ -53,9 +55,10 @@ public final class SignatureVerifier: Sendable {
                 workers.parallelFor(items.count, chunkSize: 8) { range in
                     for i in range {
                         let r = request(items[i])
-                        let outcome = Result { () throws(SignatureError) -> Address in
-                            try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)
-                        }
+                        let outcome = suite == .sm ? sm2Signer(of: r.messageHash, signature: r.signature)
+                            : Result { () throws(SignatureError) -> Address in
+                                try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)
+                            }
                         (results.baseAddress! + i).initialize(to: outcome)
                     }
                 }

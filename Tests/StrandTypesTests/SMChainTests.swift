@@ -95,6 +95,32 @@ import Testing
         #expect(throws: TransactionError.self) { try Transaction.decode(RLPValue.list(fields).encoded) }
     }
 
+    /// Batches on all cores through the cache of prepared keys give the answers one-by-one
+    /// verification gives, for repeated senders (cache hits), tampered signatures and keys off the curve.
+    @Test func batchVerificationMatchesOneByOne() throws {
+        let keys = (0..<5).map { try! PrivateKey(SM3.hash([UInt8($0), 9]).bytes) }
+        var transactions = (0..<60).map { Self.content(randomID: UInt64($0)).signed(with: keys[$0 % 5], suite: .sm) }
+        var tampered = transactions[7].signature
+        tampered.s = tampered.s &+ .one
+        transactions[7] = Transaction(transactions[7].content, signature: tampered)
+        var offCurve = transactions[8].signature
+        offCurve.signerKey = try NodeID([UInt8](repeating: 1, count: 64))
+        transactions[8] = Transaction(transactions[8].content, signature: offCurve)
+        transactions.append(Self.content().signed(with: keys[0]))  // secp256k1 on a 国密 chain
+        let verifier = SignatureVerifier(threads: 3, suite: .sm)
+        for _ in 0..<2 {
+            let batch = verifier.recoverSenders(transactions)
+            // The last one recovers alone (its own suite), but not on a 国密 chain's verifier.
+            for (tx, result) in zip(transactions.dropLast(), batch) {
+                let one = Result { () throws(TransactionError) in try tx.recoverSender() }
+                #expect((try? result.get().sender) == (try? one.get()))
+            }
+            #expect((try? batch.last!.get()) == nil)
+            #expect(batch.filter { (try? $0.get()) == nil }.count == 3)
+            #expect(try batch[0].get().sender == Self.suite.address(of: keys[0]))
+        }
+    }
+
     @Test func headersNameTheirSuiteAndHashByIt() throws {
         var header = BlockHeader(parentHash: .zero, number: 1, timestamp: 2, sealer: .zero, transactionsRoot: .zero,
                                  receiptsRoot: .zero, stateRoot: .zero, gasUsed: 0, gasLimit: 1)
