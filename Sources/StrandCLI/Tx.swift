@@ -61,8 +61,8 @@ extension Tx {
                     throw CLIError("not hex: \(error)")
                 }
                 let tx = try Transaction.decode(bytes)
-                // Without --chain-id every rule but the chain's own applies.
-                let rules = TransactionRules(chainID: chainID ?? tx.chainID ?? 0, groupID: groupID)
+                // Without --chain-id every rule but the chain's own applies; a 国密 transaction is judged as a 国密 chain would.
+                let rules = TransactionRules(chainID: chainID ?? tx.chainID ?? 0, groupID: groupID, suite: tx.suite)
                 let sender = Result { () throws(TransactionError) in try tx.recoverSender() }
                 print(TransactionJSON.render(tx, sender: try? sender.get()))
                 do {
@@ -180,10 +180,12 @@ enum TransactionJSON {
             fields.append(("accessList", "[" + entries.joined(separator: ", ") + "]"))
         }
         fields += [
-            ("v", quote(tx.v.hexString)),
+            // A 国密 transaction's v is its signer's SM2 public key.
+            ("v", quote(tx.signature.signerKey.map { Hex.encode($0.bytes) } ?? tx.v.hexString)),
             ("r", quote(tx.signature.r.hexString)),
             ("s", quote(tx.signature.s.hexString)),
             ("hash", quote(tx.hash.description)),
+            ("crypto", quote(tx.suite.rawValue)),
             ("sender", sender.map { quote($0.checksummed) } ?? "null"),
             ("intrinsicGas", quote(UInt256(tx.intrinsicGas).hexString)),
         ]

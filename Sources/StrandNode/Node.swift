@@ -228,7 +228,7 @@ public final class Node: Sendable {
         let address = try server.start()
         let channelAddress = try channel?.start()
         logger.info("""
-            node up: chain \(ledger.chainID), genesis \(ledger.genesisHash), head \(ledger.head.number), \
+            node up: chain \(ledger.chainID)\(ledger.config.suite == .sm ? " (国密: SM2, SM3)" : ""), genesis \(ledger.genesisHash), head \(ledger.head.number), \
             storage \(config.durability), RPC on http://\(config.rpcHost):\(address.port ?? config.rpcPort), \
             \(driver != nil ? "solo validator" : consensus != nil ? "PBFT validator" : "observer")\(config.consensusProxy.map { ", FAULT PROXY (strand-dev): \($0.name)" } ?? "")\(config.network.map { ", P2P on \($0.listenHost):\($0.listenPort) with \($0.peers.count) peers" } ?? "")\(channelAddress.map { ", FISCO channel port on \($0)" } ?? "")
             """)
