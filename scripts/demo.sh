@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian machine, builds Strand in release mode and shows what it does
 # today: a one-node chain with a short demo load, a chain of 4 PBFT validators (one killed
-# while the rest keep committing), keys and transactions, the ledger, the benchmarks against their C references,
+# while the rest keep committing), a 国密 chain, keys and transactions, the ledger, the benchmarks against their C references,
 # Ethereum's state tests, and end-to-end loads of native and ERC-20 transfers that end with
 # the benchmark table.
 set -euo pipefail
@@ -58,6 +58,13 @@ for _ in $(seq 60); do [ "$(height 18748)" = "$(height 18745)" ] && break; sleep
 "$strand" chain status --dir "$work/net"
 echo "    GET /health on node3: $(curl -s http://127.0.0.1:18748/health | cut -c1-160) …"
 "$strand" chain stop --dir "$work/net"
+
+echo
+echo "==> a 国密 chain (chain init --crypto sm): SM2 signatures and keys, SM3 hashes, FISCO's 国密 transactions"
+CRYPTO=sm start_node "$work/gm" 18790
+"$loadgen" --rpc http://127.0.0.1:18790 --crypto sm --workload dag-transfer --txs 5000 --users 500 | tail -4
+stop_node
+"$strand" ledger verify --data "$work/gm/data"
 
 echo
 echo "==> strand keygen"
