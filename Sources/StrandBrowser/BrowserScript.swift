@@ -91,7 +91,7 @@ enum BrowserScript {
           const blocks = o.blocks.slice().reverse();
           const gaps = blocks.slice(1).map((b, i) => (b.timestamp - blocks[i].timestamp) / 1000);
           document.title = `Strand · block ${o.height}`;
-          show(h('h1', {}, 'Chain ', o.chainId, ' · group ', o.groupId),
+          show(h('h1', {}, 'Chain ', o.chainId, ' · group ', o.groupId, o.cryptoSuite === 'sm' ? ' · 国密 (SM2, SM3)' : ''),
             h('div', { class: 'cards' }, card('Height', o.height, 'height'), card('Transactions', o.transactions, 'total-transactions'),
               card('Failed', o.failedTransactions, 'failed-transactions'), card('Pending', o.pending, 'pending'),
               card('Validators', o.validators.length, 'validators'), card('Observers', o.observers.length, 'observers'),

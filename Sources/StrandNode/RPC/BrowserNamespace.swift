@@ -110,6 +110,7 @@ enum BrowserNamespace {
             "observers": .array(roster.observers.map { .string($0.description) }),
             "averageBlockMs": .integer(Int64(averageBlockMs)), "tps": .double(Double(recentTransactions) / 10),
             "chainId": .integer(Int64(node.ledger.config.chainID)), "groupId": .integer(Int64(node.ledger.config.groupID)),
+            "cryptoSuite": .string(node.ledger.config.suite.rawValue),
             "nodeId": .string(node.nodeID.description), "now": .integer(Int64(now)),
             "blocks": .array(blocks), "latestTransactions": .array(transactions),
         ]
