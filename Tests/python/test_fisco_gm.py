@@ -96,6 +96,8 @@ def test_hello_world_as_the_sdk_runs_it(chain):
     block = fisco(chain, "getBlockByNumber", receipt["blockNumber"], False)
     assert receipt["transactionHash"] in block["transactions"], block
     assert int(fisco(chain, "getTotalTransactionCount")["txSum"], 16) >= 2
+    overview = chain.raw({"jsonrpc": "2.0", "id": 1, "method": "strand_overview", "params": []})["result"]
+    assert overview["cryptoSuite"] == "sm", overview
 
 
 def test_keccak256_computes_sm3(chain):
