@@ -47,6 +47,8 @@ extension FuzzTarget {
                                 gasLimit: 100_000, to: to, data: [1, 2, 3]),
             .fisco(fisco, chainID: 20200, gasPrice: UInt256(30_000_000), gasLimit: 30_000_000, to: to, data: [0xde, 0xad]),
         ].map { $0.signed(with: key) }
+            // A 国密 one: SM2, its key in v.
+            + [UnsignedTransaction.fisco(fisco, chainID: 20200, gasLimit: 30_000_000, to: to, data: [1]).signed(with: key, suite: .sm)]
     }
 
     static var sampleMessages: [NetworkMessage] {
