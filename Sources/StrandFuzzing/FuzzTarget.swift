@@ -44,15 +44,20 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    private static let rules = TransactionRules(chainID: 20200)
+    /// A 国密 chain's verifier, whose cache of prepared keys must answer as one-by-one verification.
+    private static let smVerifier = SignatureVerifier(threads: 1, suite: .sm)
 
     private static func transaction(_ input: [UInt8]) {
         guard let tx = try? Transaction.decode(input) else { return }
         let again = Transaction(tx.content, signature: tx.signature)
         check(again.encoded == input, "a transaction decoded from bytes that are not its encoding")
         check(again.hash == tx.hash, "re-encoding changed a transaction's hash")
-        _ = try? tx.validate(rules)
-        _ = try? tx.recoverSender()
+        _ = try? tx.validate(TransactionRules(chainID: 20200, suite: tx.suite))
+        let sender = try? tx.recoverSender()
+        if tx.suite == .sm {
+            check((try? smVerifier.recoverSenders([tx])[0].get().sender) == sender,
+                  "the 国密 verifier's prepared keys answered otherwise than verification one by one")
+        }
     }
 
     private static func rlp(_ input: [UInt8]) {
