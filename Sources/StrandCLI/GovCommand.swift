@@ -177,6 +177,10 @@ struct GovernorOptions: ParsableArguments {
         guard let groups = try client.call("getGroupList", []) as? [Any], let group = (groups.first as? NSNumber)?.uint64Value else {
             throw CLIError("\(rpc): getGroupList gave no group")
         }
+        // A 国密 chain takes SM2-signed transactions; the node says which its chain is.
+        let version = try client.call("getClientVersion", [group]) as? [String: Any]
+        let suite = (version?["Crypto Suite"] as? String).flatMap(CryptoSuite.init(rawValue:)) ?? .secp256k1
+        do { try suite.validate(signer) } catch { throw CLIError("\(key) is not an SM2 key, and \(rpc) serves a 国密 chain") }
         guard let headText = try client.call("getBlockNumber", [group]) as? String, let head = UInt64(headText.dropFirst(2), radix: 16) else {
             throw CLIError("\(rpc): getBlockNumber gave no height")
         }
@@ -184,7 +188,7 @@ struct GovernorOptions: ParsableArguments {
         let fields = FiscoFields(randomID: UInt256(random.next()), blockLimit: head + 500, groupID: group)
         // The smallest tx_gas_limit a governor can set, so that a governor's call always fits.
         let gasLimit = SystemConfig.Key.txGasLimit.range.lowerBound
-        let transaction = UnsignedTransaction.fisco(fields, chainID: chainID, gasLimit: gasLimit, to: contract, data: data).signed(with: signer)
+        let transaction = UnsignedTransaction.fisco(fields, chainID: chainID, gasLimit: gasLimit, to: contract, data: data).signed(with: signer, suite: suite)
         guard let hash = try client.call("sendRawTransaction", [group, Hex.encode(transaction.encoded)]) as? String else {
             throw CLIError("\(rpc): sendRawTransaction gave no hash")
         }

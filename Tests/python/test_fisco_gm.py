@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import secrets
+import subprocess
 import sys
 import time
 
@@ -21,6 +22,7 @@ from gmssl import sm2
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fisco_transactions import GAS, GROUP_ID, PARALLEL_TRANSFER, fisco_tx, transfer_call  # noqa: E402
 from gm_selectors import gm_bytecode, sm3, sm3_selector  # noqa: E402
+from harness import STRAND  # noqa: E402
 from node_harness import CHAIN_ID, run_tests  # noqa: E402
 
 N = int(sm2.default_ecc_table["n"], 16)
@@ -129,6 +131,21 @@ def test_the_native_contracts_answer_sm3_selectors(chain):
     assert fisco(chain, "getSystemConfigByKey", "tx_count_limit") == "777"
 
 
+def test_governance_from_the_command_line(chain):
+    """`strand gov` signs with SM2 where the node says its chain is a 国密 one (getClientVersion)."""
+    assert fisco(chain, "getClientVersion")["Crypto Suite"] == "sm"
+    key = os.path.join(chain.dir, "governor.key")
+    with open(os.path.join(chain.dir, "accounts.json")) as f:
+        private = json.load(f)[0]["privateKey"]
+    with open(key, "w") as f:
+        f.write(private)
+    os.chmod(key, 0o600)
+    result = subprocess.run([STRAND, "gov", "set-config", "tx_count_limit", "888", "--key", key, "--rpc", chain.url],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result
+    assert fisco(chain, "getSystemConfigByKey", "tx_count_limit") == "888"
+
+
 def refusal(chain, method, raw):
     answer = chain.raw({"jsonrpc": "2.0", "id": 1, "method": method,
                         "params": ([GROUP_ID] if method == "sendRawTransaction" else []) + ["0x" + raw.hex()]})
@@ -153,4 +170,4 @@ def test_other_suites_and_bad_signatures_are_refused(chain):
 
 if __name__ == "__main__":
     sys.exit(run_tests([test_hello_world_as_the_sdk_runs_it, test_keccak256_computes_sm3, test_the_native_contracts_answer_sm3_selectors,
-                        test_other_suites_and_bad_signatures_are_refused], init_args=("--crypto", "sm")))
+                        test_governance_from_the_command_line, test_other_suites_and_bad_signatures_are_refused], init_args=("--crypto", "sm")))

@@ -22,7 +22,9 @@ enum FiscoNamespace {
         let chain = node.ledger.config
         inGroup("getClientVersion", groupOptional: true) { _ in
             ["FISCO-BCOS Version": .string(RPCContext.clientVersion), "Supported Version": .string(supportedVersion),
-             "Chain Id": .string(String(chain.chainID)), "Build Type": "Linux/swift/release"]
+             "Chain Id": .string(String(chain.chainID)), "Build Type": "Linux/swift/release",
+             // Strand's own: how its transactions are signed (sm: 国密).
+             "Crypto Suite": .string(chain.suite.rawValue)]
         }
         inGroup("getGroupList", groupOptional: true) { _ in [.integer(Int64(group))] }
         inGroup("getBlockNumber") { _ in quantity(node.ledger.head.number) }
