@@ -3,7 +3,8 @@ import Synchronization
 
 /// The SM2 keys of a 国密 chain's recent senders, prepared once (`SM2.PreparedKey`: the point
 /// checked, its multiples and Z computed) with their address, so that a sender's next
-/// transactions skip that work. Bounded: a full stripe is emptied and refills with the keys in use.
+/// transactions skip that work. Only keys that signed validly are kept, so that signatures that
+/// fail cannot push hot senders out. Bounded: a full stripe is emptied and refills with the keys in use.
 final class SM2KeyCache: Sendable {
     struct Entry: Sendable {
         let key: SM2.PreparedKey
@@ -22,17 +23,19 @@ final class SM2KeyCache: Sendable {
         stripeCapacity = max(1, capacity / 16)
     }
 
-    /// `node`'s prepared key and address; nil for a key that is not a point of the curve.
-    func entry(for node: NodeID) -> Entry? {
-        let stripe = stripes[Int(node.bytes[63] & 15)]
-        if let hit = stripe.entries.withLock({ $0[node] }) { return hit }
-        guard let key = SM2.PreparedKey(publicKey: node.bytes) else { return nil }
-        let entry = Entry(key: key, address: CryptoSuite.sm.address(of: node))
-        stripe.entries.withLock { entries in
+    private func stripe(_ node: NodeID) -> Stripe { stripes[Int(node.bytes[63] & 15)] }
+
+    /// `node`'s prepared key and address if it is kept.
+    func cached(_ node: NodeID) -> Entry? {
+        stripe(node).entries.withLock { $0[node] }
+    }
+
+    /// Keeps `entry` for `node`: call it once the key has verified a signature.
+    func keep(_ entry: Entry, for node: NodeID) {
+        stripe(node).entries.withLock { entries in
             if entries.count >= stripeCapacity { entries.removeAll(keepingCapacity: true) }
             entries[node] = entry
         }
-        return entry
     }
 }
 
@@ -41,10 +44,13 @@ extension SignatureVerifier {
     /// through the cache of prepared keys; the same answers as `CryptoSuite.sm.signerAddress`.
     func sm2Signer(of digest: Hash, signature: RecoverableSignature) -> Result<Address, SignatureError> {
         guard let node = signature.signerKey else { return .failure(.wrongSuite(expected: CryptoSuite.sm.rawValue)) }
-        guard signature.recoveryID == 0, let entry = sm2Keys.entry(for: node),
+        let cached = sm2Keys.cached(node)
+        guard signature.recoveryID == 0,
+              let entry = cached ?? SM2.PreparedKey(publicKey: node.bytes).map({ SM2KeyCache.Entry(key: $0, address: CryptoSuite.sm.address(of: node)) }),
               entry.key.verify(message: digest.bytes, signature: signature.r.bigEndianBytes + signature.s.bigEndianBytes) else {
             return .failure(.verificationFailed)
         }
+        if cached == nil { sm2Keys.keep(entry, for: node) }
         return .success(entry.address)
     }
 }
