@@ -45,6 +45,23 @@ import Testing
         }
     }
 
+    /// On a 国密 chain (KECCAK256 and CREATE addresses by SM3, SM3 state digests) parallel equals
+    /// serial too, and the suite shows: created addresses and storage slots are SM3's.
+    @Test func mixedContractBlocksOnASMChain() {
+        let workload = ExecutorWorkload.erc20Mixed(count: 400, holders: 40, conflict: 0.3, artifact: Self.artifact, seed: 5)
+        var sm = context
+        sm.suite = .sm
+        let serial = ReferenceExecutor().execute(workload.transactions, on: workload.state, context: sm)
+        let secp = ReferenceExecutor().execute(workload.transactions, on: workload.state, context: context)
+        #expect(serial.receipts.contains { $0.contractAddress != nil })
+        #expect(serial.receipts.map(\.contractAddress) != secp.receipts.map(\.contractAddress), "CREATE addresses are SM3's")
+        #expect(serial.changes.digest != secp.changes.digest)
+        expectSame(serial, SerialExecutor().execute(workload.transactions, on: workload.state, context: sm), "serial")
+        for executor in Self.executors {
+            expectSame(serial, executor.execute(workload.transactions, on: workload.state, context: sm), "\(executor.threadCount) threads")
+        }
+    }
+
     @Test func conflictFreeTransfersRunInParallelWithoutFallback() {
         let workload = ExecutorWorkload.erc20Transfers(count: 300, conflict: 0, artifact: Self.artifact)
         let serial = SerialExecutor().execute(workload.transactions, on: workload.state, context: context)
