@@ -112,5 +112,21 @@ extension SM2 {
         public func verify(message: [UInt8], signature: [UInt8]) -> Bool {
             verify(digest: SM3.hash(z.bytes + message), signature: signature)
         }
+
+        /// Whether (r, s) signs the 32-byte `message` (a transaction's signing hash): `verify(message:signature:)`
+        /// without a heap allocation, for the verifier's batches.
+        public func verify(hashMessage message: Hash, r: UInt256, s: UInt256) -> Bool {
+            withUnsafeTemporaryAllocation(byteCount: 128, alignment: 8) { buffer in
+                let base = buffer.baseAddress!
+                z.withUnsafeBytes { (base).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+                message.withUnsafeBytes { (base + 32).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+                let e = SM3.hash(UnsafeRawBufferPointer(rebasing: buffer[0..<64]))
+                e.withUnsafeBytes { (base).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+                r.storeBigEndian(to: base + 64)
+                s.storeBigEndian(to: base + 96)
+                let bytes = base.assumingMemoryBound(to: UInt8.self)
+                return strand_sm2_verify_prepared(bytes, bytes + 64, bytes + 96, prepared) == 1
+            }
+        }
     }
 }

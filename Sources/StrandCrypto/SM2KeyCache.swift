@@ -47,7 +47,7 @@ extension SignatureVerifier {
         let cached = sm2Keys.cached(node)
         guard signature.recoveryID == 0,
               let entry = cached ?? SM2.PreparedKey(publicKey: node.bytes).map({ SM2KeyCache.Entry(key: $0, address: CryptoSuite.sm.address(of: node)) }),
-              entry.key.verify(message: digest.bytes, signature: signature.r.bigEndianBytes + signature.s.bigEndianBytes) else {
+              entry.key.verify(hashMessage: digest, r: signature.r, s: signature.s) else {
             return .failure(.verificationFailed)
         }
         if cached == nil { sm2Keys.keep(entry, for: node) }
