@@ -59,7 +59,7 @@ extension Transaction {
         let chainID = try fields.uint64("chainId")
         let groupID = try fields.uint64("groupId")
         let extraData = try fields.bytes("extraData")
-        let v = try fields.bytes("v")
+        let v = try fields.raw("v")
         let r = try fields.uint256("r")
         let s = try fields.uint256("s")
         try fields.finish()
@@ -71,7 +71,7 @@ extension Transaction {
 
     /// A FISCO transaction's v is 27/28, or in 国密 form the signer's SM2 public key as an
     /// integer: 64 bytes, fewer when the key begins with zero bytes (left-padded back here).
-    private static func fiscoSignature(v: [UInt8], r: UInt256, s: UInt256) throws(TransactionError) -> RecoverableSignature {
+    private static func fiscoSignature(v: UnsafeRawBufferPointer, r: UInt256, s: UInt256) throws(TransactionError) -> RecoverableSignature {
         guard v.first != 0 else { throw .badRLP(field: "v", .leadingZeros) }
         if v.count <= 32 {
             let small = UInt256(bigEndian: v)!
@@ -150,7 +150,12 @@ private struct FieldReader {
     }
 
     mutating func bytes(_ name: String) throws(TransactionError) -> [UInt8] {
-        try field(name) { () throws(RLPError) in Array(try reader.readBytes()) }
+        Array(try raw(name))
+    }
+
+    /// A string item in place, valid while the input is.
+    mutating func raw(_ name: String) throws(TransactionError) -> UnsafeRawBufferPointer {
+        try field(name) { () throws(RLPError) in try reader.readBytes() }
     }
 
     /// An empty string for contract creation, else a 20-byte address.
