@@ -48,7 +48,10 @@ public final class BlockCommitter: @unchecked Sendable {
         if let commit {
             self.commit = commit
         } else {
-            self.commit = { block, receipts, changes in try ledger.commit(block, receipts: receipts, changes: changes) }
+            // An `ExecutedBlock`'s roots are its contents': the builder computed them, the importer checked them.
+            self.commit = { block, receipts, changes in
+                try ledger.commit(block, receipts: receipts, changes: changes, rootsChecked: true)
+            }
         }
     }
 

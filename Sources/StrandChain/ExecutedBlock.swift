@@ -2,10 +2,13 @@ import StrandPrimitives
 import StrandStorage
 import StrandTypes
 
-/// A block with the outcome of executing it: what the committer writes. Built by the
-/// `BlockBuilder` (a block this node proposes) or the `BlockImporter` (someone else's).
+/// A block with the outcome of executing it: what the committer writes. Built only by the
+/// `BlockBuilder` (a block this node proposes, its roots computed from its contents) or the
+/// `BlockImporter` (someone else's, its roots checked against them), so the ledger need not
+/// check the transaction and receipt roots again.
 public struct ExecutedBlock: Sendable {
-    public var block: Block
+    /// Only its seal may change once built (`seal(with:)`): the roots must stay its contents'.
+    public private(set) var block: Block
     public let receipts: [Receipt]
     public let changes: StateChanges
     public let senders: [Address]
@@ -13,13 +16,18 @@ public struct ExecutedBlock: Sendable {
     /// Transactions the builder left out (zero for an imported block, which may leave none out).
     public let excluded: Int
 
-    public init(block: Block, receipts: [Receipt], changes: StateChanges, senders: [Address], executionMicros: UInt64, excluded: Int) {
+    init(block: Block, receipts: [Receipt], changes: StateChanges, senders: [Address], executionMicros: UInt64, excluded: Int) {
         self.block = block
         self.receipts = receipts
         self.changes = changes
         self.senders = senders
         self.executionMicros = executionMicros
         self.excluded = excluded
+    }
+
+    /// Puts the validators' signatures on the header: what a proposal gains once agreed.
+    public mutating func seal(with seal: BlockSeal) {
+        block.header.seal = seal
     }
 }
 

@@ -32,6 +32,14 @@ public enum CryptoSuite: String, Sendable, CaseIterable, CustomStringConvertible
         }
     }
 
+    /// The suite's hash of many messages (`HashEach`): Keccak-256's batched where it can be.
+    public func hashEach(count: Int, into out: UnsafeMutablePointer<Hash>, message: (Int) -> UnsafeRawBufferPointer) {
+        switch self {
+        case .secp256k1: Keccak256.hashEach(count: count, into: out, message: message)
+        case .sm: for i in 0..<count { out[i] = SM3.hash(message(i)) }
+        }
+    }
+
     /// Signs a 32-byte digest. An SM2 signature signs e = SM3(Z ‖ digest), as FISCO's SDKs
     /// sign a transaction's hash; a transaction's then carries the signer's key (`signerKey`),
     /// which seals and votes, naming their validator, leave out.

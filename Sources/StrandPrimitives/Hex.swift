@@ -6,9 +6,6 @@ public enum Hex {
         case optional
     }
 
-    @usableFromInline
-    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// Lower-case hex of `bytes`, with `0x` in front when `prefixed`.
     ///
     /// - Complexity: O(*n*) in the number of bytes.
@@ -18,8 +15,8 @@ public enum Hex {
         var out: [UInt8] = prefixed ? [0x30, 0x78] : []
         out.reserveCapacity(out.count + bytes.underestimatedCount * 2)
         for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+            out.append(digit(byte >> 4))
+            out.append(digit(byte & 0x0f))
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -48,7 +45,7 @@ public enum Hex {
         let out = [UInt8](unsafeUninitializedCapacity: digitCount / 2) { buffer, initialized in
             var i = start
             while i < utf8.count {
-                let high = nibbles[Int(utf8[i])], low = nibbles[Int(utf8[i + 1])]
+                let high = nibble(utf8[i]), low = nibble(utf8[i + 1])
                 if high | low > 0x0F {
                     let bad = high > 0x0F ? i : i + 1
                     failure = .invalidCharacter(Character(Unicode.Scalar(utf8[bad])), offset: bad)
@@ -63,13 +60,21 @@ public enum Hex {
         return .success(out)
     }
 
-    /// Each byte's value as a hex digit, 0xFF where it is none.
-    private static let nibbles: [UInt8] = (0..<256).map { c in
-        switch UInt8(c) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(c) - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt8(c) - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt8(c) - UInt8(ascii: "A") + 10
-        default: 0xFF
-        }
+    // Digits by arithmetic rather than from a table: a global table costs a lazy-initialisation
+    // check on every access, two per byte of every transaction the RPC decodes.
+
+    /// The lower-case digit of `value` (0...15).
+    @inlinable @inline(__always) @usableFromInline
+    static func digit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value
+    }
+
+    /// The value of a hex digit, either case; 0xFF for any other byte.
+    @inline(__always)
+    private static func nibble(_ character: UInt8) -> UInt8 {
+        let decimal = character &- UInt8(ascii: "0")
+        if decimal < 10 { return decimal }
+        let letter = (character | 0x20) &- UInt8(ascii: "a")   // folds A-F onto a-f
+        return letter < 6 ? letter + 10 : 0xFF
     }
 }

@@ -3,25 +3,30 @@ import StrandPrimitives
 import StrandTypes
 
 /// What the ledger stores of a block besides its state changes, encoded, with the
-/// transaction and receipt roots that the encodings give.
+/// transaction and receipt roots that the encodings give when they are to be checked.
 struct EncodedBlock: Sendable {
     let header: [UInt8]
     let body: [UInt8]
     let receipts: [UInt8]
-    let transactionsRoot: Hash
-    let receiptsRoot: Hash
+    /// nil when the caller had checked them (`Ledger.commit`'s `rootsChecked`).
+    let roots: (transactions: Hash, receipts: Hash)?
 
-    init(_ block: Block, receipts: [Receipt]) {
+    init(_ block: Block, receipts: [Receipt], computingRoots: Bool) {
         header = block.header.encoded
         body = block.encodedBody
+        guard computingRoots else {
+            self.receipts = Receipt.encodeList(receipts)
+            roots = nil
+            return
+        }
         let suite = block.header.suite
         let (list, receiptHashes) = Receipt.encodeListAndHash(receipts, suite: suite)
         self.receipts = list
-        receiptsRoot = merkleRoot(receiptHashes, hash: suite.hash)
-        transactionsRoot = Block.transactionsRoot(block.transactions, suite: suite)
+        roots = (Block.transactionsRoot(block.transactions, suite: suite), merkleRoot(receiptHashes, hashEach: suite.hashEach))
     }
 
     func checkRoots(against header: BlockHeader) throws(LedgerError) {
+        guard let (transactionsRoot, receiptsRoot) = roots else { return }
         guard transactionsRoot == header.transactionsRoot else {
             throw .rootMismatch(field: "transactions root", inHeader: header.transactionsRoot, computed: transactionsRoot)
         }

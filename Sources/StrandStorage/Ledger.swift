@@ -85,10 +85,14 @@ public final class Ledger: Sendable {
     /// state writes, new code, the change log and the new head.
     ///
     /// Checks first that the block extends the head and that its transaction, receipt and
-    /// state roots are what its contents give; on any error nothing is written.
+    /// state roots are what its contents give; on any error nothing is written. A caller that
+    /// computed or checked the transaction and receipt roots from these very transactions and
+    /// receipts (the block builder, the importer: `ExecutedBlock`) passes `rootsChecked`, and
+    /// the ledger does not hash every transaction and receipt a second time. The state root,
+    /// one hash, is always checked.
     ///
     /// - Complexity: O(*t* + *k*) for *t* transactions and *k* changed keys, in one LMDB transaction.
-    public func commit(_ block: Block, receipts: [Receipt], changes: StateChanges) throws(LedgerError) {
+    public func commit(_ block: Block, receipts: [Receipt], changes: StateChanges, rootsChecked: Bool = false) throws(LedgerError) {
         try commitLock.withLock { _ throws(LedgerError) in
             let current = head
             guard block.number == current.number + 1 else {
@@ -97,11 +101,13 @@ public final class Ledger: Sendable {
             guard block.header.parentHash == current.hash else {
                 throw .wrongParent(expected: current.hash, got: block.header.parentHash)
             }
-            try writeBlock(block, receipts: receipts, changes: changes, head: current)
+            try writeBlock(block, receipts: receipts, changes: changes, head: current, rootsChecked: rootsChecked)
         }
     }
 
-    private func writeBlock(_ block: Block, receipts: [Receipt], changes: StateChanges, head current: ChainHead?) throws(LedgerError) {
+    private func writeBlock(
+        _ block: Block, receipts: [Receipt], changes: StateChanges, head current: ChainHead?, rootsChecked: Bool = false
+    ) throws(LedgerError) {
         let header = block.header
         guard receipts.count == block.transactions.count else {
             throw .receiptCountMismatch(transactions: block.transactions.count, receipts: receipts.count)
@@ -110,9 +116,9 @@ public final class Ledger: Sendable {
         guard stateRoot == header.stateRoot else {
             throw .rootMismatch(field: "state root", inHeader: header.stateRoot, computed: stateRoot)
         }
-        // Encoding the block and checking its transaction and receipt roots runs on another
+        // Encoding the block (and checking its transaction and receipt roots) runs on another
         // core while this thread writes the state; the write commits only if the roots hold.
-        let encoding = Concurrently { EncodedBlock(block, receipts: receipts) }
+        let encoding = Concurrently { EncodedBlock(block, receipts: receipts, computingRoots: !rootsChecked) }
         let hash = header.hash
         let newHead = ChainHead(number: header.number, hash: hash, stateRoot: stateRoot,
                                 transactionCount: (current?.transactionCount ?? 0) + UInt64(block.transactions.count),

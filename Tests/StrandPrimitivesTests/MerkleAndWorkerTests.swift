@@ -1,6 +1,9 @@
 import StrandPrimitives
 import Synchronization
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct MerkleRootTests {
     func leaf(_ h: Hash) -> Hash { Keccak256.hash([0x00] + h.bytes) }
@@ -13,6 +16,18 @@ import Testing
         #expect(merkleRoot(h.prefix(2)) == node(leaf(h[0]), leaf(h[1])))
         #expect(merkleRoot(h.prefix(3)) == node(node(leaf(h[0]), leaf(h[1])), leaf(h[2])))
         #expect(merkleRoot(h) == node(node(node(leaf(h[0]), leaf(h[1])), node(leaf(h[2]), leaf(h[3]))), leaf(h[4])))
+    }
+
+    @Test func agreesWithTheDefinitionForEveryShape() {
+        // The levels are hashed in batches: odd nodes at every level, batches not a multiple of 8.
+        for count in [6, 7, 8, 9, 15, 16, 17, 33, 100] {
+            let hashes = (0..<count).map { Keccak256.hash([UInt8(truncatingIfNeeded: $0), 7]) }
+            var level = hashes.map(leaf)
+            while level.count > 1 {
+                level = stride(from: 0, to: level.count, by: 2).map { $0 + 1 < level.count ? node(level[$0], level[$0 + 1]) : level[$0] }
+            }
+            #expect(merkleRoot(hashes) == level[0], "\(count) leaves")
+        }
     }
 
     @Test func orderAndDuplicationMatter() {
@@ -33,6 +48,26 @@ import Testing
                 hits.withLock { for i in range { $0[i] += 1 } }
             }
             #expect(hits.withLock { $0.allSatisfy { $0 == 1 } }, "count \(count), threads \(threads)")
+        }
+    }
+
+    /// Each thread runs the body once with its own index, the same thread the same index in
+    /// every job: the executor plans on a thread and executes the same chunks there.
+    @Test(arguments: [1, 2, 5])
+    func onEveryThreadGivesEachThreadItsIndex(threads: Int) {
+        let pool = WorkerThreads(parallelism: threads)
+        let caller = pthread_self()
+        var threadOfIndex: [Int: pthread_t] = [:]
+        for job in 0..<20 {
+            let seen = Mutex([Int: pthread_t]())
+            pool.onEveryThread { index in seen.withLock { #expect($0.updateValue(pthread_self(), forKey: index) == nil) } }
+            let indices = seen.withLock { $0 }
+            #expect(indices.keys.sorted() == Array(0..<threads), "job \(job)")
+            #expect(pthread_equal(indices[0]!, caller) != 0)
+            for (index, thread) in indices {
+                if let before = threadOfIndex[index] { #expect(pthread_equal(before, thread) != 0, "index \(index)") }
+                threadOfIndex[index] = thread
+            }
         }
     }
 

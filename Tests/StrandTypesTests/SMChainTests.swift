@@ -155,7 +155,7 @@ import Testing
         let hashes = [SM3.hash([1]), SM3.hash([2]), SM3.hash([3])]
         let leaf = { (h: Hash) in SM3.hash([0] + h.bytes) }
         let expected = SM3.hash([1] + SM3.hash([1] + leaf(hashes[0]).bytes + leaf(hashes[1]).bytes).bytes + leaf(hashes[2]).bytes)
-        #expect(merkleRoot(hashes, hash: SM3.hash) == expected)
+        #expect(merkleRoot(hashes, hashEach: CryptoSuite.sm.hashEach) == expected)
         let changes = StateChanges([.balance(Self.contract): .one], suite: .sm)
         #expect(changes.stateRoot(after: .zero) == SM3.hash([UInt8](repeating: 0, count: 32) + changes.digest.bytes))
         #expect(changes.digest != StateChanges([.balance(Self.contract): .one]).digest)

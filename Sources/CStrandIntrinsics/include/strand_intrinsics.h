@@ -1,6 +1,7 @@
 #ifndef STRAND_INTRINSICS_H
 #define STRAND_INTRINSICS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /// What the hot loops need that Swift does not offer cheaply: compiler intrinsics, and a
@@ -19,5 +20,16 @@ extern uint64_t strand_hash_seed_value;
 static inline uint64_t strand_hash_seed(void) {
     return strand_hash_seed_value;
 }
+
+/// Whether this CPU runs `strand_keccak256_x8` (AVX-512F): asked once, at load time.
+extern int strand_keccak256_x8_supported;
+
+static inline int strand_keccak256_x8_ready(void) {
+    return strand_keccak256_x8_supported;
+}
+
+/// Keccak-256 of `count` (at most 8) messages, each shorter than 136 bytes (one block),
+/// into `digests` (32 bytes each, in order). Only where `strand_keccak256_x8_available()`.
+void strand_keccak256_x8(const uint8_t *const messages[8], const size_t lengths[8], size_t count, uint8_t *digests);
 
 #endif

@@ -34,6 +34,11 @@ struct ParallelEngine: ~Copyable {
     /// One per key of the block, cleared in parallel at the start of execution.
     let slots = ScratchBuffer<Slot>()
     let keyIndex = KeyIndex()
+    /// The thread (`WorkerThreads.onEveryThread`'s index) that planned each chunk of the block:
+    /// that thread runs the chunk's ready transactions first (`WorkerPool.run`).
+    let chunkPlanners = ScratchBuffer<UInt8>()
+    /// The chunk size of the last planning, for `chunkPlanners`.
+    var plannedChunkSize = ParallelEngine.planChunk
     /// The last block's accesses per transaction, rounded up: the next block's key index is
     /// sized for at least as many keys.
     var accessesPerTransactionSeen = 0
@@ -93,13 +98,17 @@ struct ParallelEngine: ~Copyable {
         let accessesReserved = Atomic<Int>(0)
         let overflowed = Atomic<Bool>(false)
         let (dag, keyIndex) = (dag, keyIndex)
+        chunkPlanners.reserve(chunkCount)
+        plannedChunkSize = chunkSize
+        let planners = chunkPlanners.base
         func addToDAG(_ range: Range<Int>) {
             dag.add(range, keyPositions: sets.keyPositions, keyIDs: sets.keyIDs, isWrite: sets.isWrite,
                     accessCounts: sets.accessCounts, knownAccess: sets.knownAccess)
         }
         plans.withUnsafeMutableBufferPointer { plans in
             let plans = plans.baseAddress!
-            func planChunk(_ chunk: Int) {
+            func planChunk(_ chunk: Int, on thread: Int) {
+                planners[chunk] = UInt8(truncatingIfNeeded: thread)
                 let transactions = (chunk * chunkSize)..<min((chunk + 1) * chunkSize, count)
                 var accesses = 0
                 for i in transactions {
@@ -123,15 +132,15 @@ struct ParallelEngine: ~Copyable {
                 }
                 planned[chunk].store(true, ordering: .releasing)
             }
-            pool.threads.parallelFor(pool.threadCount, chunkSize: 1) { _ in
+            pool.threads.onEveryThread { thread in
                 guard builderTaken.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
-                    while case let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue, c < chunkCount { planChunk(c) }
+                    while case let c = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue, c < chunkCount { planChunk(c, on: thread) }
                     return
                 }
                 for c in 0..<chunkCount {
                     while !planned[c].load(ordering: .acquiring) {
                         let next = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
-                        if next < chunkCount { planChunk(next) } else { sched_yield() }
+                        if next < chunkCount { planChunk(next, on: thread) } else { sched_yield() }
                     }
                     if overflowed.load(ordering: .relaxed) { continue }
                     let start = ContinuousClock.now
@@ -187,9 +196,9 @@ struct ParallelEngine: ~Copyable {
         }
         let violations = violations.base
         outcomes.withUnsafeMutableBufferPointer { outcomes in
-            plans.withUnsafeBufferPointer { plans in
+            plans.withUnsafeBufferPointer { plans in transactions.withUnsafeBufferPointer { transactions in
                 let step = ExecutionStep(
-                    transactions: transactions, plans: plans, reusable: reusable, reader: state, contracts: contracts,
+                    transactions: transactions.baseAddress!, plans: plans.baseAddress!, reusable: reusable, reader: state, contracts: contracts,
                     sets: sets, slots: slots, outcomes: outcomes.baseAddress!, violations: violations,
                     lookup: KeyLookup(index: keyIndex, keys: sets.keys, keyIDs: sets.keyIDs), barrierWrites: barrierWrites)
                 if everyTransactionReused {
@@ -199,9 +208,10 @@ struct ParallelEngine: ~Copyable {
                         for i in range { step.applySpeculation(i) }
                     }
                 } else {
-                    statistics.workerIdleNanoseconds = pool.run(dag, count: count) { step.run($0) }
+                    let planners = PlannedChunks(size: plannedChunkSize, planners: chunkPlanners.base)
+                    statistics.workerIdleNanoseconds = pool.run(dag, count: count, plannedChunks: planners) { step.run($0) }
                 }
-            }
+            } }
         }
         let violated = (0..<count).contains { violations[$0] }
         statistics.executionNanoseconds = stopwatch.lap()

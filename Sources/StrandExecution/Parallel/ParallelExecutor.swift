@@ -38,6 +38,8 @@ public final class ParallelExecutor: BlockExecutor, Sendable {
     public func execute(
         _ transactions: [RecoveredTransaction], on state: some StateReader & Sendable, context: BlockContext
     ) -> BlockExecutionResult {
+        // Nothing to schedule; the engine's buffers assume at least one transaction.
+        if transactions.isEmpty { return SerialExecutor().execute(transactions, on: state, context: context) }
         let result: BlockExecutionResult?
         if containsContractTransactions(transactions) {
             // Contract code recurses on the native stack: run on a deep-stack thread.
@@ -69,9 +71,12 @@ public final class ParallelExecutor: BlockExecutor, Sendable {
 
 /// Step 3 for one transaction: run it through its window on the block's slots, or write back
 /// its speculative run when that run is its run.
+///
+/// Transactions and plans are reached through pointers so that each is borrowed in place: a
+/// copy would retain and release its arrays, per transaction, on every core.
 struct ExecutionStep<Reader: StateReader> {
-    let transactions: [RecoveredTransaction]
-    let plans: UnsafeBufferPointer<TransactionPlan>
+    let transactions: UnsafePointer<RecoveredTransaction>
+    let plans: UnsafePointer<TransactionPlan>
     /// Speculative runs to keep (nil: run the transaction); each is moved out when applied.
     let reusable: UnsafeMutableBufferPointer<Speculation?>
     let reader: Reader
@@ -85,19 +90,22 @@ struct ExecutionStep<Reader: StateReader> {
 
     func run(_ i: Int) {
         if i < reusable.count, reusable[i] != nil { return applySpeculation(i) }
-        if !sets.knownAccess[i] {
-            // A barrier runs alone (the DAG orders it after every earlier transaction and before
-            // every later one), so it may touch any key.
-            var barrier = BarrierView(reader: reader, slots: slots, lookup: lookup, writes: barrierWrites)
-            outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &barrier, contracts: contracts)
-            violations[i] = false
-            return
-        }
+        if !sets.knownAccess[i] { return runBarrier(i) }
         let base = i * sets.stride
         var view = SlotView(slots: slots, keys: sets.keys + base, isWrite: sets.isWrite + base, keyIDs: sets.keyIDs + base,
                             startValues: sets.startValues + base, count: Int(sets.accessCounts[i]))
         outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &view, contracts: contracts)
         violations[i] = view.violated
+    }
+
+    /// A barrier runs alone (the DAG orders it after every earlier transaction and before
+    /// every later one), so it may touch any key. Out of line: its view's generic metadata is
+    /// then looked up for barriers only, not for every transaction.
+    @inline(never)
+    func runBarrier(_ i: Int) {
+        var barrier = BarrierView(reader: reader, slots: slots, lookup: lookup, writes: barrierWrites)
+        outcomes[i] = TransactionProcessor.execute(transactions[i], plan: plans[i], view: &barrier, contracts: contracts)
+        violations[i] = false
     }
 
     /// The speculative run's written values go straight into their slots (the set is in the

@@ -12,6 +12,10 @@ import Glibc
 /// zero runs it next itself, so a chain of conflicts stays on one core with no hand-off.
 /// Only when one transaction releases several does the extra go to a shared ready queue
 /// (a short lock). There is no `Task` per transaction and no lock on the common path.
+///
+/// Initially ready transactions are claimed chunk by chunk of the planning: each thread first
+/// runs those of the chunks it planned, whose plans and access sets its caches still hold,
+/// then takes what is left of the others'.
 public final class WorkerPool: Sendable {
     let threads: WorkerThreads
 
@@ -23,17 +27,25 @@ public final class WorkerPool: Sendable {
     public var threadCount: Int { threads.parallelism }
 
     /// Calls `body` once for each transaction of `dag`, never before its predecessors have
-    /// returned; returns the time workers spent idle, summed.
-    func run(_ dag: TxDAG, count: Int, _ body: (Int) -> Void) -> UInt64 {
+    /// returned; returns the time workers spent idle, summed. `plannedChunks` says which
+    /// thread planned which transactions; without it, every thread takes from the same list.
+    func run(_ dag: TxDAG, count: Int, plannedChunks: PlannedChunks? = nil, _ body: (Int) -> Void) -> UInt64 {
         guard count > 0 else { return 0 }
-        let run = Run(dag: dag, count: count)
+        let run = Run(dag: dag, count: count, plannedChunks: plannedChunks)
         defer { run.deallocate() }
         let idle = Atomic<UInt64>(0)
-        threads.parallelFor(threads.parallelism, chunkSize: 1) { _ in
-            idle.wrappingAdd(run.work(body), ordering: .relaxed)
+        threads.onEveryThread { thread in
+            idle.wrappingAdd(run.work(thread: thread, body), ordering: .relaxed)
         }
         return idle.load(ordering: .relaxed)
     }
+}
+
+/// Which thread (`WorkerThreads.onEveryThread`'s index) planned each chunk of `size`
+/// consecutive transactions of a block.
+struct PlannedChunks {
+    let size: Int
+    let planners: UnsafePointer<UInt8>
 }
 
 /// One block's scheduling state, shared by the workers.
@@ -42,22 +54,37 @@ private final class Run: @unchecked Sendable {
     let inDegree: UnsafeMutablePointer<Atomic<Int32>>
     let successorStart: UnsafeMutablePointer<Int32>
     let successors: UnsafeMutablePointer<Int32>
+    /// The initially ready transactions, in block order.
     let initial: [Int32]
-    let nextInitial = Atomic<Int>(0)
+    /// Chunk c's initially ready transactions are `initial[chunkStarts[c]..<chunkStarts[c + 1]]`.
+    let chunkStarts: [Int]
+    /// The next unclaimed position in `initial` of each chunk.
+    let cursors: UnsafeMutablePointer<Atomic<Int>>
+    let planners: UnsafePointer<UInt8>?
     let completed = Atomic<Int>(0)
     let queued = Atomic<Int>(0)
     let queue = Mutex<[Int32]>([])
 
-    init(dag: TxDAG, count: Int) {
+    var chunkCount: Int { chunkStarts.count - 1 }
+
+    init(dag: TxDAG, count: Int, plannedChunks: PlannedChunks?) {
         self.count = count
         inDegree = .allocate(capacity: count)
+        let chunkSize = plannedChunks?.size ?? count
         var initial: [Int32] = []
+        var chunkStarts: [Int] = []
         for i in 0..<count {
+            if i % chunkSize == 0 { chunkStarts.append(initial.count) }
             let degree = dag.inDegree[i]
             (inDegree + i).initialize(to: Atomic(degree))
             if degree == 0 { initial.append(Int32(i)) }
         }
+        chunkStarts.append(initial.count)
         self.initial = initial
+        self.chunkStarts = chunkStarts
+        planners = plannedChunks?.planners
+        cursors = .allocate(capacity: chunkStarts.count - 1)
+        for c in 0..<(chunkStarts.count - 1) { (cursors + c).initialize(to: Atomic(chunkStarts[c])) }
         successorStart = dag.successorStart.base
         successors = dag.successors.base
     }
@@ -65,19 +92,52 @@ private final class Run: @unchecked Sendable {
     func deallocate() {
         inDegree.deinitialize(count: count)
         inDegree.deallocate()
+        cursors.deinitialize(count: chunkCount)
+        cursors.deallocate()
     }
 
     /// Initially ready transactions are claimed this many at a time, so that neighbours in
     /// the block, whose slots and outcomes sit side by side in memory, run on one core.
     static let claimBatch = 16
 
+    /// One worker's progress through the initially ready transactions.
+    struct Claims {
+        /// The chunks this thread planned, and how many of them it has emptied.
+        var own: [Int]
+        var ownDone = 0
+        /// Where the search of the others' chunks goes on; every chunk is empty once it wraps.
+        var stealNext: Int
+        var stolenFrom = 0
+        var batch = 0..<0
+    }
+
+    func claims(for thread: Int) -> Claims {
+        let own = planners.map { planners in (0..<chunkCount).filter { Int(planners[$0]) == thread } } ?? []
+        return Claims(own: own, stealNext: own.first ?? 0)
+    }
+
+    /// Up to `claimBatch` unclaimed initial positions of chunk c.
+    private func take(from c: Int) -> Range<Int> {
+        let end = chunkStarts[c + 1]
+        guard cursors[c].load(ordering: .relaxed) < end else { return 0..<0 }
+        let start = cursors[c].wrappingAdd(Self.claimBatch, ordering: .relaxed).oldValue
+        return min(start, end)..<min(start + Self.claimBatch, end)
+    }
+
     /// A ready transaction, or -1 if none is ready now.
-    private func claim(_ batch: inout Range<Int>) -> Int32 {
-        if batch.isEmpty && nextInitial.load(ordering: .relaxed) < initial.count {
-            let start = nextInitial.wrappingAdd(Self.claimBatch, ordering: .relaxed).oldValue
-            batch = min(start, initial.count)..<min(start + Self.claimBatch, initial.count)
+    private func claim(_ claims: inout Claims) -> Int32 {
+        while claims.batch.isEmpty && claims.ownDone < claims.own.count {
+            claims.batch = take(from: claims.own[claims.ownDone])
+            if claims.batch.isEmpty { claims.ownDone += 1 }
         }
-        if let i = batch.popFirst() { return initial[i] }
+        while claims.batch.isEmpty && claims.stolenFrom < chunkCount {
+            claims.batch = take(from: claims.stealNext)
+            if claims.batch.isEmpty {
+                claims.stealNext = (claims.stealNext + 1) % chunkCount
+                claims.stolenFrom += 1
+            }
+        }
+        if let i = claims.batch.popFirst() { return initial[i] }
         if queued.load(ordering: .acquiring) > 0 {
             return queue.withLock { queue in
                 guard let tx = queue.popLast() else { return -1 }
@@ -94,12 +154,12 @@ private final class Run: @unchecked Sendable {
     /// work: a shared counter bumped per transaction would bounce its cache line between
     /// cores on every transaction. All workers are done when the published count reaches
     /// `count`, which can only happen once every worker has published.
-    func work(_ body: (Int) -> Void) -> UInt64 {
+    func work(thread: Int, _ body: (Int) -> Void) -> UInt64 {
         var idle: UInt64 = 0
-        var batch = 0..<0
+        var claims = claims(for: thread)
         var unpublished = 0
         while true {
-            var tx = claim(&batch)
+            var tx = claim(&claims)
             if tx < 0 {
                 if unpublished > 0 {
                     completed.wrappingAdd(unpublished, ordering: .releasing)
@@ -110,7 +170,7 @@ private final class Run: @unchecked Sendable {
                 while tx < 0 && completed.load(ordering: .acquiring) < count {
                     spins += 1
                     if spins > 64 { sched_yield() }
-                    tx = claim(&batch)
+                    tx = claim(&claims)
                 }
                 idle += (ContinuousClock.now - start).nanoseconds
                 if tx < 0 { return idle }

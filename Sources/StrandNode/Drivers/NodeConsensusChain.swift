@@ -68,7 +68,7 @@ final class NodeConsensusChain: ConsensusChain {
 
     func append(_ executed: ExecutedBlock, seal: BlockSeal) -> Bool {
         var sealed = executed
-        sealed.block.header.seal = seal
+        sealed.seal(with: seal)
         return appender.append(sealed)
     }
 }

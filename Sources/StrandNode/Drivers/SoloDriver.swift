@@ -104,7 +104,7 @@ final class SoloDriver: @unchecked Sendable {
             }
             guard var executed = builder.build(on: tip, wallMilliseconds: clock.wallMilliseconds()) else { return nil }
             let signature = builder.chain.sealSignature(for: executed.block.header, validatorIndex: 0, key: sealingKey)
-            executed.block.header.seal = BlockSeal(view: 0, signatures: [signature])
+            executed.seal(with: BlockSeal(view: 0, signatures: [signature]))
             sealed = true
             return executed
         }

@@ -54,12 +54,27 @@ public final class WorkerThreads: Sendable {
             }
         }
     }
+
+    /// Calls `body` once on every thread, the caller's included, each with its own index:
+    /// the caller is 0, the background threads 1 ..< `parallelism`, the same in every job.
+    /// Work that one job splits by thread can so be continued in the next job on the core
+    /// whose caches hold what it wrote. Returns when every thread is done.
+    public func onEveryThread(_ body: (_ thread: Int) -> Void) {
+        if parallelism == 1 { return body(0) }
+        jobLock.withLock { _ in
+            withoutActuallyEscaping(body) { body in
+                shared.run(Job(count: 0, chunkSize: 1, body: { _ in }, perThread: body))
+            }
+        }
+    }
 }
 
 private struct Job {
     let count: Int
     let chunkSize: Int
     let body: (Range<Int>) -> Void
+    /// Set for `onEveryThread`: called once per thread instead of claiming chunks.
+    var perThread: ((Int) -> Void)? = nil
 }
 
 /// What the pool and its threads share. The threads hold it, not the pool, so that
@@ -103,7 +118,7 @@ private final class SharedState: @unchecked Sendable {
         nextChunk.store(0, ordering: .relaxed)
         unfinished.store(workerCount, ordering: .relaxed)
         announce()
-        runChunks()
+        runChunks(thread: 0)
         var polls = 0
         while unfinished.load(ordering: .acquiring) > 0 {
             polls += 1
@@ -129,7 +144,7 @@ private final class SharedState: @unchecked Sendable {
         while true {
             seen = waitForEpoch(after: seen, index: index)
             if shuttingDown.load(ordering: .sequentiallyConsistent) { return }
-            runChunks()
+            runChunks(thread: index + 1)
             unfinished.wrappingSubtract(1, ordering: .releasing)
         }
     }
@@ -160,8 +175,9 @@ private final class SharedState: @unchecked Sendable {
         }
     }
 
-    private func runChunks() {
+    private func runChunks(thread: Int) {
         guard let job else { return }
+        if let perThread = job.perThread { return perThread(thread) }
         while true {
             let chunk = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
             let start = chunk * job.chunkSize

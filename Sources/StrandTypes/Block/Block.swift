@@ -16,12 +16,12 @@ public struct Block: Hashable, Sendable {
 
     /// The Merkle root of the transaction hashes by the chain's suite, as `header.transactionsRoot` must be.
     public static func transactionsRoot(_ transactions: [Transaction], suite: CryptoSuite) -> Hash {
-        merkleRoot(transactions.map(\.hash), hash: suite.hash)
+        merkleRoot(transactions.map(\.hash), hashEach: suite.hashEach)
     }
 
     /// The Merkle root of the receipt hashes by the chain's suite, as `header.receiptsRoot` must be.
     public static func receiptsRoot(_ receipts: [Receipt], suite: CryptoSuite) -> Hash {
-        merkleRoot(receipts.map { $0.hash(suite) }, hash: suite.hash)
+        merkleRoot(Receipt.encodeListAndHash(receipts, suite: suite).hashes, hashEach: suite.hashEach)
     }
 
     /// The body as the ledger stores it: rlp([tx encoding as a string…]).

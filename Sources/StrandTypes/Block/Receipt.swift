@@ -91,11 +91,28 @@ public struct Receipt: Hashable, Sendable {
 
     /// Encodes a block's receipts as one RLP list, as the ledger stores them.
     public static func encodeList(_ receipts: [Receipt]) -> [UInt8] {
-        encodeListAndHash(receipts, suite: .secp256k1).list
+        encodeListMarkingItems(receipts).list
     }
 
     /// The list encoding and each receipt's hash (of its item, by `suite`), from one encoding pass.
     public static func encodeListAndHash(_ receipts: [Receipt], suite: CryptoSuite) -> (list: [UInt8], hashes: [Hash]) {
+        let (list, ends) = encodeListMarkingItems(receipts)
+        guard !ends.isEmpty else { return (list, []) }
+        let headerLength = list.count - (ends.last ?? 0)
+        let hashes = [Hash](unsafeUninitializedCapacity: ends.count) { out, initialized in
+            list.withUnsafeBytes { buffer in
+                suite.hashEach(count: ends.count, into: out.baseAddress!) { i in
+                    let start = headerLength + (i == 0 ? 0 : ends[i - 1])
+                    return UnsafeRawBufferPointer(rebasing: buffer[start..<(headerLength + ends[i])])
+                }
+            }
+            initialized = ends.count
+        }
+        return (list, hashes)
+    }
+
+    /// The list encoding, and where each item ends, counted from the end of the list's header.
+    private static func encodeListMarkingItems(_ receipts: [Receipt]) -> (list: [UInt8], ends: [Int]) {
         var encoder = RLPEncoder(reservingCapacity: receipts.count * 128)
         var ends: [Int] = []
         ends.reserveCapacity(receipts.count)
@@ -105,15 +122,7 @@ public struct Receipt: Hashable, Sendable {
                 ends.append(list.bytes.count)
             }
         }
-        let list = encoder.bytes
-        let headerLength = list.count - (ends.last ?? 0)
-        let hashes = list.withUnsafeBytes { buffer in
-            ends.indices.map { i in
-                let start = headerLength + (i == 0 ? 0 : ends[i - 1])
-                return suite.hash(UnsafeRawBufferPointer(rebasing: buffer[start..<(headerLength + ends[i])]))
-            }
-        }
-        return (list, hashes)
+        return (encoder.bytes, ends)
     }
 
     public static func decodeList(_ bytes: [UInt8]) throws(BlockDecodingError) -> [Receipt] {
