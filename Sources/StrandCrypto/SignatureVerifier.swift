@@ -49,12 +49,30 @@ public final class SignatureVerifier: Sendable {
     public func recoverSigners<Item>(
         of items: [Item], request: (Item) -> RecoveryRequest
     ) -> [Result<Address, SignatureError>] {
+        recoverSigners(of: items) { items, range, requests in
+            for i in range { (requests + (i - range.lowerBound)).initialize(to: request(items[i])) }
+        }
+    }
+
+    /// Items handed to the request maker at a time: as many as one batched hash takes
+    /// (`Keccak256.hashEach`).
+    public static let requestChunk = 8
+
+    /// As `recoverSigners(of:request:)`, with the requests of up to `requestChunk` items made
+    /// together: `requests(items, range, out)` initializes `out[0 ..< range.count]` for `items[range]`,
+    /// so that their digests can be hashed as one batch.
+    public func recoverSigners<Item>(
+        of items: [Item], requests makeRequests: (UnsafeBufferPointer<Item>, Range<Int>, UnsafeMutablePointer<RecoveryRequest>) -> Void
+    ) -> [Result<Address, SignatureError>] {
         let suite = suite
         return items.withUnsafeBufferPointer { items in
             [Result<Address, SignatureError>](unsafeUninitializedCapacity: items.count) { results, initialized in
-                workers.parallelFor(items.count, chunkSize: 8) { range in
+                workers.parallelFor(items.count, chunkSize: Self.requestChunk) { range in
+                    let requests = UnsafeMutablePointer<RecoveryRequest>.allocate(capacity: range.count)
+                    defer { requests.deinitialize(count: range.count); requests.deallocate() }
+                    makeRequests(items, range, requests)
                     for i in range {
-                        let r = request(items[i])
+                        let r = requests[i - range.lowerBound]
                         let outcome = suite == .sm ? sm2Signer(of: r.messageHash, signature: r.signature)
                             : Result { () throws(SignatureError) -> Address in
                                 try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)

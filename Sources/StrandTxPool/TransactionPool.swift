@@ -106,9 +106,9 @@ public final class TransactionPool: Sendable {
         decoded.reserveCapacity(raws.count)
         // SystemConfig's tx_gas_limit as the head's state has it; the block gas limit when no governor set one.
         let gasCap = SystemConfig.Limits.value(.txGasLimit, genesis: config.blockGasLimit, accounts)
-        for (index, raw) in raws.enumerated() {
+        for (index, decodedRaw) in Transaction.decodeAll(raws).enumerated() {
             do {
-                let tx = try Transaction.decode(raw)
+                let tx = try decodedRaw.get()
                 try tx.validate(config.rules)
                 guard tx.gasLimit <= gasCap else {
                     let limit = gasCap == config.blockGasLimit ? "the block gas limit \(gasCap)" : "tx_gas_limit \(gasCap)"

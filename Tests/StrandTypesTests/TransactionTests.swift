@@ -48,6 +48,41 @@ import Testing
         if type != .legacy { #expect(tx.encoded.first == type.rawValue) }
     }
 
+    /// A batch decodes as one-by-one decoding does: the same transactions and hashes (secp256k1
+    /// ones hashed eight at a time, 国密 ones by SM3), the same refusals, in order.
+    @Test func decodingABatchAgreesWithOneByOne() throws {
+        let key = PrivateKey.random()
+        let smKey = try PrivateKey(SM3.hash(Array("batch decode".utf8)).bytes)
+        var raws: [[UInt8]] = []
+        for i in 0..<21 {
+            let content = UnsignedTransaction(
+                type: [.legacy, .accessList, .dynamicFee][i % 3], chainID: 20200, nonce: UInt64(i), maxPriorityFeePerGas: UInt256(2),
+                maxFeePerGas: UInt256(1_000), gasLimit: 60_000, to: Self.to, value: UInt256(UInt64(i)),
+                data: [UInt8](repeating: 7, count: i * 9))   // some past one Keccak block
+            switch i % 7 {
+            case 3: raws.append([])                                         // empty
+            case 5: raws.append(Array(content.signed(with: key).encoded.dropLast()))  // truncated
+            case 6:
+                let fisco = UnsignedTransaction.fisco(FiscoFields(randomID: UInt256(UInt64(i)), blockLimit: 100, groupID: 1), chainID: 1,
+                                                      gasPrice: .zero, gasLimit: 30_000_000, to: Self.to, data: [1, 2, 3])
+                raws.append(fisco.signed(with: smKey, suite: .sm).encoded)
+            default: raws.append(content.signed(with: key).encoded)
+            }
+        }
+        let batch = Transaction.decodeAll(raws)
+        #expect(batch.count == raws.count)
+        for (raw, decoded) in zip(raws, batch) {
+            switch (decoded, Result { () throws(TransactionError) in try Transaction.decode(raw) }) {
+            case (.success(let a), .success(let b)):
+                #expect(a == b)
+                #expect(a.hash == b.hash)
+                #expect(a.hash == a.suite.hash(raw))
+            case (.failure(let a), .failure(let b)): #expect(a == b)
+            default: Issue.record("batch and one-by-one disagree on \(raw.count) bytes")
+            }
+        }
+    }
+
     /// Intrinsic gas counts zero bytes eight at a time: it must agree with a plain count for
     /// every length and mix, tails and high bytes (0x80, 0xff) included.
     @Test func intrinsicGasCountsZeroBytesLikeAPlainLoop() {

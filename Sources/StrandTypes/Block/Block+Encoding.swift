@@ -22,6 +22,6 @@ extension Block {
             try list.finish()
             return (header, raws)
         }
-        self.init(header: header, transactions: try raws.map { raw throws(TransactionError) in try Transaction.decode(raw) })
+        self.init(header: header, transactions: try Transaction.decodeAll(raws).map { decoded throws(TransactionError) in try decoded.get() })
     }
 }

@@ -39,7 +39,7 @@ public struct Block: Hashable, Sendable {
             while !items.isAtEnd { raws.append(Array(try items.readBytes())) }
             return raws
         }
-        return try raws.map { raw throws(TransactionError) in try Transaction.decode(raw) }
+        return try Transaction.decodeAll(raws).map { decoded throws(TransactionError) in try decoded.get() }
     }
 }
 

@@ -6,8 +6,26 @@ extension SignatureVerifier {
     ///
     /// - Complexity: one recovery per transaction, the costliest step of admission (BENCHMARKS.md).
     public func recoverSenders(_ transactions: [Transaction]) -> [Result<RecoveredTransaction, TransactionError>] {
-        let signers = recoverSigners(of: transactions) { tx in
-            RecoveryRequest(messageHash: tx.content.signingHash(tx.suite), signature: tx.signature)
+        let signers = recoverSigners(of: transactions) { transactions, range, requests in
+            // The signing payloads of the chunk end to end, hashed as one batch.
+            var payloads: [UInt8] = []
+            var ends: [Int] = []
+            for i in range {
+                payloads += transactions[i].content.signingPayload
+                ends.append(payloads.count)
+            }
+            withUnsafeTemporaryAllocation(of: Hash.self, capacity: range.count) { digests in
+                payloads.withUnsafeBytes { bytes in
+                    transactions[range.lowerBound].suite.hashEach(count: range.count, into: digests.baseAddress!) { j in
+                        UnsafeRawBufferPointer(rebasing: bytes[(j == 0 ? 0 : ends[j - 1])..<ends[j]])
+                    }
+                }
+                for i in range {
+                    let tx = transactions[i]
+                    let digest = tx.suite == transactions[range.lowerBound].suite ? digests[i - range.lowerBound] : tx.content.signingHash(tx.suite)
+                    (requests + (i - range.lowerBound)).initialize(to: RecoveryRequest(messageHash: digest, signature: tx.signature))
+                }
+            }
         }
         return zip(transactions, signers).map { tx, signer in
             signer.map { RecoveredTransaction(tx, sender: $0) }.mapError { .badSignature($0) }

@@ -40,12 +40,13 @@ public final class Transaction: Hashable, Sendable {
         intrinsicGas = content.intrinsicGas
     }
 
-    /// Decoded fields and the caller-provided encoding; used by the decoder, which has both.
-    init(content: UnsignedTransaction, signature: RecoverableSignature, encoded: [UInt8]) {
+    /// Decoded fields and the caller-provided encoding (and its hash, where the decoder hashed
+    /// a batch); used by the decoder, which has both.
+    init(content: UnsignedTransaction, signature: RecoverableSignature, encoded: [UInt8], hash: Hash? = nil) {
         self.content = content
         self.signature = signature
         self.encoded = encoded
-        self.hash = signature.suite.hash(encoded)
+        self.hash = hash ?? signature.suite.hash(encoded)
         intrinsicGas = content.intrinsicGas
     }
 

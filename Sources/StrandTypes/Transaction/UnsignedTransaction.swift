@@ -70,6 +70,11 @@ public struct UnsignedTransaction: Hashable, Sendable {
     /// - Typed: keccak(type ‖ rlp([fields without the signature])).
     /// - FISCO: hash(rlp([randomid, gasPrice, gas, blockLimit, to, value, data, chainId, groupId, extraData])).
     public func signingHash(_ suite: CryptoSuite) -> Hash {
+        suite.hash(signingPayload)
+    }
+
+    /// The bytes whose hash is the signing hash.
+    public var signingPayload: [UInt8] {
         var encoder = RLPEncoder(reservingCapacity: 128 + data.count)
         encoder.appendList { list in
             encodeFields(to: &list)
@@ -79,8 +84,8 @@ public struct UnsignedTransaction: Hashable, Sendable {
                 list.append(UInt64(0))
             }
         }
-        guard type.hasTypeByte else { return suite.hash(encoder.bytes) }
-        return suite.hash(CollectionOfOne(type.rawValue) + encoder.bytes)
+        guard type.hasTypeByte else { return encoder.bytes }
+        return [type.rawValue] + encoder.bytes
     }
 
     /// Appends the fields the sender signs, in the order of the envelope.
