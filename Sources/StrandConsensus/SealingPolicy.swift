@@ -2,7 +2,7 @@
 /// after every event and carries out the decision; a PBFT leader builds its proposal by the same
 /// sizes and interval.
 public struct SealingPolicy: Sendable, Equatable {
-    /// Seal as soon as this many transactions are ready.
+    /// Seal as soon as this many transactions are ready (or fewer, when their gas fills a block).
     public var maxBlockTransactions: Int
     /// Seal what is ready once this long has passed since the last block.
     public var blockInterval: Duration
@@ -30,8 +30,11 @@ public struct SealingPolicy: Sendable, Equatable {
     ///   - ready: transactions waiting in the pool.
     ///   - sinceLastAttempt: time since the last block, or since the last attempt that found
     ///     nothing to include (so that unready transactions do not make the driver spin).
-    public func decide(ready: Int, sinceLastAttempt elapsed: Duration) -> Decision {
-        if ready >= maxBlockTransactions { return .seal }
+    ///   - fillsBlock: the ready transactions' gas fills a block (`TransactionPool.pending`):
+    ///     the block will be as large as it can be, and waiting for the interval would only
+    ///     leave the chain idle with a block's worth queued (the last of a burst, say).
+    public func decide(ready: Int, sinceLastAttempt elapsed: Duration, fillsBlock: Bool = false) -> Decision {
+        if ready >= maxBlockTransactions || (fillsBlock && ready > 0) { return .seal }
         if ready == 0 && skipEmptyBlocks { return .waitForTransactions }
         return elapsed >= blockInterval ? .seal : .wait(blockInterval - elapsed)
     }

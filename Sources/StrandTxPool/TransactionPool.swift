@@ -69,6 +69,13 @@ public final class TransactionPool: Sendable {
     /// The number of transactions held.
     public var count: Int { state.withLock { $0.byHash.count } }
 
+    /// What the pool holds, in one look at it: the number of transactions, and whether their
+    /// block-gas charges add up to a whole block's gas limit (a block of them would be cut by
+    /// gas, not by count: the sealer need not wait for more).
+    public var pending: (count: Int, fillsBlockGas: Bool) {
+        state.withLock { ($0.byHash.count, $0.blockGasCharge >= config.blockGasLimit) }
+    }
+
     public func contains(_ hash: Hash) -> Bool { state.withLock { $0.byHash[hash] != nil } }
 
     public func transaction(_ hash: Hash) -> RecoveredTransaction? { state.withLock { $0.byHash[hash] } }
@@ -172,8 +179,7 @@ public final class TransactionPool: Sendable {
             }
             queue.byNonce[content.nonce] = tx
             pool.senders[tx.sender] = queue
-            pool.byHash[tx.transaction.hash] = tx
-            pool.admittedAt[tx.transaction.hash] = .now
+            pool.add(tx)
             return .success(tx.transaction.hash)
         }
     }
@@ -210,8 +216,7 @@ public final class TransactionPool: Sendable {
             pool.fiscoByRandomID[fisco.randomID] = hash
             pool.fiscoOrder.append((pool.nextArrival, hash))
             pool.nextArrival += 1
-            pool.byHash[hash] = tx
-            pool.admittedAt[hash] = .now
+            pool.add(tx)
             return .success(hash)
         }
     }
@@ -287,8 +292,7 @@ public final class TransactionPool: Sendable {
                 if let fisco = tx.transaction.content.fisco {
                     if let pending = pool.fiscoByRandomID[fisco.randomID] { spent.append(pending) }
                 } else {
-                    pool.byHash[tx.transaction.hash] = nil
-                    pool.admittedAt[tx.transaction.hash] = nil
+                    pool.forget(tx.transaction.hash)
                 }
             }
             pool.drop(spent)
@@ -297,8 +301,7 @@ public final class TransactionPool: Sendable {
                 queue.baseNonce = max(queue.baseNonce, nonces[sender]!)
                 for (nonce, tx) in queue.byNonce where nonce < queue.baseNonce {
                     queue.byNonce[nonce] = nil
-                    pool.byHash[tx.transaction.hash] = nil
-                    pool.admittedAt[tx.transaction.hash] = nil
+                    pool.forget(tx.transaction.hash)
                 }
                 pool.senders[sender] = queue.byNonce.isEmpty ? nil : queue
             }
@@ -328,12 +331,28 @@ private struct PoolState {
     var admittedAt: [Hash: ContinuousClock.Instant] = [:]
     /// Shared by senders and FISCO transactions, so that a block takes both in arrival order.
     var nextArrival: UInt64 = 0
+    /// The block-gas charges of every transaction held, summed.
+    var blockGasCharge: UInt64 = 0
+
+    mutating func add(_ tx: RecoveredTransaction) {
+        byHash[tx.transaction.hash] = tx
+        admittedAt[tx.transaction.hash] = .now
+        blockGasCharge &+= tx.transaction.content.blockGasCharge
+    }
+
+    /// Removes a transaction from the indexes every transaction is in (not its sender's queue).
+    @discardableResult
+    mutating func forget(_ hash: Hash) -> RecoveredTransaction? {
+        guard let tx = byHash.removeValue(forKey: hash) else { return nil }
+        admittedAt[hash] = nil
+        blockGasCharge &-= tx.transaction.content.blockGasCharge
+        return tx
+    }
 
     mutating func drop(_ hashes: some Sequence<Hash>) {
         var droppedFisco = false
         for hash in hashes {
-            guard let tx = byHash.removeValue(forKey: hash) else { continue }
-            admittedAt[hash] = nil
+            guard let tx = forget(hash) else { continue }
             if let fisco = tx.transaction.content.fisco {
                 fiscoByRandomID[fisco.randomID] = nil
                 droppedFisco = true

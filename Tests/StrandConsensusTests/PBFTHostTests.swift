@@ -27,7 +27,7 @@ import Testing
 
         var tip: ConsensusTip? { ConsensusTip(height: UInt64(appended.count), nextValidators: Cluster.chain.genesisValidators) }
         var consensusTimeout: Duration?
-        var pendingTransactions: Int { pending }
+        var pendingTransactions: (count: Int, fillsBlock: Bool) { (pending, false) }
 
         func build(height: UInt64) -> Executed? {
             log.append("build \(height)")

@@ -17,6 +17,9 @@ import Testing
         #expect(policy.decide(ready: 3, sinceLastAttempt: .zero) == .seal)
         #expect(policy.decide(ready: 1, sinceLastAttempt: .milliseconds(200)) == .wait(.milliseconds(300)))
         #expect(policy.decide(ready: 1, sinceLastAttempt: .milliseconds(500)) == .seal)
+        // Fewer than a block's count whose gas fills a block: no reason to wait.
+        #expect(policy.decide(ready: 2, sinceLastAttempt: .milliseconds(100), fillsBlock: true) == .seal)
+        #expect(policy.decide(ready: 0, sinceLastAttempt: .milliseconds(100), fillsBlock: true) == .waitForTransactions)
         let empties = SealingPolicy(blockInterval: .milliseconds(500), skipEmptyBlocks: false)
         #expect(empties.decide(ready: 0, sinceLastAttempt: .milliseconds(100)) == .wait(.milliseconds(400)))
     }

@@ -88,6 +88,25 @@ import Testing
         #expect(pool.count == 0 && pool.pendingNonce(of: alice.address) == nil)
     }
 
+    /// The pool sums what its transactions charge the block gas limit, through admission,
+    /// commit and removal, so that a sealer knows when a block's worth is waiting.
+    @Test func tellsWhenItsTransactionsFillABlocksGas() {
+        let pool = pool()   // a block gas limit of 1,000,000
+        _ = pool.admit([raw(alice, nonce: 0, gas: 400_000), raw(alice, nonce: 1, gas: 400_000)], accounts: funded)
+        #expect(pool.pending.count == 2 && !pool.pending.fillsBlockGas)
+        _ = pool.admit([raw(bob, nonce: 3, gas: 200_000)], accounts: funded)
+        #expect(pool.pending.count == 3 && pool.pending.fillsBlockGas)
+        let first = pool.select(limit: 1, blockNumber: 1, accounts: funded)
+        var state = funded
+        state.apply(StateChanges([.nonce(alice.address): UInt256(1)]))
+        pool.removeCommitted(first, accounts: state)
+        #expect(pool.pending.count == 2 && !pool.pending.fillsBlockGas)
+        pool.remove(pool.select(limit: 5, blockNumber: 1, accounts: state).map(\.transaction.hash))
+        #expect(pool.pending.count == 0 && !pool.pending.fillsBlockGas)
+        _ = pool.admit([raw(alice, nonce: 1, gas: 1_000_000)], accounts: state)
+        #expect(pool.pending.fillsBlockGas)
+    }
+
     @Test func aQueueAdmittedAgainstStaleStateStillDrains() {
         // Admitted while the account was at nonce 0; by selection time a block has moved it to 2.
         let pool = pool()

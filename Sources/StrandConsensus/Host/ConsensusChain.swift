@@ -15,8 +15,8 @@ public protocol ConsensusChain: AnyObject {
     /// The local chain's height and the validators its state holds for the next; nil while it
     /// cannot be read.
     var tip: ConsensusTip? { get }
-    /// Transactions ready for a block.
-    var pendingTransactions: Int { get }
+    /// Transactions ready for a block, and whether their gas fills one (`SealingPolicy.decide`).
+    var pendingTransactions: (count: Int, fillsBlock: Bool) { get }
     /// The first view's timeout in force for the next height (a governor's setting); nil: the
     /// machine's own.
     var consensusTimeout: Duration? { get }

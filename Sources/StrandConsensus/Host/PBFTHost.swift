@@ -98,7 +98,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
     /// asked once: its count takes the pool's lock, which admission holds under load.
     public func poll() -> Duration? {
         advanceIfAwaited()
-        let pending = chain.pendingTransactions
+        let (pending, fillsBlock) = chain.pendingTransactions
         if (pending > 0) != workPending {
             workPending = pending > 0
             feed(.workPending(workPending))
@@ -114,7 +114,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
         var now = clock()
         var policyWait: Duration?
         if let request = buildRequest {
-            switch policy.decide(ready: pending, sinceLastAttempt: now - lastBuildAt) {
+            switch policy.decide(ready: pending, sinceLastAttempt: now - lastBuildAt, fillsBlock: fillsBlock) {
             case .seal:
                 build(request)
                 now = clock()
@@ -211,7 +211,7 @@ public final class PBFTHost<Chain: ConsensusChain> {
             return
         }
         guard let executed = chain.build(height: request.height) else {
-            observer.observe(.nothingToPropose(height: request.height, pending: chain.pendingTransactions))
+            observer.observe(.nothingToPropose(height: request.height, pending: chain.pendingTransactions.count))
             return
         }
         buildRequest = nil

@@ -38,7 +38,10 @@ final class NodeConsensusChain: ConsensusChain {
         members.update(roster, height: tip.number)
         return ConsensusTip(height: tip.number, nextValidators: roster.validators)
     }
-    var pendingTransactions: Int { builder.pool.count }
+    var pendingTransactions: (count: Int, fillsBlock: Bool) {
+        let pending = builder.pool.pending
+        return (pending.count, pending.fillsBlockGas)
+    }
     var consensusTimeout: Duration? {
         guard let tip = try? appender.tip() else { return nil }
         return SystemConfig.Limits(chain: builder.chain, state: tip.state).consensusTimeout

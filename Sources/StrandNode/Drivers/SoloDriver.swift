@@ -75,7 +75,8 @@ final class SoloDriver: @unchecked Sendable {
     @discardableResult
     func step() -> SealingPolicy.Decision {
         let now = clock.monotonic()
-        let decision = policy.decide(ready: builder.pool.count, sinceLastAttempt: now - lastAttempt)
+        let pending = builder.pool.pending
+        let decision = policy.decide(ready: pending.count, sinceLastAttempt: now - lastAttempt, fillsBlock: pending.fillsBlockGas)
         guard decision == .seal else { return decision }
         lastAttempt = now
         do {

@@ -80,14 +80,14 @@ final class SimulatedReplica: ConsensusChain, ConsensusJournalStore, PBFTObserve
         return ConsensusTip(height: chainHeight, nextValidators: validators)
     }
     /// A pool with work until the scenario's target height is reached.
-    var pendingTransactions: Int { chainHeight < simulator.scenario.targetHeight ? 1 : 0 }
+    var pendingTransactions: (count: Int, fillsBlock: Bool) { (chainHeight < simulator.scenario.targetHeight ? 1 : 0, false) }
     var consensusTimeout: Duration? { nil }
 
     /// Random contents, so that two leaders (or twins) never build the same block, and the
     /// validator set changes the scenario has for this height.
     func build(height: UInt64) -> SimulatedExecution? {
         let tip = chain[chain.count - 1].header
-        guard height == tip.number + 1, pendingTransactions > 0 else { return nil }
+        guard height == tip.number + 1, pendingTransactions.count > 0 else { return nil }
         let extraData = random.bytes(8) + simulator.encodedReconfiguration(at: height)
         let header = BlockHeader(parentHash: tip.hash, number: height, timestamp: tip.timestamp + 1, sealer: .zero,
                                  transactionsRoot: .zero, receiptsRoot: .zero, stateRoot: Self.stateRoot(after: tip, extraData: extraData),
