@@ -18,8 +18,8 @@ build_release
 scratch_dir
 
 echo "==> reference: all-core recovery rate" >&2
-recovery=$("$strand" bench foundation --json 2>/dev/null)
-batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('batch recovery')][0];print(r['strandNs'])" "$recovery")
+measure_recovery
+batch_before=$batch_ns
 
 # run NAME THREADS QPS COUNT: a fresh 4-validator chain, THREADS ("shared" keeps chain init's), one load.
 run() {
@@ -47,11 +47,13 @@ run all-cores 0 0 "$txs"
 half=$(python3 -c "import json;print(int(json.load(open('$work/shared.json'))['committedTPS'] / 2))")
 run half-load shared "$half" $((txs / 2))
 
-python3 - "$work" "$batch_ns" <<'PY'
+echo "==> reference again, after the runs" >&2
+measure_recovery
+python3 - "$work" "$batch_before" "$batch_ns" <<'PY'
 import json, re, statistics, sys
-work, batch_ns = sys.argv[1], float(sys.argv[2])
-share = 1e9 / batch_ns / 4
-print(f"all-core recovery {1e9 / batch_ns:.0f}/s; a quarter of it (each of 4 nodes recovers everything): {share:.0f}/s")
+work, before, after = sys.argv[1], 1e9 / float(sys.argv[2]), 1e9 / float(sys.argv[3])
+share = (before + after) / 2 / 4
+print(f"all-core recovery {(before + after) / 2:.0f}/s (before {before:.0f}, after {after:.0f}); a quarter of it (each of 4 nodes recovers everything): {share:.0f}/s")
 ok = True
 for name in ("shared", "all-cores", "half-load"):
     r = json.load(open(f"{work}/{name}.json"))

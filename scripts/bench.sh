@@ -19,12 +19,6 @@ port=18845
 
 # The reference is measured before and after the load and the two averaged: these VMs change
 # speed over seconds, and one measurement taken before the load can miss the phase it ran in.
-measure_recovery() {
-  local recovery
-  recovery=$("$strand" bench foundation --json 2>/dev/null)
-  single_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('sender recovery')][0];print(r['referenceNs'])" "$recovery")
-  batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('batch recovery')][0];print(r['strandNs'])" "$recovery")
-}
 echo "==> reference: libsecp256k1 recovery rate, 1 thread and all cores" >&2
 measure_recovery
 single_before=$single_ns batch_before=$batch_ns

@@ -2,6 +2,9 @@
 # bench-erc20.sh and perf/record.sh all start their nodes here.
 #
 #   build_release               install packages, build release; sets $strand $loadgen (or $STRAND $LOADGEN)
+#   measure_recovery            libsecp256k1 recovery, one thread (C) and all cores (SignatureVerifier):
+#                               sets $single_ns and $batch_ns (ns per recovery); benchmarks call it
+#                               before and after their load and average, as these VMs change speed
 #   scratch_dir                 a temporary directory removed on exit (stopping the node first); sets $work
 #   start_node DIR PORT [TOML]  chain init in DIR (4 funded accounts), extra node.toml lines, start,
 #                               wait for RPC; sets $node_pid ($MAX_BLOCK_TXS replaces the sealer's block size,
@@ -12,6 +15,13 @@
 #                               a fresh multi-node chain directory; sets $chain_dir and $chain_urls
 #                               (--rpc URL for each node, for strand-loadgen)
 #   start_chain / stop_chain    `strand chain start` (waits until every node is healthy) / `chain stop`
+
+measure_recovery() {
+  local recovery
+  recovery=$("$strand" bench foundation --json 2>/dev/null)
+  single_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('sender recovery')][0];print(r['referenceNs'])" "$recovery")
+  batch_ns=$(python3 -c "import json,sys;r=[x for x in json.loads(sys.argv[1]) if x['name'].startswith('batch recovery')][0];print(r['strandNs'])" "$recovery")
+}
 
 build_release() {
   scripts/install-deps.sh >/dev/null
