@@ -46,8 +46,9 @@ public final class SyncService: Sendable {
     private nonisolated(unsafe) let timer: DispatchSourceTimer
     /// Whether `start` resumed the timer: a dispatch source must be resumed before it is released.
     private let started = Atomic<Bool>(false)
-    /// Most bytes of blocks sent in one answer.
-    static let maxAnswerBytes = 16 << 20
+    /// Most bytes of blocks sent in one answer (always at least one block): small enough that
+    /// the first answer arrives soon and the next is fetched while this one imports.
+    static let maxAnswerBytes = 4 << 20
     /// Transactions gathered into one gossip message at most.
     static let gossipBatch = 2_000
     public let metrics = SyncMetrics()
@@ -199,56 +200,39 @@ public final class SyncService: Sendable {
         send(.blocks(raws), to: peer)
     }
 
-    /// Blocks a peer served: the next range is asked for at once; these are decoded, then their
-    /// senders recovered chunk by chunk on one queue and each chunk imported in order on another,
-    /// so that a chunk's import (execution, and a commit that waits on the disk) overlaps the
-    /// next chunk's recovery instead of following the whole answer's.
+    /// Blocks a peer served: the next range is asked for at once; these are decoded chunk by
+    /// chunk, each chunk's senders recovered on one queue as soon as it is decoded and the chunk
+    /// imported in order on another, so that a chunk's import (execution, and a commit that waits
+    /// on the disk) overlaps the next chunk's decoding and recovery instead of following the
+    /// whole answer's.
     private func importServed(_ raws: [[UInt8]], from peer: NodeID) {
         carryOut(planner.withLock { $0.arrived(from: peer, count: raws.count, localHeight: localHeight(), now: clock.monotonic()) })
         recovering.async { [self] in
-            var blocks: [Block] = []
-            var malformed: String?
-            for raw in raws {
-                do { blocks.append(try Block(networkEncoding: raw)) } catch {
-                    malformed = "malformed block: \(error)"
-                    break
-                }
-            }
-            let malformedReason = malformed
-            for (chunk, isLast) in Self.importChunks(blocks) {
+            func recoverAndImport(_ chunk: [Block], malformed: String?) {
                 let senders = recoverSenders(chunk)
                 importing.async { [self, chunk, senders] in
                     let outcome = importBlocks(chunk, senders)
                     metrics.blocksImported.wrappingAdd(UInt64(outcome.imported), ordering: .relaxed)
                     // A malformed block ends the answer: it is the peer's fault once the blocks before it are in.
-                    let reason = outcome.refused ?? (isLast ? malformedReason : nil)
+                    let reason = outcome.refused ?? malformed
                     if let reason { logger.warning("block from peer \(peer.description.prefix(16))… refused: \(reason)") }
                     carryOut(planner.withLock {
                         $0.imported(from: peer, imported: outcome.imported, refused: reason, localHeight: outcome.height, now: clock.monotonic())
                     })
                 }
             }
-        }
-    }
-
-    /// Transactions whose senders are recovered before their blocks go to import: enough for a
-    /// batch to keep every core busy, few enough that import starts early.
-    static let importChunkTransactions = 2_048
-
-    /// Consecutive runs of `blocks` of about `importChunkTransactions` transactions each (a block
-    /// is never split), the last flagged; one empty run when there are no blocks.
-    static func importChunks(_ blocks: [Block]) -> [(blocks: [Block], isLast: Bool)] {
-        var chunks: [[Block]] = [[]]
-        var transactions = 0
-        for block in blocks {
-            if transactions >= importChunkTransactions {
-                chunks.append([])
-                transactions = 0
+            var chunker = ImportChunker()
+            var malformed: String?
+            for raw in raws {
+                do {
+                    if let chunk = chunker.add(try Block(networkEncoding: raw)) { recoverAndImport(chunk, malformed: nil) }
+                } catch {
+                    malformed = "malformed block: \(error)"
+                    break
+                }
             }
-            chunks[chunks.count - 1].append(block)
-            transactions += block.transactions.count
+            recoverAndImport(chunker.finish(), malformed: malformed)
         }
-        return chunks.enumerated().map { ($1, $0 == chunks.count - 1) }
     }
 
     private func carryOut(_ actions: [SyncPlanner.Action]) {
@@ -274,4 +258,33 @@ public final class SyncMetrics: Sendable {
     public let blocksServed = Atomic<UInt64>(0)
     public let blocksImported = Atomic<UInt64>(0)
     public let badBlocks = Atomic<UInt64>(0)
+}
+
+/// Cuts an answer's blocks, as they are decoded, into runs of about `transactions`
+/// transactions for import (a block is never split): enough for a recovery batch to keep
+/// every core busy, few enough that import starts early.
+struct ImportChunker {
+    static let transactions = 2_048
+
+    private var chunk: [Block] = []
+    private var count = 0
+
+    /// Adds the next block; returns the chunk it closed, if it starts a new one.
+    mutating func add(_ block: Block) -> [Block]? {
+        var closed: [Block]?
+        if count >= Self.transactions {
+            closed = chunk
+            chunk = []
+            count = 0
+        }
+        chunk.append(block)
+        count += block.transactions.count
+        return closed
+    }
+
+    /// The last chunk (empty when no block was added).
+    mutating func finish() -> [Block] {
+        defer { chunk = []; count = 0 }
+        return chunk
+    }
 }

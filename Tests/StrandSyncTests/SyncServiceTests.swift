@@ -125,8 +125,8 @@ import Testing
     }
 }
 
-/// How an answer is cut for import: whole blocks, about `importChunkTransactions` transactions a
-/// chunk, in order, the last flagged.
+/// How an answer is cut for import as it is decoded: whole blocks, about
+/// `ImportChunker.transactions` transactions a chunk, in order.
 @Suite struct SyncImportChunkTests {
     @Test func chunksAreWholeBlocksInOrder() {
         var synthetic = SyntheticBlocks(seed: 9)
@@ -135,11 +135,12 @@ import Testing
             synthetic.block(number: UInt64(number + 1), parentHash: .zero, parentStateRoot: .zero,
                             transactionCount: count, stateKeys: 1, churn: false).block
         }
-        let chunks = SyncService.importChunks(blocks)
-        #expect(chunks.map { $0.blocks.map(\.transactions.count) } == [[1_500, 600], [10, 3_000], [2_048], [1]])
-        #expect(chunks.map(\.isLast) == [false, false, false, true])
-        #expect(chunks.flatMap(\.blocks).map(\.number) == blocks.map(\.number))
-        let none = SyncService.importChunks([])
-        #expect(none.count == 1 && none[0].blocks.isEmpty && none[0].isLast)
+        var chunker = ImportChunker()
+        var chunks = blocks.compactMap { chunker.add($0) }
+        chunks.append(chunker.finish())
+        #expect(chunks.map { $0.map(\.transactions.count) } == [[1_500, 600], [10, 3_000], [2_048], [1]])
+        #expect(chunks.flatMap { $0 }.map(\.number) == blocks.map(\.number))
+        var empty = ImportChunker()
+        #expect(empty.finish().isEmpty)
     }
 }
