@@ -58,7 +58,7 @@ final class NodeNetworking: Sendable {
             localHeight: { appender.height },
             admit: { raws in
                 guard let snapshot = try? ledger.snapshot() else { return }
-                _ = pool.admit(raws, accounts: snapshot)
+                _ = pool.admit(raws, accounts: snapshot, fromPeer: true)
             })
     }
 

@@ -101,10 +101,14 @@ public final class TransactionPool: Sendable {
 
     /// Admits raw transactions; each result is the transaction's hash or why it was refused.
     ///
-    /// - Parameter accounts: the committed state, for nonces, balances and frozen accounts.
+    /// - Parameters:
+    ///   - accounts: the committed state, for nonces, balances and frozen accounts.
+    ///   - fromPeer: the transactions are a peer's gossip: one already in the chain is refused
+    ///     before its signature is recovered (gossip lags the chain under load, and no client
+    ///     waits for the answer; a client's resubmission keeps Ethereum's nonce error).
     /// - Complexity: one decode and one signature recovery per new transaction, the
     ///   recoveries spread over all cores.
-    public func admit(_ raws: [[UInt8]], accounts: some StateReader) -> [Result<Hash, TxPoolError>] {
+    public func admit(_ raws: [[UInt8]], accounts: some StateReader, fromPeer: Bool = false) -> [Result<Hash, TxPoolError>] {
         if let reason = pausedReason.withLock({ $0 }) {
             return Array(repeating: .failure(TxPoolError(.unavailable, "node not accepting transactions: \(reason)")), count: raws.count)
         }
@@ -128,9 +132,16 @@ public final class TransactionPool: Sendable {
             }
         }
         let known = state.withLock { pool in decoded.map { pool.byHash[$0.tx.hash] != nil } }
-        let fresh = zip(decoded, known).filter { !$1 }.map(\.0)
+        var fresh = zip(decoded, known).filter { !$1 }.map(\.0)
         for (entry, isKnown) in zip(decoded, known) where isKnown {
             results[entry.index] = .failure(TxPoolError(.alreadyKnown, "transaction \(entry.tx.hash) is already known"))
+        }
+        if fromPeer {
+            fresh.removeAll { entry in
+                guard isInChain(entry.tx.hash) else { return false }
+                results[entry.index] = .failure(TxPoolError(.alreadyInChain, "transaction \(entry.tx.hash) is already in the chain"))
+                return true
+            }
         }
         let recovered = verifier.recoverSenders(fresh.map(\.tx))
         let frozen = Freezes(in: accounts)

@@ -107,6 +107,19 @@ import Testing
         #expect(pool.pending.fillsBlockGas)
     }
 
+    /// A peer's gossip of a transaction the chain already holds is refused before its
+    /// signature is recovered; a client's submission goes the usual way (its nonce decides).
+    @Test func gossipOfACommittedTransactionIsRefusedUnrecovered() {
+        let committed = raw(alice, nonce: 0)
+        let committedHash = Keccak256.hash(committed)
+        let pool = TransactionPool(
+            config: TxPoolConfig(chainID: Self.chainID, blockGasLimit: 1_000_000, capacity: 100, maxNonceGap: 4),
+            verifier: verifier, isInChain: { $0 == committedHash })
+        #expect(codes(pool.admit([committed, raw(bob, nonce: 3)], accounts: funded, fromPeer: true)) == [.alreadyInChain, nil])
+        #expect(pool.count == 1)
+        #expect(codes(pool.admit([committed], accounts: funded)) == [nil])
+    }
+
     @Test func aQueueAdmittedAgainstStaleStateStillDrains() {
         // Admitted while the account was at nonce 0; by selection time a block has moved it to 2.
         let pool = pool()
