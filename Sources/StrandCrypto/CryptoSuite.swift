@@ -40,6 +40,13 @@ public enum CryptoSuite: String, Sendable, CaseIterable, CustomStringConvertible
         }
     }
 
+    /// The suite's hash of each message laid end to end in `bytes`, message i ending at
+    /// `ends[i]`, into `out[i]`: how batches of encodings (transactions, signing payloads,
+    /// receipts) are kept while they are hashed.
+    public func hashEach(of bytes: UnsafeRawBufferPointer, ends: [Int], into out: UnsafeMutablePointer<Hash>) {
+        hashEach(count: ends.count, into: out) { i in UnsafeRawBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]]) }
+    }
+
     /// Signs a 32-byte digest. An SM2 signature signs e = SM3(Z ‖ digest), as FISCO's SDKs
     /// sign a transaction's hash; a transaction's then carries the signer's key (`signerKey`),
     /// which seals and votes, naming their validator, leave out.

@@ -68,16 +68,18 @@ public final class SignatureVerifier: Sendable {
         return items.withUnsafeBufferPointer { items in
             [Result<Address, SignatureError>](unsafeUninitializedCapacity: items.count) { results, initialized in
                 workers.parallelFor(items.count, chunkSize: Self.requestChunk) { range in
-                    let requests = UnsafeMutablePointer<RecoveryRequest>.allocate(capacity: range.count)
-                    defer { requests.deinitialize(count: range.count); requests.deallocate() }
-                    makeRequests(items, range, requests)
-                    for i in range {
-                        let r = requests[i - range.lowerBound]
-                        let outcome = suite == .sm ? sm2Signer(of: r.messageHash, signature: r.signature)
-                            : Result { () throws(SignatureError) -> Address in
-                                try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)
-                            }
-                        (results.baseAddress! + i).initialize(to: outcome)
+                    withUnsafeTemporaryAllocation(of: RecoveryRequest.self, capacity: range.count) { buffer in
+                        let requests = buffer.baseAddress!
+                        defer { requests.deinitialize(count: range.count) }
+                        makeRequests(items, range, requests)
+                        for i in range {
+                            let r = requests[i - range.lowerBound]
+                            let outcome = suite == .sm ? sm2Signer(of: r.messageHash, signature: r.signature)
+                                : Result { () throws(SignatureError) -> Address in
+                                    try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)
+                                }
+                            (results.baseAddress! + i).initialize(to: outcome)
+                        }
                     }
                 }
                 initialized = items.count

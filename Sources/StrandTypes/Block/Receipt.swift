@@ -101,10 +101,7 @@ public struct Receipt: Hashable, Sendable {
         let headerLength = list.count - (ends.last ?? 0)
         let hashes = [Hash](unsafeUninitializedCapacity: ends.count) { out, initialized in
             list.withUnsafeBytes { buffer in
-                suite.hashEach(count: ends.count, into: out.baseAddress!) { i in
-                    let start = headerLength + (i == 0 ? 0 : ends[i - 1])
-                    return UnsafeRawBufferPointer(rebasing: buffer[start..<(headerLength + ends[i])])
-                }
+                suite.hashEach(of: UnsafeRawBufferPointer(rebasing: buffer[headerLength...]), ends: ends, into: out.baseAddress!)
             }
             initialized = ends.count
         }

@@ -15,11 +15,7 @@ extension SignatureVerifier {
                 ends.append(payloads.count)
             }
             withUnsafeTemporaryAllocation(of: Hash.self, capacity: range.count) { digests in
-                payloads.withUnsafeBytes { bytes in
-                    transactions[range.lowerBound].suite.hashEach(count: range.count, into: digests.baseAddress!) { j in
-                        UnsafeRawBufferPointer(rebasing: bytes[(j == 0 ? 0 : ends[j - 1])..<ends[j]])
-                    }
-                }
+                payloads.withUnsafeBytes { transactions[range.lowerBound].suite.hashEach(of: $0, ends: ends, into: digests.baseAddress!) }
                 for i in range {
                     let tx = transactions[i]
                     let digest = tx.suite == transactions[range.lowerBound].suite ? digests[i - range.lowerBound] : tx.content.signingHash(tx.suite)

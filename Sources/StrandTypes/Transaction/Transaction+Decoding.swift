@@ -28,11 +28,7 @@ extension Transaction {
         }
         var hashes = [Hash?](repeating: nil, count: raws.count)
         withUnsafeTemporaryAllocation(of: Hash.self, capacity: max(batched.count, 1)) { digests in
-            encodings.withUnsafeBytes { bytes in
-                Keccak256.hashEach(count: batched.count, into: digests.baseAddress!) { j in
-                    UnsafeRawBufferPointer(rebasing: bytes[(j == 0 ? 0 : ends[j - 1])..<ends[j]])
-                }
-            }
+            encodings.withUnsafeBytes { CryptoSuite.secp256k1.hashEach(of: $0, ends: ends, into: digests.baseAddress!) }
             for (j, i) in batched.enumerated() { hashes[i] = digests[j] }
         }
         return zip(raws, zip(fields, hashes)).map { raw, decoded in
