@@ -54,7 +54,7 @@ public final class ChainAppender: @unchecked Sendable {
         }
         guard let executed = try makeBlock(tip) else { return tip.number }
         let recovered = zip(executed.block.transactions, executed.senders).map { RecoveredTransaction($0, sender: $1) }
-        committer.pool.removeCommitted(recovered, accounts: tip.state.adding(executed.changes))
+        committer.pool.removeCommitted(recovered, block: executed.block.number, accounts: tip.state.adding(executed.changes))
         // Before the next block is built on this one, which the replay rule must see.
         committer.pool.replay.record(blockNumber: executed.block.number, transactions: executed.block.transactions)
         committer.submit(executed)

@@ -58,7 +58,7 @@ final class NodeNetworking: Sendable {
             localHeight: { appender.height },
             admit: { raws in
                 guard let snapshot = try? ledger.snapshot() else { return }
-                _ = pool.admit(raws, accounts: snapshot, fromPeer: true)
+                _ = pool.admit(raws, accounts: snapshot, asOf: snapshot.head.number, fromPeer: true)
             })
     }
 
@@ -123,9 +123,12 @@ final class NodeNetworking: Sendable {
     private static func importInOrder(_ blocks: [Block], senders: [[Address]?], importer: BlockImporter, appender: ChainAppender,
                                       logger: Logger) -> (imported: Int, refused: String?, height: UInt64) {
         var imported = 0
+        var transactions = 0
         let started = ContinuousClock.now
         defer {
-            logger.info("synced \(imported) blocks (\(blocks.reduce(0) { $0 + $1.transactions.count }) transactions) in \((ContinuousClock.now - started).milliseconds) ms")
+            if imported > 0 {
+                logger.info("synced \(imported) blocks (\(transactions) transactions) in \((ContinuousClock.now - started).milliseconds) ms")
+            }
         }
         for (block, blockSenders) in zip(blocks, senders) {
             var gap = false
@@ -149,7 +152,10 @@ final class NodeNetworking: Sendable {
                 logger.error("importing block \(block.number): \(error)")
                 return (imported, nil, appender.height)
             }
-            if added { imported += 1 }
+            if added {
+                imported += 1
+                transactions += block.transactions.count
+            }
             if gap { break }
         }
         return (imported, nil, appender.height)

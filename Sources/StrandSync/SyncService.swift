@@ -209,6 +209,11 @@ public final class SyncService: Sendable {
         carryOut(planner.withLock { $0.arrived(from: peer, count: raws.count, localHeight: localHeight(), now: clock.monotonic()) })
         recovering.async { [self] in
             func recoverAndImport(_ chunk: [Block], malformed: String?) {
+                // Blocks that consensus appended meanwhile would be skipped at import: their
+                // signatures are not worth recovering (a validator a block behind its peers
+                // asks for what its own vote is about to decide).
+                let height = localHeight()
+                let chunk = chunk.filter { $0.number > height }
                 let senders = recoverSenders(chunk)
                 importing.async { [self, chunk, senders] in
                     let outcome = importBlocks(chunk, senders)

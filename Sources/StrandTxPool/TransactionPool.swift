@@ -33,7 +33,8 @@ public struct TxPoolConfig: Sendable {
 /// Thread-safe; admission does its expensive work (decoding, recovery) outside the lock.
 public final class TransactionPool: Sendable {
     public let config: TxPoolConfig
-    private let verifier: SignatureVerifier
+    /// Recovers senders at admission; the node shares it with the importer and sync.
+    public let verifier: SignatureVerifier
     private let state = Mutex(PoolState())
     /// Why admission is refused for now, if it is (the ledger cannot commit).
     private let pausedReason = Mutex<String?>(nil)
@@ -69,11 +70,12 @@ public final class TransactionPool: Sendable {
     /// The number of transactions held.
     public var count: Int { state.withLock { $0.byHash.count } }
 
-    /// What the pool holds, in one look at it: the number of transactions, and whether their
-    /// block-gas charges add up to a whole block's gas limit (a block of them would be cut by
-    /// gas, not by count: the sealer need not wait for more).
+    /// What a block could take now, in one look at the pool: the number of ready transactions
+    /// (a nonce behind a gap is not), and whether their block-gas charges add up to a whole
+    /// block's gas limit (a block of them would be cut by gas, not by count: the sealer need not
+    /// wait for more).
     public var pending: (count: Int, fillsBlockGas: Bool) {
-        state.withLock { ($0.byHash.count, $0.blockGasCharge >= config.blockGasLimit) }
+        state.withLock { ($0.ready, $0.readyBlockGasCharge >= config.blockGasLimit) }
     }
 
     public func contains(_ hash: Hash) -> Bool { state.withLock { $0.byHash[hash] != nil } }
@@ -103,12 +105,15 @@ public final class TransactionPool: Sendable {
     ///
     /// - Parameters:
     ///   - accounts: the committed state, for nonces, balances and frozen accounts.
+    ///   - stateBlock: the block `accounts` is the state after (the ledger's head), checked
+    ///     against the blocks appended since (`AppendedNonces`); nil when it is the tip's state.
     ///   - fromPeer: the transactions are a peer's gossip: one already in the chain is refused
     ///     before its signature is recovered (gossip lags the chain under load, and no client
     ///     waits for the answer; a client's resubmission keeps Ethereum's nonce error).
     /// - Complexity: one decode and one signature recovery per new transaction, the
     ///   recoveries spread over all cores.
-    public func admit(_ raws: [[UInt8]], accounts: some StateReader, fromPeer: Bool = false) -> [Result<Hash, TxPoolError>] {
+    public func admit(_ raws: [[UInt8]], accounts: some StateReader, asOf stateBlock: UInt64? = nil,
+                      fromPeer: Bool = false) -> [Result<Hash, TxPoolError>] {
         if let reason = pausedReason.withLock({ $0 }) {
             return Array(repeating: .failure(TxPoolError(.unavailable, "node not accepting transactions: \(reason)")), count: raws.count)
         }
@@ -152,7 +157,7 @@ public final class TransactionPool: Sendable {
                 results[entry.index] = .failure(TxPoolError(.accountFrozen, "account \(tx.sender) is frozen by the chain's committee"))
             case .success(let tx) where tx.transaction.content.to.map(frozen.contracts.contains) == true:
                 results[entry.index] = .failure(TxPoolError(.contractFrozen, "contract \(tx.transaction.content.to!) is frozen"))
-            case .success(let tx): results[entry.index] = insert(tx, accounts: accounts)
+            case .success(let tx): results[entry.index] = insert(tx, accounts: accounts, asOf: stateBlock)
             }
         }
         let added = results.compactMap { result in if case .success(let hash) = result { hash } else { nil } }
@@ -160,19 +165,24 @@ public final class TransactionPool: Sendable {
         return results
     }
 
-    private func insert(_ tx: RecoveredTransaction, accounts: some StateReader) -> Result<Hash, TxPoolError> {
+    private func insert(_ tx: RecoveredTransaction, accounts: some StateReader, asOf stateBlock: UInt64?) -> Result<Hash, TxPoolError> {
         let content = tx.transaction.content
         if let fisco = content.fisco { return insertFisco(tx, fisco, accounts: accounts) }
-        let accountNonce = accounts.value(of: .nonce(tx.sender)).uint64 ?? .max
-        guard content.nonce >= accountNonce else {
-            return .failure(TxPoolError(.nonceTooLow, "nonce too low: account \(tx.sender) is at \(accountNonce), got \(content.nonce)"))
-        }
-        guard content.nonce - accountNonce <= config.maxNonceGap else {
-            return .failure(TxPoolError(.nonceTooFarAhead,
-                "nonce too far ahead: account \(tx.sender) is at \(accountNonce), got \(content.nonce) (gap limit \(config.maxNonceGap))"))
-        }
+        let stateNonce = accounts.value(of: .nonce(tx.sender)).uint64 ?? .max
+        guard content.nonce >= stateNonce else { return .failure(nonceTooLow(tx, accountNonce: stateNonce)) }
         if let shortfall = balanceShortfall(tx, accounts: accounts) { return .failure(shortfall) }
         return state.withLock { pool in
+            if let stateBlock, !pool.appendedNonces.covers(stateBlock: stateBlock) {
+                return .failure(TxPoolError(.unavailable, "the state admission read (block \(stateBlock)) is too far behind the chain; retry"))
+            }
+            // Blocks appended after the state was read, and the sender's queue, may know a later nonce.
+            let accountNonce = max(stateNonce, stateBlock.flatMap { pool.appendedNonces.nonce(of: tx.sender, after: $0) } ?? 0,
+                                   pool.senders[tx.sender]?.baseNonce ?? 0)
+            guard content.nonce >= accountNonce else { return .failure(nonceTooLow(tx, accountNonce: accountNonce)) }
+            guard content.nonce - accountNonce <= config.maxNonceGap else {
+                return .failure(TxPoolError(.nonceTooFarAhead,
+                    "nonce too far ahead: account \(tx.sender) is at \(accountNonce), got \(content.nonce) (gap limit \(config.maxNonceGap))"))
+            }
             guard pool.byHash[tx.transaction.hash] == nil else {
                 return .failure(TxPoolError(.alreadyKnown, "transaction \(tx.transaction.hash) is already known"))
             }
@@ -180,7 +190,8 @@ public final class TransactionPool: Sendable {
                 return .failure(TxPoolError(.poolFull, "transaction pool is full (\(config.capacity) transactions); retry later"))
             }
             var queue = pool.senders[tx.sender] ?? SenderQueue(baseNonce: accountNonce, arrival: pool.nextArrival)
-            queue.baseNonce = max(queue.baseNonce, accountNonce)
+            let baseMoved = queue.baseNonce != accountNonce
+            queue.baseNonce = accountNonce
             guard queue.byNonce[content.nonce] == nil else {
                 return .failure(TxPoolError(.nonceAlreadyPending, "a transaction with nonce \(content.nonce) from \(tx.sender) is already pending"))
             }
@@ -189,10 +200,14 @@ public final class TransactionPool: Sendable {
                 pool.nextArrival += 1
             }
             queue.byNonce[content.nonce] = tx
-            pool.senders[tx.sender] = queue
             pool.add(tx)
+            pool.store(queue, of: tx.sender, onlyAdded: !baseMoved)
             return .success(tx.transaction.hash)
         }
+    }
+
+    private func nonceTooLow(_ tx: RecoveredTransaction, accountNonce: UInt64) -> TxPoolError {
+        TxPoolError(.nonceTooLow, "nonce too low: account \(tx.sender) is at \(accountNonce), got \(tx.transaction.content.nonce)")
     }
 
     /// What the sender cannot pay: the value, and gas at its price when fees are on.
@@ -267,8 +282,14 @@ public final class TransactionPool: Sendable {
                 takeFisco(arrivedBefore: queue.arrival)
                 let accountNonce = accounts.value(of: .nonce(sender)).uint64 ?? .max
                 if accountNonce > queue.baseNonce {
+                    // What a block admitted against an older state included can never be again.
                     queue.baseNonce = accountNonce
-                    pool.senders[sender] = queue
+                    for (nonce, tx) in queue.byNonce where nonce < accountNonce {
+                        queue.byNonce[nonce] = nil
+                        pool.forget(tx.transaction.hash)
+                    }
+                    pool.store(queue, of: sender, onlyAdded: false)
+                    if pool.senders[sender] == nil { continue }
                 }
                 var nonce = queue.baseNonce
                 while selected.count < limit, let tx = queue.byNonce[nonce], tx.transaction.content.blockGasCharge <= gasLeft {
@@ -289,9 +310,9 @@ public final class TransactionPool: Sendable {
         state.withLock { $0.drop(hashes) }
     }
 
-    /// Forgets what a committed block included, and whatever the new account nonces and the
-    /// block's FISCO random ids made stale.
-    public func removeCommitted(_ included: [RecoveredTransaction], accounts: some StateReader) {
+    /// Forgets what the block `number`, just appended, included, and whatever the new account
+    /// nonces (read from `accounts`, the state after it) and its FISCO random ids made stale.
+    public func removeCommitted(_ included: [RecoveredTransaction], block number: UInt64, accounts: some StateReader) {
         let senders = Set(included.lazy.filter { $0.transaction.content.type.usesAccountNonce }.map(\.sender))
         let nonces = Dictionary(uniqueKeysWithValues: senders.map { ($0, accounts.value(of: .nonce($0)).uint64 ?? .max) })
         let now = ContinuousClock.now
@@ -307,6 +328,7 @@ public final class TransactionPool: Sendable {
                 }
             }
             pool.drop(spent)
+            pool.appendedNonces.record(block: number, nonces: nonces)
             for sender in senders {
                 guard var queue = pool.senders[sender] else { continue }
                 queue.baseNonce = max(queue.baseNonce, nonces[sender]!)
@@ -314,65 +336,11 @@ public final class TransactionPool: Sendable {
                     queue.byNonce[nonce] = nil
                     pool.forget(tx.transaction.hash)
                 }
-                pool.senders[sender] = queue.byNonce.isEmpty ? nil : queue
+                pool.store(queue, of: sender, onlyAdded: false)
             }
             pool.senderOrder.removeAll { pool.senders[$0] == nil }
             return waits
         }
         if !waits.isEmpty { onCommitted(waits) }
-    }
-}
-
-private struct SenderQueue {
-    /// The account's nonce as last seen: the next transaction a block can include.
-    var baseNonce: UInt64
-    var arrival: UInt64
-    var byNonce: [UInt64: RecoveredTransaction] = [:]
-}
-
-private struct PoolState {
-    var byHash: [Hash: RecoveredTransaction] = [:]
-    var senders: [Address: SenderQueue] = [:]
-    /// Senders with pending transactions, in the order they first arrived.
-    var senderOrder: [Address] = []
-    /// Pending FISCO transactions by arrival (entries for removed ones are swept by `drop`).
-    var fiscoOrder: [(arrival: UInt64, hash: Hash)] = []
-    var fiscoByRandomID: [UInt256: Hash] = [:]
-    /// When each pending transaction was admitted, for the admission-to-commit latency.
-    var admittedAt: [Hash: ContinuousClock.Instant] = [:]
-    /// Shared by senders and FISCO transactions, so that a block takes both in arrival order.
-    var nextArrival: UInt64 = 0
-    /// The block-gas charges of every transaction held, summed.
-    var blockGasCharge: UInt64 = 0
-
-    mutating func add(_ tx: RecoveredTransaction) {
-        byHash[tx.transaction.hash] = tx
-        admittedAt[tx.transaction.hash] = .now
-        blockGasCharge &+= tx.transaction.content.blockGasCharge
-    }
-
-    /// Removes a transaction from the indexes every transaction is in (not its sender's queue).
-    @discardableResult
-    mutating func forget(_ hash: Hash) -> RecoveredTransaction? {
-        guard let tx = byHash.removeValue(forKey: hash) else { return nil }
-        admittedAt[hash] = nil
-        blockGasCharge &-= tx.transaction.content.blockGasCharge
-        return tx
-    }
-
-    mutating func drop(_ hashes: some Sequence<Hash>) {
-        var droppedFisco = false
-        for hash in hashes {
-            guard let tx = forget(hash) else { continue }
-            if let fisco = tx.transaction.content.fisco {
-                fiscoByRandomID[fisco.randomID] = nil
-                droppedFisco = true
-            } else if var queue = senders[tx.sender] {
-                queue.byNonce[tx.transaction.content.nonce] = nil
-                senders[tx.sender] = queue.byNonce.isEmpty ? nil : queue
-            }
-        }
-        senderOrder.removeAll { senders[$0] == nil }
-        if droppedFisco { fiscoOrder.removeAll { byHash[$0.hash] == nil } }
     }
 }

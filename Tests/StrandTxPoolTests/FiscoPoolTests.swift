@@ -59,7 +59,7 @@ import Testing
         // A peer's block includes another transaction with the same random id.
         let theirs = RecoveredTransaction(fisco(7, limit: 5, data: [2]), sender: alice.address)
         window.record(blockNumber: 1, transactions: [theirs.transaction])
-        pool.removeCommitted([theirs], accounts: accounts)
+        pool.removeCommitted([theirs], block: 1, accounts: accounts)
         #expect(pool.count == 0)
         #expect(codes(pool.admit([mine.encoded], accounts: accounts)) == [.randomIDCheckFailed])
     }

@@ -81,7 +81,7 @@ import Testing
         let first = pool.select(limit: 1, blockNumber: 1, accounts: funded)
         var state = funded
         state.apply(StateChanges([.nonce(alice.address): UInt256(2)]))  // nonces 0 and 1 are done
-        pool.removeCommitted(first, accounts: state)
+        pool.removeCommitted(first, block: 1, accounts: state)
         #expect(pool.count == 1)
         #expect(pool.select(limit: 5, blockNumber: 1, accounts: state).map(\.transaction.nonce) == [2])
         pool.remove([pool.select(limit: 1, blockNumber: 1, accounts: state)[0].transaction.hash])
@@ -99,12 +99,26 @@ import Testing
         let first = pool.select(limit: 1, blockNumber: 1, accounts: funded)
         var state = funded
         state.apply(StateChanges([.nonce(alice.address): UInt256(1)]))
-        pool.removeCommitted(first, accounts: state)
+        pool.removeCommitted(first, block: 1, accounts: state)
         #expect(pool.pending.count == 2 && !pool.pending.fillsBlockGas)
         pool.remove(pool.select(limit: 5, blockNumber: 1, accounts: state).map(\.transaction.hash))
         #expect(pool.pending.count == 0 && !pool.pending.fillsBlockGas)
         _ = pool.admit([raw(alice, nonce: 1, gas: 1_000_000)], accounts: state)
         #expect(pool.pending.fillsBlockGas)
+    }
+
+    /// A transaction behind a nonce gap is held but not ready: consensus must not expect a block
+    /// for it (its views would time out on an idle chain). It becomes ready when the gap fills.
+    @Test func onlyTransactionsABlockCouldTakeArePending() {
+        let pool = pool()
+        _ = pool.admit([raw(alice, nonce: 2, gas: 600_000), raw(bob, nonce: 3)], accounts: funded)
+        #expect(pool.count == 2 && pool.pending.count == 1 && !pool.pending.fillsBlockGas)
+        _ = pool.admit([raw(alice, nonce: 0, gas: 300_000)], accounts: funded)
+        #expect(pool.pending.count == 2)
+        _ = pool.admit([raw(alice, nonce: 1, gas: 300_000)], accounts: funded)
+        #expect(pool.pending.count == 4 && pool.pending.fillsBlockGas)
+        pool.remove([Keccak256.hash(raw(alice, nonce: 1, gas: 300_000))])
+        #expect(pool.count == 3 && pool.pending.count == 2 && !pool.pending.fillsBlockGas)
     }
 
     /// A peer's gossip of a transaction the chain already holds is refused before its
@@ -118,6 +132,27 @@ import Testing
         #expect(codes(pool.admit([committed, raw(bob, nonce: 3)], accounts: funded, fromPeer: true)) == [.alreadyInChain, nil])
         #expect(pool.count == 1)
         #expect(codes(pool.admit([committed], accounts: funded)) == [nil])
+    }
+
+    /// Admission reads the committed state before it recovers signatures, and the ledger commits
+    /// behind the tip: a transaction that blocks appended since then included must not come back
+    /// (it would wait for good, counted as pending), whether its sender's queue emptied or not.
+    @Test func admissionAgainstAStateOlderThanTheTipCannotBringBackIncludedTransactions() {
+        let pool = pool()
+        _ = pool.admit([raw(alice, nonce: 0), raw(bob, nonce: 3), raw(bob, nonce: 4)], accounts: funded, asOf: 0)
+        let block1 = pool.select(limit: 2, blockNumber: 1, accounts: funded)   // alice 0, bob 3
+        var after1 = funded
+        after1.apply(StateChanges([.nonce(alice.address): UInt256(1), .nonce(bob.address): UInt256(4)]))
+        pool.removeCommitted(block1, block: 1, accounts: after1)
+        #expect(pool.pending.count == 1)
+        // Gossip of the same transactions, checked against the state of block 0.
+        #expect(codes(pool.admit([raw(alice, nonce: 0), raw(bob, nonce: 3)], accounts: funded, asOf: 0)) == [.nonceTooLow, .nonceTooLow])
+        #expect(pool.pending.count == 1)
+        #expect(codes(pool.admit([raw(alice, nonce: 1)], accounts: funded, asOf: 0)) == [nil])
+        // A state older than the blocks the pool remembers is refused for now, not trusted.
+        for number in UInt64(2)...UInt64(40) { pool.removeCommitted([], block: number, accounts: after1) }
+        #expect(codes(pool.admit([raw(alice, nonce: 2)], accounts: funded, asOf: 1)) == [.unavailable])
+        #expect(codes(pool.admit([raw(alice, nonce: 2)], accounts: after1, asOf: 40)) == [nil])
     }
 
     @Test func aQueueAdmittedAgainstStaleStateStillDrains() {

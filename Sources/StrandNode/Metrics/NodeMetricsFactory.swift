@@ -68,6 +68,7 @@ enum MetricsCatalog {
         "strand_transaction_latency_seconds": "From admission to this node's pool to the commit of its block.",
         "strand_block_height": "Number of the latest committed block.",
         "strand_txpool_size": "Pending transactions.",
+        "strand_signatures_recovered_total": "Transaction signatures recovered (admission, gossip, proposals, sync): once per committed transaction when none is wasted.",
         "strand_block_transactions": "Transactions in the latest block.",
         "strand_block_execution_seconds": "Execution of each block this node committed (the build, for a block it built).",
         "strand_block_commit_seconds": "Ledger commit of each block.",

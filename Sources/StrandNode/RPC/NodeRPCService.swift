@@ -24,6 +24,7 @@ final class NodeRPCService: RPCService {
 
     func metricsText() -> String {
         node.metrics.poolSize.record(node.pool.count)
+        node.metrics.mirrors.update("strand_signatures_recovered_total", to: node.pool.verifier.signaturesRecovered)
         if let networking = node.networking { node.metrics.observe(networking, head: node.ledger.head.number) }
         if let counters = node.channelCounters { node.metrics.observe(counters) }
         return node.metrics.text
@@ -64,7 +65,7 @@ final class NodeRPCService: RPCService {
         let gossip = node.networking?.sync
         var admitted: [[UInt8]] = []
         defer { gossip?.gossip(admitted) }
-        for (raw, result) in zip(raws, node.pool.admit(raws.map(\.bytes), accounts: snapshot)) {
+        for (raw, result) in zip(raws, node.pool.admit(raws.map(\.bytes), accounts: snapshot, asOf: snapshot.head.number)) {
             switch result {
             case .success(let hash):
                 outcomes[raw.index] = .value(.string(hash.description))
