@@ -77,7 +77,7 @@ public struct NodeConfig: Sendable {
         ("rpc.max_body_bytes", "largest request body (default 16 MiB)"),
         ("rpc.browser", "serve the block browser at GET / on the RPC port (default true)"),
         ("sealer.max_block_txs", "seal when this many transactions are ready (default 4000; fewer if the block gas limit is reached first)"),
-        ("sealer.block_interval_ms", "seal what is ready after this long (default 500)"),
+        ("sealer.block_interval_ms", "seal what is ready after this long since the last block (default 200)"),
         ("sealer.skip_empty_blocks", "seal no empty blocks (default true)"),
         ("sealer.pipelining", "execute the next block while the previous one commits (default true)"),
         ("executor.threads", "block executor threads, 0 = one per core (default 0)"),
@@ -132,7 +132,7 @@ public struct NodeConfig: Sendable {
         browser = file.boolean("rpc.browser") ?? true
         sealing = SealingPolicy(
             maxBlockTransactions: try positive("sealer.max_block_txs", sealing.maxBlockTransactions),
-            blockInterval: .milliseconds(try positive("sealer.block_interval_ms", 500)),
+            blockInterval: .milliseconds(try positive("sealer.block_interval_ms", Int(SealingPolicy.defaultBlockInterval / .milliseconds(1)))),
             skipEmptyBlocks: file.boolean("sealer.skip_empty_blocks") ?? true)
         pipelining = file.boolean("sealer.pipelining") ?? true
         executorThreads = file.integer("executor.threads") ?? 0
