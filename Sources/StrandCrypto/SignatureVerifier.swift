@@ -2,7 +2,7 @@ import Synchronization
 import StrandPrimitives
 
 /// What to recover: a signature and the hash it signs.
-public struct RecoveryRequest: Sendable {
+public struct RecoveryRequest: Hashable, Sendable {
     public var messageHash: Hash
     public var signature: RecoverableSignature
     public var requireLowS: Bool
@@ -25,17 +25,22 @@ public final class SignatureVerifier: Sendable {
     /// A 国密 chain's hot senders' keys, prepared once.
     let sm2Keys = SM2KeyCache()
     private let recoveries = Atomic<UInt64>(0)
+    private let memo: RecoveryMemo?
 
-    /// - Parameter threads: worker threads, the caller's included; defaults to the cores available.
-    public init(threads: Int = WorkerThreads.availableCores, suite: CryptoSuite = .secp256k1) {
+    /// - Parameters:
+    ///   - threads: worker threads, the caller's included; defaults to the cores available.
+    ///   - rememberedSigners: how many recent signers to remember (`RecoveryMemo`), for a node
+    ///     with peers, whose proposals and gossip carry the same transactions; 0 for none.
+    public init(threads: Int = WorkerThreads.availableCores, suite: CryptoSuite = .secp256k1, rememberedSigners: Int = 0) {
         workers = WorkerThreads(parallelism: threads)
         self.suite = suite
+        memo = rememberedSigners > 0 ? RecoveryMemo(capacity: rememberedSigners) : nil
     }
 
     public var threadCount: Int { workers.parallelism }
 
-    /// Signatures recovered so far, every batch's counted (a node recovers each transaction
-    /// once when nothing is wasted: metrics compare it with the transactions committed).
+    /// Signatures recovered so far (remembered signers not counted): a node recovers each
+    /// transaction once when nothing is wasted, and metrics compare it with those committed.
     public var signaturesRecovered: UInt64 { recoveries.load(ordering: .relaxed) }
 
     /// Runs `body` over chunks of `0..<count` on the pool's threads (the SM2 batches share it).
@@ -71,7 +76,6 @@ public final class SignatureVerifier: Sendable {
         of items: [Item], requests makeRequests: (UnsafeBufferPointer<Item>, Range<Int>, UnsafeMutablePointer<RecoveryRequest>) -> Void
     ) -> [Result<Address, SignatureError>] {
         let suite = suite
-        recoveries.wrappingAdd(UInt64(items.count), ordering: .relaxed)
         return items.withUnsafeBufferPointer { items in
             [Result<Address, SignatureError>](unsafeUninitializedCapacity: items.count) { results, initialized in
                 workers.parallelFor(items.count, chunkSize: Self.requestChunk) { range in
@@ -79,14 +83,26 @@ public final class SignatureVerifier: Sendable {
                         let requests = buffer.baseAddress!
                         defer { requests.deinitialize(count: range.count) }
                         makeRequests(items, range, requests)
-                        for i in range {
-                            let r = requests[i - range.lowerBound]
-                            let outcome = suite == .sm ? sm2Signer(of: r.messageHash, signature: r.signature)
-                                : Result { () throws(SignatureError) -> Address in
-                                    try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)
-                                }
-                            (results.baseAddress! + i).initialize(to: outcome)
+                        let chunk = UnsafeBufferPointer(start: requests, count: range.count)
+                        let remembered = memo?.signers(of: chunk)
+                        var recovered: [Address?] = memo == nil ? [] : Array(repeating: nil, count: range.count)
+                        var recoveredCount: UInt64 = 0
+                        for (offset, r) in chunk.enumerated() {
+                            let outcome: Result<Address, SignatureError>
+                            if let signer = remembered?[offset] {
+                                outcome = .success(signer)
+                            } else {
+                                outcome = suite == .sm ? sm2Signer(of: r.messageHash, signature: r.signature)
+                                    : Result { () throws(SignatureError) -> Address in
+                                        try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)
+                                    }
+                                recoveredCount += 1
+                                if memo != nil { recovered[offset] = try? outcome.get() }
+                            }
+                            (results.baseAddress! + range.lowerBound + offset).initialize(to: outcome)
                         }
+                        recoveries.wrappingAdd(recoveredCount, ordering: .relaxed)
+                        memo?.remember(chunk, signers: recovered)
                     }
                 }
                 initialized = items.count

@@ -62,7 +62,10 @@ public final class Node: Sendable {
                                       capacity: config.poolCapacity, maxNonceGap: config.maxNonceGap, feesEnabled: config.feesEnabled)
         poolConfig.rules.allowUnprotectedLegacy = true
         poolConfig.rules.suite = chain.suite
-        let verifier = SignatureVerifier(threads: threads, suite: chain.suite)
+        // With peers, a proposal's transactions are often recovered before their gossip arrives:
+        // the verifier remembers a few blocks' worth of signers so that admission need not repeat it.
+        let verifier = SignatureVerifier(threads: threads, suite: chain.suite,
+                                         rememberedSigners: config.network == nil ? 0 : 4 * config.sealing.maxBlockTransactions)
         let wakeDriver = Relay()
         let metrics = NodeMetrics()
         // Made last (they serve the RPC service), told of admissions and commits from the start.

@@ -85,4 +85,38 @@ import Testing
             }
         }
     }
+
+    /// A verifier that remembers signers answers a repeated request without recovering it, and
+    /// only an identical one: another signature over the same digest, or the same high-S
+    /// signature under the low-S rule, is recovered (and refused) as if never seen.
+    @Test func rememberedSignersAnswerOnlyTheSameRequest() throws {
+        let verifier = SignatureVerifier(threads: 2, rememberedSigners: 64)
+        let key = PrivateKey.random()
+        let requests = (0..<20).map { i in
+            let message = Keccak256.hash([UInt8(i)])
+            return RecoveryRequest(messageHash: message, signature: key.sign(messageHash: message))
+        }
+        #expect(verifier.recoverSigners(requests).allSatisfy { (try? $0.get()) == key.address })
+        #expect(verifier.signaturesRecovered == 20)
+        #expect(verifier.recoverSigners(requests).allSatisfy { (try? $0.get()) == key.address })
+        #expect(verifier.signaturesRecovered == 20)
+
+        var forged = requests[3]
+        forged.signature.r = .zero
+        var flipped = requests[4]
+        flipped.signature.s = RecoverableSignature.curveOrder &- flipped.signature.s
+        flipped.signature.recoveryID ^= 1
+        let results = verifier.recoverSigners([forged, flipped])
+        #expect(throws: SignatureError.rOutOfRange) { try results[0].get() }
+        #expect(throws: SignatureError.self) { try results[1].get() }
+        #expect(verifier.signaturesRecovered == 22)
+        // Past its capacity the oldest are forgotten and recovered again.
+        let more = (20..<120).map { i in
+            let message = Keccak256.hash([UInt8(i)])
+            return RecoveryRequest(messageHash: message, signature: key.sign(messageHash: message))
+        }
+        _ = verifier.recoverSigners(more)
+        _ = verifier.recoverSigners(Array(requests.prefix(2)))
+        #expect(verifier.signaturesRecovered == 124)
+    }
 }
