@@ -75,38 +75,45 @@ public final class SignatureVerifier: Sendable {
     public func recoverSigners<Item>(
         of items: [Item], requests makeRequests: (UnsafeBufferPointer<Item>, Range<Int>, UnsafeMutablePointer<RecoveryRequest>) -> Void
     ) -> [Result<Address, SignatureError>] {
-        let suite = suite
-        return items.withUnsafeBufferPointer { items in
+        items.withUnsafeBufferPointer { items in
             [Result<Address, SignatureError>](unsafeUninitializedCapacity: items.count) { results, initialized in
                 workers.parallelFor(items.count, chunkSize: Self.requestChunk) { range in
-                    withUnsafeTemporaryAllocation(of: RecoveryRequest.self, capacity: range.count) { buffer in
-                        let requests = buffer.baseAddress!
-                        defer { requests.deinitialize(count: range.count) }
-                        makeRequests(items, range, requests)
-                        let chunk = UnsafeBufferPointer(start: requests, count: range.count)
-                        let remembered = memo?.signers(of: chunk)
-                        var recovered: [Address?] = memo == nil ? [] : Array(repeating: nil, count: range.count)
-                        var recoveredCount: UInt64 = 0
-                        for (offset, r) in chunk.enumerated() {
-                            let outcome: Result<Address, SignatureError>
-                            if let signer = remembered?[offset] {
-                                outcome = .success(signer)
-                            } else {
-                                outcome = suite == .sm ? sm2Signer(of: r.messageHash, signature: r.signature)
-                                    : Result { () throws(SignatureError) -> Address in
-                                        try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)
-                                    }
-                                recoveredCount += 1
-                                if memo != nil { recovered[offset] = try? outcome.get() }
-                            }
-                            (results.baseAddress! + range.lowerBound + offset).initialize(to: outcome)
+                    // A thread may be handed a long range (all of it on one thread): it still goes
+                    // `requestChunk` at a time, so that what it recovers is remembered early.
+                    withUnsafeTemporaryAllocation(of: RecoveryRequest.self, capacity: Self.requestChunk) { buffer in
+                        for start in stride(from: range.lowerBound, to: range.upperBound, by: Self.requestChunk) {
+                            let chunk = start..<min(start + Self.requestChunk, range.upperBound)
+                            makeRequests(items, chunk, buffer.baseAddress!)
+                            defer { buffer.baseAddress!.deinitialize(count: chunk.count) }
+                            recover(UnsafeBufferPointer(rebasing: buffer[0..<chunk.count]), into: results.baseAddress! + chunk.lowerBound)
                         }
-                        recoveries.wrappingAdd(recoveredCount, ordering: .relaxed)
-                        memo?.remember(chunk, signers: recovered)
                     }
                 }
                 initialized = items.count
             }
         }
+    }
+
+    /// Recovers (or finds remembered) the signer of each request, initializing `results`.
+    private func recover(_ requests: UnsafeBufferPointer<RecoveryRequest>, into results: UnsafeMutablePointer<Result<Address, SignatureError>>) {
+        let remembered = memo?.signers(of: requests)
+        var recovered: [Address?] = memo == nil ? [] : Array(repeating: nil, count: requests.count)
+        var recoveredCount: UInt64 = 0
+        for (offset, r) in requests.enumerated() {
+            let outcome: Result<Address, SignatureError>
+            if let signer = remembered?[offset] {
+                outcome = .success(signer)
+            } else {
+                outcome = suite == .sm ? sm2Signer(of: r.messageHash, signature: r.signature)
+                    : Result { () throws(SignatureError) -> Address in
+                        try suite.signerAddress(of: r.messageHash, signature: r.signature, requireLowS: r.requireLowS)
+                    }
+                recoveredCount += 1
+                if memo != nil { recovered[offset] = try? outcome.get() }
+            }
+            (results + offset).initialize(to: outcome)
+        }
+        recoveries.wrappingAdd(recoveredCount, ordering: .relaxed)
+        memo?.remember(requests, signers: recovered)
     }
 }

@@ -119,4 +119,19 @@ import Testing
         _ = verifier.recoverSigners(Array(requests.prefix(2)))
         #expect(verifier.signaturesRecovered == 124)
     }
+
+    /// One thread takes a whole batch as one range, yet remembers every few signers as it goes:
+    /// a proposal and the gossip of the same transactions, recovered at the same moment on two
+    /// threads, must not both recover everything.
+    @Test func aLongBatchIsRememberedAsItGoes() {
+        let verifier = SignatureVerifier(threads: 1, rememberedSigners: 1_000)
+        let key = PrivateKey.random()
+        var requests = (0..<40).map { i in
+            let message = Keccak256.hash([UInt8(i)])
+            return RecoveryRequest(messageHash: message, signature: key.sign(messageHash: message))
+        }
+        requests.append(requests[0])
+        #expect(verifier.recoverSigners(requests).allSatisfy { (try? $0.get()) == key.address })
+        #expect(verifier.signaturesRecovered == 40)
+    }
 }
