@@ -37,7 +37,7 @@ run() {
   for k in 0 1 2 3; do curl -s "http://127.0.0.1:$((19245 + k))/metrics"; done > "$work/$name.metrics"
   awk '/^strand_consensus_view_changes_total /{ sum += $2 } END { print sum + 0 }' "$work/$name.metrics" > "$work/$name.views"
   awk '/^strand_signatures_recovered_total /{ r += $2 } /^strand_transactions_committed_total /{ c += $2 }
-       END { printf "%.2f\n", c > 0 ? r / c : 0 }' "$work/$name.metrics" > "$work/$name.recovered"
+       END { printf "%.2f\n", (c > 0 ? r / c : 0) }' "$work/$name.metrics" > "$work/$name.recovered"
   grep -h "decided block" "$work"/c/node1/node.log > "$work/$name.rounds" || true
   "$strand" chain status --dir "$work/c" >&2
   stop_chain
