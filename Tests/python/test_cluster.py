@@ -1,6 +1,6 @@
 """End to end: a chain of 4 validators agreeing by PBFT (`strand chain init --nodes 4`), real
 processes on loopback, load from `strand-loadgen` spread over the nodes with its conservation
-check. One validator killed with SIGKILL under load: commits go on; restarted, it syncs and votes
+check. A transaction behind a nonce gap, held by every pool, changes no view on the idle chain. One validator killed with SIGKILL under load: commits go on; restarted, it syncs and votes
 again. Two killed: no commits and no fork; restarted: commits resume. The leader paused with
 SIGSTOP for 10 s: a view change and progress. AMOP between institutions over FISCO's channel
 port: a subscriber at node3, a publisher at node0, request and reply, multicast, and FISCO's code for
@@ -9,6 +9,7 @@ an SDK at another node than the transaction's. At the end every node holds the s
 ledger verifies to one state root. Prints `N passed, N failed`."""
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -16,7 +17,7 @@ import time
 import channel_client
 from channel_client import ChannelClient
 from ws_client import WebSocketClient
-from harness import NODES, Cluster, become_a_parent_that_never_reaps, free_base, rpc, run_suite, same_block_at_every_height, wait_until
+from harness import NODES, STRAND, Cluster, become_a_parent_that_never_reaps, free_base, rpc, run_suite, same_block_at_every_height, wait_until
 
 
 def test_four_validators_commit_load_spread_over_them(c):
@@ -26,6 +27,24 @@ def test_four_validators_commit_load_spread_over_them(c):
     wait_until(c.same_head, 30, "the same head on every validator")
     block = rpc(c.urls[2], "eth_getBlockByNumber", ["latest", False])
     assert len(block["signatureList"]) >= 3, block["signatureList"]
+
+
+def test_a_transaction_behind_a_nonce_gap_changes_no_view_on_an_idle_chain(c):
+    """Every pool holds it (gossip), yet no block can take it: it must not make the validators
+    expect one and time out views (the timer runs while a block is due)."""
+    wait_until(c.same_head, 30, "the same head on every validator")
+    key = os.path.join(c.dir, "gapped.key")
+    subprocess.run([STRAND, "keygen", "--out", key], check=True, capture_output=True)
+    gapped = subprocess.run([STRAND, "tx", "sign", "--key", key, "--to", "0x" + "11" * 20, "--nonce", "2", "--chain-id", "20200"],
+                            check=True, capture_output=True, text=True).stdout.strip()
+    views = sum(c.metric(k, "strand_consensus_view_changes_total ") for k in range(NODES))
+    height = c.heights([0])[0]
+    rpc(c.urls[0], "eth_sendRawTransaction", [gapped if gapped.startswith("0x") else "0x" + gapped])
+    wait_until(lambda: all(c.metric(k, "strand_txpool_size ") == 1 for k in range(NODES)), 10, "the transaction in every pool")
+    time.sleep(8)  # past two view timeouts (3 s, then 4.5 s)
+    after = sum(c.metric(k, "strand_consensus_view_changes_total ") for k in range(NODES))
+    assert after == views, f"views changed on an idle chain: {views} → {after}"
+    assert c.heights([0])[0] == height
 
 
 def test_one_killed_validator_leaves_the_chain_committing(c):
@@ -170,8 +189,6 @@ def test_channel_pushes_across_nodes(c):
     """The channel port on a 4-node chain: a contract deployed through node1's port gets its
     receipt pushed under the request's sequence; an SDK at node0 registered for its events hears
     the one a transaction sent through node2 emits."""
-    from harness import STRAND
-    import subprocess
     key = os.path.join(c.dir, "pusher.key")
     subprocess.run([STRAND, "keygen", "--out", key], check=True, capture_output=True)
     sdk = lambda k: os.path.join(c.dir, f"node{k}", "sdk")
@@ -215,6 +232,9 @@ def main():
     faults = [test_four_validators_commit_load_spread_over_them, test_one_killed_validator_leaves_the_chain_committing,
               test_two_killed_stop_commits_without_a_fork_and_restarted_resume, test_paused_leader_gives_way_to_a_view_change]
     channel = [] if crypto == "sm" else [test_amop_between_institutions, test_channel_pushes_across_nodes]
+    # An Ethereum transaction: a 国密 chain refuses it.
+    if crypto != "sm":
+        faults.insert(1, test_a_transaction_behind_a_nonce_gap_changes_no_view_on_an_idle_chain)
     return run_suite(c, faults + channel + [same_block_at_every_height], c.dir, NODES)
 
 
