@@ -5,7 +5,8 @@
 
 // Keccak-f[1600] on eight states at once, one state per 64-bit element of each AVX-512
 // register: register i holds lane i of all eight. Used for batches of short messages (Merkle
-// nodes and leaves, receipts, transactions), which otherwise pay one scalar permutation each.
+// nodes and leaves, receipts, transactions), which otherwise pay one scalar permutation each,
+// and of long ones of about one length (a change log's chunks).
 
 static const uint64_t round_constants[24] = {
     0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808AULL, 0x8000000080008000ULL,
@@ -67,25 +68,48 @@ __attribute__((constructor)) static void strand_detect_keccak256_x8(void) {
 }
 
 AVX512 void strand_keccak256_x8(const uint8_t *const messages[8], const size_t lengths[8], size_t count, uint8_t *digests) {
-    // Each message padded into one 136-byte block (Keccak's rate for 256-bit output).
-    uint64_t blocks[8][17];
-    memset(blocks, 0, sizeof blocks);
+    // Message m takes lengths[m] / 136 + 1 blocks (Keccak's rate for 256-bit output; the last
+    // one padded). All eight states are permuted at every step; a message's digest is taken
+    // when its last block has been absorbed, and what its lane does afterwards is ignored.
+    size_t blocks[8] = {0}, most = 0;
     for (size_t m = 0; m < count; m++) {
-        uint8_t *bytes = (uint8_t *)blocks[m];
-        memcpy(bytes, messages[m], lengths[m]);
-        bytes[lengths[m]] ^= 0x01;
-        bytes[135] ^= 0x80;
+        blocks[m] = lengths[m] / 136 + 1;
+        if (blocks[m] > most) most = blocks[m];
     }
     __m512i a[25];
     for (int lane = 0; lane < 25; lane++) a[lane] = _mm512_setzero_si512();
     const __m512i stride = _mm512_set_epi64(7 * 17, 6 * 17, 5 * 17, 4 * 17, 3 * 17, 2 * 17, 1 * 17, 0);
-    for (int lane = 0; lane < 17; lane++) {
-        a[lane] = _mm512_i64gather_epi64(stride, (const long long *)&blocks[0][lane], 8);
-    }
-    permute_x8(a);
-    uint64_t out[4][8];
-    for (int lane = 0; lane < 4; lane++) _mm512_storeu_si512((void *)out[lane], a[lane]);
-    for (size_t m = 0; m < count; m++) {
-        for (int lane = 0; lane < 4; lane++) memcpy(digests + 32 * m + 8 * lane, &out[lane][m], 8);
+    uint64_t block[8][17];
+    for (size_t step = 0; step < most; step++) {
+        int finishing = 0;
+        for (size_t m = 0; m < 8; m++) {
+            uint8_t *bytes = (uint8_t *)block[m];
+            if (m >= count || step >= blocks[m]) {
+                memset(bytes, 0, 136);
+                continue;
+            }
+            const uint8_t *from = messages[m] + 136 * step;
+            if (step + 1 < blocks[m]) {
+                memcpy(bytes, from, 136);
+                continue;
+            }
+            size_t tail = lengths[m] - 136 * step;
+            memset(bytes, 0, 136);
+            memcpy(bytes, from, tail);
+            bytes[tail] ^= 0x01;
+            bytes[135] ^= 0x80;
+            finishing = 1;
+        }
+        for (int lane = 0; lane < 17; lane++) {
+            a[lane] = _mm512_xor_si512(a[lane], _mm512_i64gather_epi64(stride, (const long long *)&block[0][lane], 8));
+        }
+        permute_x8(a);
+        if (!finishing) continue;
+        uint64_t out[4][8];
+        for (int lane = 0; lane < 4; lane++) _mm512_storeu_si512((void *)out[lane], a[lane]);
+        for (size_t m = 0; m < count; m++) {
+            if (step + 1 != blocks[m]) continue;
+            for (int lane = 0; lane < 4; lane++) memcpy(digests + 32 * m + 8 * lane, &out[lane][m], 8);
+        }
     }
 }

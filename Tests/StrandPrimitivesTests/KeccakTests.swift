@@ -16,12 +16,14 @@ import Testing
     }
 
     @Test func batchesAgreeWithOneByOne() {
-        // Batches of every size up to 8 and past it, lengths on both sides of the one-block
-        // limit of the eight-way path (which this CPU may or may not have), empty included.
+        // Batches of every size up to 8 and past it, lengths on both sides of one and two blocks
+        // and long ones of mixed lengths (the eight-way path, which this CPU may or may not
+        // have, batches short and long messages apart), empty included.
         var generator = SeededGenerator(seed: 11)
+        let lengthCycle = [0, 1, 32, 33, 65, 110, 135, 136, 137, 271, 272, 273, 300, 1_000, 4_000, 20_000]
         for count in [0, 1, 2, 7, 8, 9, 17, 40] {
             let messages = (0..<count).map { i in
-                let length = [0, 1, 32, 33, 65, 110, 135, 136, 137, 300][(i + count) % 10]
+                let length = lengthCycle[(i + count) % lengthCycle.count]
                 return (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             }
             var digests = [Hash](repeating: .zero, count: count)

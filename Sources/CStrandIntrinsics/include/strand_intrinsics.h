@@ -28,8 +28,9 @@ static inline int strand_keccak256_x8_ready(void) {
     return strand_keccak256_x8_supported;
 }
 
-/// Keccak-256 of `count` (at most 8) messages, each shorter than 136 bytes (one block),
-/// into `digests` (32 bytes each, in order). Only where `strand_keccak256_x8_available()`.
+/// Keccak-256 of `count` (at most 8) messages of any length into `digests` (32 bytes each, in
+/// order), in as many steps as the longest takes blocks of 136 bytes: batch messages of about
+/// one length. Only where `strand_keccak256_x8_ready()`.
 void strand_keccak256_x8(const uint8_t *const messages[8], const size_t lengths[8], size_t count, uint8_t *digests);
 
 #endif

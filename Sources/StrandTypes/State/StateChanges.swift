@@ -55,10 +55,29 @@ public struct StateChanges: Hashable, Sendable {
                     for chunk in range {
                         let slice = sortedEntries[(chunk * Self.chunkSize)..<min((chunk + 1) * Self.chunkSize, sortedEntries.count)]
                         items[chunk] = Self.encodeChunk(slice)
-                        hashes[chunk] = suite.hash(items[chunk])
                     }
                 }
-                if let workers { workers.parallelFor(chunkCount, chunkSize: 1, encodeChunks) } else { encodeChunks(0..<chunkCount) }
+                // Chunks of about one length, hashed eight at a time (`CryptoSuite.hashEach`), each
+                // pinned by a closure around the next.
+                func hashGroup(_ group: Range<Int>, pinned: [UnsafeRawBufferPointer] = []) {
+                    let chunk = group.lowerBound + pinned.count
+                    guard chunk < group.upperBound else {
+                        return suite.hashEach(count: pinned.count, into: hashes.baseAddress! + group.lowerBound) { pinned[$0] }
+                    }
+                    items[chunk].withUnsafeBytes { hashGroup(group, pinned: pinned + [$0]) }
+                }
+                let hashChunks = { (range: Range<Int>) in
+                    for start in stride(from: range.lowerBound, to: range.upperBound, by: 8) {
+                        hashGroup(start..<min(start + 8, range.upperBound))
+                    }
+                }
+                if let workers {
+                    workers.parallelFor(chunkCount, chunkSize: 1, encodeChunks)
+                    workers.parallelFor(chunkCount, chunkSize: 8, hashChunks)
+                } else {
+                    encodeChunks(0..<chunkCount)
+                    hashChunks(0..<chunkCount)
+                }
                 var codeList = RLPEncoder(reservingCapacity: codeByHash.values.reduce(8) { $0 + $1.count + 4 })
                 codeList.appendList { list in for hash in codeByHash.keys.sorted() { list.append(bytes: codeByHash[hash]!) } }
                 items[chunkCount] = codeList.bytes
