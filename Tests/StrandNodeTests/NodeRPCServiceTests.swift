@@ -50,6 +50,24 @@ import Testing
         #expect(try call(rpc, "eth_getTransactionCount", [.string(sender), "latest"]).get() == "0x1")
     }
 
+    /// An old block's hashes are served without recovering its senders: a client walking the
+    /// chain must not make the node recover every signature in it. Its full form recovers them.
+    @Test func anOldBlocksHashesCostNoRecovery() throws {
+        let node = try NodeHarness()
+        let rpc = service(node)
+        for _ in 0...node.recent.capacity {
+            try node.admitTransfers(2)
+            try node.sealBlock()
+        }
+        let recovered = node.pool.verifier.signaturesRecovered
+        let hashes = try #require(try call(rpc, "eth_getBlockByNumber", ["0x1", false]).get().objectValue)
+        #expect(hashes["transactions"]?.arrayValue?.count == 2)
+        #expect(node.pool.verifier.signaturesRecovered == recovered)
+        let full = try #require(try call(rpc, "eth_getBlockByNumber", ["0x1", true]).get().objectValue)
+        #expect(full["transactions"]?.arrayValue?.first?.objectValue?["from"] == .string(NodeHarness.accounts[0].address.description))
+        #expect(node.pool.verifier.signaturesRecovered == recovered + 2)
+    }
+
     @Test func callsAndEstimatesRunUnsignedInTheNextBlock() throws {
         let node = try NodeHarness()
         let rpc = service(node)

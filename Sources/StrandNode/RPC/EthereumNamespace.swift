@@ -162,7 +162,9 @@ enum EthereumNamespace {
             }
         }
         do {
-            guard let number, let entry = try node.recent.entry(number: number, in: snapshot) else { return .null }
+            // Hashes only: an old block is read without recovering its senders (nor cached).
+            let lookup = full ? node.recent.entry : node.recent.peek
+            guard let number, let entry = try lookup(number, snapshot) else { return .null }
             return RPCShapes.block(entry, full: full)
         } catch { throw .internalError("\(error)") }
     }
